@@ -1,0 +1,125 @@
+"""The app factory: `create_app(settings)`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+
+from api.auth import provide_principal
+from api.controllers.auth import AuthController
+from api.controllers.health import HealthController
+from api.controllers.users import AuditController, MeController, UsersController
+from api.db import create_pool, provide_conn
+from api.errors import exception_handlers
+from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, configure_logging, request_id_middleware
+from api.settings import Settings
+from identity.models import AuthConfig
+from media.storage import Storage, StorageConfig
+
+API_VERSION = "1.0.0"
+MAX_BODY_BYTES = 1024 * 1024  # JSON bodies; photos have their own limits
+
+
+def auth_config(settings: Settings) -> AuthConfig:
+    return AuthConfig(
+        jwt_secret=settings.jwt_secret,
+        access_token_ttl_s=settings.access_token_ttl_s,
+        refresh_token_ttl_s=settings.refresh_token_ttl_s,
+        otp_ttl_s=settings.otp_ttl_s,
+        otp_max_attempts=settings.otp_max_attempts,
+        otp_per_phone_per_minute=settings.otp_per_phone_per_minute,
+        otp_per_phone_per_day=settings.otp_per_phone_per_day,
+        otp_per_ip_per_hour=settings.otp_per_ip_per_hour,
+        default_phone_region=settings.default_phone_region,
+    )
+
+
+def storage_config(settings: Settings) -> StorageConfig:
+    return StorageConfig(
+        endpoint=settings.s3_endpoint,
+        access_key=settings.s3_access_key,
+        secret_key=settings.s3_secret_key,
+        bucket=settings.s3_bucket,
+        secure=settings.s3_secure,
+        region=settings.s3_region,
+    )
+
+
+class _Metrics(PrometheusController):
+    path = "/metrics"
+    include_in_schema = False
+
+
+def _pool_gauges(state: State) -> None:
+    pool = state.pool
+    POOL_SIZE.set(pool.get_size())
+    POOL_IDLE.set(pool.get_idle_size())
+    POOL_MAX.set(pool.get_max_size())
+
+
+def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
+    """Build the API. With `connect=False` nothing is opened (used to write the OpenAPI document)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        if not connect:
+            yield
+            return
+        app.state.pool = await create_pool(settings)
+        app.state.storage = Storage(storage_config(settings))
+        try:
+            yield
+        finally:
+            app.state.storage.close()
+            await asyncio.wait_for(app.state.pool.close(), timeout=10)
+
+    prometheus = PrometheusConfig(
+        app_name="cityloop",
+        prefix="cityloop",
+        group_path=True,
+        excluded_http_methods=["OPTIONS"],
+        exclude=["/metrics"],
+    )
+
+    async def before_metrics(request: Any) -> None:
+        if request.url.path == "/metrics" and hasattr(request.app.state, "pool"):
+            _pool_gauges(request.app.state)
+
+    state = State({"settings": settings, "auth_config": auth_config(settings)})
+    return Litestar(
+        route_handlers=[HealthController, AuthController, MeController, UsersController, AuditController, _Metrics],
+        dependencies={
+            "conn": Provide(provide_conn),
+            "principal": Provide(provide_principal),
+        },
+        lifespan=[lifespan],
+        state=state,
+        middleware=[request_id_middleware, prometheus.middleware],
+        before_request=before_metrics,
+        exception_handlers=exception_handlers(),
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=OpenAPIConfig(
+            title="CityLoop API",
+            version=API_VERSION,
+            description="The API behind CityLoop's mobile apps. Errors are RFC 9457 problem documents.",
+            path="/schema",
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        debug=False,
+        on_startup=[lambda: configure_logging(settings.log_level)] if connect else [],
+    )
+
+
+__all__ = ["create_app"]

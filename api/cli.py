@@ -1,0 +1,205 @@
+"""`cityloop`: the operators' command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+
+from api.app import auth_config, create_app
+from api.db import connect, migrate
+from api.demo import seed_demo
+from api.settings import Settings, SettingsError, load_settings
+from identity import service, store
+from identity.errors import IdentityError
+from identity.models import ROLES, RequestContext, RoleGrant
+from mobile_contract import contract
+
+
+async def _with_conn(
+    settings: Settings, fn: Callable[[asyncpg.Connection], Awaitable[Any]], *, transaction: bool = True
+) -> Any:
+    conn = await connect(settings)
+    try:
+        if not transaction:
+            return await fn(conn)
+        async with conn.transaction():
+            return await fn(conn)
+    finally:
+        await conn.close()
+
+
+def _grant(spec: str) -> RoleGrant:
+    """`role` or `role@kind:id`, e.g. `inspector@district:110101`."""
+    role, _, scope = spec.partition("@")
+    if role not in ROLES:
+        raise argparse.ArgumentTypeError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    if not scope:
+        return RoleGrant(role=role)  # type: ignore[arg-type]
+    kind, _, scope_id = scope.partition(":")
+    if kind not in ("district", "department", "estate") or not scope_id:
+        raise argparse.ArgumentTypeError("a scope looks like district:110101, department:ID or estate:ID")
+    return RoleGrant(role=role, scope_kind=kind, scope_id=scope_id)  # type: ignore[arg-type]
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    # migrate() runs each file in its own transaction
+    applied = asyncio.run(_with_conn(settings, migrate, transaction=False))
+    print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else "; database is current"))
+    return 0
+
+
+def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    users = asyncio.run(_with_conn(settings, lambda conn: seed_demo(conn, auth_config(settings))))
+    print("Demo users (sign in with an SMS code, or print a token with `cityloop users token PHONE`):")
+    for phone, name, role in users:
+        print(f"  {role:<20} {phone}  {name}")
+    return 0
+
+
+def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
+    ctx = RequestContext(actor_label=f"cli:{os.environ.get('USER', 'operator')}")
+    user = asyncio.run(
+        _with_conn(
+            settings,
+            lambda conn: service.create_user(conn, auth_config(settings), args.phone, args.role, ctx, args.name),
+        )
+    )
+    print(json.dumps({"id": str(user.id), "phone": user.phone, "roles": [r.role for r in user.roles]}))
+    return 0
+
+
+def cmd_users_token(settings: Settings, args: argparse.Namespace) -> int:
+    ctx = RequestContext(actor_label=f"cli:{os.environ.get('USER', 'operator')}")
+    tokens = asyncio.run(
+        _with_conn(settings, lambda conn: service.issue_tokens_for(conn, auth_config(settings), args.phone, ctx))
+    )
+    print(json.dumps({"access_token": tokens.access_token, "refresh_token": tokens.refresh_token})
+          if args.json else tokens.access_token)
+    return 0
+
+
+def cmd_sms_last(settings: Settings, args: argparse.Namespace) -> int:
+    from identity.phone import normalize_phone
+
+    phone = normalize_phone(args.phone, settings.default_phone_region)
+    row = asyncio.run(_with_conn(settings, lambda conn: store.last_sms(conn, phone)))
+    if row is None:
+        print(f"no message was sent to {phone}", file=sys.stderr)
+        return 1
+    print(f"{row['created_at']:%Y-%m-%d %H:%M:%S}Z  {row['phone']}  [{row['status']}]  {row['body']}")
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from api.observability import configure_logging
+    from api.worker import run_worker
+
+    configure_logging(settings.log_level)
+    asyncio.run(run_worker(settings))
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """The API under uvicorn, plus the worker as a child process (unless --no-worker)."""
+    import uvicorn
+
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"])
+    print(f"CityLoop API on http://{settings.host}:{settings.port}  (OpenAPI: /schema, metrics: /metrics)", flush=True)
+    try:
+        uvicorn.run(
+            "api.asgi:app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+        )
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=15)
+    return 0
+
+
+def cmd_contract(settings: Settings, args: argparse.Namespace) -> int:
+    document = contract.render(create_app(settings, connect=False))
+    if args.action == "write":
+        contract.CONTRACT_PATH.write_text(document, encoding="utf-8")
+        print(f"wrote {contract.CONTRACT_PATH}")
+        return 0
+    problems = contract.check(document)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not problems:
+        print("mobile_contract/openapi.json is current")
+    return 1 if problems else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cityloop", description="CityLoop operators' command line")
+    sub = p.add_subparsers(dest="group", required=True)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="command", required=True)
+    db.add_parser("migrate", help="apply pending migrations").set_defaults(fn=cmd_migrate)
+    db.add_parser("seed-demo", help="load the demo city and its users").set_defaults(fn=cmd_seed_demo)
+
+    users = sub.add_parser("users", help="users").add_subparsers(dest="command", required=True)
+    create = users.add_parser("create", help="create a user with roles (or add roles to one)")
+    create.add_argument("--phone", required=True)
+    create.add_argument("--role", required=True, action="append", type=_grant,
+                        help="role, or role@kind:id (repeatable), e.g. inspector@district:110101")
+    create.add_argument("--name", default="")
+    create.set_defaults(fn=cmd_users_create)
+    token = users.add_parser("token", help="print an access token for a user (audited)")
+    token.add_argument("phone")
+    token.add_argument("--json", action="store_true", help="print both tokens as JSON")
+    token.set_defaults(fn=cmd_users_token)
+
+    sms = sub.add_parser("sms", help="text messages").add_subparsers(dest="command", required=True)
+    last = sms.add_parser("last", help="print the last message sent to a phone (dev and test)")
+    last.add_argument("phone")
+    last.set_defaults(fn=cmd_sms_last)
+
+    sub.add_parser("worker", help="run the background worker").set_defaults(fn=cmd_worker)
+    serve = sub.add_parser("serve", help="serve the API (and the worker)")
+    serve.add_argument("--no-worker", action="store_true")
+    serve.set_defaults(fn=cmd_serve)
+
+    c = sub.add_parser("contract", help="the published OpenAPI document")
+    c.add_argument("action", choices=["write", "check"])
+    c.set_defaults(fn=cmd_contract)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"cityloop: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.fn(settings, args))
+    except IdentityError as exc:
+        print(f"cityloop: {exc.code}: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, asyncpg.PostgresError) as exc:
+        print(f"cityloop: cannot reach the database ({settings.database_url.split('@')[-1]}): {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

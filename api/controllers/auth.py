@@ -1,0 +1,62 @@
+"""Phone sign-in, token grants and sign-out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from litestar import Controller, Request, post
+from litestar.datastructures import State
+from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+
+from api.auth import request_context
+from api.i18n import negotiate
+from identity import service
+from identity.models import (
+    FirebaseGrant,
+    OtpGrant,
+    OtpRequest,
+    OtpSent,
+    Principal,
+    RefreshGrant,
+    TokenPair,
+    TokenRequest,
+)
+
+
+class AuthController(Controller):
+    path = "/v1/auth"
+    tags = ["auth"]
+
+    @post(
+        "/otp",
+        operation_id="requestOtp",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Send a 6-digit sign-in code to a phone by SMS",
+    )
+    async def request_otp(
+        self, request: Request[Any, Any, Any], state: State, conn: asyncpg.Connection, data: OtpRequest
+    ) -> OtpSent:
+        locale = negotiate(request.headers.get("accept-language"))
+        return await service.request_otp(
+            conn, state.auth_config, state.settings.sms_gateway, data.phone, request_context(request), locale
+        )
+
+    @post("/token", operation_id="issueToken", status_code=200, summary="Exchange a code, refresh or Firebase token")
+    async def token(
+        self, request: Request[Any, Any, Any], state: State, conn: asyncpg.Connection, data: TokenRequest
+    ) -> TokenPair:
+        config = state.auth_config
+        ctx = request_context(request)
+        if isinstance(data, OtpGrant):
+            return await service.sign_in_with_otp(conn, config, data.phone, data.code, ctx)
+        if isinstance(data, RefreshGrant):
+            return await service.refresh(conn, config, data.refresh_token)
+        assert isinstance(data, FirebaseGrant)
+        return await service.sign_in_with_firebase(
+            conn, config, state.settings.firebase_project_id, data.id_token, ctx
+        )
+
+    @post("/logout", operation_id="logout", status_code=HTTP_204_NO_CONTENT, summary="End this session")
+    async def logout(self, conn: asyncpg.Connection, principal: Principal) -> None:
+        await service.logout(conn, principal)

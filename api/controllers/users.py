@@ -1,0 +1,99 @@
+"""The caller's own account, and staff views of users."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import asyncpg
+from litestar import Controller, Request, get, patch, put
+from litestar.params import Parameter
+
+from api.auth import request_context, requires_role
+from identity import service
+from identity.models import (
+    FULL_PHONE_ROLES,
+    STAFF_ROLES,
+    AuditPage,
+    Principal,
+    RolesUpdate,
+    User,
+    UserUpdate,
+    UserView,
+)
+from identity.phone import mask_phone
+
+
+class MeController(Controller):
+    path = "/v1/me"
+    tags = ["me"]
+
+    @get(operation_id="getMe", summary="The signed-in user, with roles and scopes")
+    async def get_me(self, conn: asyncpg.Connection, principal: Principal) -> User:
+        return await service.get_user(conn, principal.user_id)
+
+    @patch(operation_id="updateMe", summary="Change display name or locale")
+    async def update_me(self, conn: asyncpg.Connection, principal: Principal, data: UserUpdate) -> User:
+        return await service.update_me(conn, principal.user_id, data)
+
+
+def user_view(user: User, viewer: Principal) -> UserView:
+    full = viewer.has_role(*FULL_PHONE_ROLES) or viewer.user_id == user.id
+    return UserView(
+        id=user.id,
+        display_name=user.display_name,
+        locale=user.locale,
+        created_at=user.created_at,
+        roles=user.roles,
+        disabled=user.disabled,
+        phone=user.phone if full else None,
+        phone_masked=mask_phone(user.phone),
+    )
+
+
+class UsersController(Controller):
+    path = "/v1/users"
+    tags = ["users"]
+
+    @get(
+        "/{user_id:uuid}",
+        operation_id="getUser",
+        summary="A user as staff see them (phone masked unless the role needs it)",
+        dependencies={"principal": requires_role(*STAFF_ROLES)},
+    )
+    async def get_user(self, conn: asyncpg.Connection, principal: Principal, user_id: UUID) -> UserView:
+        return user_view(await service.get_user(conn, user_id), principal)
+
+    @put(
+        "/{user_id:uuid}/roles",
+        operation_id="setUserRoles",
+        summary="Replace a user's roles and scopes (audited)",
+        dependencies={"principal": requires_role("admin")},
+    )
+    async def set_roles(
+        self, request: Request[Any, Any, Any], conn: asyncpg.Connection, principal: Principal, user_id: UUID,
+        data: RolesUpdate,
+    ) -> UserView:
+        user = await service.set_roles(conn, principal.user_id, user_id, data.roles, request_context(request))
+        return user_view(user, principal)
+
+
+class AuditController(Controller):
+    path = "/v1/audit"
+    tags = ["audit"]
+
+    @get(
+        operation_id="listAudit",
+        summary="The audit log, newest first (cursor: the last id seen)",
+        dependencies={"principal": requires_role("admin")},
+    )
+    async def list_audit(
+        self,
+        conn: asyncpg.Connection,
+        principal: Principal,
+        before: Annotated[int | None, Parameter(gt=0)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        target_type: Annotated[str | None, Parameter(max_length=32)] = None,
+        target_id: Annotated[str | None, Parameter(max_length=64)] = None,
+    ) -> AuditPage:
+        return await service.list_audit(conn, before=before, limit=limit, target_type=target_type, target_id=target_id)

@@ -1,0 +1,33 @@
+"""The demo city: one user for every role, so a new user can try each at once."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from identity import service
+from identity.models import AuthConfig, RequestContext, Role, RoleGrant, ScopeKind
+
+DEMO_DISTRICT = "110101"  # 东城区, Beijing (GB/T 2260)
+
+# phone, display name, role, scope
+DEMO_USERS: list[tuple[str, str, Role, tuple[ScopeKind, str] | None]] = [
+    ("+8613800138001", "市民 张三", "citizen", None),
+    ("+8613800138002", "监督员 李四", "inspector", ("district", DEMO_DISTRICT)),
+    ("+8613800138003", "受理员 王五", "intake_clerk", ("district", DEMO_DISTRICT)),
+    ("+8613800138004", "值班长 赵六", "shift_lead", ("district", DEMO_DISTRICT)),
+    ("+8613800138005", "派遣员 钱七", "dispatcher", ("district", DEMO_DISTRICT)),
+    ("+8613800138006", "环卫处置员 孙八", "department_handler", ("department", "sanitation")),
+    ("+8613800138007", "领导 周九", "leader", ("district", DEMO_DISTRICT)),
+    ("+8613800138008", "物业经理 吴十", "property_manager", ("estate", "demo-estate")),
+    ("+8613800138009", "业主 郑一", "resident", ("estate", "demo-estate")),
+    ("+8613800138010", "管理员 冯二", "admin", None),
+]
+
+
+async def seed_demo(conn: asyncpg.Connection, config: AuthConfig) -> list[tuple[str, str, Role]]:
+    """Create (or complete) the demo users; running it again adds no user or role."""
+    ctx = RequestContext(actor_label="cityloop db seed-demo")
+    for phone, name, role, scope in DEMO_USERS:
+        grant = RoleGrant(role=role, scope_kind=scope[0], scope_id=scope[1]) if scope else RoleGrant(role=role)
+        await service.create_user(conn, config, phone, [grant], ctx, display_name=name)
+    return [(phone, name, role) for phone, name, role, _ in DEMO_USERS]

@@ -1,0 +1,131 @@
+"""Typed settings, read once from environment variables.
+
+Every variable is documented in `.env.example`. Secrets have no production defaults, and the app refuses to
+start in production with settings that only make sense in development or tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal
+
+import msgspec
+
+Environment = Literal["dev", "test", "production"]
+
+DEV_JWT_SECRET = "dev-only-secret-not-for-production-000000"  # noqa: S105 - refused in production below
+
+
+class SettingsError(Exception):
+    """The environment does not describe a configuration the app may run with."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    env: Environment = "dev"
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/cityloop"
+    db_pool_min: int = 2
+    db_pool_max: int = 10
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_bucket: str = "cityloop"
+    s3_secure: bool = False
+    s3_region: str = "us-east-1"
+    jwt_secret: str = ""
+    access_token_ttl_s: int = 15 * 60
+    refresh_token_ttl_s: int = 30 * 24 * 3600
+    otp_ttl_s: int = 5 * 60
+    otp_max_attempts: int = 5
+    otp_per_phone_per_minute: int = 1
+    otp_per_phone_per_day: int = 10
+    otp_per_ip_per_hour: int = 30
+    sms_gateway: Literal["console", "http"] = "console"
+    sms_http_url: str = ""
+    sms_http_token: str = ""
+    firebase_project_id: str = ""
+    firebase_auth_emulator_host: str = ""
+    default_phone_region: str = "CN"
+    log_level: str = "INFO"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+# environment variable -> settings field
+_ENV_VARS = {
+    "CITYLOOP_ENV": "env",
+    "DATABASE_URL": "database_url",
+    "DB_POOL_MIN": "db_pool_min",
+    "DB_POOL_MAX": "db_pool_max",
+    "S3_ENDPOINT": "s3_endpoint",
+    "S3_ACCESS_KEY": "s3_access_key",
+    "S3_SECRET_KEY": "s3_secret_key",
+    "S3_BUCKET": "s3_bucket",
+    "S3_SECURE": "s3_secure",
+    "S3_REGION": "s3_region",
+    "JWT_SECRET": "jwt_secret",
+    "ACCESS_TOKEN_TTL_S": "access_token_ttl_s",
+    "REFRESH_TOKEN_TTL_S": "refresh_token_ttl_s",
+    "OTP_TTL_S": "otp_ttl_s",
+    "OTP_MAX_ATTEMPTS": "otp_max_attempts",
+    "OTP_PER_PHONE_PER_MINUTE": "otp_per_phone_per_minute",
+    "OTP_PER_PHONE_PER_DAY": "otp_per_phone_per_day",
+    "OTP_PER_IP_PER_HOUR": "otp_per_ip_per_hour",
+    "SMS_GATEWAY": "sms_gateway",
+    "SMS_HTTP_URL": "sms_http_url",
+    "SMS_HTTP_TOKEN": "sms_http_token",
+    "FIREBASE_PROJECT_ID": "firebase_project_id",
+    "FIREBASE_AUTH_EMULATOR_HOST": "firebase_auth_emulator_host",
+    "DEFAULT_PHONE_REGION": "default_phone_region",
+    "LOG_LEVEL": "log_level",
+    "HOST": "host",
+    "PORT": "port",
+    "WEB_WORKERS": "workers",
+}
+
+# Defaults that differ outside production: generous limits for scripts that sign many demo users in.
+_NON_PRODUCTION_DEFAULTS: dict[str, object] = {"otp_per_ip_per_hour": 10_000, "jwt_secret": DEV_JWT_SECRET}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build settings from the environment (or the given mapping), then check them."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, object] = {}
+    for var, field in _ENV_VARS.items():
+        if var in environ and environ[var] != "":
+            raw[field] = environ[var]
+    raw.update(overrides)
+    if raw.get("env", "dev") != "production":
+        for field, value in _NON_PRODUCTION_DEFAULTS.items():
+            raw.setdefault(field, value)
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise SettingsError(f"invalid configuration: {exc}") from exc
+    check_settings(settings)
+    return settings
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse configurations that must never run, above all test-only settings in production."""
+    problems: list[str] = []
+    if settings.is_production:
+        if settings.firebase_auth_emulator_host or os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+            problems.append("FIREBASE_AUTH_EMULATOR_HOST is set: the Firebase emulator is for dev and test only")
+        if settings.sms_gateway == "console":
+            problems.append("SMS_GATEWAY=console stores codes in the database: set SMS_GATEWAY=http")
+        if len(settings.jwt_secret) < 32 or settings.jwt_secret == DEV_JWT_SECRET:
+            problems.append("JWT_SECRET must be set to a random secret of at least 32 characters")
+        if not settings.s3_access_key or not settings.s3_secret_key:
+            problems.append("S3_ACCESS_KEY and S3_SECRET_KEY must be set")
+    if settings.sms_gateway == "http" and not settings.sms_http_url:
+        problems.append("SMS_GATEWAY=http needs SMS_HTTP_URL")
+    if settings.db_pool_min > settings.db_pool_max:
+        problems.append("DB_POOL_MIN is larger than DB_POOL_MAX")
+    if problems:
+        raise SettingsError("; ".join(problems))

@@ -1,0 +1,53 @@
+"""The background worker: `cityloop worker`.
+
+Each job takes its own connection and transaction around its unit of work. Jobs here: SMS delivery to an HTTP
+provider (when configured) and housekeeping of expired sign-in state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import aiohttp
+
+from api.db import create_pool
+from api.settings import Settings
+from identity import service as identity
+from identity.sms import deliver_pending
+
+log = logging.getLogger("cityloop.worker")
+
+HOUSEKEEPING_EVERY_S = 300.0
+POLL_EVERY_S = 1.0
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    pool = await create_pool(settings)
+    log.info("worker started", extra={"sms_gateway": settings.sms_gateway})
+    last_housekeeping = 0.0
+    try:
+        async with aiohttp.ClientSession() as http:
+            while not stop.is_set():
+                try:
+                    if settings.sms_gateway == "http":
+                        await deliver_pending(pool, http, settings.sms_http_url, settings.sms_http_token)
+                    if loop.time() - last_housekeeping >= HOUSEKEEPING_EVERY_S:
+                        async with pool.acquire() as conn, conn.transaction():
+                            removed = await identity.housekeeping(conn)
+                        log.info("housekeeping", extra=removed)
+                        last_housekeeping = loop.time()
+                except (OSError, asyncio.TimeoutError) as exc:
+                    log.warning("worker pass failed; retrying", extra={"error": repr(exc)})
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=POLL_EVERY_S)
+                except TimeoutError:
+                    pass
+    finally:
+        await pool.close()
+        log.info("worker stopped")

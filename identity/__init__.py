@@ -1,0 +1,1 @@
+"""Users, roles and scopes, phone sign-in, tokens, devices, the audit log."""

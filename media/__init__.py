@@ -1,0 +1,1 @@
+"""Object storage, upload sessions and the Pillow photo pipeline."""

@@ -1,0 +1,1 @@
+"""The published API: the OpenAPI document, its changelog, the compatibility check."""

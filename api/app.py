@@ -96,7 +96,14 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
 
     state = State({"settings": settings, "auth_config": auth_config(settings)})
     return Litestar(
-        route_handlers=[HealthController, AuthController, MeController, UsersController, AuditController, _Metrics],
+        route_handlers=[
+            HealthController,
+            AuthController,
+            MeController,
+            UsersController,
+            AuditController,
+            _Metrics,
+        ],
         dependencies={
             "conn": Provide(provide_conn),
             "principal": Provide(provide_principal),

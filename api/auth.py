@@ -7,29 +7,39 @@ definition.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import asyncpg
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from api.errors import ProblemError
 from api.observability import current_request_id
 from identity import service
 from identity.models import Principal, RequestContext, Role
 
+#: The request's connection, inside the request's transaction (see api.db.provide_conn).
+DbConn = NamedDependency[asyncpg.Connection]
+#: The signed-in caller; routes that need a role override it with `requires_role`.
+Caller = NamedDependency[Principal]
+
 
 def bearer_token(request: Request[Any, Any, Any]) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ProblemError(401, "unauthenticated", "send an access token as 'Authorization: Bearer <token>'",
-                           headers={"WWW-Authenticate": 'Bearer realm="cityloop"'})
+        raise ProblemError(
+            401,
+            "unauthenticated",
+            "send an access token as 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": 'Bearer realm="cityloop"'},
+        )
     return token.strip()
 
 
-async def provide_principal(request: Request[Any, Any, Any], state: State, conn: asyncpg.Connection) -> Principal:
+async def provide_principal(request: Request[Any, Any, Any], state: State, conn: DbConn) -> Principal:
     return await service.authenticate(conn, state.auth_config, bearer_token(request))
 
 
@@ -37,27 +47,30 @@ def requires_role(*roles: Role) -> Provide:
     """A `principal` dependency that also demands one of `roles`."""
     allowed = frozenset(roles)
 
-    async def provide(request: Request[Any, Any, Any], state: State, conn: asyncpg.Connection) -> Principal:
+    async def provide(request: Request[Any, Any, Any], state: State, conn: DbConn) -> Principal:
         principal = await provide_principal(request, state, conn)
         if not principal.has_role(*allowed):
-            raise ProblemError(403, "forbidden", "this needs one of the roles: " + ", ".join(sorted(allowed)),
-                               required_roles=sorted(allowed))
+            raise ProblemError(
+                403,
+                "forbidden",
+                "this needs one of the roles: " + ", ".join(sorted(allowed)),
+                required_roles=sorted(allowed),
+            )
         return principal
 
     return Provide(provide)
 
 
 def request_context(request: Request[Any, Any, Any], actor_label: str = "") -> RequestContext:
-    client = request.client.host if request.client else None
+    host = request.client.host if request.client else None
+    try:
+        client = str(ipaddress.ip_address(host)) if host else None
+    except ValueError:
+        client = None
     return RequestContext(
         client_ip=client,
+        client_addr=host,
         user_agent=request.headers.get("user-agent"),
         request_id=current_request_id(),
         actor_label=actor_label,
     )
-
-
-async def provide_request_context(request: Request[Any, Any, Any]) -> RequestContext:
-    return request_context(request)
-
-

@@ -53,7 +53,10 @@ def _grant(spec: str) -> RoleGrant:
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     # migrate() runs each file in its own transaction
     applied = asyncio.run(_with_conn(settings, migrate, transaction=False))
-    print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else "; database is current"))
+    print(
+        f"applied {len(applied)} migration(s)"
+        + (": " + ", ".join(applied) if applied else "; database is current")
+    )
     return 0
 
 
@@ -70,7 +73,9 @@ def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
     user = asyncio.run(
         _with_conn(
             settings,
-            lambda conn: service.create_user(conn, auth_config(settings), args.phone, args.role, ctx, args.name),
+            lambda conn: service.create_user(
+                conn, auth_config(settings), args.phone, args.role, ctx, args.name
+            ),
         )
     )
     print(json.dumps({"id": str(user.id), "phone": user.phone, "roles": [r.role for r in user.roles]}))
@@ -80,10 +85,15 @@ def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_users_token(settings: Settings, args: argparse.Namespace) -> int:
     ctx = RequestContext(actor_label=f"cli:{os.environ.get('USER', 'operator')}")
     tokens = asyncio.run(
-        _with_conn(settings, lambda conn: service.issue_tokens_for(conn, auth_config(settings), args.phone, ctx))
+        _with_conn(
+            settings, lambda conn: service.issue_tokens_for(conn, auth_config(settings), args.phone, ctx)
+        )
     )
-    print(json.dumps({"access_token": tokens.access_token, "refresh_token": tokens.refresh_token})
-          if args.json else tokens.access_token)
+    print(
+        json.dumps({"access_token": tokens.access_token, "refresh_token": tokens.refresh_token})
+        if args.json
+        else tokens.access_token
+    )
     return 0
 
 
@@ -115,7 +125,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     worker = None
     if not args.no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"])
-    print(f"CityLoop API on http://{settings.host}:{settings.port}  (OpenAPI: /schema, metrics: /metrics)", flush=True)
+    print(
+        f"CityLoop API on http://{settings.host}:{settings.port}  (OpenAPI: /schema, metrics: /metrics)",
+        flush=True,
+    )
     try:
         uvicorn.run(
             "api.asgi:app",
@@ -159,8 +172,13 @@ def parser() -> argparse.ArgumentParser:
     users = sub.add_parser("users", help="users").add_subparsers(dest="command", required=True)
     create = users.add_parser("create", help="create a user with roles (or add roles to one)")
     create.add_argument("--phone", required=True)
-    create.add_argument("--role", required=True, action="append", type=_grant,
-                        help="role, or role@kind:id (repeatable), e.g. inspector@district:110101")
+    create.add_argument(
+        "--role",
+        required=True,
+        action="append",
+        type=_grant,
+        help="role, or role@kind:id (repeatable), e.g. inspector@district:110101",
+    )
     create.add_argument("--name", default="")
     create.set_defaults(fn=cmd_users_create)
     token = users.add_parser("token", help="print an access token for a user (audited)")
@@ -197,7 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cityloop: {exc.code}: {exc}", file=sys.stderr)
         return 1
     except (OSError, asyncpg.PostgresError) as exc:
-        print(f"cityloop: cannot reach the database ({settings.database_url.split('@')[-1]}): {exc}", file=sys.stderr)
+        print(
+            f"cityloop: cannot reach the database ({settings.database_url.split('@')[-1]}): {exc}",
+            file=sys.stderr,
+        )
         return 1
 
 

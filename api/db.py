@@ -110,7 +110,9 @@ async def migrate(conn: asyncpg.Connection, migrations: list[Migration] | None =
                    version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
                    applied_at timestamptz NOT NULL DEFAULT now())"""
         )
-        applied = {r["version"]: r for r in await conn.fetch("SELECT version, name, checksum FROM schema_migrations")}
+        applied = {
+            r["version"]: r for r in await conn.fetch("SELECT version, name, checksum FROM schema_migrations")
+        }
         done: list[str] = []
         for migration in migrations:
             row = applied.get(migration.version)

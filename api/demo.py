@@ -28,6 +28,8 @@ async def seed_demo(conn: asyncpg.Connection, config: AuthConfig) -> list[tuple[
     """Create (or complete) the demo users; running it again adds no user or role."""
     ctx = RequestContext(actor_label="cityloop db seed-demo")
     for phone, name, role, scope in DEMO_USERS:
-        grant = RoleGrant(role=role, scope_kind=scope[0], scope_id=scope[1]) if scope else RoleGrant(role=role)
+        grant = (
+            RoleGrant(role=role, scope_kind=scope[0], scope_id=scope[1]) if scope else RoleGrant(role=role)
+        )
         await service.create_user(conn, config, phone, [grant], ctx, display_name=name)
     return [(phone, name, role) for phone, name, role, _ in DEMO_USERS]

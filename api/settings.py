@@ -116,7 +116,9 @@ def check_settings(settings: Settings) -> None:
     problems: list[str] = []
     if settings.is_production:
         if settings.firebase_auth_emulator_host or os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
-            problems.append("FIREBASE_AUTH_EMULATOR_HOST is set: the Firebase emulator is for dev and test only")
+            problems.append(
+                "FIREBASE_AUTH_EMULATOR_HOST is set: the Firebase emulator is for dev and test only"
+            )
         if settings.sms_gateway == "console":
             problems.append("SMS_GATEWAY=console stores codes in the database: set SMS_GATEWAY=http")
         if len(settings.jwt_secret) < 32 or settings.jwt_secret == DEV_JWT_SECRET:

@@ -42,7 +42,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
                             removed = await identity.housekeeping(conn)
                         log.info("housekeeping", extra=removed)
                         last_housekeeping = loop.time()
-                except (OSError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, OSError) as exc:
                     log.warning("worker pass failed; retrying", extra={"error": repr(exc)})
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=POLL_EVERY_S)

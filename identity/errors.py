@@ -10,7 +10,9 @@ class IdentityError(Exception):
     #: True when the refusal itself records something that must be committed (a wrong code counts as a try).
     persist = False
 
-    def __init__(self, detail: str = "", *, fields: list[dict[str, str]] | None = None, **context: Any) -> None:
+    def __init__(
+        self, detail: str = "", *, fields: list[dict[str, str]] | None = None, **context: Any
+    ) -> None:
         super().__init__(detail)
         self.fields = fields or []
         self.context = context

@@ -26,7 +26,14 @@ def firebase_app(project_id: str) -> firebase_admin.App:
 def verify_id_token(project_id: str, id_token: str) -> dict[str, Any]:
     """Return the token's claims (uid, phone_number, ...) or raise FirebaseTokenInvalid."""
     try:
-        claims: dict[str, Any] = auth.verify_id_token(id_token, app=firebase_app(project_id), check_revoked=False)
-    except (ValueError, auth.InvalidIdTokenError, auth.ExpiredIdTokenError, auth.CertificateFetchError) as exc:
+        claims: dict[str, Any] = auth.verify_id_token(
+            id_token, app=firebase_app(project_id), check_revoked=False
+        )
+    except (
+        ValueError,
+        auth.InvalidIdTokenError,
+        auth.ExpiredIdTokenError,
+        auth.CertificateFetchError,
+    ) as exc:
         raise FirebaseTokenInvalid("the Firebase ID token could not be verified") from exc
     return claims

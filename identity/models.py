@@ -108,7 +108,7 @@ class TokenPair(msgspec.Struct, frozen=True):
     access_token: str
     refresh_token: str
     expires_in: int
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105
     user_id: UUID | None = None
 
 
@@ -138,7 +138,8 @@ class AuditPage(msgspec.Struct, frozen=True):
 class RequestContext(msgspec.Struct, frozen=True):
     """Where a use case was called from, for the audit log and rate limits."""
 
-    client_ip: str | None = None
+    client_ip: str | None = None  # a valid IP address, or None
+    client_addr: str | None = None  # the peer as the server saw it, for per-address limits
     user_agent: str | None = None
     request_id: str | None = None
     actor_label: str = ""
@@ -162,7 +163,9 @@ class RefreshGrant(
     refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
 
-class FirebaseGrant(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="grant_type", tag="firebase"):
+class FirebaseGrant(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="grant_type", tag="firebase"
+):
     id_token: Annotated[str, msgspec.Meta(min_length=1, max_length=8192)]
 
 

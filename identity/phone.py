@@ -10,7 +10,9 @@ from identity.errors import InvalidPhone
 def normalize_phone(raw: str, default_region: str = "CN") -> str:
     """Return the E.164 form of a phone number, or raise InvalidPhone."""
     if not raw or len(raw) > 32:
-        raise InvalidPhone("phone number is empty or too long", fields=[{"field": "phone", "code": "invalid"}])
+        raise InvalidPhone(
+            "phone number is empty or too long", fields=[{"field": "phone", "code": "invalid"}]
+        )
     try:
         number = phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as exc:

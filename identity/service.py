@@ -72,8 +72,8 @@ async def request_otp(
 ) -> OtpSent:
     """Send a 6-digit sign-in code, within the per-phone and per-address limits."""
     phone = normalize_phone(raw_phone, config.default_phone_region)
-    if ctx.client_ip:
-        await _limit(conn, f"otp:ip:{ctx.client_ip}", config.otp_per_ip_per_hour, HOUR)
+    if ctx.client_addr:
+        await _limit(conn, f"otp:ip:{ctx.client_addr}", config.otp_per_ip_per_hour, HOUR)
     await _limit(conn, f"otp:phone-min:{phone}", config.otp_per_phone_per_minute, MINUTE)
     await _limit(conn, f"otp:phone-day:{phone}", config.otp_per_phone_per_day, DAY)
     code = new_otp_code()
@@ -91,11 +91,17 @@ async def _start_session(
     return await _issue_tokens(conn, config, user_id, session_id)
 
 
-async def _issue_tokens(conn: asyncpg.Connection, config: AuthConfig, user_id: UUID, session_id: UUID) -> TokenPair:
+async def _issue_tokens(
+    conn: asyncpg.Connection, config: AuthConfig, user_id: UUID, session_id: UUID
+) -> TokenPair:
     refresh = new_refresh_token()
-    await store.insert_refresh_token(conn, hash_refresh_token(refresh), session_id, config.refresh_token_ttl_s)
+    await store.insert_refresh_token(
+        conn, hash_refresh_token(refresh), session_id, config.refresh_token_ttl_s
+    )
     access = issue_access_token(config.jwt_secret, user_id, session_id, config.access_token_ttl_s)
-    return TokenPair(access_token=access, refresh_token=refresh, expires_in=config.access_token_ttl_s, user_id=user_id)
+    return TokenPair(
+        access_token=access, refresh_token=refresh, expires_in=config.access_token_ttl_s, user_id=user_id
+    )
 
 
 async def _user_for_phone(conn: asyncpg.Connection, phone: str, locale: str = "zh-CN") -> UUID:
@@ -202,7 +208,9 @@ async def update_me(conn: asyncpg.Connection, user_id: UUID, update: UserUpdate)
 def _check_scopes(grants: list[RoleGrant]) -> None:
     for grant in grants:
         if grant.scope_id is not None and not (0 < len(grant.scope_id) <= 64):
-            raise InvalidScope("a scope id is 1 to 64 characters", fields=[{"field": "roles", "code": "invalid"}])
+            raise InvalidScope(
+                "a scope id is 1 to 64 characters", fields=[{"field": "roles", "code": "invalid"}]
+            )
         if (grant.scope_kind is None) != (grant.scope_id is None):
             raise InvalidScope(
                 "scope_kind and scope_id go together", fields=[{"field": "roles", "code": "invalid"}]
@@ -232,7 +240,11 @@ async def audit(
 
 
 async def set_roles(
-    conn: asyncpg.Connection, actor_id: UUID | None, user_id: UUID, grants: list[RoleGrant], ctx: RequestContext
+    conn: asyncpg.Connection,
+    actor_id: UUID | None,
+    user_id: UUID,
+    grants: list[RoleGrant],
+    ctx: RequestContext,
 ) -> User:
     """Replace a user's roles (an audited, privileged action)."""
     _check_scopes(grants)
@@ -277,7 +289,9 @@ async def create_user(
         await store.update_user(conn, user_id, display_name, None)
     for grant in grants:
         await store.add_role(conn, user_id, grant)
-    await audit(conn, ctx, actor_id, "user.create", "user", str(user_id), roles=[_grant_dict(g) for g in grants])
+    await audit(
+        conn, ctx, actor_id, "user.create", "user", str(user_id), roles=[_grant_dict(g) for g in grants]
+    )
     return await get_user(conn, user_id)
 
 
@@ -297,9 +311,16 @@ async def issue_tokens_for(
 
 
 async def list_audit(
-    conn: asyncpg.Connection, *, before: int | None, limit: int, target_type: str | None, target_id: str | None
+    conn: asyncpg.Connection,
+    *,
+    before: int | None,
+    limit: int,
+    target_type: str | None,
+    target_id: str | None,
 ) -> AuditPage:
-    items = await store.list_audit(conn, before_id=before, limit=limit, target_type=target_type, target_id=target_id)
+    items = await store.list_audit(
+        conn, before_id=before, limit=limit, target_type=target_type, target_id=target_id
+    )
     return AuditPage(items=items, next_cursor=items[-1].id if len(items) == limit else None)
 
 

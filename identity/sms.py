@@ -22,7 +22,9 @@ GatewayKind = Literal["console", "http"]
 MAX_ATTEMPTS = 8
 
 
-async def queue_sms(conn: asyncpg.Connection, gateway: GatewayKind, phone: str, body: str, purpose: str) -> None:
+async def queue_sms(
+    conn: asyncpg.Connection, gateway: GatewayKind, phone: str, body: str, purpose: str
+) -> None:
     await store.insert_sms(conn, phone, body, purpose, "sent" if gateway == "console" else "pending")
 
 
@@ -49,7 +51,9 @@ async def deliver_pending(
                         raise RuntimeError(f"provider answered {response.status}")
             except (aiohttp.ClientError, TimeoutError, RuntimeError) as exc:
                 attempts = row["attempts"] + 1
-                await store.mark_sms_failed(conn, row["id"], str(exc), backoff_s(attempts), attempts >= MAX_ATTEMPTS)
+                await store.mark_sms_failed(
+                    conn, row["id"], str(exc), backoff_s(attempts), attempts >= MAX_ATTEMPTS
+                )
                 log.warning("sms delivery failed", extra={"sms_id": str(row["id"]), "error": str(exc)})
             else:
                 await store.mark_sms_sent(conn, row["id"])

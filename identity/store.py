@@ -15,11 +15,14 @@ Record = asyncpg.Record
 
 # users ---------------------------------------------------------------------------------------------------------
 
+
 async def get_user_by_phone(conn: asyncpg.Connection, phone: str) -> Record | None:
     return await conn.fetchrow("SELECT * FROM users WHERE phone = $1", phone)
 
 
-async def insert_user(conn: asyncpg.Connection, phone: str | None, display_name: str = "", locale: str = "zh-CN") -> UUID:
+async def insert_user(
+    conn: asyncpg.Connection, phone: str | None, display_name: str = "", locale: str = "zh-CN"
+) -> UUID:
     user_id: UUID = await conn.fetchval(
         "INSERT INTO users (phone, display_name, locale) VALUES ($1, $2, $3) RETURNING id",
         phone,
@@ -51,7 +54,9 @@ async def get_user(conn: asyncpg.Connection, user_id: UUID) -> User | None:
     )
 
 
-async def update_user(conn: asyncpg.Connection, user_id: UUID, display_name: str | None, locale: str | None) -> None:
+async def update_user(
+    conn: asyncpg.Connection, user_id: UUID, display_name: str | None, locale: str | None
+) -> None:
     await conn.execute(
         """UPDATE users SET display_name = coalesce($2, display_name), locale = coalesce($3, locale),
                   updated_at = now()
@@ -97,6 +102,7 @@ async def get_principal_row(conn: asyncpg.Connection, user_id: UUID, session_id:
 
 # identities ----------------------------------------------------------------------------------------------------
 
+
 async def get_identity_user(conn: asyncpg.Connection, provider: str, subject: str) -> UUID | None:
     user_id: UUID | None = await conn.fetchval(
         "SELECT user_id FROM user_identities WHERE provider = $1 AND subject = $2", provider, subject
@@ -114,6 +120,7 @@ async def link_identity(conn: asyncpg.Connection, provider: str, subject: str, u
 
 
 # one-time codes ------------------------------------------------------------------------------------------------
+
 
 async def supersede_otps(conn: asyncpg.Connection, phone: str) -> None:
     await conn.execute(
@@ -158,6 +165,7 @@ async def delete_stale_otps(conn: asyncpg.Connection) -> int:
 
 # rate limits ---------------------------------------------------------------------------------------------------
 
+
 async def hit_rate_limit(conn: asyncpg.Connection, bucket: str, window_s: int) -> tuple[int, datetime]:
     """Count one hit in the current fixed window of `bucket`; return the hits so far and the window's end."""
     row = await conn.fetchrow(
@@ -180,7 +188,10 @@ async def delete_expired_rate_limits(conn: asyncpg.Connection) -> int:
 
 # sessions and refresh tokens -----------------------------------------------------------------------------------
 
-async def insert_session(conn: asyncpg.Connection, user_id: UUID, client_ip: str | None, user_agent: str | None) -> UUID:
+
+async def insert_session(
+    conn: asyncpg.Connection, user_id: UUID, client_ip: str | None, user_agent: str | None
+) -> UUID:
     session_id: UUID = await conn.fetchval(
         "INSERT INTO auth_sessions (user_id, client_ip, user_agent) VALUES ($1, $2, $3) RETURNING id",
         user_id,
@@ -190,7 +201,9 @@ async def insert_session(conn: asyncpg.Connection, user_id: UUID, client_ip: str
     return session_id
 
 
-async def insert_refresh_token(conn: asyncpg.Connection, token_hash: str, session_id: UUID, ttl_s: int) -> None:
+async def insert_refresh_token(
+    conn: asyncpg.Connection, token_hash: str, session_id: UUID, ttl_s: int
+) -> None:
     await conn.execute(
         """INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
            VALUES ($1, $2, now() + make_interval(secs => $3))""",
@@ -224,6 +237,7 @@ async def revoke_session(conn: asyncpg.Connection, session_id: UUID, why: str) -
 
 # SMS -----------------------------------------------------------------------------------------------------------
 
+
 async def insert_sms(conn: asyncpg.Connection, phone: str, body: str, purpose: str, status: str) -> None:
     await conn.execute(
         """INSERT INTO sms_messages (phone, body, purpose, status, sent_at)
@@ -252,11 +266,14 @@ async def take_pending_sms(conn: asyncpg.Connection, limit: int) -> list[Record]
 
 async def mark_sms_sent(conn: asyncpg.Connection, sms_id: UUID) -> None:
     await conn.execute(
-        "UPDATE sms_messages SET status = 'sent', sent_at = now(), attempts = attempts + 1 WHERE id = $1", sms_id
+        "UPDATE sms_messages SET status = 'sent', sent_at = now(), attempts = attempts + 1 WHERE id = $1",
+        sms_id,
     )
 
 
-async def mark_sms_failed(conn: asyncpg.Connection, sms_id: UUID, error: str, retry_in_s: float, dead: bool) -> None:
+async def mark_sms_failed(
+    conn: asyncpg.Connection, sms_id: UUID, error: str, retry_in_s: float, dead: bool
+) -> None:
     await conn.execute(
         """UPDATE sms_messages SET status = CASE WHEN $4 THEN 'dead' ELSE 'failed' END,
                   attempts = attempts + 1, last_error = $2, next_try_at = now() + make_interval(secs => $3)
@@ -269,6 +286,7 @@ async def mark_sms_failed(conn: asyncpg.Connection, sms_id: UUID, error: str, re
 
 
 # audit log -----------------------------------------------------------------------------------------------------
+
 
 async def insert_audit(
     conn: asyncpg.Connection,
@@ -297,7 +315,12 @@ async def insert_audit(
 
 
 async def list_audit(
-    conn: asyncpg.Connection, *, before_id: int | None, limit: int, target_type: str | None, target_id: str | None
+    conn: asyncpg.Connection,
+    *,
+    before_id: int | None,
+    limit: int,
+    target_type: str | None,
+    target_id: str | None,
 ) -> list[AuditEntry]:
     rows = await conn.fetch(
         """SELECT id, at, actor_id, actor_label, action, target_type, target_id, details,

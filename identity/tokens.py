@@ -26,7 +26,11 @@ def read_access_token(secret: str, token: str) -> tuple[UUID, UUID]:
     """Return (user_id, session_id) of a valid token, or raise TokenInvalid."""
     try:
         claims = jwt.decode(
-            token, secret, algorithms=[_ALGORITHM], audience=_AUDIENCE, options={"require": ["exp", "sub", "sid"]}
+            token,
+            secret,
+            algorithms=[_ALGORITHM],
+            audience=_AUDIENCE,
+            options={"require": ["exp", "sub", "sid"]},
         )
         return UUID(claims["sub"]), UUID(claims["sid"])
     except (jwt.PyJWTError, ValueError, TypeError) as exc:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 from litestar import Controller, Request, post
 from litestar.datastructures import State
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from api.auth import request_context
+from api.auth import Caller, DbConn, request_context
 from api.i18n import negotiate
 from identity import service
 from identity.models import (
@@ -17,7 +17,6 @@ from identity.models import (
     OtpGrant,
     OtpRequest,
     OtpSent,
-    Principal,
     RefreshGrant,
     TokenPair,
     TokenRequest,
@@ -35,16 +34,21 @@ class AuthController(Controller):
         summary="Send a 6-digit sign-in code to a phone by SMS",
     )
     async def request_otp(
-        self, request: Request[Any, Any, Any], state: State, conn: asyncpg.Connection, data: OtpRequest
+        self, request: Request[Any, Any, Any], state: State, conn: DbConn, data: JSONBody[OtpRequest]
     ) -> OtpSent:
         locale = negotiate(request.headers.get("accept-language"))
         return await service.request_otp(
             conn, state.auth_config, state.settings.sms_gateway, data.phone, request_context(request), locale
         )
 
-    @post("/token", operation_id="issueToken", status_code=200, summary="Exchange a code, refresh or Firebase token")
+    @post(
+        "/token",
+        operation_id="issueToken",
+        status_code=200,
+        summary="Exchange a code, refresh or Firebase token",
+    )
     async def token(
-        self, request: Request[Any, Any, Any], state: State, conn: asyncpg.Connection, data: TokenRequest
+        self, request: Request[Any, Any, Any], state: State, conn: DbConn, data: JSONBody[TokenRequest]
     ) -> TokenPair:
         config = state.auth_config
         ctx = request_context(request)
@@ -58,5 +62,5 @@ class AuthController(Controller):
         )
 
     @post("/logout", operation_id="logout", status_code=HTTP_204_NO_CONTENT, summary="End this session")
-    async def logout(self, conn: asyncpg.Connection, principal: Principal) -> None:
+    async def logout(self, conn: DbConn, principal: Caller) -> None:
         await service.logout(conn, principal)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-import asyncpg
 from litestar import Controller, Request, get, patch, put
 from litestar.params import Parameter
 
-from api.auth import request_context, requires_role
+from api.auth import Caller, DbConn, request_context, requires_role
 from identity import service
 from identity.models import (
     FULL_PHONE_ROLES,
@@ -29,11 +28,11 @@ class MeController(Controller):
     tags = ["me"]
 
     @get(operation_id="getMe", summary="The signed-in user, with roles and scopes")
-    async def get_me(self, conn: asyncpg.Connection, principal: Principal) -> User:
+    async def get_me(self, conn: DbConn, principal: Caller) -> User:
         return await service.get_user(conn, principal.user_id)
 
     @patch(operation_id="updateMe", summary="Change display name or locale")
-    async def update_me(self, conn: asyncpg.Connection, principal: Principal, data: UserUpdate) -> User:
+    async def update_me(self, conn: DbConn, principal: Caller, data: JSONBody[UserUpdate]) -> User:
         return await service.update_me(conn, principal.user_id, data)
 
 
@@ -61,7 +60,7 @@ class UsersController(Controller):
         summary="A user as staff see them (phone masked unless the role needs it)",
         dependencies={"principal": requires_role(*STAFF_ROLES)},
     )
-    async def get_user(self, conn: asyncpg.Connection, principal: Principal, user_id: UUID) -> UserView:
+    async def get_user(self, conn: DbConn, principal: Caller, user_id: FromPath[UUID]) -> UserView:
         return user_view(await service.get_user(conn, user_id), principal)
 
     @put(
@@ -71,8 +70,12 @@ class UsersController(Controller):
         dependencies={"principal": requires_role("admin")},
     )
     async def set_roles(
-        self, request: Request[Any, Any, Any], conn: asyncpg.Connection, principal: Principal, user_id: UUID,
-        data: RolesUpdate,
+        self,
+        request: Request[Any, Any, Any],
+        conn: DbConn,
+        principal: Caller,
+        user_id: FromPath[UUID],
+        data: JSONBody[RolesUpdate],
     ) -> UserView:
         user = await service.set_roles(conn, principal.user_id, user_id, data.roles, request_context(request))
         return user_view(user, principal)
@@ -89,11 +92,13 @@ class AuditController(Controller):
     )
     async def list_audit(
         self,
-        conn: asyncpg.Connection,
-        principal: Principal,
-        before: Annotated[int | None, Parameter(gt=0)] = None,
-        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        target_type: Annotated[str | None, Parameter(max_length=32)] = None,
-        target_id: Annotated[str | None, Parameter(max_length=64)] = None,
+        conn: DbConn,
+        principal: Caller,
+        before: Annotated[int | None, QueryParameter(gt=0)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        target_type: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        target_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
     ) -> AuditPage:
-        return await service.list_audit(conn, before=before, limit=limit, target_type=target_type, target_id=target_id)
+        return await service.list_audit(
+            conn, before=before, limit=limit, target_type=target_type, target_id=target_id
+        )

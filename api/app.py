@@ -20,7 +20,7 @@ from api.controllers.health import HealthController
 from api.controllers.users import AuditController, MeController, UsersController
 from api.db import create_pool, provide_conn
 from api.errors import exception_handlers
-from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, configure_logging, request_id_middleware
+from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, request_id_middleware
 from api.settings import Settings
 from identity.models import AuthConfig
 from media.storage import Storage, StorageConfig
@@ -125,7 +125,6 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             security=[{"bearer": []}],
         ),
         debug=False,
-        on_startup=[lambda: configure_logging(settings.log_level)] if connect else [],
     )
 
 

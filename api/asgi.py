@@ -5,8 +5,11 @@ from __future__ import annotations
 from litestar import Litestar
 
 from api.app import create_app
+from api.observability import configure_logging
 from api.settings import load_settings
 
 
 def app() -> Litestar:
-    return create_app(load_settings())
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from api.i18n import negotiate, title
@@ -152,7 +152,7 @@ def _handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Respons
     status = exc.status_code
     headers = dict(exc.headers or {})
     detail = str(exc.detail)
-    if status == 400 and "malformed" in detail.lower():
+    if isinstance(exc.__cause__, SerializationException):
         return problem_response(request, 400, "malformed_json", detail, headers=headers)
     if isinstance(exc, ValidationException):
         return problem_response(

@@ -35,8 +35,14 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             if method not in new_paths.get(path, {}):
                 problems.append(f"{method.upper()} {path} was removed")
                 continue
-            before = {(p["name"], p["in"]) for p in operations[method].get("parameters", []) if p.get("required")}
-            after = {(p["name"], p["in"]) for p in new_paths[path][method].get("parameters", []) if p.get("required")}
+            before = {
+                (p["name"], p["in"]) for p in operations[method].get("parameters", []) if p.get("required")
+            }
+            after = {
+                (p["name"], p["in"])
+                for p in new_paths[path][method].get("parameters", [])
+                if p.get("required")
+            }
             for name, where in sorted(after - before):
                 problems.append(f"{method.upper()} {path} now requires {where} parameter {name!r}")
     return problems
@@ -56,5 +62,7 @@ def check(document: str) -> list[str]:
         changelog = CHANGELOG_PATH.read_text(encoding="utf-8") if CHANGELOG_PATH.exists() else ""
         if old.get("info", {}).get("version") == version or f"## {version}" not in changelog:
             problems += [f"breaking change: {b}" for b in breaking]
-            problems.append("breaking changes need a new version path, a new info.version and a CHANGELOG entry")
+            problems.append(
+                "breaking changes need a new version path, a new info.version and a CHANGELOG entry"
+            )
     return problems

@@ -1,0 +1,72 @@
+"""The role matrix: every endpoint so far × every role, allowed or forbidden."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from api.settings import Settings
+from identity.models import ROLES, STAFF_ROLES, Role
+from tests.identity.helpers import bearer, staff_token
+
+TARGET_PHONE = "+8613700000001"
+
+
+def _allowed(*roles: Role) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+# (method, path, body, roles allowed); {target} is another user's id
+MATRIX: list[tuple[str, str, dict[str, Any] | None, frozenset[Role]]] = [
+    ("GET", "/v1/me", None, frozenset(ROLES)),
+    ("PATCH", "/v1/me", {"display_name": "x"}, frozenset(ROLES)),
+    ("POST", "/v1/auth/logout", None, frozenset(ROLES)),
+    ("GET", "/v1/users/{target}", None, STAFF_ROLES),
+    ("PUT", "/v1/users/{target}/roles", {"roles": [{"role": "citizen"}]}, _allowed("admin")),
+    ("GET", "/v1/audit", None, _allowed("admin")),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
+)
+async def test_role_matrix(
+    client: AsyncTestClient[Any],
+    db: asyncpg.Connection,
+    settings: Settings,
+    role: Role,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    allowed: frozenset[Role],
+) -> None:
+    await staff_token(db, settings, TARGET_PHONE, "citizen")
+    target = await db.fetchval("SELECT id FROM users WHERE phone = $1", TARGET_PHONE)
+    token = await staff_token(db, settings, "+8613700000002", role)
+    roles_before = await db.fetch("SELECT user_id, role FROM user_roles ORDER BY id")
+
+    r = await client.request(method, path.format(target=target), json=body, headers=bearer(token))
+
+    if role in allowed:
+        assert r.status_code in (200, 204), r.text
+    else:
+        assert r.status_code == 403
+        problem = r.json()
+        assert problem["code"] == "forbidden"
+        assert set(problem["required_roles"]) == set(allowed)
+        assert await db.fetch("SELECT user_id, role FROM user_roles ORDER BY id") == roles_before
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
+)
+async def test_every_endpoint_needs_a_token(
+    client: AsyncTestClient[Any], method: str, path: str, body: Any, allowed: Any
+) -> None:
+    r = await client.request(method, path.format(target="0190f0e0-0000-7000-8000-000000000000"), json=body)
+    assert r.status_code == 401
+    assert r.json()["code"] == "unauthenticated"

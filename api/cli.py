@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from api.app import auth_config, create_app
 from api.db import connect, migrate
@@ -40,14 +41,14 @@ async def _with_conn(
 def _grant(spec: str) -> RoleGrant:
     """`role` or `role@kind:id`, e.g. `inspector@district:110101`."""
     role, _, scope = spec.partition("@")
-    if role not in ROLES:
-        raise argparse.ArgumentTypeError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
-    if not scope:
-        return RoleGrant(role=role)  # type: ignore[arg-type]
     kind, _, scope_id = scope.partition(":")
-    if kind not in ("district", "department", "estate") or not scope_id:
-        raise argparse.ArgumentTypeError("a scope looks like district:110101, department:ID or estate:ID")
-    return RoleGrant(role=role, scope_kind=kind, scope_id=scope_id)  # type: ignore[arg-type]
+    raw = {"role": role, "scope_kind": kind or None, "scope_id": scope_id or None}
+    try:
+        return msgspec.convert(raw, RoleGrant)
+    except msgspec.ValidationError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{exc}: a role is one of {', '.join(ROLES)}, optionally @district:ID, @department:ID or @estate:ID"
+        ) from exc
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:

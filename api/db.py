@@ -6,9 +6,11 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import asyncpg
 from litestar.datastructures import State
@@ -45,6 +47,13 @@ async def create_pool(settings: Settings) -> asyncpg.Pool:
     )
 
 
+@asynccontextmanager
+async def acquire(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection, typed as the Connection that domain services take (the proxy behaves as one)."""
+    async with pool.acquire() as conn:
+        yield cast(asyncpg.Connection, conn)
+
+
 async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
     """One connection and one transaction per request, owned by the API layer.
 
@@ -52,8 +61,7 @@ async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]
     marked `persist`: those record something that must survive the refusal (a wrong sign-in code counts as a
     try, a reused refresh token revokes its family).
     """
-    pool: asyncpg.Pool = state.pool
-    async with pool.acquire() as conn:
+    async with acquire(state.pool) as conn:
         tx = conn.transaction()
         await tx.start()
         try:

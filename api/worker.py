@@ -12,7 +12,7 @@ import signal
 
 import aiohttp
 
-from api.db import create_pool
+from api.db import acquire, create_pool
 from api.settings import Settings
 from identity import service as identity
 from identity.sms import deliver_pending
@@ -36,9 +36,10 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
             while not stop.is_set():
                 try:
                     if settings.sms_gateway == "http":
-                        await deliver_pending(pool, http, settings.sms_http_url, settings.sms_http_token)
+                        async with acquire(pool) as conn, conn.transaction():
+                            await deliver_pending(conn, http, settings.sms_http_url, settings.sms_http_token)
                     if loop.time() - last_housekeeping >= HOUSEKEEPING_EVERY_S:
-                        async with pool.acquire() as conn, conn.transaction():
+                        async with acquire(pool) as conn, conn.transaction():
                             removed = await identity.housekeeping(conn)
                         log.info("housekeeping", extra=removed)
                         last_housekeeping = loop.time()

@@ -265,7 +265,7 @@ async def set_roles(
 
 
 def _grant_dict(grant: RoleGrant) -> dict[str, str]:
-    out = {"role": grant.role}
+    out: dict[str, str] = {"role": grant.role}
     if grant.scope_kind and grant.scope_id:
         out.update(scope_kind=grant.scope_kind, scope_id=grant.scope_id)
     return out

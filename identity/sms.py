@@ -34,28 +34,30 @@ def backoff_s(attempts: int) -> float:
 
 
 async def deliver_pending(
-    pool: asyncpg.Pool, session: aiohttp.ClientSession, url: str, token: str, batch: int = 50
+    conn: asyncpg.Connection, session: aiohttp.ClientSession, url: str, token: str, batch: int = 50
 ) -> int:
-    """Send one batch of pending messages to an HTTP SMS provider. Returns how many were sent."""
+    """Send one batch of pending messages to an HTTP SMS provider. Returns how many were sent.
+
+    The rows stay locked (SKIP LOCKED for other workers) until the caller's transaction ends.
+    """
     sent = 0
-    async with pool.acquire() as conn, conn.transaction():
-        for row in await store.take_pending_sms(conn, batch):
-            try:
-                async with session.post(
-                    url,
-                    json={"id": str(row["id"]), "phone": row["phone"], "text": row["body"]},
-                    headers={"Authorization": f"Bearer {token}"},
-                    timeout=aiohttp.ClientTimeout(total=10),
-                ) as response:
-                    if response.status >= 300:
-                        raise RuntimeError(f"provider answered {response.status}")
-            except (aiohttp.ClientError, TimeoutError, RuntimeError) as exc:
-                attempts = row["attempts"] + 1
-                await store.mark_sms_failed(
-                    conn, row["id"], str(exc), backoff_s(attempts), attempts >= MAX_ATTEMPTS
-                )
-                log.warning("sms delivery failed", extra={"sms_id": str(row["id"]), "error": str(exc)})
-            else:
-                await store.mark_sms_sent(conn, row["id"])
-                sent += 1
+    for row in await store.take_pending_sms(conn, batch):
+        try:
+            async with session.post(
+                url,
+                json={"id": str(row["id"]), "phone": row["phone"], "text": row["body"]},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=aiohttp.ClientTimeout(total=10),
+            ) as response:
+                if response.status >= 300:
+                    raise RuntimeError(f"provider answered {response.status}")
+        except (aiohttp.ClientError, TimeoutError, RuntimeError) as exc:
+            attempts = row["attempts"] + 1
+            await store.mark_sms_failed(
+                conn, row["id"], str(exc), backoff_s(attempts), attempts >= MAX_ATTEMPTS
+            )
+            log.warning("sms delivery failed", extra={"sms_id": str(row["id"]), "error": str(exc)})
+        else:
+            await store.mark_sms_sent(conn, row["id"])
+            sent += 1
     return sent

@@ -1,0 +1,1 @@
+"""HTTP only: app factory, settings, pool lifecycle, auth, guards, errors, controllers, the CLI."""

@@ -19,7 +19,9 @@ from api.settings import Settings
 
 log = logging.getLogger("cityloop.db")
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# Beside the packages in a checkout; in the working directory of an installed image (see the Dockerfile).
+_SOURCE_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = _SOURCE_MIGRATIONS if _SOURCE_MIGRATIONS.is_dir() else Path.cwd() / "migrations"
 _MIGRATION_LOCK = 7_340_001  # pg_advisory_lock key: one migrator at a time
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 

@@ -16,35 +16,31 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from api.i18n import negotiate, title
+from api.i18n import TITLES, negotiate, title
 from api.observability import current_request_id
-from identity.errors import IdentityError
 
 log = logging.getLogger("cityloop.errors")
 
 PROBLEM_JSON = "application/problem+json"
 
-# domain error code -> HTTP status
-DOMAIN_STATUS: dict[str, int] = {
-    "invalid_phone": 422,
-    "otp_invalid": 400,
-    "otp_expired": 400,
-    "otp_exhausted": 400,
-    "refresh_token_invalid": 401,
-    "refresh_token_reused": 401,
-    "firebase_token_invalid": 401,
-    "firebase_not_configured": 400,
-    "rate_limited": 429,
-    "user_not_found": 404,
-    "user_disabled": 403,
-    "invalid_scope": 422,
-    "session_revoked": 401,
-    "token_invalid": 401,
-}
+# Domain error code -> HTTP status, and the domain base classes the API translates. Each controller module
+# registers its domain's errors with `register_domain_errors`. A domain error has a class attribute `code`, and
+# may carry `context` (extra members of the problem) and `fields` (field errors).
+DOMAIN_STATUS: dict[str, int] = {}
+DOMAIN_ERRORS: set[type[Exception]] = set()
 
-# Domain base classes the API translates. Each has a class attribute `code`, may carry `context` (extra
-# members of the problem) and `fields` (field errors).
-DOMAIN_ERRORS: tuple[type[Exception], ...] = (IdentityError,)
+
+def register_domain_errors(
+    base: type[Exception], statuses: dict[str, int], titles: dict[str, tuple[str, str]]
+) -> None:
+    """Map a domain's error codes to HTTP statuses and give each a (zh-CN, en) title."""
+    missing = set(statuses) - set(titles) - set(TITLES)
+    if missing:
+        raise ValueError(f"error codes without a title: {sorted(missing)}")
+    DOMAIN_ERRORS.add(base)
+    DOMAIN_STATUS.update(statuses)
+    TITLES.update(titles)
+
 
 _STATUS_CODES = {
     400: "bad_request",

@@ -7,7 +7,7 @@ from typing import Literal
 Locale = Literal["zh-CN", "en"]
 DEFAULT_LOCALE: Locale = "zh-CN"
 
-# code -> (zh-CN, en). Every problem code a client can see has a title here; a test checks it.
+# code -> (zh-CN, en) for the API's own problems; each controller module registers its domain's titles.
 TITLES: dict[str, tuple[str, str]] = {
     "bad_request": ("请求无效", "Bad request"),
     "malformed_json": ("请求体不是有效的 JSON", "The request body is not valid JSON"),
@@ -24,21 +24,6 @@ TITLES: dict[str, tuple[str, str]] = {
     "internal_error": ("服务器内部错误", "Internal server error"),
     "service_unavailable": ("服务暂不可用", "Service unavailable"),
     "dependency_unavailable": ("依赖服务不可用", "A service this API depends on is unavailable"),
-    # identity
-    "invalid_phone": ("手机号码无效", "The phone number is not valid"),
-    "otp_invalid": ("验证码错误", "The code is wrong"),
-    "otp_expired": ("验证码已过期，请重新获取", "The code has expired; request a new one"),
-    "otp_exhausted": ("错误次数过多，请重新获取验证码", "Too many wrong tries; request a new code"),
-    "refresh_token_invalid": ("刷新令牌无效或已过期", "The refresh token is invalid or has expired"),
-    "refresh_token_reused": (
-        "刷新令牌被重复使用，该登录已全部失效",
-        "The refresh token was used twice; every token of this sign-in is revoked",
-    ),
-    "firebase_token_invalid": ("Firebase 身份令牌无效", "The Firebase ID token is not valid"),
-    "firebase_not_configured": ("未启用 Firebase 登录", "Firebase sign-in is not enabled"),
-    "user_not_found": ("用户不存在", "No such user"),
-    "user_disabled": ("账号已停用", "This account is disabled"),
-    "invalid_scope": ("角色范围无效", "The role scope is not valid"),
 }
 
 

@@ -22,6 +22,7 @@ from api.db import create_pool, provide_conn
 from api.errors import exception_handlers
 from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, request_id_middleware
 from api.settings import Settings
+from cases.service import CasesConfig
 from identity.models import AuthConfig
 from media.storage import Storage, StorageConfig
 
@@ -41,6 +42,10 @@ def auth_config(settings: Settings) -> AuthConfig:
         otp_per_ip_per_hour=settings.otp_per_ip_per_hour,
         default_phone_region=settings.default_phone_region,
     )
+
+
+def cases_config(settings: Settings) -> CasesConfig:
+    return CasesConfig(timezone=settings.city_timezone, reports_per_day=settings.reports_per_day)
 
 
 def storage_config(settings: Settings) -> StorageConfig:
@@ -94,7 +99,9 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
         if request.url.path == "/metrics" and hasattr(request.app.state, "pool"):
             _pool_gauges(request.app.state)
 
-    state = State({"settings": settings, "auth_config": auth_config(settings)})
+    state = State(
+        {"settings": settings, "auth_config": auth_config(settings), "cases_config": cases_config(settings)}
+    )
     return Litestar(
         route_handlers=[
             HealthController,

@@ -24,6 +24,8 @@ from identity.models import Principal, RequestContext, Role
 DbConn = NamedDependency[asyncpg.Connection]
 #: The signed-in caller; routes that need a role override it with `requires_role`.
 Caller = NamedDependency[Principal]
+#: The caller when a token is sent, None for anonymous readers of public views.
+OptionalCaller = NamedDependency[Principal | None]
 
 
 def bearer_token(request: Request[Any, Any, Any]) -> str:
@@ -41,6 +43,14 @@ def bearer_token(request: Request[Any, Any, Any]) -> str:
 
 async def provide_principal(request: Request[Any, Any, Any], state: State, conn: DbConn) -> Principal:
     return await service.authenticate(conn, state.auth_config, bearer_token(request))
+
+
+async def provide_optional_principal(
+    request: Request[Any, Any, Any], state: State, conn: DbConn
+) -> Principal | None:
+    if "authorization" not in request.headers:
+        return None
+    return await provide_principal(request, state, conn)
 
 
 def requires_role(*roles: Role) -> Provide:

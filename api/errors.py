@@ -128,7 +128,10 @@ def _handle_domain(request: Request[Any, Any, Any], exc: Exception) -> Response[
     code: str = getattr(exc, "code", "bad_request")
     status = DOMAIN_STATUS.get(code, 400)
     context: dict[str, Any] = dict(getattr(exc, "context", {}) or {})
-    fields = [FieldError(**f) for f in getattr(exc, "fields", []) or []]
+    fields = [
+        FieldError(field=f, code=code) if isinstance(f, str) else FieldError(**f)
+        for f in getattr(exc, "fields", ()) or ()
+    ]
     headers = {}
     if "retry_after" in context:
         headers["Retry-After"] = str(context["retry_after"])

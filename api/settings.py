@@ -46,6 +46,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     firebase_project_id: str = ""
     firebase_auth_emulator_host: str = ""
     default_phone_region: str = "CN"
+    city_timezone: str = "Asia/Shanghai"
+    reports_per_day: int = 20
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -82,6 +84,8 @@ _ENV_VARS = {
     "FIREBASE_PROJECT_ID": "firebase_project_id",
     "FIREBASE_AUTH_EMULATOR_HOST": "firebase_auth_emulator_host",
     "DEFAULT_PHONE_REGION": "default_phone_region",
+    "CITY_TIMEZONE": "city_timezone",
+    "REPORTS_PER_DAY": "reports_per_day",
     "LOG_LEVEL": "log_level",
     "HOST": "host",
     "PORT": "port",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+from typing import Any
 
 from api.app import create_app
 from api.settings import load_settings
@@ -30,7 +31,7 @@ def test_every_operation_has_an_id_and_documents_problems() -> None:
 
 
 def test_a_removed_operation_is_breaking() -> None:
-    old = {"paths": {"/v1/me": {"get": {}, "patch": {}}}}
+    old: dict[str, Any] = {"paths": {"/v1/me": {"get": {}, "patch": {}}}}
     new = {"paths": {"/v1/me": {"get": {"parameters": [{"name": "x", "in": "query", "required": True}]}}}}
     assert contract.breaking_changes(old, new) == [
         "GET /v1/me now requires query parameter 'x'",

@@ -16,6 +16,12 @@ PRODUCTION = {
 }
 
 
+@pytest.fixture(autouse=True)
+def no_emulator_in_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `make test` exports the emulator's address for the Firebase tests
+    monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
+
+
 def test_a_complete_production_configuration_loads() -> None:
     settings = load_settings(PRODUCTION)
     assert settings.is_production

@@ -1,0 +1,319 @@
+"""Snap and report: categories, the service area, submitting, following and reading reports, the map."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from api.auth import (
+    Caller,
+    DbConn,
+    OptionalCaller,
+    provide_optional_principal,
+    request_context,
+    requires_role,
+)
+from api.errors import ProblemError, register_domain_errors
+from api.idempotency import fingerprint, idempotency_key, run_once
+from cases import service
+from cases.errors import CasesError
+from cases.geo import CRS
+from cases.models import (
+    Catalogue,
+    Category,
+    CategoryUpdate,
+    HideReport,
+    Location,
+    NearbyCase,
+    Recategorise,
+    ReportCreate,
+    ReportCreated,
+    ReportPage,
+    ReportView,
+    ServiceArea,
+)
+from identity import service as identity
+from identity.models import Principal, Role
+
+register_domain_errors(
+    CasesError,
+    {
+        "invalid_coordinates": 422,
+        "unsupported_crs": 422,
+        "unknown_category": 422,
+        "category_not_reportable": 422,
+        "outside_service_area": 422,
+        "no_service_area": 404,
+        "photos_required": 422,
+        "photo_unavailable": 422,
+        "report_not_found": 404,
+        "report_limit_reached": 429,
+        "invalid_catalogue": 422,
+        "category_not_found": 404,
+    },
+    {
+        "invalid_coordinates": ("坐标无效", "The coordinates are not valid"),
+        "unsupported_crs": (
+            "不支持的坐标系（可用 wgs84、gcj02、bd09）",
+            "Unknown coordinate system (use wgs84, gcj02 or bd09)",
+        ),
+        "unknown_category": ("问题类别不存在", "No such category"),
+        "category_not_reportable": ("该类别不接受市民上报", "Citizens cannot report this category"),
+        "outside_service_area": ("位置不在本市服务范围内", "The location is outside the city's service area"),
+        "no_service_area": ("尚未设置服务范围", "No service area is set up"),
+        "photos_required": ("该类别需要上传照片", "This category needs photos"),
+        "photo_unavailable": ("照片不可用", "A photo cannot be used"),
+        "report_not_found": ("上报不存在", "No such report"),
+        "report_limit_reached": ("今日上报次数已达上限", "You have reached today's limit of reports"),
+        "invalid_catalogue": ("类别目录文件无效", "The category catalogue is not valid"),
+        "category_not_found": ("类别不存在", "No such category"),
+        "idempotency_key_required": ("缺少 Idempotency-Key 请求头", "An Idempotency-Key header is required"),
+        "idempotency_key_invalid": ("Idempotency-Key 格式无效", "The Idempotency-Key is not valid"),
+        "idempotency_key_reused": (
+            "该 Idempotency-Key 已用于另一个请求",
+            "This Idempotency-Key was used for a different request",
+        ),
+    },
+)
+
+MODERATORS: tuple[Role, ...] = ("intake_clerk", "shift_lead", "admin")
+
+
+def viewer_of(principal: Principal) -> service.Viewer:
+    return service.Viewer(user_id=principal.user_id, is_staff=principal.is_staff)
+
+
+class CategoriesController(Controller):
+    path = "/v1/categories"
+    tags = ["categories"]
+
+    @get(
+        operation_id="listCategories",
+        summary="The active category catalogue (cache it: ETag / If-None-Match)",
+        security=[],
+    )
+    async def list_categories(self, request: Request[Any, Any, Any], conn: DbConn) -> Response[Catalogue]:
+        catalogue, etag = await service.catalogue(conn)
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+            return Response(content=b"", status_code=304, headers=headers)  # type: ignore[arg-type]
+        return Response(catalogue, headers=headers)
+
+    @patch(
+        "/{code:str}",
+        operation_id="updateCategory",
+        summary="Change a category (admins; audited)",
+        dependencies={"principal": requires_role("admin")},
+    )
+    async def update_category(
+        self,
+        request: Request[Any, Any, Any],
+        conn: DbConn,
+        principal: Caller,
+        code: FromPath[str],
+        data: JSONBody[CategoryUpdate],
+    ) -> Category:
+        before, after = await service.update_category(conn, code, data)
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "category.update",
+            "category",
+            code,
+            changes={
+                k: [getattr(before, k), getattr(after, k)]
+                for k in after.__struct_fields__
+                if getattr(before, k) != getattr(after, k)
+            },
+        )
+        return after
+
+
+class ServiceAreaController(Controller):
+    path = "/v1/service-area"
+    tags = ["reports"]
+
+    @get(
+        operation_id="getServiceArea",
+        summary="Where the city takes reports: GeoJSON, bbox and centre",
+        security=[],
+    )
+    async def get_service_area(self, conn: DbConn, crs: CRS = "wgs84") -> ServiceArea:
+        area = await service.service_area(conn, crs)
+        if area is None:
+            raise ProblemError(404, "no_service_area", "no service area is set up")
+        return area
+
+
+class ReportsController(Controller):
+    path = "/v1/reports"
+    tags = ["reports"]
+
+    @post(
+        operation_id="submitReport",
+        summary="Submit a report (needs an Idempotency-Key; retries return the original answer)",
+        status_code=HTTP_201_CREATED,
+    )
+    async def submit(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        data: JSONBody[ReportCreate],
+    ) -> Response[ReportCreated]:
+        key = idempotency_key(request)
+
+        async def produce() -> tuple[int, ReportCreated]:
+            created, new = await service.submit_report(conn, state.cases_config, viewer_of(principal), data)
+            return (HTTP_201_CREATED if new else HTTP_200_OK), created
+
+        return await run_once(conn, principal.user_id, key, fingerprint(request, data), produce)
+
+    @get("/mine", operation_id="listMyReports", summary="My reports with their status and public timeline")
+    async def mine(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+    ) -> ReportPage:
+        return await service.my_reports(conn, viewer_of(principal), cursor, limit)
+
+    @get(
+        "/nearby",
+        operation_id="listNearbyReports",
+        summary="Open cases of a category near a point: offer 'follow this one instead'",
+    )
+    async def nearby(
+        self,
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        lat: float,
+        lon: float,
+        category: Annotated[str, QueryParameter(max_length=8)],
+        crs: CRS = "wgs84",
+        radius: Annotated[int | None, QueryParameter(ge=10, le=1000)] = None,
+    ) -> list[NearbyCase]:
+        # citizens search the category's radius; staff may widen it (inspectors search 1,000 m)
+        radius_m = radius if principal.is_staff else None
+        return await service.nearby(
+            conn, state.cases_config, Location(lat=lat, lon=lon, crs=crs), category, radius_m
+        )
+
+    @get(
+        "/{report_id:uuid}",
+        operation_id="getReport",
+        summary="A report: the full view for its reporter and staff, the public view for everyone else",
+        dependencies={"principal": Provide(provide_optional_principal)},
+        security=[{}, {"bearer": []}],
+    )
+    async def get_report(
+        self,
+        state: State,
+        conn: DbConn,
+        principal: OptionalCaller,
+        report_id: FromPath[UUID],
+        crs: CRS = "wgs84",
+    ) -> ReportView:
+        viewer = viewer_of(principal) if principal else None
+        return await service.get_report(conn, state.storage, report_id, viewer, crs)
+
+    @post(
+        "/{report_id:uuid}/follow",
+        operation_id="followReport",
+        summary="Follow a report's case",
+        status_code=200,
+    )
+    async def follow(self, conn: DbConn, principal: Caller, report_id: FromPath[UUID]) -> dict[str, Any]:
+        case_id = await service.follow(conn, report_id, viewer_of(principal))
+        return {"case_id": str(case_id), "following": True}
+
+    @post(
+        "/{report_id:uuid}/hide",
+        operation_id="hideReport",
+        summary="Hide a report from the public, with a reason (staff; audited)",
+        status_code=200,
+        dependencies={"principal": requires_role(*MODERATORS)},
+    )
+    async def hide(
+        self,
+        request: Request[Any, Any, Any],
+        conn: DbConn,
+        principal: Caller,
+        report_id: FromPath[UUID],
+        data: JSONBody[HideReport],
+    ) -> dict[str, Any]:
+        case_id = await service.hide_report(conn, report_id, data.reason, principal.user_id)
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "report.hide",
+            "report",
+            str(report_id),
+            reason=data.reason,
+            case_id=str(case_id),
+        )
+        return {"id": str(report_id), "hidden": True}
+
+    @post(
+        "/{report_id:uuid}/recategorise",
+        operation_id="recategoriseReport",
+        summary="Move a report and its case to another category (staff; audited)",
+        status_code=200,
+        dependencies={"principal": requires_role(*MODERATORS)},
+    )
+    async def recategorise(
+        self,
+        request: Request[Any, Any, Any],
+        conn: DbConn,
+        principal: Caller,
+        report_id: FromPath[UUID],
+        data: JSONBody[Recategorise],
+    ) -> dict[str, Any]:
+        before, after = await service.recategorise(
+            conn, report_id, data.category, data.note, principal.user_id
+        )
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "report.recategorise",
+            "report",
+            str(report_id),
+            before=before,
+            after=after,
+            note=data.note,
+        )
+        return {"id": str(report_id), "category": after}
+
+
+class MapController(Controller):
+    path = "/v1/map"
+    tags = ["reports"]
+
+    @get(
+        "/reports",
+        operation_id="mapReports",
+        summary="Public cases in a box as GeoJSON; clustered when the box holds too many",
+        security=[],
+    )
+    async def map_reports(
+        self,
+        state: State,
+        conn: DbConn,
+        bbox: Annotated[str, QueryParameter(max_length=100, description="min_lon,min_lat,max_lon,max_lat")],
+        category: Annotated[str | None, QueryParameter(max_length=8)] = None,
+        status: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        crs: CRS = "wgs84",
+    ) -> dict[str, Any]:
+        return await service.map_reports(conn, state.cases_config, bbox, category, status, crs)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import asyncpg
 
+from cases import service as cases_service
+from cases import store as cases_store
+from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
 from identity import service
 from identity.models import AuthConfig, RequestContext, Role, RoleGrant, ScopeKind
 
+DEMO_SERVICE_AREA = DATA_DIR / "demo_service_area.geojson"
 DEMO_DISTRICT = "110101"  # 东城区, Beijing (GB/T 2260)
 
 # phone, display name, role, scope
@@ -25,8 +31,12 @@ DEMO_USERS: list[tuple[str, str, Role, tuple[ScopeKind, str] | None]] = [
 
 
 async def seed_demo(conn: asyncpg.Connection, config: AuthConfig) -> list[tuple[str, str, Role]]:
-    """Create (or complete) the demo users; running it again adds no user or role."""
+    """Load the demo catalogue and service area and create the demo users; running it again adds nothing."""
     ctx = RequestContext(actor_label="cityloop db seed-demo")
+    await load_catalogue(conn, parse_catalogue(DEMO_CATALOGUE.read_bytes()))
+    if await cases_service.service_area(conn) is None:
+        area = json.loads(DEMO_SERVICE_AREA.read_text(encoding="utf-8"))
+        await cases_store.insert_service_area(conn, area["properties"]["name"], json.dumps(area["geometry"]))
     for phone, name, role, scope in DEMO_USERS:
         grant = (
             RoleGrant(role=role, scope_kind=scope[0], scope_id=scope[1]) if scope else RoleGrant(role=role)

@@ -280,18 +280,18 @@ async def create_user(
     display_name: str = "",
     actor_id: UUID | None = None,
 ) -> User:
-    """Create a user with roles, or add the roles to the existing user with that phone (audited)."""
+    """Create a user with roles, or add the roles to the existing user with that phone (audited when it
+    changes anything)."""
     _check_scopes(grants)
     phone = normalize_phone(raw_phone, config.default_phone_region)
     row = await store.get_user_by_phone(conn, phone)
     user_id: UUID = row["id"] if row else await store.insert_user(conn, phone, display_name)
-    if display_name and row:
+    if display_name and row and row["display_name"] != display_name:
         await store.update_user(conn, user_id, display_name, None)
-    for grant in grants:
-        await store.add_role(conn, user_id, grant)
-    await audit(
-        conn, ctx, actor_id, "user.create", "user", str(user_id), roles=[_grant_dict(g) for g in grants]
-    )
+    added = [grant for grant in grants if await store.add_role(conn, user_id, grant)]
+    if row is None or added:
+        action = "user.create" if row is None else "user.roles.add"
+        await audit(conn, ctx, actor_id, action, "user", str(user_id), roles=[_grant_dict(g) for g in added])
     return await get_user(conn, user_id)
 
 

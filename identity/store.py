@@ -67,8 +67,8 @@ async def update_user(
     )
 
 
-async def add_role(conn: asyncpg.Connection, user_id: UUID, grant: RoleGrant) -> None:
-    await conn.execute(
+async def add_role(conn: asyncpg.Connection, user_id: UUID, grant: RoleGrant) -> bool:
+    status = await conn.execute(
         """INSERT INTO user_roles (user_id, role, scope_kind, scope_id) VALUES ($1, $2, $3, $4)
            ON CONFLICT DO NOTHING""",
         user_id,
@@ -76,6 +76,7 @@ async def add_role(conn: asyncpg.Connection, user_id: UUID, grant: RoleGrant) ->
         grant.scope_kind,
         grant.scope_id,
     )
+    return bool(status != "INSERT 0 0")
 
 
 async def replace_roles(conn: asyncpg.Connection, user_id: UUID, grants: list[RoleGrant]) -> None:

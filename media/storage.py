@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import TypeVar
 
 import msgspec
@@ -60,6 +61,10 @@ class Storage:
                 self.client.make_bucket(self.bucket)
 
         await self.run(ensure)
+
+    def presigned_get(self, key: str, expires: timedelta) -> str:
+        """A short-lived GET link. Signing is local computation (the region is configured, so no lookup)."""
+        return self.client.presigned_get_object(self.bucket, key, expires=expires)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,1 @@
+"""Categories, grids and routing, reports, the case workflow, deadlines, indicators."""

@@ -1,0 +1,100 @@
+"""The category catalogue: data with a version, loaded from a JSON file (see cases/data/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import asyncpg
+import msgspec
+
+from cases import store
+from cases.errors import InvalidCatalogue
+from cases.models import CategoryCode, Hours, Kind
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMO_CATALOGUE = DATA_DIR / "catalogue_gbt30428_demo.json"
+
+Major = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{2}$")]
+
+
+class DepartmentEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    code: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_-]{2,32}$")]
+    name_zh: str
+    name_en: str
+
+
+class GroupEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    kind: Kind
+    major: Major
+    name_zh: str
+    name_en: str
+
+
+class CategoryEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    code: CategoryCode
+    kind: Kind
+    major: Major
+    name_zh: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    name_en: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    limit_urgent_hours: Hours
+    limit_normal_hours: Hours
+    default_department: str | None = None
+    citizen_reportable: bool = True
+    needs_verification: bool = True
+    duplicate_radius_m: Annotated[int, msgspec.Meta(ge=10, le=1000)] = 250
+    join_radius_m: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 50
+    join_window_hours: Annotated[int, msgspec.Meta(ge=0, le=720)] = 24
+    min_photos: Annotated[int, msgspec.Meta(ge=0, le=6)] = 0
+
+
+class CatalogueFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    version: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    title: str
+    source: str
+    groups: list[GroupEntry]
+    categories: list[CategoryEntry]
+    departments: list[DepartmentEntry] = []
+
+
+def parse_catalogue(raw: bytes) -> CatalogueFile:
+    """Decode and cross-check a catalogue file; every problem is reported, nothing is loaded."""
+    try:
+        doc = msgspec.json.decode(raw, type=CatalogueFile)
+    except msgspec.DecodeError as exc:
+        raise InvalidCatalogue(f"not a valid catalogue file: {exc}") from exc
+    problems: list[str] = []
+    groups = {(g.kind, g.major) for g in doc.groups}
+    codes: set[str] = set()
+    for c in doc.categories:
+        if c.code in codes:
+            problems.append(f"{c.code}: listed twice")
+        codes.add(c.code)
+        if (c.kind, c.major) not in groups:
+            problems.append(f"{c.code}: no group {c.kind} {c.major}")
+        if c.code[0] != ("C" if c.kind == "component" else "E") or c.code[1:3] != c.major:
+            problems.append(f"{c.code}: code does not match kind {c.kind} and major {c.major}")
+        if c.limit_urgent_hours > c.limit_normal_hours:
+            problems.append(f"{c.code}: the urgent limit is longer than the normal one")
+    if problems:
+        raise InvalidCatalogue("; ".join(problems))
+    return doc
+
+
+async def load_catalogue(conn: asyncpg.Connection, doc: CatalogueFile) -> int:
+    """Load a catalogue and make it the active one. Returns how many categories changed (0 on a reload)."""
+    known = {d.code for d in doc.departments}
+    for department in doc.departments:
+        await store.upsert_department(conn, department.code, department.name_zh, department.name_en)
+    for c in doc.categories:
+        wanted = c.default_department
+        if wanted and wanted not in known and not await store.department_exists(conn, wanted):
+            raise InvalidCatalogue(f"{c.code}: unknown department {c.default_department}")
+    await store.upsert_catalogue(conn, doc.version, doc.title, doc.source)
+    for group in doc.groups:
+        await store.upsert_group(conn, doc.version, msgspec.to_builtins(group))
+    changed = 0
+    for category in doc.categories:
+        changed += await store.upsert_category(conn, doc.version, msgspec.to_builtins(category))
+    await store.activate_catalogue(conn, doc.version)
+    return changed

@@ -1,0 +1,186 @@
+"""Schemas of the cases domain: categories, locations, reports and their views."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+
+from cases.geo import CRS
+from media.models import PhotoLink
+
+Kind = Literal["component", "event"]
+CategoryCode = Annotated[str, msgspec.Meta(pattern=r"^[CE][0-9]{4,5}$")]
+Hours = Annotated[float, msgspec.Meta(gt=0, le=9999)]
+
+
+class Department(msgspec.Struct, frozen=True):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class Category(msgspec.Struct, frozen=True):
+    code: str
+    kind: Kind
+    major: str
+    name_zh: str
+    name_en: str
+    default_department: str | None
+    limit_urgent_hours: float
+    limit_normal_hours: float
+    citizen_reportable: bool
+    needs_verification: bool
+    duplicate_radius_m: int
+    join_radius_m: int
+    join_window_hours: int
+    min_photos: int
+    active: bool
+
+
+class CategoryGroup(msgspec.Struct, frozen=True):
+    kind: Kind
+    major: str
+    name_zh: str
+    name_en: str
+    categories: list[Category]
+
+
+class Catalogue(msgspec.Struct, frozen=True):
+    version: str
+    title: str
+    groups: list[CategoryGroup]
+
+
+class CategoryUpdate(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """An admin's change to a category; fields left out stay as they are."""
+
+    name_zh: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | msgspec.UnsetType = msgspec.UNSET
+    name_en: Annotated[str, msgspec.Meta(min_length=1, max_length=128)] | msgspec.UnsetType = msgspec.UNSET
+    default_department: str | msgspec.UnsetType | None = msgspec.UNSET
+    limit_urgent_hours: Hours | msgspec.UnsetType = msgspec.UNSET
+    limit_normal_hours: Hours | msgspec.UnsetType = msgspec.UNSET
+    citizen_reportable: bool | msgspec.UnsetType = msgspec.UNSET
+    needs_verification: bool | msgspec.UnsetType = msgspec.UNSET
+    duplicate_radius_m: Annotated[int, msgspec.Meta(ge=10, le=1000)] | msgspec.UnsetType = msgspec.UNSET
+    join_radius_m: Annotated[int, msgspec.Meta(ge=0, le=1000)] | msgspec.UnsetType = msgspec.UNSET
+    join_window_hours: Annotated[int, msgspec.Meta(ge=0, le=720)] | msgspec.UnsetType = msgspec.UNSET
+    min_photos: Annotated[int, msgspec.Meta(ge=0, le=6)] | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class Location(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A point as the phone gives it: latitude, longitude and the coordinate system they are in."""
+
+    lat: float
+    lon: float
+    crs: CRS = "wgs84"
+
+
+class Point(msgspec.Struct, frozen=True):
+    lat: float
+    lon: float
+
+
+class ReportCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    category: CategoryCode
+    location: Location
+    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    address: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    photo_ids: Annotated[list[UUID], msgspec.Meta(max_length=6)] = []
+    anonymous: bool = False
+    client_id: (
+        Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] | None
+    ) = None
+
+
+class TimelineEntry(msgspec.Struct, frozen=True, omit_defaults=True):
+    at: datetime
+    kind: str
+    state: str | None = None
+    note: str = ""
+
+
+class ReportView(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A report as its reader may see it: the full view for the reporter and staff, the public one otherwise."""
+
+    id: UUID
+    number: str
+    case_id: UUID
+    status: str
+    category: str
+    description: str
+    location: Point
+    address: str | None
+    created_at: datetime
+    reporter_count: int
+    photos: list[PhotoLink]
+    timeline: list[TimelineEntry]
+    view: Literal["full", "public"]
+    anonymous: bool | None = None
+    reporter_id: UUID | None = None
+    client_id: str | None = None
+    joined_existing: bool | None = None
+    location_mismatch: bool | None = None
+    original_location: Location | None = None
+    hidden: bool | None = None
+    hidden_reason: str | None = None
+    following: bool | None = None
+
+
+class ReportCreated(msgspec.Struct, frozen=True):
+    id: UUID
+    number: str
+    case_id: UUID
+    status: str
+    joined_existing: bool
+    location_mismatch: bool
+    created_at: datetime
+
+
+class NearbyCase(msgspec.Struct, frozen=True):
+    case_id: UUID
+    report_id: UUID
+    number: str
+    category: str
+    status: str
+    distance_m: float
+    location: Point
+    reporter_count: int
+    created_at: datetime
+    description: str
+
+
+class ReportSummary(msgspec.Struct, frozen=True):
+    id: UUID
+    number: str
+    case_id: UUID
+    status: str
+    category: str
+    description: str
+    created_at: datetime
+    updated_at: datetime
+    timeline: list[TimelineEntry]
+
+
+class ReportPage(msgspec.Struct, frozen=True):
+    items: list[ReportSummary]
+    next_cursor: str | None
+
+
+class ServiceArea(msgspec.Struct, frozen=True):
+    name: str
+    geometry: dict[str, Any]
+    bbox: tuple[float, float, float, float]
+    center: Point
+
+
+class HideReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class Recategorise(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    category: CategoryCode
+    note: Annotated[str, msgspec.Meta(max_length=500)] = ""

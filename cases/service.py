@@ -1,0 +1,516 @@
+"""Use cases of citizens' reports. Each takes a connection inside the caller's transaction and never commits."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import msgspec
+
+from cases import store
+from cases.errors import (
+    CategoryNotFound,
+    CategoryNotReportable,
+    InvalidCoordinates,
+    OutsideServiceArea,
+    PhotosRequired,
+    PhotoUnavailable,
+    ReportLimitReached,
+    ReportNotFound,
+    UnknownCategory,
+)
+from cases.geo import CRS, from_wgs84, haversine_m, to_wgs84, validate_lat_lon
+from cases.models import (
+    Catalogue,
+    Category,
+    CategoryGroup,
+    CategoryUpdate,
+    Location,
+    NearbyCase,
+    Point,
+    ReportCreate,
+    ReportCreated,
+    ReportPage,
+    ReportSummary,
+    ReportView,
+    ServiceArea,
+    TimelineEntry,
+)
+from identity import store as identity_store
+from media import service as media
+from media.storage import Storage
+
+
+class CasesConfig(msgspec.Struct, frozen=True, kw_only=True):
+    timezone: str = "Asia/Shanghai"  # the city's local time: report numbers carry the local date
+    reports_per_day: int = 20  # per citizen per 24 h; staff are exempt
+    location_mismatch_m: float = 500.0  # photo GPS this far from the given point flags the report
+    nearby_limit: int = 5
+    map_feature_cap: int = 500  # above this many cases in the box, the map answers with clusters
+
+
+class Viewer(msgspec.Struct, frozen=True):
+    user_id: UUID
+    is_staff: bool
+
+
+# the catalogue ------------------------------------------------------------------------------------------------
+
+
+def _category(row: asyncpg.Record) -> Category:
+    values = dict(row)
+    values["limit_urgent_hours"] = float(values["limit_urgent_hours"])
+    values["limit_normal_hours"] = float(values["limit_normal_hours"])
+    return Category(**values)
+
+
+async def catalogue(conn: asyncpg.Connection) -> tuple[Catalogue, str]:
+    """The active catalogue, grouped, with an ETag that changes whenever a category does."""
+    head = await store.active_catalogue(conn)
+    if head is None:
+        return Catalogue(version="", title="", groups=[]), '"empty"'
+    categories = [_category(r) for r in await store.active_categories(conn)]
+    groups = [
+        CategoryGroup(
+            kind=g["kind"],
+            major=g["major"],
+            name_zh=g["name_zh"],
+            name_en=g["name_en"],
+            categories=[c for c in categories if c.kind == g["kind"] and c.major == g["major"]],
+        )
+        for g in await store.catalogue_groups(conn, head["version"])
+    ]
+    seed = f"{head['version']}|{head['changed_at'].isoformat()}|{head['active_count']}"
+    etag = '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
+    return Catalogue(version=head["version"], title=head["title"], groups=groups), etag
+
+
+async def update_category(
+    conn: asyncpg.Connection, code: str, update: CategoryUpdate
+) -> tuple[Category, Category]:
+    """Change a category (admins). Returns (before, after) for the audit log."""
+    before = await store.get_category(conn, code, lock=True)
+    if before is None:
+        raise CategoryNotFound(f"no category {code}")
+    changes = {k: v for k, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
+    if changes.get("default_department") and not await store.department_exists(
+        conn, changes["default_department"]
+    ):
+        raise UnknownCategory("no such department", fields=("default_department",))
+    urgent = changes.get("limit_urgent_hours", float(before["limit_urgent_hours"]))
+    normal = changes.get("limit_normal_hours", float(before["limit_normal_hours"]))
+    if urgent > normal:
+        raise UnknownCategory(
+            "the urgent limit is longer than the normal one", fields=("limit_urgent_hours",)
+        )
+    after = await store.update_category(conn, code, changes) if changes else before
+    assert after is not None
+    return _category(before), _category(after)
+
+
+# locations and the service area -------------------------------------------------------------------------------
+
+
+def to_point(location: Location) -> tuple[float, float]:
+    """WGS-84 (lat, lon) of a location given in any supported system; refuses non-finite or out-of-range."""
+    lat, lon = validate_lat_lon(location.lat, location.lon)
+    return to_wgs84(lat, lon, location.crs)
+
+
+def present(lat: float, lon: float, crs: CRS) -> Point:
+    """A stored WGS-84 point in the system the client asked for."""
+    out_lat, out_lon = from_wgs84(lat, lon, crs)
+    return Point(lat=round(out_lat, 7), lon=round(out_lon, 7))
+
+
+async def service_area(conn: asyncpg.Connection, crs: CRS = "wgs84") -> ServiceArea | None:
+    row = await store.service_area(conn)
+    if row is None:
+        return None
+    return ServiceArea(
+        name=row["name"],
+        geometry=row["geometry"],
+        bbox=(row["min_lon"], row["min_lat"], row["max_lon"], row["max_lat"]),
+        center=present(row["center_lat"], row["center_lon"], crs),
+    )
+
+
+# submitting ---------------------------------------------------------------------------------------------------
+
+
+async def _reportable_category(conn: asyncpg.Connection, code: str, viewer: Viewer) -> Category:
+    row = await store.get_category(conn, code)
+    if row is None or not row["active"]:
+        raise UnknownCategory(f"no active category {code}", fields=("category",))
+    category = _category(row)
+    if not category.citizen_reportable and not viewer.is_staff:
+        raise CategoryNotReportable(f"citizens cannot report {code}", fields=("category",))
+    return category
+
+
+async def _check_photos(
+    conn: asyncpg.Connection, viewer: Viewer, photo_ids: list[UUID], minimum: int
+) -> list[tuple[float, float]]:
+    """Each photo must be the caller's, processed, and not part of another report. Returns EXIF positions."""
+    if len(set(photo_ids)) != len(photo_ids):
+        raise PhotoUnavailable("a photo is listed twice", fields=("photo_ids",))
+    refs = await media.photo_refs(conn, photo_ids)
+    for index, photo_id in enumerate(photo_ids):
+        ref = refs.get(photo_id)
+        if ref is None or ref.owner_id != viewer.user_id:
+            raise PhotoUnavailable(
+                f"photo {photo_id} is not an uploaded photo of yours", fields=(f"photo_ids[{index}]",)
+            )
+    in_use = set(await store.photos_in_use(conn, photo_ids))
+    if in_use:
+        index = next(i for i, p in enumerate(photo_ids) if p in in_use)
+        raise PhotoUnavailable("a photo is already part of another report", fields=(f"photo_ids[{index}]",))
+    if len(photo_ids) < minimum:
+        raise PhotosRequired(
+            f"this category needs at least {minimum} photo(s)", fields=("photo_ids",), minimum=minimum
+        )
+    return [ref.exif_location for ref in refs.values() if ref.exif_location is not None]
+
+
+async def _report_number(conn: asyncpg.Connection, config: CasesConfig) -> str:
+    today = datetime.now(ZoneInfo(config.timezone)).date()
+    sequence = await store.next_report_number(conn, today)
+    return f"{today:%Y%m%d}{sequence:05d}"
+
+
+async def submit_report(
+    conn: asyncpg.Connection, config: CasesConfig, viewer: Viewer, data: ReportCreate
+) -> tuple[ReportCreated, bool]:
+    """File a citizen's report: a new case, or a further report on an open case it duplicates.
+
+    Returns the report and whether it was created now (False: the phone's client_id was seen already, and the
+    earlier report is returned unchanged).
+    """
+    lat, lon = to_point(data.location)
+    if data.client_id is not None:
+        existing = await store.get_report_by_client_id(conn, viewer.user_id, data.client_id)
+        if existing is not None:
+            return _created(existing), False
+    category = await _reportable_category(conn, data.category, viewer)
+    if await store.in_service_area(conn, lat, lon) is False:
+        raise OutsideServiceArea("the location is outside the city's service area", fields=("location",))
+    if not viewer.is_staff:
+        hits, _ = await identity_store.hit_rate_limit(conn, f"reports:{viewer.user_id}", 86_400)
+        if hits > config.reports_per_day:
+            raise ReportLimitReached(
+                f"at most {config.reports_per_day} reports a day",
+                limit=config.reports_per_day,
+                retry_after=3600,
+            )
+    exif_points = await _check_photos(conn, viewer, data.photo_ids, category.min_photos)
+    mismatch = any(
+        haversine_m(lat, lon, p_lat, p_lon) > config.location_mismatch_m for p_lat, p_lon in exif_points
+    )
+
+    joined = await store.find_joinable_case(
+        conn, lat, lon, category.code, category.join_radius_m, category.join_window_hours
+    )
+    if joined is not None:
+        case_id, state = joined["id"], joined["state"]
+        await store.add_reporter(conn, case_id)
+        await store.insert_case_event(
+            conn, case_id, kind="report_joined", actor_id=viewer.user_id, public=True
+        )
+    else:
+        case = await store.insert_case(
+            conn,
+            category=category.code,
+            source="inspector" if viewer.is_staff else "citizen",
+            lat=lat,
+            lon=lon,
+            address=data.address,
+            description=data.description,
+        )
+        case_id, state = case["id"], case["state"]
+        await store.insert_case_event(
+            conn, case_id, kind="reported", actor_id=viewer.user_id, public=True, to_state=state
+        )
+    number = await _report_number(conn, config)
+    row = await store.insert_report(
+        conn,
+        number=number,
+        case_id=case_id,
+        reporter_id=viewer.user_id,
+        client_id=data.client_id,
+        category=category.code,
+        description=data.description,
+        lat=lat,
+        lon=lon,
+        original_lat=data.location.lat,
+        original_lon=data.location.lon,
+        original_crs=data.location.crs,
+        address=data.address,
+        anonymous=data.anonymous,
+        location_mismatch=mismatch,
+        joined_existing=joined is not None,
+    )
+    await store.attach_photos(conn, row["id"], data.photo_ids)
+    await store.follow(conn, case_id, viewer.user_id)
+    created = ReportCreated(
+        id=row["id"],
+        number=number,
+        case_id=case_id,
+        status=state,
+        joined_existing=joined is not None,
+        location_mismatch=mismatch,
+        created_at=row["created_at"],
+    )
+    return created, True
+
+
+def _created(row: asyncpg.Record) -> ReportCreated:
+    return ReportCreated(
+        id=row["id"],
+        number=row["number"],
+        case_id=row["case_id"],
+        status=row["state"],
+        joined_existing=row["joined_existing"],
+        location_mismatch=row["location_mismatch"],
+        created_at=row["created_at"],
+    )
+
+
+# reading ------------------------------------------------------------------------------------------------------
+
+
+def _timeline(rows: list[asyncpg.Record]) -> list[TimelineEntry]:
+    return [TimelineEntry(at=r["at"], kind=r["kind"], state=r["to_state"], note=r["note"]) for r in rows]
+
+
+async def get_report(
+    conn: asyncpg.Connection, storage: Storage, report_id: UUID, viewer: Viewer | None, crs: CRS = "wgs84"
+) -> ReportView:
+    """The reporter and staff get the full view; everyone else the public one, and nothing of a hidden report."""
+    row = await store.get_report(conn, report_id)
+    if row is None:
+        raise ReportNotFound("no such report")
+    full = viewer is not None and (viewer.is_staff or viewer.user_id == row["reporter_id"])
+    if row["hidden"] and not full:
+        raise ReportNotFound("no such report")
+    staff = viewer is not None and viewer.is_staff
+    if staff:
+        events = await store.full_timeline(conn, row["case_id"])
+    else:
+        events = await store.public_timelines(conn, [row["case_id"]])
+    view = ReportView(
+        id=row["id"],
+        number=row["number"],
+        case_id=row["case_id"],
+        status=row["state"],
+        category=row["category_code"],
+        description=row["description"],
+        location=present(row["lat"], row["lon"], crs),
+        address=row["address"],
+        created_at=row["created_at"],
+        reporter_count=row["reporter_count"],
+        photos=await media.photo_links(conn, storage, list(row["photo_ids"])),
+        timeline=_timeline(events),
+        view="full" if full else "public",
+    )
+    if not full:
+        following = await store.is_following(conn, row["case_id"], viewer.user_id) if viewer else None
+        return msgspec.structs.replace(view, following=following)
+    return msgspec.structs.replace(
+        view,
+        anonymous=row["anonymous"],
+        reporter_id=row["reporter_id"],
+        client_id=row["client_id"],
+        joined_existing=row["joined_existing"],
+        location_mismatch=row["location_mismatch"],
+        original_location=Location(lat=row["original_lat"], lon=row["original_lon"], crs=row["original_crs"]),
+        hidden=row["hidden"],
+        hidden_reason=row["hidden_reason"],
+        following=True if viewer and viewer.user_id == row["reporter_id"] else None,
+    )
+
+
+def _encode_cursor(created_at: datetime, report_id: UUID) -> str:
+    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{report_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, _, report_id = raw.partition("|")
+        return datetime.fromisoformat(at), UUID(report_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidCoordinates("the cursor is not one this API gave out", fields=("cursor",)) from exc
+
+
+async def my_reports(conn: asyncpg.Connection, viewer: Viewer, cursor: str | None, limit: int) -> ReportPage:
+    rows = await store.reports_by_reporter(
+        conn, viewer.user_id, decode_cursor(cursor) if cursor else None, limit
+    )
+    events = await store.public_timelines(conn, list({r["case_id"] for r in rows}))
+    by_case: dict[UUID, list[asyncpg.Record]] = {}
+    for event in events:
+        by_case.setdefault(event["case_id"], []).append(event)
+    items = [
+        ReportSummary(
+            id=r["id"],
+            number=r["number"],
+            case_id=r["case_id"],
+            status=r["state"],
+            category=r["category_code"],
+            description=r["description"],
+            created_at=r["created_at"],
+            updated_at=r["case_updated_at"],
+            timeline=_timeline(by_case.get(r["case_id"], [])),
+        )
+        for r in rows
+    ]
+    next_cursor = _encode_cursor(rows[-1]["created_at"], rows[-1]["id"]) if len(rows) == limit else None
+    return ReportPage(items=items, next_cursor=next_cursor)
+
+
+async def nearby(
+    conn: asyncpg.Connection,
+    config: CasesConfig,
+    location: Location,
+    category_code: str,
+    radius_m: int | None,
+) -> list[NearbyCase]:
+    """Open cases of the category near a point, nearest first: 'follow this one instead'."""
+    lat, lon = to_point(location)
+    row = await store.get_category(conn, category_code)
+    if row is None or not row["active"]:
+        raise UnknownCategory(f"no active category {category_code}", fields=("category",))
+    radius = min(radius_m or row["duplicate_radius_m"], 1000)
+    rows = await store.nearby_open_cases(conn, lat, lon, category_code, radius, config.nearby_limit)
+    return [
+        NearbyCase(
+            case_id=r["case_id"],
+            report_id=r["report_id"],
+            number=r["number"],
+            category=r["category_code"],
+            status=r["state"],
+            distance_m=round(r["distance_m"], 1),
+            location=present(r["lat"], r["lon"], location.crs),
+            reporter_count=r["reporter_count"],
+            created_at=r["created_at"],
+            description=r["description"],
+        )
+        for r in rows
+    ]
+
+
+async def follow(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) -> UUID:
+    row = await store.get_report(conn, report_id)
+    if row is None or (row["hidden"] and not viewer.is_staff):
+        raise ReportNotFound("no such report")
+    await store.follow(conn, row["case_id"], viewer.user_id)
+    case_id: UUID = row["case_id"]
+    return case_id
+
+
+def _bbox(raw: str, crs: CRS) -> tuple[float, float, float, float]:
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in raw.split(","))
+    except ValueError as exc:
+        raise InvalidCoordinates("bbox is min_lon,min_lat,max_lon,max_lat", fields=("bbox",)) from exc
+    validate_lat_lon(min_lat, min_lon)
+    validate_lat_lon(max_lat, max_lon)
+    if not (min_lon < max_lon and min_lat < max_lat):
+        raise InvalidCoordinates("bbox corners are not south-west then north-east", fields=("bbox",))
+    south_west = to_wgs84(min_lat, min_lon, crs)
+    north_east = to_wgs84(max_lat, max_lon, crs)
+    return south_west[1], south_west[0], north_east[1], north_east[0]
+
+
+async def map_reports(
+    conn: asyncpg.Connection,
+    config: CasesConfig,
+    bbox: str,
+    category: str | None,
+    status: str | None,
+    crs: CRS,
+) -> dict[str, Any]:
+    """Public cases in a box as GeoJSON; clustered on a grid when the box holds more than the cap."""
+    box = _bbox(bbox, crs)
+    total = await store.count_map_cases(conn, box, category, status)
+    features: list[dict[str, Any]] = []
+    if total <= config.map_feature_cap:
+        for r in await store.map_cases(conn, box, category, status, config.map_feature_cap):
+            point = present(r["lat"], r["lon"], crs)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [point.lon, point.lat]},
+                    "properties": {
+                        "case_id": str(r["case_id"]),
+                        "number": r["number"],
+                        "category": r["category_code"],
+                        "status": r["state"],
+                        "reporter_count": r["reporter_count"],
+                        "created_at": r["created_at"].isoformat(),
+                    },
+                }
+            )
+        clustered = False
+    else:
+        cell = max(box[2] - box[0], box[3] - box[1]) / 32
+        for r in await store.map_clusters(conn, box, category, status, cell):
+            point = present(r["lat"], r["lon"], crs)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [point.lon, point.lat]},
+                    "properties": {"cluster": True, "count": r["count"]},
+                }
+            )
+        clustered = True
+    return {"type": "FeatureCollection", "features": features, "total": total, "clustered": clustered}
+
+
+# moderation ---------------------------------------------------------------------------------------------------
+
+
+async def hide_report(conn: asyncpg.Connection, report_id: UUID, reason: str, actor_id: UUID) -> UUID:
+    row = await store.get_report(conn, report_id)
+    if row is None:
+        raise ReportNotFound("no such report")
+    await store.hide_report(conn, report_id, reason)
+    await store.hide_case_if_all_reports_hidden(conn, row["case_id"], reason)
+    await store.insert_case_event(
+        conn,
+        row["case_id"],
+        kind="report_hidden",
+        actor_id=actor_id,
+        public=False,
+        note=reason,
+        data={"report_id": str(report_id)},
+    )
+    case_id: UUID = row["case_id"]
+    return case_id
+
+
+async def recategorise(
+    conn: asyncpg.Connection, report_id: UUID, category_code: str, note: str, actor_id: UUID
+) -> tuple[str, str]:
+    row = await store.get_report(conn, report_id)
+    if row is None:
+        raise ReportNotFound("no such report")
+    category = await store.get_category(conn, category_code)
+    if category is None or not category["active"]:
+        raise UnknownCategory(f"no active category {category_code}", fields=("category",))
+    await store.recategorise(conn, report_id, row["case_id"], category_code)
+    await store.insert_case_event(
+        conn,
+        row["case_id"],
+        kind="recategorised",
+        actor_id=actor_id,
+        public=True,
+        note=note,
+        data={"from": row["category_code"], "to": category_code},
+    )
+    return row["category_code"], category_code

@@ -1,0 +1,501 @@
+"""Every SQL statement of the cases domain, and nothing else.
+
+Points are geometry(Point, 4326) in WGS-84; distances are measured on the spheroid (geography casts) after
+a bounding-box filter that the GiST indexes answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+Record = asyncpg.Record
+FINISHED_STATES_SQL = "('closed', 'rejected', 'voided')"  # a case in these is no longer open
+
+
+# departments and the catalogue --------------------------------------------------------------------------------
+
+
+async def upsert_department(conn: asyncpg.Connection, code: str, name_zh: str, name_en: str) -> None:
+    await conn.execute(
+        """INSERT INTO departments (code, name_zh, name_en) VALUES ($1, $2, $3)
+           ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en""",
+        code,
+        name_zh,
+        name_en,
+    )
+
+
+async def department_exists(conn: asyncpg.Connection, code: str) -> bool:
+    found: bool = await conn.fetchval("SELECT EXISTS (SELECT 1 FROM departments WHERE code = $1)", code)
+    return found
+
+
+async def upsert_catalogue(conn: asyncpg.Connection, version: str, title: str, source: str) -> None:
+    await conn.execute(
+        """INSERT INTO category_catalogues (version, title, source) VALUES ($1, $2, $3)
+           ON CONFLICT (version) DO UPDATE SET title = excluded.title, source = excluded.source""",
+        version,
+        title,
+        source,
+    )
+
+
+async def activate_catalogue(conn: asyncpg.Connection, version: str) -> None:
+    """Make one catalogue the active one; categories of the others stay for history but are inactive."""
+    await conn.execute(
+        "UPDATE category_catalogues SET active = false WHERE active AND version <> $1", version
+    )
+    await conn.execute("UPDATE category_catalogues SET active = true WHERE version = $1", version)
+    await conn.execute(
+        "UPDATE categories SET active = false, updated_at = now() WHERE catalogue_version <> $1 AND active",
+        version,
+    )
+
+
+async def upsert_group(conn: asyncpg.Connection, version: str, group: dict[str, Any]) -> None:
+    await conn.execute(
+        """INSERT INTO category_groups (catalogue_version, kind, major, name_zh, name_en) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (catalogue_version, kind, major)
+           DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en""",
+        version,
+        group["kind"],
+        group["major"],
+        group["name_zh"],
+        group["name_en"],
+    )
+
+
+_CATEGORY_COLUMNS = (
+    "kind, major, name_zh, name_en, default_department, limit_urgent_hours, limit_normal_hours, "
+    "citizen_reportable, needs_verification, duplicate_radius_m, join_radius_m, join_window_hours, min_photos"
+)
+
+
+async def upsert_category(conn: asyncpg.Connection, version: str, c: dict[str, Any]) -> bool:
+    """Insert or update a category from a catalogue file; True when something changed."""
+    status = await conn.execute(
+        f"""INSERT INTO categories (code, catalogue_version, {_CATEGORY_COLUMNS})
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            ON CONFLICT (code) DO UPDATE SET
+              catalogue_version = excluded.catalogue_version, kind = excluded.kind, major = excluded.major,
+              name_zh = excluded.name_zh, name_en = excluded.name_en,
+              default_department = excluded.default_department,
+              limit_urgent_hours = excluded.limit_urgent_hours, limit_normal_hours = excluded.limit_normal_hours,
+              citizen_reportable = excluded.citizen_reportable, needs_verification = excluded.needs_verification,
+              duplicate_radius_m = excluded.duplicate_radius_m, join_radius_m = excluded.join_radius_m,
+              join_window_hours = excluded.join_window_hours, min_photos = excluded.min_photos,
+              active = true, updated_at = now()
+            WHERE (categories.catalogue_version, categories.kind, categories.major, categories.name_zh,
+                   categories.name_en, categories.default_department, categories.limit_urgent_hours,
+                   categories.limit_normal_hours, categories.citizen_reportable, categories.needs_verification,
+                   categories.duplicate_radius_m, categories.join_radius_m, categories.join_window_hours,
+                   categories.min_photos, categories.active)
+               IS DISTINCT FROM
+                  (excluded.catalogue_version, excluded.kind, excluded.major, excluded.name_zh, excluded.name_en,
+                   excluded.default_department, excluded.limit_urgent_hours, excluded.limit_normal_hours,
+                   excluded.citizen_reportable, excluded.needs_verification, excluded.duplicate_radius_m,
+                   excluded.join_radius_m, excluded.join_window_hours, excluded.min_photos, true)""",
+        c["code"],
+        version,
+        c["kind"],
+        c["major"],
+        c["name_zh"],
+        c["name_en"],
+        c.get("default_department"),
+        c["limit_urgent_hours"],
+        c["limit_normal_hours"],
+        c.get("citizen_reportable", True),
+        c.get("needs_verification", True),
+        c.get("duplicate_radius_m", 250),
+        c.get("join_radius_m", 50),
+        c.get("join_window_hours", 24),
+        c.get("min_photos", 0),
+    )
+    return status != "INSERT 0 0"
+
+
+async def active_catalogue(conn: asyncpg.Connection) -> Record | None:
+    """The active catalogue with a fingerprint of its contents (for ETags)."""
+    return await conn.fetchrow(
+        """SELECT c.version, c.title,
+                  (SELECT max(updated_at) FROM categories) AS changed_at,
+                  (SELECT count(*) FROM categories WHERE active) AS active_count
+           FROM category_catalogues c WHERE c.active"""
+    )
+
+
+async def catalogue_groups(conn: asyncpg.Connection, version: str) -> list[Record]:
+    return await conn.fetch(
+        "SELECT kind, major, name_zh, name_en FROM category_groups WHERE catalogue_version = $1 ORDER BY kind, major",
+        version,
+    )
+
+
+async def active_categories(conn: asyncpg.Connection) -> list[Record]:
+    return await conn.fetch(
+        f"SELECT code, {_CATEGORY_COLUMNS}, active FROM categories WHERE active ORDER BY code"
+    )
+
+
+async def get_category(conn: asyncpg.Connection, code: str, *, lock: bool = False) -> Record | None:
+    return await conn.fetchrow(
+        f"SELECT code, {_CATEGORY_COLUMNS}, active FROM categories WHERE code = $1"
+        + (" FOR UPDATE" if lock else ""),
+        code,
+    )
+
+
+async def update_category(conn: asyncpg.Connection, code: str, changes: dict[str, Any]) -> Record | None:
+    """Apply changes to whitelisted columns (the names come from the CategoryUpdate schema, never from input)."""
+    allowed = set(_CATEGORY_COLUMNS.replace(" ", "").split(",")) | {"active"}
+    assert set(changes) <= allowed
+    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(changes, start=2))
+    return await conn.fetchrow(
+        f"UPDATE categories SET {assignments}, updated_at = now() WHERE code = $1 RETURNING code, {_CATEGORY_COLUMNS}, active",
+        code,
+        *changes.values(),
+    )
+
+
+# the service area ---------------------------------------------------------------------------------------------
+
+
+async def insert_service_area(conn: asyncpg.Connection, name: str, geojson: str) -> None:
+    await conn.execute("UPDATE service_areas SET active = false WHERE active")
+    await conn.execute(
+        "INSERT INTO service_areas (name, geom) VALUES ($1, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)))",
+        name,
+        geojson,
+    )
+
+
+async def service_area(conn: asyncpg.Connection) -> Record | None:
+    return await conn.fetchrow(
+        """SELECT name, ST_AsGeoJSON(geom, 6)::jsonb AS geometry,
+                  ST_XMin(geom) AS min_lon, ST_YMin(geom) AS min_lat, ST_XMax(geom) AS max_lon, ST_YMax(geom) AS max_lat,
+                  ST_Y(ST_PointOnSurface(geom)) AS center_lat, ST_X(ST_PointOnSurface(geom)) AS center_lon
+           FROM service_areas WHERE active ORDER BY id DESC LIMIT 1"""
+    )
+
+
+async def in_service_area(conn: asyncpg.Connection, lat: float, lon: float) -> bool | None:
+    """True or False; None when no service area is configured."""
+    inside: bool | None = await conn.fetchval(
+        """SELECT bool_or(ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $1), 4326)))
+           FROM service_areas WHERE active""",
+        lat,
+        lon,
+    )
+    return inside
+
+
+# cases and reports --------------------------------------------------------------------------------------------
+
+_NEAR = """ST_DWithin(c.location::geography, ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography, $3)
+           AND c.location && ST_Expand(ST_SetSRID(ST_MakePoint($2, $1), 4326),
+                                       $3 / (111320.0 * greatest(cos(radians($1)), 0.01)))"""
+
+
+async def find_joinable_case(
+    conn: asyncpg.Connection, lat: float, lon: float, category: str, radius_m: int, window_hours: int
+) -> Record | None:
+    """The nearest open, visible case of the category within the join radius and window, locked."""
+    return await conn.fetchrow(
+        f"""SELECT c.id, c.state FROM cases c
+            WHERE {_NEAR} AND c.category_code = $4 AND c.state NOT IN {FINISHED_STATES_SQL} AND c.hidden_at IS NULL
+              AND c.created_at > now() - make_interval(hours => $5)
+            ORDER BY c.location::geography <-> ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography
+            LIMIT 1 FOR UPDATE OF c""",
+        lat,
+        lon,
+        float(radius_m),
+        category,
+        window_hours,
+    )
+
+
+async def insert_case(
+    conn: asyncpg.Connection,
+    *,
+    category: str,
+    source: str,
+    lat: float,
+    lon: float,
+    address: str | None,
+    description: str,
+) -> Record:
+    row = await conn.fetchrow(
+        """INSERT INTO cases (category_code, source, location, address, description)
+           VALUES ($1, $2, ST_SetSRID(ST_MakePoint($4, $3), 4326), $5, $6)
+           RETURNING id, state""",
+        category,
+        source,
+        lat,
+        lon,
+        address,
+        description,
+    )
+    assert row is not None
+    return row
+
+
+async def add_reporter(conn: asyncpg.Connection, case_id: UUID) -> None:
+    await conn.execute(
+        "UPDATE cases SET reporter_count = reporter_count + 1, updated_at = now() WHERE id = $1", case_id
+    )
+
+
+async def insert_case_event(
+    conn: asyncpg.Connection,
+    case_id: UUID,
+    *,
+    kind: str,
+    actor_id: UUID | None,
+    public: bool,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    note: str = "",
+    photo_ids: list[UUID] | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    await conn.execute(
+        """INSERT INTO case_events (case_id, kind, actor_id, public, from_state, to_state, note, photo_ids, data)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+        case_id,
+        kind,
+        actor_id,
+        public,
+        from_state,
+        to_state,
+        note,
+        photo_ids or [],
+        data or {},
+    )
+
+
+async def next_report_number(conn: asyncpg.Connection, day: date) -> int:
+    value: int = await conn.fetchval(
+        """INSERT INTO report_number_counters AS c (day, last) VALUES ($1, 1)
+           ON CONFLICT (day) DO UPDATE SET last = c.last + 1 RETURNING last""",
+        day,
+    )
+    return value
+
+
+async def insert_report(conn: asyncpg.Connection, **fields: Any) -> Record:
+    row = await conn.fetchrow(
+        """INSERT INTO reports (number, case_id, reporter_id, client_id, category_code, description, location,
+                                original_lat, original_lon, original_crs, address, anonymous, location_mismatch,
+                                joined_existing)
+           VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($8, $7), 4326), $9, $10, $11, $12, $13, $14,
+                   $15)
+           RETURNING id, created_at""",
+        fields["number"],
+        fields["case_id"],
+        fields["reporter_id"],
+        fields["client_id"],
+        fields["category"],
+        fields["description"],
+        fields["lat"],
+        fields["lon"],
+        fields["original_lat"],
+        fields["original_lon"],
+        fields["original_crs"],
+        fields["address"],
+        fields["anonymous"],
+        fields["location_mismatch"],
+        fields["joined_existing"],
+    )
+    assert row is not None
+    return row
+
+
+async def attach_photos(conn: asyncpg.Connection, report_id: UUID, photo_ids: list[UUID]) -> None:
+    await conn.executemany(
+        "INSERT INTO report_photos (report_id, photo_id, position) VALUES ($1, $2, $3)",
+        [(report_id, photo_id, position) for position, photo_id in enumerate(photo_ids)],
+    )
+
+
+async def photos_in_use(conn: asyncpg.Connection, photo_ids: list[UUID]) -> list[UUID]:
+    rows = await conn.fetch("SELECT photo_id FROM report_photos WHERE photo_id = ANY($1::uuid[])", photo_ids)
+    return [r["photo_id"] for r in rows]
+
+
+_REPORT_SELECT = """
+    SELECT r.id, r.number, r.case_id, r.reporter_id, r.client_id, r.category_code, r.description,
+           ST_Y(r.location) AS lat, ST_X(r.location) AS lon, r.original_lat, r.original_lon, r.original_crs,
+           r.address, r.anonymous, r.location_mismatch, r.joined_existing, r.created_at,
+           r.hidden_at IS NOT NULL OR c.hidden_at IS NOT NULL AS hidden,
+           coalesce(r.hidden_reason, c.hidden_reason) AS hidden_reason,
+           c.state, c.reporter_count, c.updated_at AS case_updated_at,
+           coalesce((SELECT array_agg(p.photo_id ORDER BY p.position) FROM report_photos p WHERE p.report_id = r.id),
+                    '{}') AS photo_ids
+    FROM reports r JOIN cases c ON c.id = r.case_id
+"""
+
+
+async def get_report(conn: asyncpg.Connection, report_id: UUID) -> Record | None:
+    return await conn.fetchrow(_REPORT_SELECT + " WHERE r.id = $1", report_id)
+
+
+async def get_report_by_client_id(
+    conn: asyncpg.Connection, reporter_id: UUID, client_id: str
+) -> Record | None:
+    return await conn.fetchrow(
+        _REPORT_SELECT + " WHERE r.reporter_id = $1 AND r.client_id = $2", reporter_id, client_id
+    )
+
+
+async def reports_by_reporter(
+    conn: asyncpg.Connection, reporter_id: UUID, before: tuple[datetime, UUID] | None, limit: int
+) -> list[Record]:
+    return await conn.fetch(
+        _REPORT_SELECT
+        + """ WHERE r.reporter_id = $1 AND ($2::timestamptz IS NULL OR (r.created_at, r.id) < ($2, $3::uuid))
+              ORDER BY r.created_at DESC, r.id DESC LIMIT $4""",
+        reporter_id,
+        before[0] if before else None,
+        before[1] if before else None,
+        limit,
+    )
+
+
+async def public_timelines(conn: asyncpg.Connection, case_ids: list[UUID]) -> list[Record]:
+    return await conn.fetch(
+        """SELECT case_id, at, kind, to_state, note FROM case_events
+           WHERE case_id = ANY($1::uuid[]) AND public ORDER BY case_id, id""",
+        case_ids,
+    )
+
+
+async def full_timeline(conn: asyncpg.Connection, case_id: UUID) -> list[Record]:
+    return await conn.fetch(
+        "SELECT case_id, at, kind, to_state, note FROM case_events WHERE case_id = $1 ORDER BY id", case_id
+    )
+
+
+async def nearby_open_cases(
+    conn: asyncpg.Connection, lat: float, lon: float, category: str, radius_m: int, limit: int
+) -> list[Record]:
+    """Open, visible cases of a category within the radius, nearest first, each with its first report."""
+    return await conn.fetch(
+        f"""SELECT c.id AS case_id, c.state, c.reporter_count, c.created_at, c.category_code,
+                   ST_Y(c.location) AS lat, ST_X(c.location) AS lon,
+                   ST_Distance(c.location::geography, ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography) AS distance_m,
+                   first.id AS report_id, first.number, first.description
+            FROM cases c
+            JOIN LATERAL (SELECT r.id, r.number, r.description FROM reports r
+                          WHERE r.case_id = c.id AND r.hidden_at IS NULL ORDER BY r.created_at LIMIT 1) first ON true
+            WHERE {_NEAR} AND c.category_code = $4 AND c.state NOT IN {FINISHED_STATES_SQL} AND c.hidden_at IS NULL
+            ORDER BY distance_m LIMIT $5""",
+        lat,
+        lon,
+        float(radius_m),
+        category,
+        limit,
+    )
+
+
+async def follow(conn: asyncpg.Connection, case_id: UUID, user_id: UUID) -> bool:
+    status = await conn.execute(
+        "INSERT INTO case_followers (case_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        case_id,
+        user_id,
+    )
+    return status == "INSERT 0 1"
+
+
+async def is_following(conn: asyncpg.Connection, case_id: UUID, user_id: UUID) -> bool:
+    found: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM case_followers WHERE case_id = $1 AND user_id = $2)", case_id, user_id
+    )
+    return found
+
+
+async def hide_report(conn: asyncpg.Connection, report_id: UUID, reason: str) -> None:
+    await conn.execute(
+        "UPDATE reports SET hidden_at = now(), hidden_reason = $2 WHERE id = $1", report_id, reason
+    )
+
+
+async def hide_case_if_all_reports_hidden(conn: asyncpg.Connection, case_id: UUID, reason: str) -> None:
+    await conn.execute(
+        """UPDATE cases SET hidden_at = now(), hidden_reason = $2, updated_at = now(), version = version + 1
+           WHERE id = $1 AND hidden_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM reports WHERE case_id = $1 AND hidden_at IS NULL)""",
+        case_id,
+        reason,
+    )
+
+
+async def recategorise(conn: asyncpg.Connection, report_id: UUID, case_id: UUID, category: str) -> None:
+    await conn.execute("UPDATE reports SET category_code = $2 WHERE id = $1", report_id, category)
+    await conn.execute(
+        "UPDATE cases SET category_code = $2, updated_at = now(), version = version + 1 WHERE id = $1",
+        case_id,
+        category,
+    )
+
+
+async def count_map_cases(
+    conn: asyncpg.Connection, bbox: tuple[float, float, float, float], category: str | None, state: str | None
+) -> int:
+    count: int = await conn.fetchval(
+        """SELECT count(*) FROM cases c
+           WHERE c.location && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND c.hidden_at IS NULL
+             AND ($5::text IS NULL OR c.category_code = $5) AND ($6::text IS NULL OR c.state = $6)""",
+        *bbox,
+        category,
+        state,
+    )
+    return count
+
+
+async def map_cases(
+    conn: asyncpg.Connection,
+    bbox: tuple[float, float, float, float],
+    category: str | None,
+    state: str | None,
+    limit: int,
+) -> list[Record]:
+    return await conn.fetch(
+        """SELECT c.id AS case_id, c.category_code, c.state, c.reporter_count, c.created_at,
+                  ST_Y(c.location) AS lat, ST_X(c.location) AS lon,
+                  (SELECT r.number FROM reports r WHERE r.case_id = c.id ORDER BY r.created_at LIMIT 1) AS number
+           FROM cases c
+           WHERE c.location && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND c.hidden_at IS NULL
+             AND ($5::text IS NULL OR c.category_code = $5) AND ($6::text IS NULL OR c.state = $6)
+           ORDER BY c.created_at DESC LIMIT $7""",
+        *bbox,
+        category,
+        state,
+        limit,
+    )
+
+
+async def map_clusters(
+    conn: asyncpg.Connection,
+    bbox: tuple[float, float, float, float],
+    category: str | None,
+    state: str | None,
+    cell_deg: float,
+) -> list[Record]:
+    """Cases snapped to a grid of `cell_deg` degrees: one row per occupied cell, with its count and centroid."""
+    return await conn.fetch(
+        """SELECT count(*) AS count, ST_Y(ST_Centroid(ST_Collect(c.location))) AS lat,
+                  ST_X(ST_Centroid(ST_Collect(c.location))) AS lon
+           FROM cases c
+           WHERE c.location && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND c.hidden_at IS NULL
+             AND ($5::text IS NULL OR c.category_code = $5) AND ($6::text IS NULL OR c.state = $6)
+           GROUP BY ST_SnapToGrid(c.location, $7)
+           ORDER BY count DESC""",
+        *bbox,
+        category,
+        state,
+        cell_deg,
+    )

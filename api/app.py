@@ -17,6 +17,12 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from api.auth import provide_principal
 from api.controllers.auth import AuthController
 from api.controllers.health import HealthController
+from api.controllers.reports import (
+    CategoriesController,
+    MapController,
+    ReportsController,
+    ServiceAreaController,
+)
 from api.controllers.users import AuditController, MeController, UsersController
 from api.db import create_pool, provide_conn
 from api.errors import exception_handlers
@@ -109,6 +115,10 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             MeController,
             UsersController,
             AuditController,
+            CategoriesController,
+            ServiceAreaController,
+            ReportsController,
+            MapController,
             _Metrics,
         ],
         dependencies={

@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.auth import (
@@ -145,7 +145,7 @@ class ServiceAreaController(Controller):
         summary="Where the city takes reports: GeoJSON, bbox and centre",
         security=[],
     )
-    async def get_service_area(self, conn: DbConn, crs: CRS = "wgs84") -> ServiceArea:
+    async def get_service_area(self, conn: DbConn, crs: FromQuery[CRS] = "wgs84") -> ServiceArea:
         area = await service.service_area(conn, crs)
         if area is None:
             raise ProblemError(404, "no_service_area", "no service area is set up")
@@ -197,10 +197,10 @@ class ReportsController(Controller):
         state: State,
         conn: DbConn,
         principal: Caller,
-        lat: float,
-        lon: float,
+        lat: FromQuery[float],
+        lon: FromQuery[float],
         category: Annotated[str, QueryParameter(max_length=8)],
-        crs: CRS = "wgs84",
+        crs: FromQuery[CRS] = "wgs84",
         radius: Annotated[int | None, QueryParameter(ge=10, le=1000)] = None,
     ) -> list[NearbyCase]:
         # citizens search the category's radius; staff may widen it (inspectors search 1,000 m)
@@ -222,7 +222,7 @@ class ReportsController(Controller):
         conn: DbConn,
         principal: OptionalCaller,
         report_id: FromPath[UUID],
-        crs: CRS = "wgs84",
+        crs: FromQuery[CRS] = "wgs84",
     ) -> ReportView:
         viewer = viewer_of(principal) if principal else None
         return await service.get_report(conn, state.storage, report_id, viewer, crs)
@@ -314,6 +314,6 @@ class MapController(Controller):
         bbox: Annotated[str, QueryParameter(max_length=100, description="min_lon,min_lat,max_lon,max_lat")],
         category: Annotated[str | None, QueryParameter(max_length=8)] = None,
         status: Annotated[str | None, QueryParameter(max_length=32)] = None,
-        crs: CRS = "wgs84",
+        crs: FromQuery[CRS] = "wgs84",
     ) -> dict[str, Any]:
         return await service.map_reports(conn, state.cases_config, bbox, category, status, crs)

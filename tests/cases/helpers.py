@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from tests.identity.helpers import bearer
 
 # inside the demo service area (Dongcheng, Beijing), WGS-84
-INSIDE = {"lat": 39.9087, "lon": 116.3975, "crs": "wgs84"}
+INSIDE: dict[str, Any] = {"lat": 39.9087, "lon": 116.3975, "crs": "wgs84"}
 
 
 def report_body(**overrides: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from api.auth import provide_principal
 from api.controllers.auth import AuthController
 from api.controllers.health import HealthController
+from api.controllers.media import PhotosController, UploadsController
 from api.controllers.reports import (
     CategoriesController,
     MapController,
@@ -30,6 +31,8 @@ from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, request_id_middlew
 from api.settings import Settings
 from cases.service import CasesConfig
 from identity.models import AuthConfig
+from media.models import MediaConfig
+from media.service import ImageWorkers
 from media.storage import Storage, StorageConfig
 
 API_VERSION = "1.0.0"
@@ -52,6 +55,15 @@ def auth_config(settings: Settings) -> AuthConfig:
 
 def cases_config(settings: Settings) -> CasesConfig:
     return CasesConfig(timezone=settings.city_timezone, reports_per_day=settings.reports_per_day)
+
+
+def media_config(settings: Settings) -> MediaConfig:
+    return MediaConfig(
+        max_upload_bytes=settings.max_upload_bytes,
+        max_pixels=settings.max_image_pixels,
+        keep_originals=settings.keep_originals,
+        city_timezone=settings.city_timezone,
+    )
 
 
 def storage_config(settings: Settings) -> StorageConfig:
@@ -87,9 +99,11 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             return
         app.state.pool = await create_pool(settings)
         app.state.storage = Storage(storage_config(settings))
+        app.state.image_workers = ImageWorkers(settings.image_threads)
         try:
             yield
         finally:
+            app.state.image_workers.close()
             app.state.storage.close()
             await asyncio.wait_for(app.state.pool.close(), timeout=10)
 
@@ -106,7 +120,12 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             _pool_gauges(request.app.state)
 
     state = State(
-        {"settings": settings, "auth_config": auth_config(settings), "cases_config": cases_config(settings)}
+        {
+            "settings": settings,
+            "auth_config": auth_config(settings),
+            "cases_config": cases_config(settings),
+            "media_config": media_config(settings),
+        }
     )
     return Litestar(
         route_handlers=[
@@ -119,6 +138,8 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             ServiceAreaController,
             ReportsController,
             MapController,
+            UploadsController,
+            PhotosController,
             _Metrics,
         ],
         dependencies={

@@ -48,6 +48,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     default_phone_region: str = "CN"
     city_timezone: str = "Asia/Shanghai"
     reports_per_day: int = 20
+    max_upload_bytes: int = 15 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    keep_originals: bool = True
+    image_threads: int = 2
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -86,6 +90,10 @@ _ENV_VARS = {
     "DEFAULT_PHONE_REGION": "default_phone_region",
     "CITY_TIMEZONE": "city_timezone",
     "REPORTS_PER_DAY": "reports_per_day",
+    "MAX_UPLOAD_BYTES": "max_upload_bytes",
+    "MAX_IMAGE_PIXELS": "max_image_pixels",
+    "KEEP_ORIGINALS": "keep_originals",
+    "IMAGE_THREADS": "image_threads",
     "LOG_LEVEL": "log_level",
     "HOST": "host",
     "PORT": "port",

@@ -499,3 +499,14 @@ async def map_clusters(
         state,
         cell_deg,
     )
+
+
+async def photo_is_public(conn: asyncpg.Connection, photo_id: UUID) -> bool:
+    """A photo of a report that the public may see (neither the report nor its case is hidden)."""
+    found: bool = await conn.fetchval(
+        """SELECT EXISTS (SELECT 1 FROM report_photos rp JOIN reports r ON r.id = rp.report_id
+                          JOIN cases c ON c.id = r.case_id
+                          WHERE rp.photo_id = $1 AND r.hidden_at IS NULL AND c.hidden_at IS NULL)""",
+        photo_id,
+    )
+    return found

@@ -2,10 +2,57 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
+
+ImageType = Literal["image/jpeg", "image/png", "image/webp", "image/heic"]
+EXTENSIONS: dict[str, str] = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+}
+
+
+class MediaConfig(msgspec.Struct, frozen=True, kw_only=True):
+    max_upload_bytes: int = 15 * 1024 * 1024
+    max_pixels: int = 40_000_000
+    keep_originals: bool = True  # originals stay private in the bucket; False drops them after processing
+    put_url_ttl: timedelta = timedelta(minutes=15)
+    city_timezone: str = "Asia/Shanghai"  # EXIF capture times without an offset are local times
+
+
+class UploadCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    content_type: ImageType
+    size: Annotated[int, msgspec.Meta(gt=0)]
+    sha256: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
+
+
+class UploadTicket(msgspec.Struct, frozen=True):
+    """Where the phone PUTs the bytes: the URL, the headers to send with it, and until when it works."""
+
+    upload_id: UUID
+    put_url: str
+    headers: dict[str, str]
+    expires_at: datetime
+    max_size: int
+
+
+class LatLon(msgspec.Struct, frozen=True):
+    lat: float
+    lon: float
+
+
+class PhotoProcessed(msgspec.Struct, frozen=True):
+    photo_id: UUID
+    width: int
+    height: int
+    taken_at: datetime | None
+    exif_location: LatLon | None
+    content_type: str
 
 
 class PhotoRef(msgspec.Struct, frozen=True):

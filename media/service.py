@@ -1,17 +1,218 @@
-"""Media use cases. Each takes a connection inside the caller's transaction and never commits."""
+"""Media use cases: upload sessions, processing photos, links to them.
+
+Each takes a connection inside the caller's transaction and never commits. Pillow runs in a small bounded
+thread pool (`ImageWorkers`); storage calls run in the storage's own pool.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from media import store
-from media.models import PhotoLink, PhotoRef
+from media.errors import MediaError, UploadMismatch, UploadNotFound, UploadNotReceived, UploadTooLarge
+from media.models import (
+    EXTENSIONS,
+    LatLon,
+    MediaConfig,
+    PhotoLink,
+    PhotoProcessed,
+    PhotoRef,
+    UploadCreate,
+    UploadTicket,
+)
+from media.pipeline import ProcessedImage, process_image
 from media.storage import Storage
 
 LINK_TTL = timedelta(minutes=15)
+
+
+class ImageWorkers:
+    """The bounded pool Pillow runs in: at most `threads` images are decoded at once, whatever the load."""
+
+    def __init__(self, threads: int = 2) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pillow")
+
+    async def process(self, fp: BinaryIO, max_pixels: int) -> ProcessedImage:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: process_image(fp, max_pixels=max_pixels))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+# upload sessions ----------------------------------------------------------------------------------------------
+
+
+async def create_upload(
+    conn: asyncpg.Connection, storage: Storage, config: MediaConfig, owner_id: UUID, data: UploadCreate
+) -> UploadTicket:
+    """Announce an upload; the phone PUTs the bytes straight to the bucket with the returned URL."""
+    if data.size > config.max_upload_bytes:
+        raise UploadTooLarge(
+            f"a photo is at most {config.max_upload_bytes} bytes",
+            fields=("size",),
+            limit=config.max_upload_bytes,
+        )
+    row = await store.insert_upload(
+        conn, owner_id, data.content_type, data.size, data.sha256, datetime.now(UTC) + config.put_url_ttl
+    )
+    return UploadTicket(
+        upload_id=row["id"],
+        put_url=storage.presigned_put(row["object_key"], config.put_url_ttl),
+        headers={"Content-Type": data.content_type},
+        expires_at=row["expires_at"],
+        max_size=config.max_upload_bytes,
+    )
+
+
+async def complete_upload(
+    conn: asyncpg.Connection,
+    storage: Storage,
+    workers: ImageWorkers,
+    config: MediaConfig,
+    owner_id: UUID,
+    upload_id: UUID,
+) -> PhotoProcessed:
+    """Check the PUT object against what was announced, process it, and keep the clean copies.
+
+    Completing twice gives the same photo. Whatever is refused leaves no photo and no object behind.
+    """
+    upload = await store.lock_upload(conn, upload_id)
+    if upload is None or upload["owner_id"] != owner_id:
+        raise UploadNotFound("no such upload")
+    if upload["photo_id"] is not None:
+        rows = await store.photos_by_ids(conn, [upload["photo_id"]])
+        return _processed(rows[0])
+    key = upload["object_key"]
+    info = await storage.stat(key)
+    if info is None:
+        raise UploadNotReceived(
+            "nothing was PUT for this upload" + (" and its link has expired" if upload["expired"] else ""),
+            expired=upload["expired"],
+        )
+    try:
+        if info.size != upload["size"]:
+            raise UploadMismatch(
+                f"{info.size} bytes arrived, {upload['size']} were announced", fields=("size",)
+            )
+        fp, sha256, size = await storage.download(key, config.max_upload_bytes)
+        with fp:
+            if sha256 != upload["sha256"]:
+                raise UploadMismatch("the bytes do not match the announced SHA-256", fields=("sha256",))
+            photo = await _store_photo(
+                conn, storage, workers, config, owner_id, fp, sha256, size, upload["content_type"], key
+            )
+    except MediaError:
+        await storage.remove(key)  # refused bytes do not linger in the bucket
+        raise
+    await storage.remove(key)
+    await store.complete_upload(conn, upload_id, photo.photo_id)
+    return photo
+
+
+async def upload_direct(
+    conn: asyncpg.Connection,
+    storage: Storage,
+    workers: ImageWorkers,
+    config: MediaConfig,
+    owner_id: UUID,
+    fp: BinaryIO,
+    declared_type: str,
+) -> PhotoProcessed:
+    """A photo sent through the API (clients that cannot PUT to presigned URLs). `fp` may spill to disk."""
+    digest, size = hashlib.sha256(), 0
+    fp.seek(0)
+    while chunk := fp.read(256 * 1024):
+        size += len(chunk)
+        if size > config.max_upload_bytes:
+            raise UploadTooLarge(
+                f"a photo is at most {config.max_upload_bytes} bytes", limit=config.max_upload_bytes
+            )
+        digest.update(chunk)
+    fp.seek(0)
+    return await _store_photo(
+        conn, storage, workers, config, owner_id, fp, digest.hexdigest(), size, declared_type
+    )
+
+
+async def _store_photo(
+    conn: asyncpg.Connection,
+    storage: Storage,
+    workers: ImageWorkers,
+    config: MediaConfig,
+    owner_id: UUID,
+    fp: BinaryIO,
+    sha256: str,
+    size: int,
+    declared_type: str,
+    uploaded_key: str | None = None,
+) -> PhotoProcessed:
+    existing = await store.photo_by_hash(conn, owner_id, sha256)
+    if existing is not None:
+        return _processed(existing)  # the same bytes again: nothing new is stored
+    image = await workers.process(fp, config.max_pixels)
+    if declared_type and image.content_type != declared_type:
+        raise UploadMismatch(
+            f"the bytes are {image.content_type}, not {declared_type}",
+            fields=("content_type",),
+            actual=image.content_type,
+        )
+    display_key = f"display/{image.display.sha256}.jpg"
+    thumb_key = f"thumb/{image.thumbnail.sha256}.jpg"
+    await storage.put_if_absent(display_key, image.display.data, "image/jpeg")
+    await storage.put_if_absent(thumb_key, image.thumbnail.data, "image/jpeg")
+    original_key = None
+    if config.keep_originals:
+        original_key = f"original/{sha256}.{EXTENSIONS[image.content_type]}"
+        if await storage.stat(original_key) is None:
+            if uploaded_key:
+                await storage.copy(uploaded_key, original_key)
+            else:
+                await storage.put_file(original_key, fp, size, image.content_type)
+    taken_at = image.taken_at
+    if taken_at is not None and taken_at.tzinfo is None:
+        taken_at = taken_at.replace(tzinfo=ZoneInfo(config.city_timezone))
+    location = image.exif_location
+    row = await store.insert_photo(
+        conn,
+        owner_id=owner_id,
+        original_sha256=sha256,
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        taken_at=taken_at,
+        exif_lat=location[0] if location else None,
+        exif_lon=location[1] if location else None,
+        display_key=display_key,
+        display_width=image.display.width,
+        display_height=image.display.height,
+        thumb_key=thumb_key,
+        original_key=original_key,
+    )
+    return _processed(row)
+
+
+def _processed(row: asyncpg.Record) -> PhotoProcessed:
+    location = LatLon(lat=row["exif_lat"], lon=row["exif_lon"]) if row["exif_lat"] is not None else None
+    return PhotoProcessed(
+        photo_id=row["id"],
+        width=row["width"],
+        height=row["height"],
+        taken_at=row["taken_at"],
+        exif_location=location,
+        content_type=row["content_type"],
+    )
+
+
+# reading ------------------------------------------------------------------------------------------------------
 
 
 def _ref(row: asyncpg.Record) -> PhotoRef:
@@ -38,3 +239,13 @@ async def photo_links(conn: asyncpg.Connection, storage: Storage, photo_ids: lis
         for photo_id in photo_ids
         if photo_id in rows
     ]
+
+
+async def photo_key(conn: asyncpg.Connection, photo_id: UUID, size: str) -> tuple[UUID, str | None] | None:
+    """(owner, object key) of one copy of a photo: display, thumb or original; None when no such photo."""
+    rows = await store.photos_by_ids(conn, [photo_id])
+    if not rows:
+        return None
+    column = {"display": "display_key", "thumb": "thumb_key", "original": "original_key"}[size]
+    owner: UUID = rows[0]["owner_id"]
+    return owner, rows[0][column]

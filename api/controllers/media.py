@@ -1,0 +1,153 @@
+"""Photos: upload sessions to the bucket, direct uploads for clients that cannot use them, access links."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, BinaryIO, Literal, cast
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State, UploadFile
+from litestar.di import Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_201_CREATED
+
+from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal
+from api.errors import ProblemError, register_domain_errors
+from cases import store as cases_store
+from media import service
+from media.errors import MediaError
+from media.models import PhotoProcessed, UploadCreate, UploadTicket
+
+register_domain_errors(
+    MediaError,
+    {
+        "unsupported_image_type": 415,
+        "image_too_large": 422,
+        "corrupt_image": 422,
+        "upload_too_large": 413,
+        "upload_not_found": 404,
+        "upload_not_received": 409,
+        "upload_mismatch": 422,
+        "photo_not_found": 404,
+        "storage_unavailable": 503,
+    },
+    {
+        "unsupported_image_type": (
+            "不支持的图片格式（可用 JPEG、PNG、WebP、HEIC）",
+            "Not a supported image (JPEG, PNG, WebP or HEIC)",
+        ),
+        "image_too_large": ("图片像素过多", "The image has too many pixels"),
+        "corrupt_image": ("图片已损坏或不完整", "The image is damaged or incomplete"),
+        "upload_too_large": ("文件过大", "The file is too large"),
+        "upload_not_found": ("上传不存在", "No such upload"),
+        "upload_not_received": ("尚未收到上传的文件", "The file has not been uploaded yet"),
+        "upload_mismatch": ("上传的文件与声明不符", "The uploaded file is not what was announced"),
+        "photo_not_found": ("照片不存在", "No such photo"),
+        "storage_unavailable": (
+            "存储服务暂不可用，请稍后重试",
+            "Photo storage is unavailable; try again shortly",
+        ),
+    },
+)
+
+# the multipart envelope around a photo of at most MAX_UPLOAD_BYTES
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+class UploadsController(Controller):
+    path = "/v1/uploads"
+    tags = ["photos"]
+
+    @post(
+        operation_id="createUpload",
+        summary="Announce a photo; PUT its bytes to the returned URL",
+        status_code=HTTP_201_CREATED,
+    )
+    async def create(
+        self, state: State, conn: DbConn, principal: Caller, data: JSONBody[UploadCreate]
+    ) -> UploadTicket:
+        return await service.create_upload(conn, state.storage, state.media_config, principal.user_id, data)
+
+    @post(
+        "/{upload_id:uuid}/complete",
+        operation_id="completeUpload",
+        summary="Process a PUT photo: checks, EXIF position and time, clean copies",
+        status_code=200,
+    )
+    async def complete(
+        self, state: State, conn: DbConn, principal: Caller, upload_id: FromPath[UUID]
+    ) -> PhotoProcessed:
+        return await service.complete_upload(
+            conn, state.storage, state.image_workers, state.media_config, principal.user_id, upload_id
+        )
+
+
+class PhotosController(Controller):
+    path = "/v1/photos"
+    tags = ["photos"]
+
+    @post(
+        operation_id="uploadPhoto",
+        summary="Upload a photo through the API (multipart field `file`), for clients without presigned PUT",
+        status_code=HTTP_201_CREATED,
+        request_max_body_size=15 * 1024 * 1024 + MULTIPART_OVERHEAD,
+    )
+    async def upload(
+        self,
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        data: Annotated[dict[str, UploadFile], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> PhotoProcessed:
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile):
+            raise ProblemError(422, "validation_failed", "send the photo in a multipart field named 'file'")
+        try:
+            return await service.upload_direct(
+                conn,
+                state.storage,
+                state.image_workers,
+                state.media_config,
+                principal.user_id,
+                cast(BinaryIO, upload.file),
+                upload.content_type,
+            )
+        finally:
+            await upload.close()
+
+    @get(
+        "/{photo_id:uuid}",
+        operation_id="getPhoto",
+        summary="Redirect to a short-lived link to a photo's clean copy, if the caller may see it",
+        dependencies={"principal": Provide(provide_optional_principal)},
+        security=[{}, {"bearer": []}],
+    )
+    async def get_photo(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: DbConn,
+        principal: OptionalCaller,
+        photo_id: FromPath[UUID],
+        size: FromQuery[Literal["display", "thumb", "original"]] = "display",
+    ) -> Redirect:
+        found = await service.photo_key(conn, photo_id, size)
+        if found is None:
+            raise ProblemError(404, "photo_not_found", "no such photo")
+        owner, key = found
+        staff = principal is not None and principal.is_staff
+        if size == "original":
+            allowed = staff  # originals keep their metadata: staff only
+        else:
+            allowed = staff or (principal is not None and principal.user_id == owner)
+            allowed = allowed or await cases_store.photo_is_public(conn, photo_id)
+        if not allowed or key is None:
+            # the same answer as for a missing photo: ids of private photos leak nothing
+            raise ProblemError(404, "photo_not_found", "no such photo")
+        return Redirect(
+            state.storage.presigned_get(key, service.LINK_TTL),
+            status_code=302,
+            headers={"Cache-Control": "private, max-age=600"},
+        )

@@ -1,7 +1,7 @@
 """The background worker: `cityloop worker`.
 
 Each job takes its own connection and transaction around its unit of work. Jobs here: SMS delivery to an HTTP
-provider (when configured) and housekeeping of expired sign-in state.
+provider (when configured) and housekeeping: expired sign-in state and idempotency keys, abandoned uploads.
 """
 
 from __future__ import annotations
@@ -12,10 +12,15 @@ import signal
 
 import aiohttp
 
+from api.app import storage_config
 from api.db import acquire, create_pool
+from api.idempotency import purge_expired as purge_idempotency_keys
 from api.settings import Settings
 from identity import service as identity
 from identity.sms import deliver_pending
+from media import service as media
+from media.errors import MediaError
+from media.storage import Storage
 
 log = logging.getLogger("cityloop.worker")
 
@@ -29,6 +34,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     pool = await create_pool(settings)
+    storage = Storage(storage_config(settings))
     log.info("worker started", extra={"sms_gateway": settings.sms_gateway})
     last_housekeeping = 0.0
     try:
@@ -41,14 +47,17 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
                     if loop.time() - last_housekeeping >= HOUSEKEEPING_EVERY_S:
                         async with acquire(pool) as conn, conn.transaction():
                             removed = await identity.housekeeping(conn)
+                            removed["idempotency_keys"] = await purge_idempotency_keys(conn)
+                            removed["abandoned_uploads"] = await media.purge_abandoned_uploads(conn, storage)
                         log.info("housekeeping", extra=removed)
                         last_housekeeping = loop.time()
-                except (TimeoutError, OSError) as exc:
+                except (TimeoutError, OSError, MediaError) as exc:
                     log.warning("worker pass failed; retrying", extra={"error": repr(exc)})
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=POLL_EVERY_S)
                 except TimeoutError:
                     pass
     finally:
+        storage.close()
         await pool.close()
         log.info("worker stopped")

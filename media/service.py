@@ -249,3 +249,12 @@ async def photo_key(conn: asyncpg.Connection, photo_id: UUID, size: str) -> tupl
     column = {"display": "display_key", "thumb": "thumb_key", "original": "original_key"}[size]
     owner: UUID = rows[0]["owner_id"]
     return owner, rows[0][column]
+
+
+async def purge_abandoned_uploads(conn: asyncpg.Connection, storage: Storage, limit: int = 500) -> int:
+    """Remove uploads that were announced (and maybe PUT) but never completed, bytes and rows."""
+    rows = await store.take_abandoned_uploads(conn, limit)
+    for row in rows:
+        await storage.remove(row["object_key"])
+    await store.delete_uploads(conn, [row["id"] for row in rows])
+    return len(rows)

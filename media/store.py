@@ -77,3 +77,16 @@ async def lock_upload(conn: asyncpg.Connection, upload_id: UUID) -> Record | Non
 
 async def complete_upload(conn: asyncpg.Connection, upload_id: UUID, photo_id: UUID) -> None:
     await conn.execute("UPDATE uploads SET photo_id = $2 WHERE id = $1", upload_id, photo_id)
+
+
+async def take_abandoned_uploads(conn: asyncpg.Connection, limit: int) -> list[Record]:
+    """Uploads never completed, an hour past their link's expiry, locked for this worker."""
+    return await conn.fetch(
+        """SELECT id, object_key FROM uploads WHERE photo_id IS NULL AND expires_at < now() - interval '1 hour'
+           ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED""",
+        limit,
+    )
+
+
+async def delete_uploads(conn: asyncpg.Connection, upload_ids: list[UUID]) -> None:
+    await conn.execute("DELETE FROM uploads WHERE id = ANY($1::uuid[])", upload_ids)

@@ -408,3 +408,14 @@ async def test_service_area(client: AsyncTestClient[Any]) -> None:
     min_lon, min_lat, max_lon, max_lat = area["bbox"]
     assert min_lon < area["center"]["lon"] < max_lon
     assert min_lat < area["center"]["lat"] < max_lat
+
+
+async def test_concurrent_retries_make_exactly_one_report(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, citizen: str
+) -> None:
+    import asyncio
+
+    responses = await asyncio.gather(*(submit(client, citizen, key="flaky-network-1") for _ in range(4)))
+    assert [r.status_code for r in responses] == [201] * 4
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert (await counts(db))[0] == 1

@@ -65,7 +65,9 @@ async def test_invalid_firebase_tokens_are_refused(
     assert await db.fetchval("SELECT count(*) FROM auth_sessions") == 0
 
 
-async def test_a_token_for_another_project_is_refused(client: AsyncTestClient[Any], db: asyncpg.Connection) -> None:
+async def test_a_token_for_another_project_is_refused(
+    client: AsyncTestClient[Any], db: asyncpg.Connection
+) -> None:
     """The emulator's tokens are unsigned, so the audience and issuer checks are what must refuse this one."""
     header, payload, signature = (await emulator_id_token()).split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

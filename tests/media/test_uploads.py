@@ -318,3 +318,21 @@ async def test_photos_in_reports(
     # a category that needs a photo takes one
     r = await submit(client, citizen, report_body(category="C0102", photo_ids=[first]))
     assert r.status_code == 201
+
+
+async def test_abandoned_uploads_are_purged_by_the_worker(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, citizen: str, bucket: Minio, app: Any
+) -> None:
+    from media.service import purge_abandoned_uploads
+
+    data = images.phone_jpeg()
+    ticket = (await announce(client, citizen, data)).json()
+    await put(ticket["put_url"], data, "image/jpeg")
+    key = await db.fetchval("SELECT object_key FROM uploads")
+    async with db.transaction():
+        assert await purge_abandoned_uploads(db, app.state.storage) == 0  # still within its hour
+    await db.execute("UPDATE uploads SET expires_at = now() - interval '2 hours'")
+    async with db.transaction():
+        assert await purge_abandoned_uploads(db, app.state.storage) == 1
+    assert not exists(bucket, key)
+    assert await db.fetchval("SELECT count(*) FROM uploads") == 0

@@ -311,7 +311,7 @@ def gigantic_png() -> bytes:
 
 
 def zero_denominator_jpeg() -> bytes:
-    gps = {
+    gps: dict[int, object] = {
         1: "N",
         2: (IFDRational(39, 0), IFDRational(54, 1), IFDRational(0, 0)),
         3: "E",

@@ -16,6 +16,9 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from api.auth import provide_principal
 from api.controllers.auth import AuthController
+from api.controllers.calendar import CalendarController
+from api.controllers.cases import CasesController, InspectorController, SyncController
+from api.controllers.grids import CategoryDepartmentsController, DutiesController, GridsAdminController
 from api.controllers.health import HealthController
 from api.controllers.media import PhotosController, UploadsController
 from api.controllers.reports import (
@@ -29,6 +32,7 @@ from api.db import create_pool, provide_conn
 from api.errors import exception_handlers
 from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, request_id_middleware
 from api.settings import Settings
+from cases.deadlines import CalendarConfig
 from cases.service import CasesConfig
 from identity.models import AuthConfig
 from media.models import MediaConfig
@@ -125,6 +129,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             "auth_config": auth_config(settings),
             "cases_config": cases_config(settings),
             "media_config": media_config(settings),
+            "calendar_config": CalendarConfig(timezone=settings.city_timezone),
         }
     )
     return Litestar(
@@ -140,6 +145,13 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             MapController,
             UploadsController,
             PhotosController,
+            CasesController,
+            InspectorController,
+            SyncController,
+            CalendarController,
+            GridsAdminController,
+            DutiesController,
+            CategoryDepartmentsController,
             _Metrics,
         ],
         dependencies={

@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -148,6 +150,65 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grids_import(settings: Settings, args: argparse.Namespace) -> int:
+    from cases import grids
+    from cases.errors import GridImportRefused
+
+    try:
+        raw = args.file.read_bytes()
+    except OSError as exc:
+        print(f"cityloop: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    progress = grids.TerminalProgress(sys.stderr)
+    ctx = RequestContext(actor_label=f"cli:{os.environ.get('USER', 'operator')}")
+
+    async def run(conn: asyncpg.Connection) -> grids.ImportReport:
+        try:
+            report = await grids.import_grids(
+                conn,
+                args.kind,
+                raw,
+                file_name=args.file.name,
+                make_valid=args.make_valid,
+                dry_run=args.dry_run,
+                actor_label=ctx.actor_label,
+                progress=progress,
+            )
+        except GridImportRefused as exc:  # the refusal's log row is committed with the audit entry
+            report = grids.refused_report(exc)
+        details = grids.audit_details(report)
+        await service.audit(conn, ctx, None, "grids.import", "grid_import", str(report.id), **details)
+        return report
+
+    report = asyncio.run(_with_conn(settings, run))
+    progress.close()
+    print(grids.format_report(report))
+    return 1 if report.outcome == "refused" else 0
+
+
+def _aware_datetime(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("give a time zone, e.g. 2026-11-22T08:00:00+08:00")
+    return value
+
+
+def cmd_grids_route(settings: Settings, args: argparse.Namespace) -> int:
+    from cases.errors import CasesError
+    from cases.routing import route
+
+    at = args.at or datetime.now(UTC)
+    try:
+        decision = asyncio.run(
+            _with_conn(settings, lambda conn: route(conn, args.lat, args.lon, args.category, at))
+        )
+    except CasesError as exc:
+        print(f"cityloop: {exc.code}: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(msgspec.to_builtins(decision), ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_contract(settings: Settings, args: argparse.Namespace) -> int:
     document = contract.render(create_app(settings, connect=False))
     if args.action == "write":
@@ -196,6 +257,24 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the API (and the worker)")
     serve.add_argument("--no-worker", action="store_true")
     serve.set_defaults(fn=cmd_serve)
+
+    grids = sub.add_parser("grids", help="grids and routing").add_subparsers(dest="command", required=True)
+    grid_import = grids.add_parser("import", help="import unit or responsibility grids from a GeoJSON file")
+    grid_import.add_argument("file", type=Path, help="a GeoJSON FeatureCollection (WGS-84 or CGCS2000)")
+    grid_import.add_argument("--kind", required=True, choices=["unit", "responsibility"])
+    grid_import.add_argument(
+        "--make-valid", action="store_true", help="repair invalid polygons with ST_MakeValid"
+    )
+    grid_import.add_argument(
+        "--dry-run", action="store_true", help="check and count, write nothing (the run is logged)"
+    )
+    grid_import.set_defaults(fn=cmd_grids_import)
+    grid_route = grids.add_parser("route", help="where a case at a point would be routed (stores nothing)")
+    grid_route.add_argument("lat", type=float, help="WGS-84 latitude")
+    grid_route.add_argument("lon", type=float, help="WGS-84 longitude")
+    grid_route.add_argument("category", help="category code, e.g. E0102")
+    grid_route.add_argument("--at", type=_aware_datetime, help="ISO time with a zone (default: now)")
+    grid_route.set_defaults(fn=cmd_grids_route)
 
     c = sub.add_parser("contract", help="the published OpenAPI document")
     c.add_argument("action", choices=["write", "check"])

@@ -9,7 +9,9 @@ import asyncpg
 from cases import service as cases_service
 from cases import store as cases_store
 from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.demo_grids import seed_demo_grids
 from identity import service
+from identity import store as identity_store
 from identity.models import AuthConfig, RequestContext, Role, RoleGrant, ScopeKind
 
 DEMO_SERVICE_AREA = DATA_DIR / "demo_service_area.geojson"
@@ -42,4 +44,8 @@ async def seed_demo(conn: asyncpg.Connection, config: AuthConfig) -> list[tuple[
             RoleGrant(role=role, scope_kind=scope[0], scope_id=scope[1]) if scope else RoleGrant(role=role)
         )
         await service.create_user(conn, config, phone, [grant], ctx, display_name=name)
+    # the demo grids, with the demo inspector on duty on all of them, and a few category → department links
+    inspector_phone = next(phone for phone, _, role, _ in DEMO_USERS if role == "inspector")
+    inspector = await identity_store.get_user_by_phone(conn, inspector_phone)
+    await seed_demo_grids(conn, inspector["id"] if inspector else None)
     return [(phone, name, role) for phone, name, role, _ in DEMO_USERS]

@@ -1,6 +1,6 @@
 """The background worker: `cityloop worker`.
 
-Each job takes its own connection and transaction around its unit of work. Jobs here: SMS delivery to an HTTP
+Each job takes its own connection and transaction around its unit of work. Jobs here: due-soon and overdue events of case deadlines (to the outbox), SMS delivery to an HTTP
 provider (when configured) and housekeeping: expired sign-in state and idempotency keys, abandoned uploads.
 """
 
@@ -16,6 +16,7 @@ from api.app import storage_config
 from api.db import acquire, create_pool
 from api.idempotency import purge_expired as purge_idempotency_keys
 from api.settings import Settings
+from cases import casework
 from identity import service as identity
 from identity.sms import deliver_pending
 from media import service as media
@@ -44,6 +45,10 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
                     if settings.sms_gateway == "http":
                         async with acquire(pool) as conn, conn.transaction():
                             await deliver_pending(conn, http, settings.sms_http_url, settings.sms_http_token)
+                    async with acquire(pool) as conn, conn.transaction():
+                        emitted = await casework.emit_deadline_events(conn)
+                    if any(emitted.values()):
+                        log.info("deadline events", extra=emitted)
                     if loop.time() - last_housekeeping >= HOUSEKEEPING_EVERY_S:
                         async with acquire(pool) as conn, conn.transaction():
                             removed = await identity.housekeeping(conn)

@@ -77,3 +77,104 @@ class InvalidCatalogue(CasesError):
 
 class CategoryNotFound(CasesError):
     code = "category_not_found"
+
+
+# the working-time calendar (cases/deadlines.py) -----------------------------------------------------------------
+
+
+class InvalidCalendarDate(CasesFieldError):
+    """A day that is not an ISO date (YYYY-MM-DD)."""
+
+    code = "invalid_calendar_date"
+
+
+class InvalidCalendarRange(CasesFieldError):
+    """A range of days that ends before it starts or spans more days than allowed."""
+
+    code = "invalid_calendar_range"
+
+
+class CalendarOverrideNotFound(CasesError):
+    code = "calendar_override_not_found"
+
+
+class DeadlineBeyondCalendar(CasesError):
+    """The working time cannot elapse within the calendar's search horizon (every day is a day off)."""
+
+    code = "deadline_beyond_calendar"
+
+
+class CaseNotFound(CasesError):
+    code = "case_not_found"
+
+
+class TransitionNotAllowed(CasesFieldError):
+    """No such action from the case's current state (the problem names the actions that are possible)."""
+
+    code = "transition_not_allowed"
+
+
+class ActionForbidden(CasesFieldError):
+    """The caller's roles or scope do not allow this action on this case."""
+
+    code = "action_forbidden"
+
+
+class VersionConflict(CasesFieldError):
+    """The case changed since the caller read it: the problem carries its current state and version."""
+
+    code = "version_conflict"
+
+
+class MissingFields(CasesFieldError):
+    code = "missing_fields"
+
+
+class UnknownDepartment(CasesFieldError):
+    code = "unknown_department"
+
+
+class NoInspectorOnDuty(CasesFieldError):
+    code = "no_inspector_on_duty"
+
+
+class RatingNotAllowed(CasesFieldError):
+    code = "rating_not_allowed"
+
+
+class InvalidCursor(CasesFieldError):
+    code = "invalid_cursor"
+
+
+# grids, duties and routing data (cases/grids.py, cases/routing.py) ----------------------------------------------
+
+
+class GridImportRefused(CasesError):
+    """A grid file refused as a whole. ``report`` names every offending feature (index and code).
+
+    The import's log row is written in the caller's transaction after everything else was rolled back to a
+    savepoint, so the refusal persists: commit (the API does, for errors marked ``persist``).
+    """
+
+    code = "grid_import_refused"
+    persist = True
+
+    def __init__(
+        self, message: str, *, report: object, fields: tuple[dict[str, str], ...] = (), **context: object
+    ) -> None:
+        super().__init__(message)
+        self.report = report
+        self.fields = fields
+        self.context = context
+
+
+class UnknownGrid(CasesFieldError):
+    code = "unknown_grid"
+
+
+class NotAnInspector(CasesFieldError):
+    code = "not_an_inspector"
+
+
+class InvalidDuty(CasesFieldError):
+    code = "invalid_duty"

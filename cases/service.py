@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import msgspec
 
-from cases import store
+from cases import casework, store
+from cases.deadlines import WorkCalendar
 from cases.errors import (
     CategoryNotFound,
     CategoryNotReportable,
@@ -24,7 +25,7 @@ from cases.errors import (
     ReportNotFound,
     UnknownCategory,
 )
-from cases.geo import CRS, from_wgs84, haversine_m, to_wgs84, validate_lat_lon
+from cases.geo import CRS, haversine_m, to_wgs84, validate_lat_lon
 from cases.models import (
     Catalogue,
     Category,
@@ -32,7 +33,6 @@ from cases.models import (
     CategoryUpdate,
     Location,
     NearbyCase,
-    Point,
     ReportCreate,
     ReportCreated,
     ReportPage,
@@ -41,6 +41,7 @@ from cases.models import (
     ServiceArea,
     TimelineEntry,
 )
+from cases.points import present, to_point
 from identity import store as identity_store
 from media import service as media
 from media.storage import Storage
@@ -116,18 +117,6 @@ async def update_category(
 # locations and the service area -------------------------------------------------------------------------------
 
 
-def to_point(location: Location) -> tuple[float, float]:
-    """WGS-84 (lat, lon) of a location given in any supported system; refuses non-finite or out-of-range."""
-    lat, lon = validate_lat_lon(location.lat, location.lon)
-    return to_wgs84(lat, lon, location.crs)
-
-
-def present(lat: float, lon: float, crs: CRS) -> Point:
-    """A stored WGS-84 point in the system the client asked for."""
-    out_lat, out_lon = from_wgs84(lat, lon, crs)
-    return Point(lat=round(out_lat, 7), lon=round(out_lon, 7))
-
-
 async def service_area(conn: asyncpg.Connection, crs: CRS = "wgs84") -> ServiceArea | None:
     row = await store.service_area(conn)
     if row is None:
@@ -184,9 +173,17 @@ async def _report_number(conn: asyncpg.Connection, config: CasesConfig) -> str:
 
 
 async def submit_report(
-    conn: asyncpg.Connection, config: CasesConfig, viewer: Viewer, data: ReportCreate
+    conn: asyncpg.Connection,
+    config: CasesConfig,
+    calendar: WorkCalendar,
+    viewer: Viewer,
+    data: ReportCreate,
+    *,
+    patrol: bool = False,
 ) -> tuple[ReportCreated, bool]:
-    """File a citizen's report: a new case, or a further report on an open case it duplicates.
+    """File a report: a new case, routed by place and category, or a further report on an open case it
+    duplicates. A citizen's case is verified on site first unless its category says otherwise; an
+    inspector's patrol report (`patrol`) is registered directly.
 
     Returns the report and whether it was created now (False: the phone's client_id was seen already, and the
     earlier report is returned unchanged).
@@ -225,16 +222,29 @@ async def submit_report(
         case = await store.insert_case(
             conn,
             category=category.code,
-            source="inspector" if viewer.is_staff else "citizen",
+            source="inspector" if patrol else "citizen",
             lat=lat,
             lon=lon,
             address=data.address,
             description=data.description,
         )
-        case_id, state = case["id"], case["state"]
+        case_id = case["id"]
         await store.insert_case_event(
-            conn, case_id, kind="reported", actor_id=viewer.user_id, public=True, to_state=state
+            conn, case_id, kind="reported", actor_id=viewer.user_id, public=True, to_state=case["state"]
         )
+        if patrol:
+            await casework.register_patrol_case(conn, calendar, case_id, viewer.user_id)
+        else:
+            await casework.route_new_case(
+                conn,
+                calendar,
+                case_id,
+                needs_verification=category.needs_verification,
+                actor_id=viewer.user_id,
+            )
+        routed = await store.get_case(conn, case_id)
+        assert routed is not None
+        state = routed["state"]
     number = await _report_number(conn, config)
     row = await store.insert_report(
         conn,
@@ -470,6 +480,15 @@ async def map_reports(
             )
         clustered = True
     return {"type": "FeatureCollection", "features": features, "total": total, "clustered": clustered}
+
+
+async def case_of_own_report(conn: asyncpg.Connection, report_id: UUID, user_id: UUID) -> UUID:
+    """The case behind one of the caller's own reports (others' reports are not found)."""
+    row = await store.get_report(conn, report_id)
+    if row is None or row["reporter_id"] != user_id:
+        raise ReportNotFound("no such report of yours")
+    case_id: UUID = row["case_id"]
+    return case_id
 
 
 # moderation ---------------------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ never see each other's rows. The environment comes from `var/test/env` (sourced 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -40,11 +41,10 @@ def base_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def template_db(base_url: str, worker_id: str) -> str:
-    """A migrated template database for this pytest worker."""
-    import asyncio
-
-    name = f"cityloop_tpl_{worker_id}"
+def template_db(base_url: str, worker_id: str) -> Iterator[str]:
+    """A migrated template database for this pytest worker (named by process, so that two runs on one
+    server do not trip over each other); dropped at the end."""
+    name = f"cityloop_tpl_{os.getpid()}_{worker_id}"
     admin_url = _with_database(base_url, "postgres")
 
     async def build() -> None:
@@ -60,8 +60,16 @@ def template_db(base_url: str, worker_id: str) -> str:
         finally:
             await conn.close()
 
+    async def drop() -> None:
+        admin = await asyncpg.connect(admin_url)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
     asyncio.run(build())
-    return name
+    yield name
+    asyncio.run(drop())
 
 
 @pytest.fixture

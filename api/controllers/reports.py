@@ -21,7 +21,8 @@ from api.auth import (
 )
 from api.errors import ProblemError, register_domain_errors
 from api.idempotency import fingerprint, idempotency_key, run_once
-from cases import service
+from cases import casework, service
+from cases.deadlines import load_calendar
 from cases.errors import CasesError
 from cases.geo import CRS
 from cases.models import (
@@ -31,6 +32,8 @@ from cases.models import (
     HideReport,
     Location,
     NearbyCase,
+    Rating,
+    RatingResult,
     Recategorise,
     ReportCreate,
     ReportCreated,
@@ -56,6 +59,15 @@ register_domain_errors(
         "report_limit_reached": 429,
         "invalid_catalogue": 422,
         "category_not_found": 404,
+        "case_not_found": 404,
+        "transition_not_allowed": 409,
+        "action_forbidden": 403,
+        "version_conflict": 409,
+        "missing_fields": 422,
+        "unknown_department": 422,
+        "no_inspector_on_duty": 409,
+        "rating_not_allowed": 409,
+        "invalid_cursor": 422,
     },
     {
         "invalid_coordinates": ("坐标无效", "The coordinates are not valid"),
@@ -73,6 +85,23 @@ register_domain_errors(
         "report_limit_reached": ("今日上报次数已达上限", "You have reached today's limit of reports"),
         "invalid_catalogue": ("类别目录文件无效", "The category catalogue is not valid"),
         "category_not_found": ("类别不存在", "No such category"),
+        "case_not_found": ("案件不存在", "No such case"),
+        "transition_not_allowed": (
+            "案件当前状态不允许该操作",
+            "This action is not possible in the case's current state",
+        ),
+        "action_forbidden": ("无权对该案件执行此操作", "You may not take this action on this case"),
+        "version_conflict": (
+            "案件已被他人更新，请刷新后重试",
+            "The case changed since you read it; reload and retry",
+        ),
+        "missing_fields": ("缺少该操作必需的内容", "This action needs more information"),
+        "unknown_department": ("处置部门不存在", "No such department"),
+        "no_inspector_on_duty": ("该网格当前没有在岗监督员", "No inspector is on duty for this grid"),
+        "rating_not_allowed": ("当前不能评价", "This case cannot be rated now"),
+        "invalid_cursor": ("分页游标无效", "The cursor is not valid"),
+        "precondition_required": ("缺少 If-Match 版本号", "Send the case's version in If-Match"),
+        "invalid_if_match": ("If-Match 版本号无效", "If-Match must carry the case's version"),
         "idempotency_key_required": ("缺少 Idempotency-Key 请求头", "An Idempotency-Key header is required"),
         "idempotency_key_invalid": ("Idempotency-Key 格式无效", "The Idempotency-Key is not valid"),
         "idempotency_key_reused": (
@@ -172,7 +201,10 @@ class ReportsController(Controller):
         key = idempotency_key(request)
 
         async def produce() -> tuple[int, ReportCreated]:
-            created, new = await service.submit_report(conn, state.cases_config, viewer_of(principal), data)
+            calendar = await load_calendar(conn, state.calendar_config)
+            created, new = await service.submit_report(
+                conn, state.cases_config, calendar, viewer_of(principal), data
+            )
             return (HTTP_201_CREATED if new else HTTP_200_OK), created
 
         return await run_once(conn, principal.user_id, key, fingerprint(request, data), produce)
@@ -236,6 +268,20 @@ class ReportsController(Controller):
     async def follow(self, conn: DbConn, principal: Caller, report_id: FromPath[UUID]) -> dict[str, Any]:
         case_id = await service.follow(conn, report_id, viewer_of(principal))
         return {"case_id": str(case_id), "following": True}
+
+    @post(
+        "/{report_id:uuid}/rating",
+        operation_id="rateReport",
+        summary="The reporter rates a closed case; 'not fixed' within 7 days reopens it",
+        status_code=200,
+    )
+    async def rate(
+        self, state: State, conn: DbConn, principal: Caller, report_id: FromPath[UUID], data: JSONBody[Rating]
+    ) -> RatingResult:
+        case_id = await service.case_of_own_report(conn, report_id, principal.user_id)
+        return await casework.rate(
+            conn, await load_calendar(conn, state.calendar_config), case_id, principal.user_id, data
+        )
 
     @post(
         "/{report_id:uuid}/hide",

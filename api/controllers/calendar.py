@@ -1,0 +1,146 @@
+"""The working-time calendar for admins: list the days deadlines count, override the official calendar."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, delete, get, put
+from litestar.datastructures import State
+from litestar.params import JSONBody, PathParameter, QueryParameter
+
+from api.auth import Caller, DbConn, request_context, requires_role
+from api.errors import register_domain_errors
+from cases import deadlines
+from cases.deadlines import CalendarConfig, CalendarDay, CalendarOverrideSet, CalendarPage
+from cases.errors import CasesError
+from identity import service as identity
+
+register_domain_errors(
+    CasesError,
+    {
+        "invalid_calendar_date": 422,
+        "invalid_calendar_range": 422,
+        "calendar_override_not_found": 404,
+        "deadline_beyond_calendar": 422,
+    },
+    {
+        "invalid_calendar_date": ("日期无效（格式为 YYYY-MM-DD）", "The date is not valid (use YYYY-MM-DD)"),
+        "invalid_calendar_range": (
+            "日期范围无效（结束不早于开始，最多 366 天）",
+            "The date range is not valid (it must not end before it starts, and spans at most 366 days)",
+        ),
+        "calendar_override_not_found": ("该日期没有调整记录", "That day has no override"),
+        "deadline_beyond_calendar": (
+            "工作日历中没有足够的工作时间计算期限",
+            "The working calendar has no room for this limit",
+        ),
+    },
+)
+
+DAY_PARAM = "A calendar day, YYYY-MM-DD (in the city's time zone)"
+
+
+def calendar_config(state: State) -> CalendarConfig:
+    """The city's calendar configuration: `state.calendar_config` when the app sets one, else the default
+    working hours in the city's time zone."""
+    config = state.get("calendar_config")
+    if isinstance(config, CalendarConfig):
+        return config
+    return CalendarConfig(timezone=state.cases_config.timezone)
+
+
+def _day_dict(day: CalendarDay) -> dict[str, Any]:
+    return {"workday": day.workday, "source": day.source, "note": day.note}
+
+
+class CalendarController(Controller):
+    path = "/v1/admin/calendar"
+    tags = ["admin"]
+    dependencies = {"principal": requires_role("admin")}
+
+    @get(
+        operation_id="listCalendarDays",
+        summary="Working days and days off, with the rule behind each (admins)",
+    )
+    async def list_days(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        first: Annotated[str, QueryParameter(name="from", description="First day, YYYY-MM-DD")],
+        last: Annotated[str, QueryParameter(name="to", description="Last day (inclusive), YYYY-MM-DD")],
+    ) -> CalendarPage:
+        page = await deadlines.calendar_days(
+            conn,
+            calendar_config(state),
+            deadlines.parse_day(first, "from"),
+            deadlines.parse_day(last, "to"),
+        )
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "calendar.list",
+            "calendar",
+            f"{page.from_.isoformat()}..{page.to.isoformat()}",
+        )
+        return page
+
+    @put(
+        "/{day:str}",
+        operation_id="setCalendarOverride",
+        summary="Make a day a working day or a day off, whatever the official calendar says (admins; audited)",
+    )
+    async def set_override(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        day: Annotated[str, PathParameter(description=DAY_PARAM)],
+        data: JSONBody[CalendarOverrideSet],
+    ) -> CalendarDay:
+        before, after = await deadlines.set_override(
+            conn, calendar_config(state), deadlines.parse_day(day), data, principal.user_id
+        )
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "calendar.override.set",
+            "calendar_day",
+            after.day.isoformat(),
+            before=_day_dict(before),
+            after=_day_dict(after),
+        )
+        return after
+
+    @delete(
+        "/{day:str}",
+        operation_id="deleteCalendarOverride",
+        summary="Give a day back to the official calendar (admins; audited)",
+        status_code=200,
+    )
+    async def delete_override(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        day: Annotated[str, PathParameter(description=DAY_PARAM)],
+    ) -> CalendarDay:
+        before, after = await deadlines.remove_override(
+            conn, calendar_config(state), deadlines.parse_day(day)
+        )
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "calendar.override.delete",
+            "calendar_day",
+            after.day.isoformat(),
+            before=_day_dict(before),
+            after=_day_dict(after),
+        )
+        return after

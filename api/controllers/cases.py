@@ -1,0 +1,296 @@
+"""The case workflow for staff: queues, one case, transitions (single and bulk), inspectors' field app, sync."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal, requires_role
+from api.controllers.reports import viewer_of
+from api.errors import DOMAIN_STATUS, FieldError, ProblemError
+from api.idempotency import fingerprint, idempotency_key, run_once
+from cases import casework
+from cases import service as reports
+from cases.casework import Actor, TransitionRequest
+from cases.deadlines import WorkCalendar, load_calendar
+from cases.errors import CasesError
+from cases.geo import CRS
+from cases.models import (
+    CaseDetail,
+    CasePage,
+    CaseSummary,
+    ReportCreate,
+    ReportCreated,
+    Scope,
+    SyncPage,
+    Task,
+)
+from cases.workflow import STATES
+from identity.models import STAFF_ROLES, Principal
+
+QUEUE_ROLES = tuple(sorted(STAFF_ROLES - {"property_manager"}))
+
+
+def grants(principal: Principal) -> list[tuple[str, str | None, str | None]]:
+    return [(g.role, g.scope_kind, g.scope_id) for g in principal.roles]
+
+
+def scope_of(principal: Principal) -> Scope:
+    return casework.scope_of(principal.user_id, grants(principal))
+
+
+def actor_of(principal: Principal) -> Actor:
+    return casework.actor_of(principal.user_id, grants(principal))
+
+
+async def calendar(state: State, conn: asyncpg.Connection) -> WorkCalendar:
+    return await load_calendar(conn, state.calendar_config)
+
+
+class TransitionResult(msgspec.Struct, frozen=True):
+    case: CaseSummary
+    allowed_actions: list[str]
+
+
+class BulkItem(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    case_id: UUID
+    version: int
+    action: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+    department: str | None = None
+    note: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+
+
+class BulkRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    items: Annotated[list[BulkItem], msgspec.Meta(min_length=1, max_length=200)]
+
+
+class BulkOutcome(msgspec.Struct, frozen=True, omit_defaults=True):
+    case_id: UUID
+    status: int
+    code: str | None = None
+    detail: str | None = None
+    version: int | None = None
+    state: str | None = None
+
+
+class BulkResult(msgspec.Struct, frozen=True):
+    results: list[BulkOutcome]
+    succeeded: int
+    failed: int
+
+
+def _if_match(request: Request[Any, Any, Any]) -> int:
+    raw = request.headers.get("if-match")
+    if raw is None:
+        raise ProblemError(428, "precondition_required", "send the case's version as 'If-Match: <version>'")
+    try:
+        return int(raw.strip().strip('"').removeprefix("W/").strip('"'))
+    except ValueError as exc:
+        raise ProblemError(400, "invalid_if_match", "If-Match carries the case's version, a number") from exc
+
+
+class CasesController(Controller):
+    path = "/v1/cases"
+    tags = ["cases"]
+
+    @get(
+        operation_id="listCases",
+        summary="A staff queue: filter by state, department, grid, overdue or due soon (cursor-paginated)",
+        dependencies={"principal": requires_role(*QUEUE_ROLES)},
+    )
+    async def list_cases(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        case_state: Annotated[str | None, QueryParameter(name="state", max_length=32)] = None,
+        department: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        grid: FromQuery[UUID | None] = None,
+        overdue: FromQuery[bool] = False,
+        due_soon: FromQuery[bool] = False,
+        cursor: Annotated[str | None, QueryParameter(max_length=300)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        crs: FromQuery[CRS] = "wgs84",
+    ) -> CasePage:
+        if case_state is not None and case_state not in STATES:
+            raise ProblemError(
+                422,
+                "validation_failed",
+                f"unknown state {case_state}",
+                errors=[FieldError(field="state", code="invalid", message="one of: " + ", ".join(STATES))],
+            )
+        return await casework.queue(
+            conn,
+            scope_of(principal),
+            state=case_state,
+            department=department,
+            grid_id=grid,
+            overdue=overdue,
+            due_soon=due_soon,
+            cursor=cursor,
+            limit=limit,
+            crs=crs,
+        )
+
+    @get(
+        "/{case_id:uuid}",
+        operation_id="getCase",
+        summary="A case: full history for staff who may see it, the public timeline for everyone else",
+        dependencies={"principal": Provide(provide_optional_principal)},
+        security=[{}, {"bearer": []}],
+    )
+    async def get_case(
+        self,
+        state: State,
+        conn: DbConn,
+        principal: OptionalCaller,
+        case_id: FromPath[UUID],
+        crs: FromQuery[CRS] = "wgs84",
+    ) -> CaseDetail:
+        staff = principal is not None and principal.is_staff
+        return await casework.case_detail(
+            conn,
+            state.storage,
+            case_id,
+            scope=scope_of(principal) if staff and principal else None,
+            actor=actor_of(principal) if staff and principal else None,
+            crs=crs,
+        )
+
+    @post(
+        "/{case_id:uuid}/transitions",
+        operation_id="transitionCase",
+        summary="Take an action on a case (If-Match: version; Idempotency-Key makes offline retries safe)",
+        status_code=200,
+        dependencies={"principal": requires_role(*QUEUE_ROLES)},
+    )
+    async def transition(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        case_id: FromPath[UUID],
+        data: JSONBody[TransitionRequest],
+    ) -> Response[TransitionResult]:
+        version = _if_match(request)
+        actor = actor_of(principal)
+
+        async def produce() -> tuple[int, TransitionResult]:
+            updated = await casework.apply(conn, await calendar(state, conn), actor, case_id, version, data)
+            return 200, TransitionResult(
+                case=casework.summary(updated), allowed_actions=casework.allowed_actions(actor, updated)
+            )
+
+        if request.headers.get("idempotency-key") is None:
+            status, result = await produce()
+            return Response(result, status_code=status)
+        return await run_once(
+            conn, principal.user_id, idempotency_key(request), fingerprint(request, data), produce
+        )
+
+    @post(
+        "/bulk-transitions",
+        operation_id="bulkTransitionCases",
+        summary="Dispatch or reassign many cases at once; each item succeeds or fails on its own",
+        status_code=200,
+        dependencies={"principal": requires_role("dispatcher", "shift_lead")},
+    )
+    async def bulk(
+        self, state: State, conn: DbConn, principal: Caller, data: JSONBody[BulkRequest]
+    ) -> BulkResult:
+        actor = actor_of(principal)
+        cal = await calendar(state, conn)
+        results: list[BulkOutcome] = []
+        for item in data.items:
+            request = TransitionRequest(action=item.action, department=item.department, note=item.note)
+            try:
+                async with conn.transaction():  # a savepoint: one bad item does not spoil the others
+                    updated = await casework.apply(conn, cal, actor, item.case_id, item.version, request)
+                results.append(
+                    BulkOutcome(
+                        case_id=item.case_id, status=200, version=updated["version"], state=updated["state"]
+                    )
+                )
+            except CasesError as exc:
+                results.append(
+                    BulkOutcome(
+                        case_id=item.case_id,
+                        status=DOMAIN_STATUS.get(exc.code, 400),
+                        code=exc.code,
+                        detail=str(exc),
+                    )
+                )
+        ok = sum(1 for r in results if r.status == 200)
+        return BulkResult(results=results, succeeded=ok, failed=len(results) - ok)
+
+
+class InspectorController(Controller):
+    path = "/v1/inspector"
+    tags = ["inspector"]
+    dependencies = {"principal": requires_role("inspector")}
+
+    @get(
+        "/tasks",
+        operation_id="listInspectorTasks",
+        summary="My open verification and check tasks, by deadline then distance",
+    )
+    async def tasks(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        lat: FromQuery[float | None] = None,
+        lon: FromQuery[float | None] = None,
+        crs: FromQuery[CRS] = "wgs84",
+    ) -> list[Task]:
+        return await casework.inspector_tasks(conn, principal.user_id, lat, lon, crs)
+
+    @post(
+        "/reports",
+        operation_id="submitPatrolReport",
+        summary="A patrol report: the same photo flow as citizens, registered directly (Idempotency-Key required)",
+        status_code=201,
+    )
+    async def patrol(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        data: JSONBody[ReportCreate],
+    ) -> Response[ReportCreated]:
+        key = idempotency_key(request)
+
+        async def produce() -> tuple[int, ReportCreated]:
+            created, new = await reports.submit_report(
+                conn, state.cases_config, await calendar(state, conn), viewer_of(principal), data, patrol=True
+            )
+            return (201 if new else 200), created
+
+        return await run_once(conn, principal.user_id, key, fingerprint(request, data), produce)
+
+
+class SyncController(Controller):
+    path = "/v1/sync"
+    tags = ["inspector"]
+
+    @get(
+        operation_id="sync",
+        summary="What changed for me since the cursor: cases, tasks and tombstones, for offline field apps",
+        dependencies={"principal": requires_role(*QUEUE_ROLES)},
+    )
+    async def sync(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        since: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500,
+        crs: FromQuery[CRS] = "wgs84",
+    ) -> SyncPage:
+        return await casework.sync(conn, scope_of(principal), actor_of(principal), since, limit, crs)

@@ -1,0 +1,240 @@
+"""Administration of routing data: grid imports and their log, inspectors' duties, category → department links.
+
+Admins only. Every change is audited; a grid import is also logged in `grid_imports`, refused or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post, put
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from api.auth import Caller, DbConn, request_context, requires_role
+from api.errors import ProblemError, register_domain_errors
+from cases import grids, routing
+from cases.errors import CasesError, GridImportRefused
+from cases.grid_store import GridKind
+from cases.grids import ImportLogDetail, ImportLogEntry, ImportReport
+from cases.routing import CategoryDepartment, CategoryDepartmentLink, Duty, DutyAssign
+from identity import service as identity
+
+MAX_GRID_FILE_BYTES = 50 * 1024 * 1024
+
+register_domain_errors(
+    CasesError,
+    {
+        "grid_import_refused": 422,
+        "unknown_grid": 422,
+        "not_an_inspector": 422,
+        "invalid_duty": 422,
+        "unknown_department": 422,
+        "unknown_category": 422,
+    },
+    {
+        "grid_import_refused": ("网格文件未导入：存在问题", "The grid file was refused"),
+        "unknown_grid": ("责任网格不存在", "No such responsibility grid"),
+        "not_an_inspector": (
+            "该用户不是可在此网格值守的监督员",
+            "The user is not an inspector who can be on duty here",
+        ),
+        "invalid_duty": ("值守时段无效", "The duty period is not valid"),
+        "unknown_department": ("处置部门不存在", "No such department"),
+        "unknown_category": ("问题类别不存在", "No such category"),
+    },
+)
+
+ADMIN = requires_role("admin")
+
+
+@dataclass
+class GeoJSONUpload(Operation):
+    """The import's request body is a GeoJSON FeatureCollection, read raw (the handler checks it)."""
+
+    def __post_init__(self) -> None:
+        schema = Schema(
+            type=OpenAPIType.OBJECT,
+            description="A GeoJSON FeatureCollection of Polygon/MultiPolygon features with a `code` property "
+            "(up to 50 MB)",
+            required=["type", "features"],
+            properties={
+                "type": Schema(type=OpenAPIType.STRING, const="FeatureCollection"),
+                "features": Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.OBJECT)),
+            },
+        )
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "application/geo+json": OpenAPIMediaType(schema=schema),
+                "application/json": OpenAPIMediaType(schema=schema),
+            },
+        )
+
+
+class GridsAdminController(Controller):
+    path = "/v1/admin/grids"
+    tags = ["admin: routing"]
+    dependencies = {"principal": ADMIN}
+
+    @post(
+        "/import",
+        operation_id="importGrids",
+        summary="Import unit or responsibility grids from GeoJSON; refused as a whole with every bad feature named",
+        status_code=200,
+        request_max_body_size=MAX_GRID_FILE_BYTES,
+        operation_class=GeoJSONUpload,
+    )
+    async def import_grids(
+        self,
+        request: Request[Any, Any, Any],
+        conn: DbConn,
+        principal: Caller,
+        kind: GridKind,
+        make_valid: bool = False,
+        dry_run: bool = False,
+        file_name: Annotated[str, QueryParameter(min_length=1, max_length=200)] = "upload.geojson",
+    ) -> ImportReport:
+        raw = await request.body()
+        context = request_context(request)
+        try:
+            report = await grids.import_grids(
+                conn,
+                kind,
+                raw,
+                file_name=file_name,
+                make_valid=make_valid,
+                dry_run=dry_run,
+                actor_id=principal.user_id,
+                actor_label=context.actor_label,
+            )
+        except GridImportRefused as exc:
+            refused = grids.refused_report(exc)
+            await identity.audit(
+                conn,
+                context,
+                principal.user_id,
+                "grids.import",
+                "grid_import",
+                str(refused.id),
+                **grids.audit_details(refused),
+            )
+            raise
+        await identity.audit(
+            conn,
+            context,
+            principal.user_id,
+            "grids.import",
+            "grid_import",
+            str(report.id),
+            **grids.audit_details(report),
+        )
+        return report
+
+    @get("/imports", operation_id="listGridImports", summary="The grid import log, newest first")
+    async def list_imports(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        before: datetime | None = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> list[ImportLogEntry]:
+        return await grids.import_log(conn, before, limit)
+
+    @get(
+        "/imports/{import_id:uuid}",
+        operation_id="getGridImport",
+        summary="One grid import with its problems (or repairs, warnings and gaps)",
+    )
+    async def get_import(self, conn: DbConn, principal: Caller, import_id: FromPath[UUID]) -> ImportLogDetail:
+        entry = await grids.import_log_entry(conn, import_id)
+        if entry is None:
+            raise ProblemError(404, "not_found", "no such grid import")
+        return entry
+
+
+class DutiesController(Controller):
+    path = "/v1/admin/duties"
+    tags = ["admin: routing"]
+    dependencies = {"principal": ADMIN}
+
+    @put(
+        operation_id="putDuty",
+        summary="Put an inspector on duty for a responsibility grid (the same start again changes its end)",
+    )
+    async def put_duty(
+        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, data: JSONBody[DutyAssign]
+    ) -> Duty:
+        duty = await routing.assign_duty(conn, data)
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "duty.put",
+            "inspector_duty",
+            str(duty.id),
+            inspector_id=str(duty.inspector_id),
+            grid=duty.grid,
+            starts_at=duty.starts_at.isoformat(),
+            ends_at=duty.ends_at.isoformat() if duty.ends_at else None,
+        )
+        return duty
+
+    @get(
+        operation_id="listDuties", summary="Inspectors' duties, of one grid and running at a time when asked"
+    )
+    async def list_duties(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        grid: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        at: datetime | None = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500,
+    ) -> list[Duty]:
+        if at is not None and at.tzinfo is None:
+            raise ProblemError(
+                422, "validation_failed", "`at` needs a time zone, e.g. 2026-11-22T08:00:00+08:00"
+            )
+        return await routing.list_duties(conn, grid, at, limit)
+
+
+class CategoryDepartmentsController(Controller):
+    path = "/v1/admin/category-departments"
+    tags = ["admin: routing"]
+    dependencies = {"principal": ADMIN}
+
+    @put(
+        operation_id="putCategoryDepartment",
+        summary="Which department handles a category in a district (district_code null: in any district)",
+    )
+    async def put_link(
+        self,
+        request: Request[Any, Any, Any],
+        conn: DbConn,
+        principal: Caller,
+        data: JSONBody[CategoryDepartmentLink],
+    ) -> CategoryDepartment:
+        link = await routing.link_category_department(conn, data)
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "category_department.put",
+            "category",
+            link.category,
+            district_code=link.district_code,
+            department=link.department,
+        )
+        return link
+
+    @get(operation_id="listCategoryDepartments", summary="Category → department links")
+    async def list_links(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        category: Annotated[str | None, QueryParameter(max_length=8)] = None,
+    ) -> list[CategoryDepartment]:
+        return await routing.category_departments(conn, category)

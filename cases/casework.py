@@ -286,7 +286,7 @@ async def _deadlines(
     current = await store.open_deadline(conn, before["id"])
     if transition.to in PAUSED:
         if current is not None:
-            await store.pause_deadline(conn, current["id"])
+            await store.pause_deadline(conn, current["id"], now)
         return
     if transition.to == "resume":
         if current is not None and current["paused_at"] is not None:
@@ -300,7 +300,7 @@ async def _deadlines(
             await store.move_deadline(conn, current["id"], due_soon, due, extended=True)
         return
     if transition.completes and current is not None:
-        await store.complete_deadline(conn, current["id"], actor.user_id, request.action)
+        await store.complete_deadline(conn, current["id"], actor.user_id, request.action, now)
     if transition.starts is not None:
         await start_step(conn, calendar, after, transition.starts, now=now)
 
@@ -390,7 +390,7 @@ async def register_patrol_case(
     assert case is not None
     current = await store.open_deadline(conn, case_id)
     if current is not None:
-        await store.complete_deadline(conn, current["id"], inspector_id, "register")
+        await store.complete_deadline(conn, current["id"], inspector_id, "register", now)
     updated = await store.transition_case(
         conn, case_id, "reported", case["version"], "registered", {"registered_at": now}
     )
@@ -461,6 +461,13 @@ def actor_of(user_id: UUID, grants: list[tuple[str, str | None, str | None]]) ->
 
 
 # reading ------------------------------------------------------------------------------------------------------
+
+
+async def case_summary(conn: asyncpg.Connection, case_id: UUID, crs: CRS = "wgs84") -> CaseSummary:
+    row = await store.get_case_with_step(conn, case_id)
+    if row is None:
+        raise CaseNotFound("no such case")
+    return summary(row, crs)
 
 
 def summary(row: asyncpg.Record | Mapping[str, Any], crs: CRS = "wgs84") -> CaseSummary:

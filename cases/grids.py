@@ -388,7 +388,7 @@ def _parse_feature(
     if code is None:
         found["missing_code"] = f"no {options.code_property!r} property with the grid code"
     elif why := code_problem(kind, code):
-        found["bad_code"] = f"{code!r}: {why}"
+        found["bad_code"] = why
     elif code in first_index:
         found["duplicate_code"] = f"{code} is also the code of feature {first_index[code]}"
     else:
@@ -555,17 +555,19 @@ async def _check(conn: asyncpg.Connection, run: _Run) -> None:
     # 1 m² is at least this many square degrees (cos(latitude) <= 1): below it nothing can overlap by 1 m²
     if union["excess_deg2"] > options.overlap_tolerance_m2 / _METRES_PER_DEGREE**2:
         for r in await grid_store.overlaps_within(conn, options.overlap_tolerance_m2, options.max_problems):
-            run.problems.append(
-                ImportProblem(
-                    problem="overlap",
-                    detail=f"shares {r['area_m2']:,.1f} m² with feature {r['other_idx']} ({r['other_code']})",
-                    index=r["idx"],
-                    code=r["code"] or None,
-                    other_index=r["other_idx"],
-                    other_code=r["other_code"] or None,
-                    area_m2=round(r["area_m2"], 1),
+            pair = ((r["idx"], r["code"]), (r["other_idx"], r["other_code"]))
+            for (index, code), (other_index, other_code) in (pair, pair[::-1]):  # both features are named
+                run.problems.append(
+                    ImportProblem(
+                        problem="overlap",
+                        detail=f"shares {r['area_m2']:,.1f} m² with feature {other_index} ({other_code})",
+                        index=index,
+                        code=code or None,
+                        other_index=other_index,
+                        other_code=other_code or None,
+                        area_m2=round(r["area_m2"], 1),
+                    )
                 )
-            )
     run.tick("check", 3, 5)
     for r in await grid_store.overlaps_stored(
         conn, run.kind, options.overlap_tolerance_m2, options.max_problems

@@ -595,13 +595,14 @@ async def open_deadline(conn: asyncpg.Connection, case_id: UUID) -> Record | Non
 
 
 async def complete_deadline(
-    conn: asyncpg.Connection, deadline_id: int, actor_id: UUID | None, outcome: str
+    conn: asyncpg.Connection, deadline_id: int, actor_id: UUID | None, outcome: str, at: datetime
 ) -> None:
     await conn.execute(
-        "UPDATE case_deadlines SET completed_at = now(), completed_by = $2, outcome = $3 WHERE id = $1",
+        "UPDATE case_deadlines SET completed_at = $4, completed_by = $2, outcome = $3 WHERE id = $1",
         deadline_id,
         actor_id,
         outcome,
+        at,
     )
 
 
@@ -632,8 +633,8 @@ async def start_deadline(
     )
 
 
-async def pause_deadline(conn: asyncpg.Connection, deadline_id: int) -> None:
-    await conn.execute("UPDATE case_deadlines SET paused_at = now() WHERE id = $1", deadline_id)
+async def pause_deadline(conn: asyncpg.Connection, deadline_id: int, at: datetime) -> None:
+    await conn.execute("UPDATE case_deadlines SET paused_at = $2 WHERE id = $1", deadline_id, at)
 
 
 async def move_deadline(
@@ -790,7 +791,8 @@ async def inspector_tasks(
 ) -> list[Record]:
     """Open verification and check tasks of an inspector: by deadline, then by distance from (lat, lon)."""
     return await conn.fetch(
-        f"""SELECT {CASE_COLUMNS}, d.id AS task_id, d.step, d.due_at, d.due_soon_at, d.started_at,
+        f"""SELECT {CASE_COLUMNS}, d.id AS task_id, d.step, d.due_at, d.due_soon_at, d.started_at, d.paused_at,
+                   d.assignee_id,
                    CASE WHEN $2::float8 IS NULL THEN NULL
                         ELSE ST_Distance(c.location::geography, ST_SetSRID(ST_MakePoint($3, $2), 4326)::geography)
                    END AS distance_m
@@ -904,4 +906,14 @@ async def claim_overdue(conn: asyncpg.Connection, limit: int) -> list[Record]:
            FROM due WHERE d.id = due.id
            RETURNING d.id, d.case_id, d.round, d.step, d.due_at, d.assignee_id, d.department_code""",
         limit,
+    )
+
+
+async def get_case_with_step(conn: asyncpg.Connection, case_id: UUID) -> Record | None:
+    """A case with its open step (if any), as queues show it."""
+    return await conn.fetchrow(
+        f"""SELECT {CASE_COLUMNS}, d.step, d.due_at, d.due_soon_at, d.paused_at, d.assignee_id
+            FROM cases c LEFT JOIN case_deadlines d ON d.case_id = c.id AND d.completed_at IS NULL
+            WHERE c.id = $1""",
+        case_id,
     )

@@ -185,7 +185,8 @@ class CasesController(Controller):
         async def produce() -> tuple[int, TransitionResult]:
             updated = await casework.apply(conn, await calendar(state, conn), actor, case_id, version, data)
             return 200, TransitionResult(
-                case=casework.summary(updated), allowed_actions=casework.allowed_actions(actor, updated)
+                case=await casework.case_summary(conn, case_id),
+                allowed_actions=casework.allowed_actions(actor, updated),
             )
 
         if request.headers.get("idempotency-key") is None:

@@ -27,6 +27,7 @@ from api.controllers.reports import (
     ReportsController,
     ServiceAreaController,
 )
+from api.controllers.stats import StatsController
 from api.controllers.users import AuditController, MeController, UsersController
 from api.db import create_pool, provide_conn
 from api.errors import exception_handlers
@@ -152,6 +153,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             GridsAdminController,
             DutiesController,
             CategoryDepartmentsController,
+            StatsController,
             _Metrics,
         ],
         dependencies={

@@ -8,7 +8,6 @@ packages never know about HTTP. No stack trace ever reaches a client.
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 import msgspec
@@ -17,7 +16,7 @@ from litestar.exceptions import HTTPException, SerializationException, Validatio
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from api.i18n import TITLES, negotiate, title
-from api.observability import current_request_id
+from api.observability import current_request_id, new_request_id
 
 log = logging.getLogger("cityloop.errors")
 
@@ -95,7 +94,7 @@ def problem_response(
 ) -> Response[dict[str, Any]]:
     locale = negotiate(request.headers.get("accept-language"))
     # Routing errors (404, 405) are raised before the request-id middleware runs: give them an id here.
-    request_id = current_request_id() or uuid.uuid4().hex
+    request_id = current_request_id() or new_request_id()
     body: dict[str, Any] = {
         "type": f"/problems/{code}",
         "title": title(code, locale),

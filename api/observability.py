@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 from contextvars import ContextVar
 from typing import Any
 
@@ -17,11 +18,18 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import Gauge
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
+# Request ids need to be unique, not secret: a per-process random prefix and a counter (no syscall per request).
+_ID_PREFIX = secrets.token_hex(6)
+_id_counter = itertools.count(1)
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 POOL_SIZE = Gauge("cityloop_db_pool_size", "Connections open in the asyncpg pool")
 POOL_IDLE = Gauge("cityloop_db_pool_idle", "Idle connections in the asyncpg pool")
 POOL_MAX = Gauge("cityloop_db_pool_max", "Largest size the asyncpg pool may grow to")
+
+
+def new_request_id() -> str:
+    return f"{_ID_PREFIX}{next(_id_counter):020x}"
 
 
 def current_request_id() -> str:
@@ -36,7 +44,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else new_request_id()
         token = _request_id.set(request_id)
 
         async def send_with_id(message: Message) -> None:

@@ -669,6 +669,8 @@ async def import_grids(
     Raises ``GridImportRefused`` (with the report) when anything is wrong; the log row is then the only thing
     the transaction holds, and the caller commits it.
     """
+    if not conn.is_in_transaction():
+        raise RuntimeError("import_grids runs inside the caller's transaction (its refusal log must commit)")
     run = _Run(kind, options, progress)
     sha256 = hashlib.sha256(raw).hexdigest()
     parsed = await asyncio.to_thread(parse_feature_collection, raw, kind, options, progress)

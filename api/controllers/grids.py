@@ -12,7 +12,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post, put
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
 from api.errors import ProblemError, register_domain_errors
@@ -93,9 +93,9 @@ class GridsAdminController(Controller):
         request: Request[Any, Any, Any],
         conn: DbConn,
         principal: Caller,
-        kind: GridKind,
-        make_valid: bool = False,
-        dry_run: bool = False,
+        kind: FromQuery[GridKind],
+        make_valid: FromQuery[bool] = False,
+        dry_run: FromQuery[bool] = False,
         file_name: Annotated[str, QueryParameter(min_length=1, max_length=200)] = "upload.geojson",
     ) -> ImportReport:
         raw = await request.body()
@@ -139,7 +139,7 @@ class GridsAdminController(Controller):
         self,
         conn: DbConn,
         principal: Caller,
-        before: datetime | None = None,
+        before: FromQuery[datetime | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> list[ImportLogEntry]:
         return await grids.import_log(conn, before, limit)
@@ -191,7 +191,7 @@ class DutiesController(Controller):
         conn: DbConn,
         principal: Caller,
         grid: Annotated[str | None, QueryParameter(max_length=32)] = None,
-        at: datetime | None = None,
+        at: FromQuery[datetime | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500,
     ) -> list[Duty]:
         if at is not None and at.tzinfo is None:

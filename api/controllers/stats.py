@@ -1,0 +1,119 @@
+"""Indicators of the closed loop (综合评价) for leaders and the centres, and their weights (admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, put
+from litestar.datastructures import State
+from litestar.params import JSONBody, PathParameter, QueryParameter
+
+from api.auth import Caller, DbConn, request_context, requires_role
+from api.errors import register_domain_errors
+from cases import indicators
+from cases.errors import CasesError
+from cases.indicators import GroupBy, IndicatorReport, IndicatorWeights, IndicatorWeightsSet
+from identity import service as identity
+from identity.models import Principal, Role
+
+register_domain_errors(
+    CasesError,
+    {"invalid_period": 422, "unknown_weight_kind": 404, "invalid_weights": 422},
+    {
+        "invalid_period": (
+            "统计期间无效（日期格式为 YYYY-MM-DD，结束不早于开始，最多 366 天）",
+            "The period is not valid (dates are YYYY-MM-DD; it must not end before it starts and spans at most 366 days)",
+        ),
+        "unknown_weight_kind": ("没有这种权重", "There are no weights of that kind"),
+        "invalid_weights": (
+            "权重无效（只能是该类别的指标，合计 100）",
+            "The weights are not valid (indicators of the kind only, adding up to 100)",
+        ),
+    },
+)
+
+READERS: tuple[Role, ...] = ("leader", "shift_lead", "dispatcher", "admin")
+KIND_PARAM = "department, inspector, grid or district (the grouping the weights score)"
+
+
+def _grants(principal: Principal) -> list[tuple[str, str | None, str | None]]:
+    return [(g.role, g.scope_kind, g.scope_id) for g in principal.roles]
+
+
+class StatsController(Controller):
+    path = "/v1/stats"
+    tags = ["stats"]
+
+    @get(
+        "/indicators",
+        operation_id="getIndicators",
+        summary="Indicators (综合评价) per department, inspector, grid or district over local days, with the "
+        "weighted score and grade; district-scoped callers see their districts only",
+        dependencies={"principal": requires_role(*READERS)},
+    )
+    async def get_indicators(
+        self,
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        first: Annotated[
+            str, QueryParameter(name="from", max_length=10, description="First day, YYYY-MM-DD")
+        ],
+        last: Annotated[
+            str, QueryParameter(name="to", max_length=10, description="Last day (inclusive), YYYY-MM-DD")
+        ],
+        group_by: Annotated[GroupBy, QueryParameter(description="department, inspector, grid or district")],
+    ) -> IndicatorReport:
+        return await indicators.indicators(
+            conn,
+            first=first,
+            last=last,
+            group_by=group_by,
+            timezone=state.cases_config.timezone,
+            districts=indicators.districts_in_scope(_grants(principal)),
+            locale=principal.locale,
+        )
+
+    @get(
+        "/weights/{kind:str}",
+        operation_id="getIndicatorWeights",
+        summary="The weights of the indicators in the score of a department, inspector, grid or district",
+        dependencies={"principal": requires_role(*READERS)},
+    )
+    async def get_weights(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        kind: Annotated[str, PathParameter(description=KIND_PARAM)],
+    ) -> IndicatorWeights:
+        return await indicators.get_weights(conn, indicators.weight_kind(kind))
+
+    @put(
+        "/weights/{kind:str}",
+        operation_id="setIndicatorWeights",
+        summary="Replace the weights of a kind: points per indicator adding up to 100 (admins; audited)",
+        dependencies={"principal": requires_role("admin")},
+    )
+    async def set_weights(
+        self,
+        request: Request[Any, Any, Any],
+        conn: DbConn,
+        principal: Caller,
+        kind: Annotated[str, PathParameter(description=KIND_PARAM)],
+        data: JSONBody[IndicatorWeightsSet],
+    ) -> IndicatorWeights:
+        before, after = await indicators.set_weights(
+            conn, indicators.weight_kind(kind), data, principal.user_id
+        )
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "indicator_weights.set",
+            "indicator_weights",
+            after.kind,
+            before=msgspec.to_builtins(before.weights),
+            after=msgspec.to_builtins(after.weights),
+        )
+        return after

@@ -1,0 +1,674 @@
+"""Indicators of the closed loop (综合评价, DOMAIN.md section 3): ratios over a window of local days, per
+department, inspector, responsibility grid or district, and a weighted score with a grade.
+
+The window
+    ``from`` and ``to`` are local days in the city's time zone: the window is [from 00:00, to+1 00:00) local
+    time, at most 366 days. Figures are read **as they stood at the end of the window** (the cut-off), or now
+    for a window that has not ended: cut-off = min(to+1 00:00, now). A window that has ended therefore gives
+    the same figures however late it is asked for (unless rows are changed afterwards: an extension or a
+    resumption moves a step's due time, a case is voided, deferred or parked).
+
+Steps (``case_deadlines``)
+    One rule for every step-based indicator: **a step counts in the window its due time falls in**. A step is
+    *due in the window* when its ``due_at`` (as it stands now, after extensions and resumptions) lies in
+    [window start, cut-off). Among those, only the steps that end (or would end) with the step's own job
+    count: those whose ``outcome`` is one of DONE[step] below, and those not finished yet (``outcome`` NULL).
+    A step that ended otherwise did not have to be done: a register step ended by ``send_to_verify`` or
+    ``reject``, a close step ended by ``rework``. Of a counted step:
+
+    - *done*: ``completed_at`` < cut-off; a counted step not done by the cut-off was open and overdue then
+      (its due time was before the cut-off);
+    - *on time*: ``completed_at <= due_at`` (so also done).
+
+    DONE: verify → verify, not_found (the inspector went and looked either way); register → register;
+    dispatch → dispatch; handle → handle; check → check_pass, rework (a failed check is a check done);
+    close → close.
+
+Leaving the denominators (DOMAIN.md section 1)
+    A case that is deferred, parked or voided *now* leaves every denominator: none of its steps, reports or
+    registrations count. So does every step that was paused: ``paused_at`` is set, or a ``defer`` / ``park``
+    event of its case happened while it was open (``started_at <= at <= completed_at``); its clock stopped
+    and its due time was moved. 准确立案率 is the one exception: voided cases are what it measures, so they
+    stay in its denominator (deferred and parked ones still leave).
+
+The indicators (numerator / denominator)
+    有效上报率 effective_report_rate
+        Reports (``reports``) filed in the window by users holding the inspector role / of those, the ones
+        that opened their own case (not ``joined_existing``: a duplicate is not an effective report) whose
+        case was registered (``cases.registered_at``) before the cut-off. Citizens' reports are not counted.
+    漏报率 missed_report_rate
+        Cases registered in the window (``registered_at`` in [start, cut-off)) that lie in a responsibility
+        grid / of those, the cases *not* found on patrol by an inspector on duty for that grid when the case
+        was reported (``inspector_duties`` covering ``cases.created_at``): found = ``cases.source =
+        'inspector'`` and the case's own report (not joined) was filed by such an inspector. Cases from
+        citizens, the hotline, video, or from an inspector patrolling someone else's grid are missed. Per
+        inspector: the cases of the grids they were on duty for at the case's report time (a teammate's
+        find is not a miss).
+    按时核实率 verify_on_time_rate
+        Verify steps due in the window / of those, on time.
+    按时核查率 check_on_time_rate
+        Check steps due in the window / of those, on time.
+    按时立案率 register_on_time_rate
+        Register steps due in the window / of those, on time.
+    准确立案率 register_accuracy_rate
+        Cases registered in the window (deferred and parked ones left out, voided ones kept) / of those, the
+        ones not voided: (registered − voided) / registered.
+    按时派遣率 dispatch_on_time_rate
+        Dispatch steps due in the window / of those, on time.
+    准确派遣率 dispatch_accuracy_rate
+        Dispatch steps due in the window and done / of those, the ones whose next step (the department's
+        accept step) was not ended by ``return`` before the cut-off: (dispatched − returned) / dispatched. A
+        dispatcher's own ``reassign`` is not a return.
+    处置率 handle_rate
+        Handle steps due in the window / of those, done.
+    按期处置率 handle_on_time_rate
+        Handle steps due in the window / of those, on time.
+    超期待处置率 overdue_open_rate
+        Handle steps due in the window / of those, not done by the cut-off (open and overdue then). With
+        these definitions it is 1 − 处置率; both are listed because the Chengdu rule weighs both.
+    延期率 extension_rate
+        Handle steps due in the window / of those, ``extended`` (an approved extension moved the due time).
+    返工率 rework_rate
+        Handle steps due in the window and done (the fixes handed on to be checked and closed, "due to
+        close") / of those, the fixes sent back before the cut-off: the check after it ended by ``rework``,
+        or the check passed and the close step after it ended by ``rework``.
+    结案率 close_rate
+        Close steps due in the window / of those, done.
+    按期结案率 close_on_time_rate (按时结案率)
+        Close steps due in the window / of those, on time.
+
+    Every rework round starts a new accept and handle step, and a reopened case a new round: each step is
+    counted on its own. ``ratio`` is numerator / denominator, rounded to 4 places, null when the
+    denominator is 0.
+
+Groups
+    district: ``cases.district_code`` (every indicator). grid: ``cases.responsibility_grid_id`` (有效上报率,
+    漏报率, 按时核实率, 按时核查率). inspector: the reporter of a report, the assignee of a verify or check
+    step, the inspectors on duty for 漏报率 (the same four). department: the department of the handle step
+    (``case_deadlines.department_code``, the department that had the case then: 处置率, 按期处置率, 返工率,
+    超期待处置率, 延期率). Rows with no group (a case outside every district) are in no group; a group is
+    listed when one of its indicators has a denominator. A caller scoped to districts sees only the rows of
+    cases in those districts, in every grouping.
+
+Score and grade
+    score = Σ weight × value / Σ weight × 100 over the indicators of the kind that have a ratio, where value
+    is the ratio, or 1 − ratio for the indicators where lower is better (漏报率, 返工率, 超期待处置率, 延期率).
+    With every indicator present this is the published formula; an indicator without a denominator (an
+    inspector with no verification due) leaves the score and the weights are scaled to the rest
+    (``score_weight`` says how many of the 100 points the score rests on). No indicator: no score. The score
+    is rounded to 2 places, then graded: A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, E below. Weights are rows of
+    ``indicator_weights`` (migration 0007, seeded with the published weightings; kind = the grouping).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Annotated, Final, Literal
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import msgspec
+
+from cases.errors import InvalidPeriod, InvalidWeights, UnknownWeightKind
+
+GroupBy = Literal["department", "inspector", "grid", "district"]
+GROUPINGS: Final[tuple[GroupBy, ...]] = ("department", "inspector", "grid", "district")
+Grade = Literal["A", "B", "C", "D", "E"]
+GRADE_BANDS: Final[tuple[tuple[float, Grade], ...]] = ((90, "A"), (75, "B"), (60, "C"), (40, "D"))
+#: The roles that read the indicators.
+READER_ROLES: Final[frozenset[str]] = frozenset({"leader", "shift_lead", "dispatcher", "admin"})
+MAX_DAYS: Final = 366
+
+
+class IndicatorInfo(msgspec.Struct, frozen=True):
+    name_zh: str
+    name_en: str
+    lower_is_better: bool = False
+
+
+INDICATORS: Final[dict[str, IndicatorInfo]] = {
+    "effective_report_rate": IndicatorInfo("有效上报率", "effective report rate"),
+    "missed_report_rate": IndicatorInfo("漏报率", "missed report rate", lower_is_better=True),
+    "verify_on_time_rate": IndicatorInfo("按时核实率", "verified on time"),
+    "check_on_time_rate": IndicatorInfo("按时核查率", "checked on time"),
+    "register_on_time_rate": IndicatorInfo("按时立案率", "registered on time"),
+    "register_accuracy_rate": IndicatorInfo("准确立案率", "registration accuracy"),
+    "dispatch_on_time_rate": IndicatorInfo("按时派遣率", "dispatched on time"),
+    "dispatch_accuracy_rate": IndicatorInfo("准确派遣率", "dispatch accuracy"),
+    "handle_rate": IndicatorInfo("处置率", "handled"),
+    "handle_on_time_rate": IndicatorInfo("按期处置率", "handled on time"),
+    "overdue_open_rate": IndicatorInfo("超期待处置率", "overdue and open", lower_is_better=True),
+    "extension_rate": IndicatorInfo("延期率", "extended", lower_is_better=True),
+    "rework_rate": IndicatorInfo("返工率", "rework", lower_is_better=True),
+    "close_rate": IndicatorInfo("结案率", "closed"),
+    "close_on_time_rate": IndicatorInfo("按期结案率", "closed on time"),
+}
+
+_PATROL: Final = ("effective_report_rate", "missed_report_rate", "verify_on_time_rate", "check_on_time_rate")
+#: The indicators listed (and weighable) for each grouping, in INDICATORS order.
+APPLIES: Final[dict[GroupBy, tuple[str, ...]]] = {
+    "department": (
+        "handle_rate",
+        "handle_on_time_rate",
+        "overdue_open_rate",
+        "extension_rate",
+        "rework_rate",
+    ),
+    "inspector": _PATROL,
+    "grid": _PATROL,
+    "district": tuple(INDICATORS),
+}
+
+#: The outcomes that end a step with its own job done (see the module docstring).
+DONE: Final[dict[str, tuple[str, ...]]] = {
+    "verify": ("verify", "not_found"),
+    "register": ("register",),
+    "dispatch": ("dispatch",),
+    "handle": ("handle",),
+    "check": ("check_pass", "rework"),
+    "close": ("close",),
+}
+_STEPS_FOR: Final[dict[GroupBy, tuple[str, ...]]] = {
+    "department": ("handle",),
+    "inspector": ("verify", "check"),
+    "grid": ("verify", "check"),
+    "district": ("verify", "register", "dispatch", "handle", "check", "close"),
+}
+
+
+# schemas ------------------------------------------------------------------------------------------------------
+
+
+class Ratio(msgspec.Struct, frozen=True):
+    numerator: int
+    denominator: int
+    ratio: float | None  # null when the denominator is 0
+
+
+class GroupIndicators(msgspec.Struct, frozen=True, kw_only=True):
+    key: str  # department code, user id, responsibility grid id, or district code
+    name: str  # department name, inspector's display name, grid code and name, district code
+    indicators: dict[str, Ratio]
+    score: float | None  # 0-100, null when no weighted indicator has a denominator
+    grade: Grade | None
+    score_weight: float  # the points of the 100 the score rests on (weights of the indicators with a ratio)
+
+
+class IndicatorReport(msgspec.Struct, frozen=True, kw_only=True):
+    from_: date = msgspec.field(name="from")
+    to: date
+    timezone: str
+    group_by: GroupBy
+    window_start: datetime
+    window_end: datetime
+    as_of: datetime  # the cut-off: the end of the window, or now for a window that has not ended
+    weights: dict[str, float]
+    groups: list[GroupIndicators]
+
+
+class IndicatorWeights(msgspec.Struct, frozen=True, kw_only=True):
+    kind: GroupBy
+    weights: dict[str, float]  # every indicator of the kind; 0 = not in the score
+    updated_at: datetime | None = None
+    updated_by: UUID | None = None
+
+
+Weight = Annotated[float, msgspec.Meta(ge=0, le=100)]
+
+
+class IndicatorWeightsSet(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """All weights of a kind, in points that add up to 100; an indicator left out weighs 0."""
+
+    weights: Annotated[dict[str, Weight], msgspec.Meta(min_length=1, max_length=len(INDICATORS))]
+
+
+class Period(msgspec.Struct, frozen=True):
+    first: date
+    last: date
+    start: datetime  # UTC
+    end: datetime  # UTC, exclusive
+
+
+# input --------------------------------------------------------------------------------------------------------
+
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _day(text: str, field: str) -> date:
+    try:
+        if not _ISO_DAY.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidPeriod(f"'{field}' must be a date written YYYY-MM-DD", fields=(field,)) from None
+
+
+def parse_period(first: str, last: str, timezone: str) -> Period:
+    """The window [first 00:00, last+1 00:00) in the city's time zone, as UTC instants."""
+    start_day, end_day = _day(first, "from"), _day(last, "to")
+    if end_day < start_day:
+        raise InvalidPeriod("'to' is before 'from'", fields=("from", "to"))
+    if (end_day - start_day).days + 1 > MAX_DAYS:
+        raise InvalidPeriod(
+            f"a period spans at most {MAX_DAYS} days", fields=("from", "to"), max_days=MAX_DAYS
+        )
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(start_day, time(0), zone).astimezone(UTC)
+    end = datetime.combine(end_day + timedelta(days=1), time(0), zone).astimezone(UTC)
+    return Period(start_day, end_day, start, end)
+
+
+def weight_kind(kind: str) -> GroupBy:
+    for known in GROUPINGS:
+        if kind == known:
+            return known
+    raise UnknownWeightKind(f"no weights of kind '{kind}'", kinds=list(GROUPINGS))
+
+
+def districts_in_scope(grants: Iterable[tuple[str, str | None, str | None]]) -> frozenset[str] | None:
+    """The districts whose cases a reader's grants show; None = every district (an admin, or a reader role
+    without a scope). Grants of other roles, and reader grants scoped to something else, show nothing."""
+    districts: set[str] = set()
+    for role, kind, scope_id in grants:
+        if role not in READER_ROLES:
+            continue
+        if role == "admin" or kind is None:
+            return None
+        if kind == "district" and scope_id:
+            districts.add(scope_id)
+    return frozenset(districts)
+
+
+# scores -------------------------------------------------------------------------------------------------------
+
+
+def ratio(numerator: int, denominator: int) -> Ratio:
+    return Ratio(numerator, denominator, round(numerator / denominator, 4) if denominator else None)
+
+
+def score(indicators: Mapping[str, Ratio], weights: Mapping[str, float]) -> tuple[float | None, float]:
+    """(score 0-100 rounded to 2 places or None, the weight it rests on). Uses the unrounded ratios."""
+    total = used = 0.0
+    for key, weight in weights.items():
+        value = indicators.get(key)
+        if weight <= 0 or value is None or value.denominator == 0:
+            continue
+        fraction = value.numerator / value.denominator
+        total += weight * (1 - fraction if INDICATORS[key].lower_is_better else fraction)
+        used += weight
+    if used == 0:
+        return None, 0.0
+    return round(total / used * 100, 2), round(used, 2)
+
+
+def grade(points: float | None) -> Grade | None:
+    if points is None:
+        return None
+    for threshold, letter in GRADE_BANDS:
+        if points >= threshold:
+            return letter
+    return "E"
+
+
+# use cases: each takes a connection inside the caller's transaction and never commits ---------------------------
+
+
+async def indicators(
+    conn: asyncpg.Connection,
+    *,
+    first: str,
+    last: str,
+    group_by: GroupBy,
+    timezone: str,
+    districts: frozenset[str] | None,
+    locale: str = "zh-CN",
+    now: datetime | None = None,
+) -> IndicatorReport:
+    """Every indicator of `group_by` for the window, per group, with the weighted score and grade.
+
+    `districts`: the districts the caller may see (None: all).
+    """
+    period = parse_period(first, last, timezone)
+    as_of = min(period.end, now or datetime.now(UTC))
+    weights = (await get_weights(conn, group_by)).weights
+    counts: dict[str, dict[str, tuple[int, int]]] = {}
+    if as_of > period.start and districts != frozenset():
+        scope = sorted(districts) if districts is not None else None
+        for row in await select_step_counts(conn, group_by, period.start, as_of, scope):
+            _add_steps(counts.setdefault(row["key"], {}), row)
+        if group_by != "department":
+            for row in await select_report_counts(conn, group_by, period.start, as_of, scope):
+                found = counts.setdefault(row["key"], {})
+                found["effective_report_rate"] = (row["effective"], row["reports"])
+            for row in await select_registration_counts(conn, group_by, period.start, as_of, scope):
+                found = counts.setdefault(row["key"], {})
+                found["missed_report_rate"] = (row["missed"], row["in_grids"])
+                if group_by == "district":
+                    found["register_accuracy_rate"] = (row["registered"] - row["voided"], row["registered"])
+    applies = APPLIES[group_by]
+    groups: list[tuple[str, dict[str, Ratio]]] = []
+    for key in sorted(counts):
+        listed = {name: ratio(*counts[key].get(name, (0, 0))) for name in applies}
+        if any(r.denominator for r in listed.values()):
+            groups.append((key, listed))
+    names = await select_group_names(conn, group_by, [key for key, _ in groups], locale)
+    out = []
+    for key, listed in groups:
+        points, used = score(listed, weights)
+        out.append(
+            GroupIndicators(
+                key=key,
+                name=names.get(key, key),
+                indicators=listed,
+                score=points,
+                grade=grade(points),
+                score_weight=used,
+            )
+        )
+    return IndicatorReport(
+        from_=period.first,
+        to=period.last,
+        timezone=timezone,
+        group_by=group_by,
+        window_start=period.start,
+        window_end=period.end,
+        as_of=as_of,
+        weights=weights,
+        groups=out,
+    )
+
+
+def _add_steps(found: dict[str, tuple[int, int]], row: asyncpg.Record) -> None:
+    step, due, done, on_time = row["step"], row["due"], row["done"], row["on_time"]
+    if step == "verify":
+        found["verify_on_time_rate"] = (on_time, due)
+    elif step == "check":
+        found["check_on_time_rate"] = (on_time, due)
+    elif step == "register":
+        found["register_on_time_rate"] = (on_time, due)
+    elif step == "dispatch":
+        found["dispatch_on_time_rate"] = (on_time, due)
+        found["dispatch_accuracy_rate"] = (done - row["returned"], done)
+    elif step == "handle":
+        found["handle_rate"] = (done, due)
+        found["handle_on_time_rate"] = (on_time, due)
+        found["overdue_open_rate"] = (due - done, due)
+        found["extension_rate"] = (row["extended"], due)
+        found["rework_rate"] = (row["reworked"], done)
+    elif step == "close":
+        found["close_rate"] = (done, due)
+        found["close_on_time_rate"] = (on_time, due)
+
+
+async def get_weights(conn: asyncpg.Connection, kind: GroupBy) -> IndicatorWeights:
+    rows = await select_weights(conn, kind)
+    stored = {r["indicator"]: float(r["weight"]) for r in rows}
+    latest = max(rows, key=lambda r: r["updated_at"], default=None)
+    return IndicatorWeights(
+        kind=kind,
+        weights={name: stored.get(name, 0.0) for name in APPLIES[kind]},
+        updated_at=latest["updated_at"] if latest else None,
+        updated_by=latest["updated_by"] if latest else None,
+    )
+
+
+async def set_weights(
+    conn: asyncpg.Connection, kind: GroupBy, update: IndicatorWeightsSet, actor_id: UUID | None
+) -> tuple[IndicatorWeights, IndicatorWeights]:
+    """Replace the weights of a kind (points adding up to 100). Returns (before, after)."""
+    unknown = sorted(set(update.weights) - set(APPLIES[kind]))
+    if unknown:
+        raise InvalidWeights(
+            f"not indicators of a {kind}: {', '.join(unknown)}",
+            fields=tuple(f"weights.{name}" for name in unknown),
+            indicators=list(APPLIES[kind]),
+        )
+    points = {name: round(update.weights.get(name, 0.0), 2) for name in APPLIES[kind]}
+    total = round(sum(points.values()), 2)
+    if total != 100:
+        raise InvalidWeights(f"the weights add up to {total:g}, not 100", fields=("weights",), total=total)
+    await lock_weights(conn, kind)
+    before = await get_weights(conn, kind)
+    await replace_weights(conn, kind, points, actor_id)
+    return before, await get_weights(conn, kind)
+
+
+# SQL ----------------------------------------------------------------------------------------------------------
+# Every statement of the indicators. Parameters: $1 window start, $2 cut-off, and last, when the caller is
+# scoped, the districts. The group key and the scope filter are chosen from the constant fragments below by
+# the (validated) grouping, never written from input.
+
+_FINISHED_OR_AWAY = "('deferred', 'parked', 'voided')"
+
+#: a step that was paused: paused now, or a deferral or parking of its case while it was open
+_PAUSED = """(d.paused_at IS NOT NULL OR EXISTS (
+        SELECT 1 FROM case_events e
+        WHERE e.case_id = d.case_id AND e.kind IN ('defer', 'park')
+          AND e.at >= d.started_at AND (d.completed_at IS NULL OR e.at <= d.completed_at)))"""
+
+_STEP_KEY: Final[dict[GroupBy, str]] = {
+    "department": "d.department_code",
+    "inspector": "d.assignee_id::text",
+    "grid": "c.responsibility_grid_id::text",
+    "district": "c.district_code",
+}
+
+# The next two steps of a dispatch or handle step tell a return (the accept step after a dispatch) and a rework
+# (the check after a fix, or the close step after a passed check).
+_STEP_COUNTS = """
+SELECT {key} AS key, d.step,
+       count(*) AS due,
+       count(*) FILTER (WHERE d.completed_at < $2) AS done,
+       count(*) FILTER (WHERE d.completed_at <= d.due_at) AS on_time,
+       count(*) FILTER (WHERE d.extended) AS extended,
+       count(*) FILTER (WHERE d.step = 'dispatch' AND d.completed_at < $2
+                          AND nxt.outcomes[1] = 'return' AND nxt.completed[1] < $2) AS returned,
+       count(*) FILTER (WHERE d.step = 'handle' AND d.completed_at < $2
+                          AND ((nxt.outcomes[1] = 'rework' AND nxt.completed[1] < $2)
+                               OR (nxt.outcomes[1] = 'check_pass' AND nxt.outcomes[2] = 'rework'
+                                   AND nxt.completed[2] < $2))) AS reworked
+FROM case_deadlines d
+JOIN cases c ON c.id = d.case_id
+LEFT JOIN LATERAL (
+    SELECT array_agg(n.outcome ORDER BY n.id) AS outcomes, array_agg(n.completed_at ORDER BY n.id) AS completed
+    FROM (SELECT n.id, n.outcome, n.completed_at FROM case_deadlines n
+          WHERE d.step IN ('dispatch', 'handle') AND n.case_id = d.case_id AND n.id > d.id
+          ORDER BY n.id LIMIT 2) n
+) nxt ON true
+WHERE d.due_at >= $1 AND d.due_at < $2
+  AND d.step = ANY($3::text[])
+  AND (d.outcome IS NULL OR d.step || ':' || d.outcome = ANY($4::text[]))
+  AND c.state NOT IN {away}
+  AND {key} IS NOT NULL{scope}
+  AND NOT {paused}
+GROUP BY 1, 2
+"""
+
+_REPORT_KEY: Final[dict[GroupBy, str]] = {
+    "inspector": "r.reporter_id::text",
+    "grid": "c.responsibility_grid_id::text",
+    "district": "c.district_code",
+}
+
+_REPORT_COUNTS = """
+SELECT {key} AS key,
+       count(*) AS reports,
+       count(*) FILTER (WHERE NOT r.joined_existing AND c.registered_at < $2) AS effective
+FROM reports r
+JOIN cases c ON c.id = r.case_id
+WHERE r.created_at >= $1 AND r.created_at < $2
+  AND c.state NOT IN {away}
+  AND {key} IS NOT NULL{scope}
+  AND EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = r.reporter_id AND ur.role = 'inspector')
+GROUP BY 1
+"""
+
+#: the case was found on patrol by an inspector on duty for its grid when it was reported
+_FOUND = """(c.source = 'inspector' AND EXISTS (
+        SELECT 1 FROM reports r
+        JOIN inspector_duties od ON od.user_id = r.reporter_id
+        WHERE r.case_id = c.id AND NOT r.joined_existing
+          AND od.responsibility_grid_id = c.responsibility_grid_id
+          AND od.starts_at <= c.created_at AND (od.ends_at IS NULL OR od.ends_at > c.created_at)))"""
+
+_REGISTRATION_KEY: Final[dict[GroupBy, str]] = {
+    "grid": "c.responsibility_grid_id::text",
+    "district": "c.district_code",
+}
+
+_REGISTRATION_COUNTS = """
+SELECT {key} AS key,
+       count(*) AS registered,
+       count(*) FILTER (WHERE c.state = 'voided') AS voided,
+       count(*) FILTER (WHERE c.state <> 'voided' AND c.responsibility_grid_id IS NOT NULL) AS in_grids,
+       count(*) FILTER (WHERE c.state <> 'voided' AND c.responsibility_grid_id IS NOT NULL AND NOT f.found) AS missed
+FROM cases c
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN c.state <> 'voided' AND c.responsibility_grid_id IS NOT NULL THEN {found} ELSE false END
+) f (found)
+WHERE c.registered_at >= $1 AND c.registered_at < $2
+  AND c.state NOT IN ('deferred', 'parked')
+  AND {key} IS NOT NULL{scope}
+GROUP BY 1
+"""
+
+_MISSED_BY_INSPECTOR = """
+SELECT d.user_id::text AS key,
+       0 AS registered,
+       0 AS voided,
+       count(DISTINCT c.id) AS in_grids,
+       count(DISTINCT c.id) FILTER (WHERE NOT f.found) AS missed
+FROM cases c
+JOIN inspector_duties d ON d.responsibility_grid_id = c.responsibility_grid_id
+     AND d.starts_at <= c.created_at AND (d.ends_at IS NULL OR d.ends_at > c.created_at)
+CROSS JOIN LATERAL (SELECT {found}) f (found)
+WHERE c.registered_at >= $1 AND c.registered_at < $2
+  AND c.state NOT IN {away}{scope}
+GROUP BY 1
+"""
+
+
+def _scope(scoped: bool, index: int) -> str:
+    return f"\n  AND c.district_code = ANY(${index}::text[])" if scoped else ""
+
+
+@functools.cache
+def step_counts_sql(group_by: GroupBy, scoped: bool) -> str:
+    return _STEP_COUNTS.format(
+        key=_STEP_KEY[group_by], scope=_scope(scoped, 5), away=_FINISHED_OR_AWAY, paused=_PAUSED
+    )
+
+
+@functools.cache
+def report_counts_sql(group_by: GroupBy, scoped: bool) -> str:
+    return _REPORT_COUNTS.format(key=_REPORT_KEY[group_by], scope=_scope(scoped, 3), away=_FINISHED_OR_AWAY)
+
+
+@functools.cache
+def registration_counts_sql(group_by: GroupBy, scoped: bool) -> str:
+    if group_by == "inspector":
+        return _MISSED_BY_INSPECTOR.format(found=_FOUND, scope=_scope(scoped, 3), away=_FINISHED_OR_AWAY)
+    return _REGISTRATION_COUNTS.format(key=_REGISTRATION_KEY[group_by], found=_FOUND, scope=_scope(scoped, 3))
+
+
+def _done_pairs() -> list[str]:
+    return [f"{step}:{outcome}" for step, outcomes in DONE.items() for outcome in outcomes]
+
+
+async def select_step_counts(
+    conn: asyncpg.Connection,
+    group_by: GroupBy,
+    start: datetime,
+    cutoff: datetime,
+    districts: list[str] | None,
+) -> list[asyncpg.Record]:
+    """Per (group, step): steps due, done, on time, extended, returned after dispatch, reworked after a fix."""
+    args: list[object] = [start, cutoff, list(_STEPS_FOR[group_by]), _done_pairs()]
+    if districts is not None:
+        args.append(districts)
+    rows: list[asyncpg.Record] = await conn.fetch(step_counts_sql(group_by, districts is not None), *args)
+    return rows
+
+
+async def select_report_counts(
+    conn: asyncpg.Connection,
+    group_by: GroupBy,
+    start: datetime,
+    cutoff: datetime,
+    districts: list[str] | None,
+) -> list[asyncpg.Record]:
+    """Per group: inspectors' reports filed in the window, and the effective ones."""
+    args: list[object] = [start, cutoff] + ([districts] if districts is not None else [])
+    rows: list[asyncpg.Record] = await conn.fetch(report_counts_sql(group_by, districts is not None), *args)
+    return rows
+
+
+async def select_registration_counts(
+    conn: asyncpg.Connection,
+    group_by: GroupBy,
+    start: datetime,
+    cutoff: datetime,
+    districts: list[str] | None,
+) -> list[asyncpg.Record]:
+    """Per group: cases registered in the window, voided ones, those in grids, and those missed on patrol."""
+    args: list[object] = [start, cutoff] + ([districts] if districts is not None else [])
+    rows: list[asyncpg.Record] = await conn.fetch(
+        registration_counts_sql(group_by, districts is not None), *args
+    )
+    return rows
+
+
+_NAMES: Final[dict[GroupBy, str]] = {
+    "department": "SELECT code AS key, CASE WHEN $2 = 'en' THEN name_en ELSE name_zh END AS name "
+    "FROM departments WHERE code = ANY($1::text[])",
+    "inspector": "SELECT id::text AS key, display_name AS name FROM users WHERE id = ANY($1::uuid[])",
+    "grid": "SELECT id::text AS key, code || coalesce(' ' || nullif(name, ''), '') AS name "
+    "FROM responsibility_grids WHERE id = ANY($1::uuid[])",
+}
+
+
+async def select_group_names(
+    conn: asyncpg.Connection, group_by: GroupBy, keys: list[str], locale: str
+) -> dict[str, str]:
+    """The names of the groups; a district is named by its code."""
+    if group_by == "district" or not keys:
+        return {}
+    sql = _NAMES[group_by]
+    if group_by == "department":
+        rows = await conn.fetch(sql, keys, locale)
+    else:
+        rows = await conn.fetch(sql, [UUID(key) for key in keys])
+    return {r["key"]: r["name"] for r in rows}
+
+
+async def select_weights(conn: asyncpg.Connection, kind: str) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT indicator, weight, updated_by, updated_at FROM indicator_weights WHERE kind = $1 ORDER BY indicator",
+        kind,
+    )
+    return rows
+
+
+async def lock_weights(conn: asyncpg.Connection, kind: str) -> None:
+    """Serialise changes to one kind's weights until the transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('indicator_weights'), hashtext($1))", kind)
+
+
+async def replace_weights(
+    conn: asyncpg.Connection, kind: str, weights: Mapping[str, float], actor_id: UUID | None
+) -> None:
+    await conn.execute("DELETE FROM indicator_weights WHERE kind = $1", kind)
+    names = [name for name, weight in weights.items() if weight > 0]
+    await conn.execute(
+        """INSERT INTO indicator_weights (kind, indicator, weight, updated_by)
+           SELECT $1, unnest($2::text[]), unnest($3::numeric[]), $4""",
+        kind,
+        names,
+        [Decimal(str(weights[name])) for name in names],
+        actor_id,
+    )

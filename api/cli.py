@@ -9,10 +9,11 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import asyncpg
 import msgspec
@@ -21,6 +22,8 @@ from api.app import auth_config, create_app
 from api.db import connect, migrate
 from api.demo import seed_demo
 from api.settings import Settings, SettingsError, load_settings
+from cases import grids
+from cases.errors import GridImportRefused
 from identity import service, store
 from identity.errors import IdentityError
 from identity.models import ROLES, RequestContext, RoleGrant
@@ -150,16 +153,92 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_grids_import(settings: Settings, args: argparse.Namespace) -> int:
-    from cases import grids
-    from cases.errors import GridImportRefused
+class TerminalProgress:
+    """A progress bar for `progress` on a terminal; one line per finished phase when not a terminal."""
 
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.tty = self.stream.isatty()
+        self._phase = ""
+        self._drawn = 0.0
+        self._started = time.perf_counter()
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if phase != self._phase:
+            self._finish()
+            self._phase, self._started = phase, now
+        finished = done >= total
+        if self.tty and (finished or now - self._drawn > 0.1):
+            share = done / total if total else 1.0
+            filled = int(share * self.width)
+            bar = "#" * filled + "-" * (self.width - filled)
+            self.stream.write(f"\r{phase:<6} [{bar}] {share:4.0%} {done:,}/{total:,}")
+            self.stream.flush()
+            self._drawn = now
+
+    def _finish(self) -> None:
+        if not self._phase:
+            return
+        took = time.perf_counter() - self._started
+        if self.tty:
+            self.stream.write(f"  {took:.2f} s\n")
+        else:
+            self.stream.write(f"{self._phase:<6} done in {took:.2f} s\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self._finish()
+        self._phase = ""
+
+
+def format_report(report: grids.ImportReport, max_lines: int = 200) -> str:
+    """A summary for people: the outcome, the counts, and every problem (up to `max_lines`)."""
+    what = "unit grids" if report.kind == "unit" else "responsibility grids"
+    head = f"{report.file_name} ({what}, sha256 {report.sha256[:12]}): "
+    lines: list[str] = []
+    if report.outcome == "refused":
+        offenders = len({p.index for p in report.problems if p.index is not None})
+        lines.append(
+            head
+            + f"REFUSED, {report.problems_total} problem(s) in {offenders} of {report.features} feature(s); "
+            "nothing was imported"
+        )
+        for p in report.problems[:max_lines]:
+            where = f"feature {p.index}" if p.index is not None else "file"
+            lines.append(f"  {where}{f' ({p.code})' if p.code else ''}: {p.problem}: {p.detail}")
+        if report.problems_total > max_lines:
+            lines.append(f"  ... and {report.problems_total - max_lines} more (import log {report.id})")
+        return "\n".join(lines)
+    lines.append(head + ("checked (dry run, nothing written)" if report.dry_run else "imported"))
+    lines.append(
+        f"  features {report.features:,}: created {report.created:,}, updated {report.updated:,}, "
+        f"unchanged {report.unchanged:,}; stored but not in the file (kept): {report.not_in_file:,}"
+    )
+    lines.append(
+        f"  unit grids whose responsibility grid changed: {report.links_changed:,}; "
+        f"without a responsibility grid: {report.units_unassigned:,}"
+    )
+    lines.append(f"  separate parts: {report.parts:,}; gaps larger than the tolerance: {report.gaps_total:,}")
+    for g in report.gaps[:20]:
+        lines.append(f"    gap of {g.area_m2:,.1f} m² at ({g.lat}, {g.lon}), between {', '.join(g.around)}")
+    for p in report.repaired[:max_lines]:
+        lines.append(f"  repaired feature {p.index} ({p.code}): {p.detail}")
+    for p in report.warnings[:max_lines]:
+        lines.append(f"  warning, feature {p.index} ({p.code}): {p.detail}")
+    lines.append("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items()))
+    lines.append(f"  import log {report.id}")
+    return "\n".join(lines)
+
+
+def cmd_grids_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         raw = args.file.read_bytes()
     except OSError as exc:
         print(f"cityloop: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
-    progress = grids.TerminalProgress(sys.stderr)
+    progress = TerminalProgress(sys.stderr)
     ctx = RequestContext(actor_label=f"cli:{os.environ.get('USER', 'operator')}")
 
     async def run(conn: asyncpg.Connection) -> grids.ImportReport:
@@ -182,7 +261,7 @@ def cmd_grids_import(settings: Settings, args: argparse.Namespace) -> int:
 
     report = asyncio.run(_with_conn(settings, run))
     progress.close()
-    print(grids.format_report(report))
+    print(format_report(report))
     return 1 if report.outcome == "refused" else 0
 
 

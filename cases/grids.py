@@ -45,11 +45,10 @@ import asyncio
 import gc
 import hashlib
 import re
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Final, Literal, NamedTuple, TextIO
+from typing import Any, Final, Literal, NamedTuple
 from uuid import UUID
 
 import asyncpg
@@ -539,7 +538,7 @@ async def _load(conn: asyncpg.Connection, run: _Run, features: list[ParsedFeatur
             run.problems.append(
                 ImportProblem(
                     problem="invalid_geometry",
-                    detail=f"{r['reason']} (PostGIS ST_IsValidReason; --make-valid repairs it)",
+                    detail=f"{r['reason']} (PostGIS ST_IsValidReason; make_valid repairs it)",
                     index=r["idx"],
                     code=r["code"] or None,
                 )
@@ -726,6 +725,7 @@ async def import_grids(
         actor_id=actor_id,
         actor_label=actor_label,
     )
+    count = run.counts.get
     report = ImportReport(
         id=logged["id"],
         kind=kind,
@@ -735,15 +735,11 @@ async def import_grids(
         dry_run=dry_run,
         make_valid=make_valid,
         features=parsed.total,
-        created=run.counts.get("created", 0),
-        updated=run.counts.get("updated", 0),
-        unchanged=run.counts.get("unchanged", 0),
-        not_in_file=run.counts.get("not_in_file", 0),
-        links_changed=run.counts.get("links_changed", 0),
-        units_unassigned=run.counts.get("units_unassigned", 0),
-        parts=run.counts.get("parts", 0),
+        **{k: count(k, 0) for k in ("created", "updated", "unchanged", "not_in_file", "links_changed")},
+        units_unassigned=count("units_unassigned", 0),
+        parts=count("parts", 0),
         gaps=run.gaps,
-        gaps_total=run.counts.get("gaps_total", 0),
+        gaps_total=count("gaps_total", 0),
         repaired=run.repaired,
         warnings=run.warnings,
         problems=problems[: options.max_problems],
@@ -772,17 +768,8 @@ def refused_report(exc: GridImportRefused) -> ImportReport:
 
 def audit_details(report: ImportReport) -> dict[str, Any]:
     """What the audit log keeps of an import (the import log keeps the rest)."""
-    return {
-        "kind": report.kind,
-        "file_name": report.file_name,
-        "sha256": report.sha256,
-        "outcome": report.outcome,
-        "features": report.features,
-        "created": report.created,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "problems": report.problems_total,
-    }
+    keep = ("kind", "file_name", "sha256", "outcome", "features", "created", "updated", "unchanged")
+    return {**{k: getattr(report, k) for k in keep}, "problems": report.problems_total}
 
 
 # the log ----------------------------------------------------------------------------------------------------
@@ -817,85 +804,3 @@ async def import_log(
 async def import_log_entry(conn: asyncpg.Connection, import_id: UUID) -> ImportLogDetail | None:
     row = await grid_store.get_import(conn, import_id)
     return ImportLogDetail(**dict(row)) if row is not None else None
-
-
-# the command line -------------------------------------------------------------------------------------------
-
-
-class TerminalProgress:
-    """A progress bar for `progress` on a terminal; one line per finished phase when not a terminal."""
-
-    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
-        self.stream = stream or sys.stderr
-        self.width = width
-        self.tty = self.stream.isatty()
-        self._phase = ""
-        self._drawn = 0.0
-        self._started = time.perf_counter()
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        now = time.perf_counter()
-        if phase != self._phase:
-            self._finish()
-            self._phase, self._started = phase, now
-        finished = done >= total
-        if self.tty and (finished or now - self._drawn > 0.1):
-            share = done / total if total else 1.0
-            filled = int(share * self.width)
-            bar = "#" * filled + "-" * (self.width - filled)
-            self.stream.write(f"\r{phase:<6} [{bar}] {share:4.0%} {done:,}/{total:,}")
-            self.stream.flush()
-            self._drawn = now
-
-    def _finish(self) -> None:
-        if not self._phase:
-            return
-        took = time.perf_counter() - self._started
-        if self.tty:
-            self.stream.write(f"  {took:.2f} s\n")
-        else:
-            self.stream.write(f"{self._phase:<6} done in {took:.2f} s\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self._finish()
-        self._phase = ""
-
-
-def format_report(report: ImportReport, max_lines: int = 200) -> str:
-    """A summary for people: the outcome, the counts, and every problem (up to `max_lines`)."""
-    what = "unit grids" if report.kind == "unit" else "responsibility grids"
-    head = f"{report.file_name} ({what}, sha256 {report.sha256[:12]}): "
-    lines: list[str] = []
-    if report.outcome == "refused":
-        offenders = len({p.index for p in report.problems if p.index is not None})
-        lines.append(
-            head
-            + f"REFUSED, {report.problems_total} problem(s) in {offenders} of {report.features} feature(s); "
-            "nothing was imported"
-        )
-        for p in report.problems[:max_lines]:
-            where = f"feature {p.index}" if p.index is not None else "file"
-            lines.append(f"  {where}{f' ({p.code})' if p.code else ''}: {p.problem}: {p.detail}")
-        if report.problems_total > max_lines:
-            lines.append(f"  ... and {report.problems_total - max_lines} more (import log {report.id})")
-        return "\n".join(lines)
-    lines.append(head + ("checked (dry run, nothing written)" if report.dry_run else "imported"))
-    lines.append(
-        f"  features {report.features:,}: created {report.created:,}, updated {report.updated:,}, "
-        f"unchanged {report.unchanged:,}; stored but not in the file (kept): {report.not_in_file:,}"
-    )
-    lines.append(
-        f"  unit grids whose responsibility grid changed: {report.links_changed:,}; "
-        f"without a responsibility grid: {report.units_unassigned:,}"
-    )
-    lines.append(f"  separate parts: {report.parts:,}; gaps larger than the tolerance: {report.gaps_total:,}")
-    for g in report.gaps[:20]:
-        lines.append(f"    gap of {g.area_m2:,.1f} m² at ({g.lat}, {g.lon}), between {', '.join(g.around)}")
-    for p in report.repaired[:max_lines]:
-        lines.append(f"  repaired feature {p.index} ({p.code}): {p.detail}")
-    for p in report.warnings[:max_lines]:
-        lines.append(f"  warning, feature {p.index} ({p.code}): {p.detail}")
-    lines.append("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items()))
-    lines.append(f"  import log {report.id}")
-    return "\n".join(lines)

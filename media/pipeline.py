@@ -168,8 +168,8 @@ def process_image(
 ) -> ProcessedImage:
     """Sniff, check, read metadata, orient, strip and render one uploaded image.
 
-    ``source`` is a path or a binary file object (read from its current position; a seekable one is
-    left at its end, a non-seekable one is read into memory). Raises a ``MediaError`` subclass.
+    ``source`` is a path or a binary file object read from its current position (one that is not
+    seekable, or not at offset 0, is read into memory first). Raises a ``MediaError`` subclass.
     """
     if display_edge < 1 or thumb_edge < 1 or max_pixels < 1:
         raise ValueError("display_edge, thumb_edge and max_pixels must be positive")
@@ -240,18 +240,19 @@ def _process_stream(
 
 
 def _hash_and_rewind(fp: IO[bytes]) -> tuple[IO[bytes], str]:
-    """SHA-256 of the rest of the stream; returns a stream positioned where ``fp`` was."""
+    """SHA-256 of the rest of the stream, and a stream of that rest positioned at offset 0."""
     digest = hashlib.sha256()
     seekable = False
     try:
         seekable = fp.seekable()
     except (AttributeError, OSError, ValueError):
         seekable = False
-    if not seekable:
+    start = fp.tell() if seekable else 0
+    if not seekable or start != 0:
+        # Pillow seeks to absolute offsets from 0: give it a stream that starts with the image.
         data = fp.read()
         digest.update(data)
         return io.BytesIO(data), digest.hexdigest()
-    start = fp.tell()
     while chunk := fp.read(_HASH_CHUNK):
         digest.update(chunk)
     fp.seek(start)
@@ -292,7 +293,7 @@ def _fit(im: Image.Image, edge: int) -> Image.Image:
         return im
     ratio = edge / long_edge
     size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
-    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:

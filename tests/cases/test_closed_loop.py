@@ -26,7 +26,7 @@ from tests.media.helpers import upload_photo
 pytestmark = pytest.mark.usefixtures("demo_city")
 
 # inside the demo grids (district 110101)
-POINT = {"lat": 39.9105, "lon": 116.3905, "crs": "wgs84"}
+POINT: dict[str, Any] = {"lat": 39.9105, "lon": 116.3905, "crs": "wgs84"}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
-from api.auth import provide_principal
+from api.auth import provide_principal, token_guard
 from api.controllers.auth import AuthController
 from api.controllers.calendar import CalendarController
 from api.controllers.cases import CasesController, InspectorController, SyncController
@@ -40,7 +40,7 @@ from media.models import MediaConfig
 from media.service import ImageWorkers
 from media.storage import Storage, StorageConfig
 
-API_VERSION = "1.1.0"
+API_VERSION = "1.2.0"
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies; photos have their own limits
 
 
@@ -164,6 +164,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
         state=state,
         middleware=[request_id_middleware, prometheus.middleware],
         before_request=before_metrics,
+        guards=[token_guard],
         exception_handlers=exception_handlers(),
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(

@@ -12,8 +12,10 @@ from typing import Any
 
 import asyncpg
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.handlers.base import BaseRouteHandler
 
 from api.errors import ProblemError
 from api.observability import current_request_id
@@ -28,7 +30,7 @@ Caller = NamedDependency[Principal]
 OptionalCaller = NamedDependency[Principal | None]
 
 
-def bearer_token(request: Request[Any, Any, Any]) -> str:
+def bearer_token(request: ASGIConnection[Any, Any, Any, Any]) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -51,6 +53,17 @@ async def provide_optional_principal(
     if "authorization" not in request.headers:
         return None
     return await provide_principal(request, state, conn)
+
+
+def token_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Refuse a request without a bearer token before its parameters are even read, on every route whose
+    handler takes a required `principal` (so a caller without a token learns nothing but 401)."""
+    if "principal" not in handler.parsed_fn_signature.parameters:
+        return
+    provider = handler.resolve_dependencies().get("principal")
+    if provider is None or provider.dependency is provide_optional_principal:
+        return
+    bearer_token(connection)
 
 
 def requires_role(*roles: Role) -> Provide:

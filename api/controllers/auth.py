@@ -70,6 +70,7 @@ class AuthController(Controller):
         operation_id="requestOtp",
         status_code=HTTP_202_ACCEPTED,
         summary="Send a 6-digit sign-in code to a phone by SMS",
+        security=[{}],
     )
     async def request_otp(
         self, request: Request[Any, Any, Any], state: State, conn: DbConn, data: JSONBody[OtpRequest]
@@ -84,6 +85,7 @@ class AuthController(Controller):
         operation_id="issueToken",
         status_code=200,
         summary="Exchange a code, refresh or Firebase token",
+        security=[{}],
     )
     async def token(
         self, request: Request[Any, Any, Any], state: State, conn: DbConn, data: JSONBody[TokenRequest]

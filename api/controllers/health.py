@@ -17,11 +17,16 @@ log = logging.getLogger("cityloop.health")
 class HealthController(Controller):
     tags = ["health"]
 
-    @get("/healthz", operation_id="healthz", summary="Liveness: the process answers")
+    @get("/healthz", operation_id="healthz", summary="Liveness: the process answers", security=[{}])
     async def healthz(self) -> dict[str, str]:
         return {"status": "ok"}
 
-    @get("/readyz", operation_id="readyz", summary="Readiness: the database and the bucket answer")
+    @get(
+        "/readyz",
+        operation_id="readyz",
+        summary="Readiness: the database and the bucket answer",
+        security=[{}],
+    )
     async def readyz(self, request: Request[Any, Any, Any], state: State) -> Any:
         failing: list[str] = []
 

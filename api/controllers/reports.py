@@ -125,7 +125,7 @@ class CategoriesController(Controller):
     @get(
         operation_id="listCategories",
         summary="The active category catalogue (cache it: ETag / If-None-Match)",
-        security=[],
+        security=[{}],
     )
     async def list_categories(self, request: Request[Any, Any, Any], conn: DbConn) -> Response[Catalogue]:
         catalogue, etag = await service.catalogue(conn)
@@ -172,7 +172,7 @@ class ServiceAreaController(Controller):
     @get(
         operation_id="getServiceArea",
         summary="Where the city takes reports: GeoJSON, bbox and centre",
-        security=[],
+        security=[{}],
     )
     async def get_service_area(self, conn: DbConn, crs: FromQuery[CRS] = "wgs84") -> ServiceArea:
         area = await service.service_area(conn, crs)
@@ -351,7 +351,7 @@ class MapController(Controller):
         "/reports",
         operation_id="mapReports",
         summary="Public cases in a box as GeoJSON; clustered when the box holds too many",
-        security=[],
+        security=[{}],
     )
     async def map_reports(
         self,

@@ -70,3 +70,40 @@ async def test_every_endpoint_needs_a_token(
     r = await client.request(method, path.format(target="0190f0e0-0000-7000-8000-000000000000"), json=body)
     assert r.status_code == 401
     assert r.json()["code"] == "unauthenticated"
+
+
+def _operations() -> list[tuple[str, str, dict[str, str]]]:
+    """Every operation of the published contract that requires a token (bearer only, no anonymous access)."""
+    import json
+
+    from mobile_contract.contract import CONTRACT_PATH
+
+    schema = json.loads(CONTRACT_PATH.read_text(encoding="utf-8"))
+    default = schema.get("security", [])
+    found = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            security = operation.get("security", default)
+            # [{}] (or an empty requirement among others) means a token is optional there
+            if security and all(requirement for requirement in security):
+                examples = {
+                    p["name"]: "1"
+                    if p.get("schema", {}).get("type") == "integer"
+                    else "0190f0e0-0000-7000-8000-000000000000"
+                    for p in operation.get("parameters", [])
+                    if p["in"] == "path"
+                }
+                found.append((method.upper(), path, examples))
+    return sorted(found, key=lambda op: (op[1], op[0]))
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "examples"), _operations(), ids=[f"{m} {p}" for m, p, _ in _operations()]
+)
+async def test_every_protected_operation_refuses_anonymous_callers(
+    client: AsyncTestClient[Any], method: str, path: str, examples: dict[str, str]
+) -> None:
+    concrete = path.format(**examples)
+    r = await client.request(method, concrete, json={} if method in ("POST", "PUT", "PATCH") else None)
+    assert r.status_code == 401, f"{method} {path}: {r.status_code} {r.text[:200]}"
+    assert r.json()["code"] == "unauthenticated"

@@ -296,7 +296,7 @@ def bomb_png() -> bytes:
 
 
 def quiet_bomb_png() -> bytes:
-    """A real, fully decodable 8,000 × 6,000 1-bit PNG (48 MP) of a few KB: under Pillow's limit, over ours."""
+    """A real, decodable 8,000 × 6,000 1-bit PNG (48 MP) of a few KB: under Pillow's limit, over ours."""
     return png(Image.new("1", (8_000, 6_000), 0), optimize=False)
 
 

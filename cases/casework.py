@@ -7,7 +7,6 @@ and an outbox row.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -43,11 +42,10 @@ from cases.models import (
     StepRecord,
     SyncPage,
     Task,
-    TimelineEntry,
     Tombstone,
 )
-from cases.points import present
 from cases.routing import route
+from cases.views import decode_cursor, encode_cursor, present, timeline
 from cases.workflow import PAUSED, SYSTEM, TRANSITIONS, Step, Transition
 from media import service as media
 from media.storage import Storage
@@ -502,20 +500,6 @@ def summary(row: asyncpg.Record | Mapping[str, Any], crs: CRS = "wgs84") -> Case
     )
 
 
-def _cursor(*parts: object) -> str:
-    return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode().rstrip("=")
-
-
-def _uncursor(cursor: str, n: int) -> list[str]:
-    try:
-        parts = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
-    if len(parts) != n:
-        raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",))
-    return parts
-
-
 async def queue(
     conn: asyncpg.Connection,
     scope: Scope,
@@ -534,10 +518,10 @@ async def queue(
     if cursor:
         try:
             if by_deadline:
-                due, case_id = _uncursor(cursor, 2)
+                due, case_id = decode_cursor(cursor, 2)
                 after = (datetime.fromisoformat(due), UUID(case_id))
             else:
-                after = (None, UUID(_uncursor(cursor, 1)[0]))
+                after = (None, UUID(decode_cursor(cursor, 1)[0]))
         except ValueError as exc:
             raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
     rows = await store.list_cases(
@@ -554,7 +538,11 @@ async def queue(
     next_cursor = None
     if len(rows) == limit:
         last = rows[-1]
-        next_cursor = _cursor(last["due_at"].isoformat(), last["id"]) if by_deadline else _cursor(last["id"])
+        next_cursor = (
+            encode_cursor(last["due_at"].isoformat(), last["id"])
+            if by_deadline
+            else encode_cursor(last["id"])
+        )
     return CasePage(items=[summary(r, crs) for r in rows], next_cursor=next_cursor)
 
 
@@ -583,9 +571,7 @@ async def case_detail(
             location=present(row["lat"], row["lon"], crs),
             created_at=row["created_at"],
             view="public",
-            timeline=[
-                TimelineEntry(at=e["at"], kind=e["kind"], state=e["to_state"], note=e["note"]) for e in events
-            ],
+            timeline=timeline(events),
         )
     open_step = await store.open_deadline_readonly(conn, case_id)
     full = dict(row)
@@ -604,11 +590,7 @@ async def case_detail(
         location=present(row["lat"], row["lon"], crs),
         created_at=row["created_at"],
         view="staff",
-        timeline=[
-            TimelineEntry(at=e["at"], kind=e["kind"], state=e["to_state"], note=e["note"])
-            for e in events
-            if e["public"]
-        ],
+        timeline=timeline(e for e in events if e["public"]),
         summary=summary(full, crs),
         allowed_actions=allowed_actions(actor, row) if actor else [],
         history=[
@@ -685,7 +667,7 @@ async def sync(
     start = datetime(1970, 1, 1, tzinfo=UTC)
     if since:
         try:
-            start = datetime.fromisoformat(_uncursor(since, 1)[0])
+            start = datetime.fromisoformat(decode_cursor(since, 1, "since")[0])
         except ValueError as exc:
             raise InvalidCursor("the cursor is not one this API gave out", fields=("since",)) from exc
     rows = await store.cases_changed_since(conn, scope, start, limit + 1)
@@ -714,7 +696,7 @@ async def sync(
         cases=[summary(r, crs) for r in rows],
         tasks=[t for t in tasks if not since or t.case.id in changed_ids or t.due_at > start],
         tombstones=tombstones,
-        next_cursor=_cursor(resume.isoformat()),
+        next_cursor=encode_cursor(resume.isoformat()),
         more=more,
     )
 

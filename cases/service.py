@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from datetime import datetime
 from typing import Any
@@ -18,6 +17,7 @@ from cases.errors import (
     CategoryNotFound,
     CategoryNotReportable,
     InvalidCoordinates,
+    InvalidCursor,
     OutsideServiceArea,
     PhotosRequired,
     PhotoUnavailable,
@@ -39,9 +39,8 @@ from cases.models import (
     ReportSummary,
     ReportView,
     ServiceArea,
-    TimelineEntry,
 )
-from cases.points import present, to_point
+from cases.views import decode_cursor, encode_cursor, present, timeline, to_point
 from identity import store as identity_store
 from media import service as media
 from media.storage import Storage
@@ -293,10 +292,6 @@ def _created(row: asyncpg.Record) -> ReportCreated:
 # reading ------------------------------------------------------------------------------------------------------
 
 
-def _timeline(rows: list[asyncpg.Record]) -> list[TimelineEntry]:
-    return [TimelineEntry(at=r["at"], kind=r["kind"], state=r["to_state"], note=r["note"]) for r in rows]
-
-
 async def get_report(
     conn: asyncpg.Connection, storage: Storage, report_id: UUID, viewer: Viewer | None, crs: CRS = "wgs84"
 ) -> ReportView:
@@ -324,7 +319,7 @@ async def get_report(
         created_at=row["created_at"],
         reporter_count=row["reporter_count"],
         photos=await media.photo_links(conn, storage, list(row["photo_ids"])),
-        timeline=_timeline(events),
+        timeline=timeline(events),
         view="full" if full else "public",
     )
     if not full:
@@ -344,23 +339,15 @@ async def get_report(
     )
 
 
-def _encode_cursor(created_at: datetime, report_id: UUID) -> str:
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{report_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, _, report_id = raw.partition("|")
-        return datetime.fromisoformat(at), UUID(report_id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidCoordinates("the cursor is not one this API gave out", fields=("cursor",)) from exc
-
-
 async def my_reports(conn: asyncpg.Connection, viewer: Viewer, cursor: str | None, limit: int) -> ReportPage:
-    rows = await store.reports_by_reporter(
-        conn, viewer.user_id, decode_cursor(cursor) if cursor else None, limit
-    )
+    after = None
+    if cursor:
+        at, report_id = decode_cursor(cursor, 2)
+        try:
+            after = (datetime.fromisoformat(at), UUID(report_id))
+        except ValueError as exc:
+            raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
+    rows = await store.reports_by_reporter(conn, viewer.user_id, after, limit)
     events = await store.public_timelines(conn, list({r["case_id"] for r in rows}))
     by_case: dict[UUID, list[asyncpg.Record]] = {}
     for event in events:
@@ -375,11 +362,13 @@ async def my_reports(conn: asyncpg.Connection, viewer: Viewer, cursor: str | Non
             description=r["description"],
             created_at=r["created_at"],
             updated_at=r["case_updated_at"],
-            timeline=_timeline(by_case.get(r["case_id"], [])),
+            timeline=timeline(by_case.get(r["case_id"], [])),
         )
         for r in rows
     ]
-    next_cursor = _encode_cursor(rows[-1]["created_at"], rows[-1]["id"]) if len(rows) == limit else None
+    next_cursor = (
+        encode_cursor(rows[-1]["created_at"].isoformat(), rows[-1]["id"]) if len(rows) == limit else None
+    )
     return ReportPage(items=items, next_cursor=next_cursor)
 
 

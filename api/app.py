@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.enums import ScopeType
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -21,6 +22,8 @@ from api.controllers.cases import CasesController, InspectorController, SyncCont
 from api.controllers.grids import CategoryDepartmentsController, DutiesController, GridsAdminController
 from api.controllers.health import HealthController
 from api.controllers.media import PhotosController, UploadsController
+from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
+from api.controllers.notifications import channels_plugin, notifications_config
 from api.controllers.reports import (
     CategoriesController,
     MapController,
@@ -118,6 +121,9 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
         group_path=True,
         excluded_http_methods=["OPTIONS"],
         exclude=["/metrics"],
+        # HTTP only: with excluded_http_methods set, the middleware reads scope["method"], which a WebSocket
+        # scope (/v1/live) does not have
+        scopes={ScopeType.HTTP},
     )
 
     async def before_metrics(request: Any) -> None:
@@ -131,6 +137,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             "cases_config": cases_config(settings),
             "media_config": media_config(settings),
             "calendar_config": CalendarConfig(timezone=settings.city_timezone),
+            "notifications_config": notifications_config(settings),
         }
     )
     return Litestar(
@@ -154,8 +161,10 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             DutiesController,
             CategoryDepartmentsController,
             StatsController,
+            *NOTIFICATION_ROUTES,
             _Metrics,
         ],
+        plugins=[channels_plugin(settings)],
         dependencies={
             "conn": Provide(provide_conn),
             "principal": Provide(provide_principal),

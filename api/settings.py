@@ -6,6 +6,7 @@ start in production with settings that only make sense in development or tests.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Literal
@@ -56,6 +57,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    # notifications: push (FCM), delivery retries, webhooks
+    fcm_credentials_file: str = ""
+    fcm_project_id: str = ""
+    fcm_url: str = ""
+    notify_max_attempts: int = 8
+    notify_backoff_base_s: float = 5.0
+    notify_backoff_max_s: float = 3600.0
+    notify_lease_s: float = 120.0
+    notify_poll_s: float = 1.0
+    notify_outbox_batch: int = 100
+    webhook_timeout_s: float = 10.0
+    webhook_pause_after: int = 10
+    webhook_allow_private_targets: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -98,6 +112,18 @@ _ENV_VARS = {
     "HOST": "host",
     "PORT": "port",
     "WEB_WORKERS": "workers",
+    "FCM_CREDENTIALS_FILE": "fcm_credentials_file",
+    "FCM_PROJECT_ID": "fcm_project_id",
+    "FCM_URL": "fcm_url",
+    "NOTIFY_MAX_ATTEMPTS": "notify_max_attempts",
+    "NOTIFY_BACKOFF_BASE_S": "notify_backoff_base_s",
+    "NOTIFY_BACKOFF_MAX_S": "notify_backoff_max_s",
+    "NOTIFY_LEASE_S": "notify_lease_s",
+    "NOTIFY_POLL_S": "notify_poll_s",
+    "NOTIFY_OUTBOX_BATCH": "notify_outbox_batch",
+    "WEBHOOK_TIMEOUT_S": "webhook_timeout_s",
+    "WEBHOOK_PAUSE_AFTER": "webhook_pause_after",
+    "WEBHOOK_ALLOW_PRIVATE_TARGETS": "webhook_allow_private_targets",
 }
 
 # Defaults that differ outside production: generous limits for scripts that sign many demo users in.
@@ -137,9 +163,35 @@ def check_settings(settings: Settings) -> None:
             problems.append("JWT_SECRET must be set to a random secret of at least 32 characters")
         if not settings.s3_access_key or not settings.s3_secret_key:
             problems.append("S3_ACCESS_KEY and S3_SECRET_KEY must be set")
+        if settings.fcm_url:
+            problems.append("FCM_URL points push at a stand-in of FCM: it is for tests and benchmarks only")
+        problems += _fcm_credentials_problems(settings.fcm_credentials_file)
     if settings.sms_gateway == "http" and not settings.sms_http_url:
         problems.append("SMS_GATEWAY=http needs SMS_HTTP_URL")
     if settings.db_pool_min > settings.db_pool_max:
         problems.append("DB_POOL_MIN is larger than DB_POOL_MAX")
+    if not 1 <= settings.notify_max_attempts <= 100:
+        problems.append("NOTIFY_MAX_ATTEMPTS must be between 1 and 100")
+    if settings.notify_backoff_base_s <= 0 or settings.notify_backoff_max_s < settings.notify_backoff_base_s:
+        problems.append("NOTIFY_BACKOFF_BASE_S must be positive and at most NOTIFY_BACKOFF_MAX_S")
+    if settings.webhook_pause_after < 1 or settings.webhook_timeout_s <= 0:
+        problems.append("WEBHOOK_PAUSE_AFTER must be at least 1 and WEBHOOK_TIMEOUT_S positive")
     if problems:
         raise SettingsError("; ".join(problems))
+
+
+_GOOGLE_TOKEN_URIS = ("https://oauth2.googleapis.com/token", "https://accounts.google.com/o/oauth2/token")
+
+
+def _fcm_credentials_problems(path: str) -> list[str]:
+    """In production the service account must be Google's: a token_uri elsewhere is a test stand-in."""
+    if not path:
+        return []
+    try:
+        with open(path, encoding="utf-8") as f:
+            token_uri = json.load(f).get("token_uri", _GOOGLE_TOKEN_URIS[0])
+    except (OSError, ValueError, AttributeError):
+        return ["FCM_CREDENTIALS_FILE is not a readable service-account JSON file"]
+    if token_uri not in _GOOGLE_TOKEN_URIS:
+        return [f"FCM_CREDENTIALS_FILE gets its tokens from {token_uri}, not from Google: a test credential"]
+    return []

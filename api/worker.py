@@ -2,6 +2,7 @@
 
 Each job takes its own connection and transaction around its unit of work. Jobs here: due-soon and overdue events of case deadlines (to the outbox), SMS delivery to an HTTP
 provider (when configured) and housekeeping: expired sign-in state and idempotency keys, abandoned uploads.
+Notifications (outbox fan-out, push, webhooks) run beside them in a loop of their own (notifications/runner.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import signal
 import aiohttp
 
 from api.app import storage_config
+from api.controllers.notifications import notifications_config
 from api.db import acquire, create_pool
 from api.idempotency import purge_expired as purge_idempotency_keys
 from api.settings import Settings
@@ -22,6 +24,7 @@ from identity.sms import deliver_pending
 from media import service as media
 from media.errors import MediaError
 from media.storage import Storage
+from notifications.runner import run_notifications
 
 log = logging.getLogger("cityloop.worker")
 
@@ -38,6 +41,12 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     storage = Storage(storage_config(settings))
     log.info("worker started", extra={"sms_gateway": settings.sms_gateway})
     last_housekeeping = 0.0
+    # outbox fan-out, push, webhooks: a loop of its own (it wakes on every outbox row); if it dies, so does
+    # the worker, so that the failure shows and the supervisor restarts it
+    notifying = asyncio.create_task(
+        run_notifications(pool, notifications_config(settings), stop, settings.database_url)
+    )
+    notifying.add_done_callback(lambda _: stop.set())
     try:
         async with aiohttp.ClientSession() as http:
             while not stop.is_set():
@@ -63,6 +72,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
                 except TimeoutError:
                     pass
     finally:
+        stop.set()
+        await asyncio.gather(notifying, return_exceptions=True)
         storage.close()
         await pool.close()
         log.info("worker stopped")

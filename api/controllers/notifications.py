@@ -1,0 +1,487 @@
+"""Notifications over HTTP: phones (FCM tokens), quiet hours, the inbox, the live WebSocket, and the admins'
+webhook subscribers, deliveries and dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import jwt
+from litestar import Controller, Request, Response, WebSocket, delete, get, post, put, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.exceptions import WebSocketDisconnect
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+from litestar.types import ControllerRouterHandler
+
+from api.auth import Caller, DbConn, request_context, requires_role
+from api.db import acquire
+from api.errors import register_domain_errors
+from api.settings import Settings
+from identity import service as identity
+from identity.errors import IdentityError
+from identity.models import Principal
+from notifications import inbox, live, service, webhooks
+from notifications.errors import NotificationsError
+from notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryPage,
+    DeliveryStatus,
+    Device,
+    DeviceRegistration,
+    InboxPage,
+    NotificationsConfig,
+    OutboxPage,
+    QuietHours,
+    ReadAllResult,
+    Replayed,
+    UnreadCount,
+    Webhook,
+    WebhookCreate,
+)
+
+register_domain_errors(
+    NotificationsError,
+    {
+        "notification_not_found": 404,
+        "device_not_found": 404,
+        "webhook_not_found": 404,
+        "delivery_not_found": 404,
+        "outbox_entry_not_found": 404,
+        "webhook_url_invalid": 422,
+        "webhook_target_forbidden": 422,
+        "webhook_host_unresolvable": 422,
+        "not_dead": 409,
+        "invalid_cursor": 422,
+        "invalid_quiet_hours": 422,
+    },
+    {
+        "notification_not_found": ("消息不存在", "No such message"),
+        "device_not_found": ("设备不存在", "No such device"),
+        "webhook_not_found": ("Webhook 订阅不存在", "No such webhook subscriber"),
+        "delivery_not_found": ("投递记录不存在", "No such delivery"),
+        "outbox_entry_not_found": ("事件不存在", "No such outbox entry"),
+        "webhook_url_invalid": ("Webhook 地址无效", "The webhook URL is not valid"),
+        "webhook_target_forbidden": (
+            "Webhook 地址不能指向内网、本机或链路本地地址",
+            "A webhook may not point at loopback, private or link-local addresses",
+        ),
+        "webhook_host_unresolvable": ("Webhook 地址的主机名无法解析", "The webhook host does not resolve"),
+        "not_dead": ("只能重放已失败的投递", "Only dead deliveries can be replayed"),
+        "invalid_cursor": ("分页游标无效", "The cursor is not valid"),
+        "invalid_quiet_hours": ("免打扰时段无效", "The quiet hours are not valid"),
+    },
+)
+
+
+def notifications_config(settings: Settings) -> NotificationsConfig:
+    return NotificationsConfig(
+        city_timezone=settings.city_timezone,
+        max_attempts=settings.notify_max_attempts,
+        backoff_base_s=settings.notify_backoff_base_s,
+        backoff_max_s=settings.notify_backoff_max_s,
+        lease_s=settings.notify_lease_s,
+        poll_s=settings.notify_poll_s,
+        outbox_batch=settings.notify_outbox_batch,
+        webhook_timeout_s=settings.webhook_timeout_s,
+        webhook_pause_after=settings.webhook_pause_after,
+        allow_private_webhook_targets=settings.webhook_allow_private_targets,
+        fcm_credentials_file=settings.fcm_credentials_file,
+        fcm_project_id=settings.fcm_project_id or settings.firebase_project_id,
+        fcm_url=settings.fcm_url,
+    )
+
+
+def channels_plugin(settings: Settings) -> ChannelsPlugin:
+    """Live events on PostgreSQL LISTEN/NOTIFY: the worker NOTIFYs, every API process LISTENs."""
+    return ChannelsPlugin(
+        backend=AsyncPgChannelsBackend(dsn=settings.database_url),
+        arbitrary_channels_allowed=True,
+        subscriber_max_backlog=1000,
+        subscriber_backlog_strategy="dropleft",
+    )
+
+
+# devices and quiet hours ---------------------------------------------------------------------------------------
+
+
+class DevicesController(Controller):
+    path = "/v1/devices"
+    tags = ["notifications"]
+
+    @post(
+        operation_id="registerDevice",
+        summary="Register this phone for push (201 new, 200 known); a token moves to the latest user",
+        status_code=201,
+    )
+    async def register(
+        self, conn: DbConn, principal: Caller, data: JSONBody[DeviceRegistration]
+    ) -> Response[Device]:
+        device, created = await service.register_device(conn, principal.user_id, data)
+        return Response(device, status_code=201 if created else 200)
+
+    @delete(
+        "/{token:str}",
+        operation_id="removeDevice",
+        summary="Stop push to this phone (on sign-out)",
+        status_code=204,
+    )
+    async def remove(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        token: Annotated[str, PathParameter(max_length=4096)],
+    ) -> None:
+        await service.remove_device(conn, principal.user_id, token)
+
+
+class QuietHoursController(Controller):
+    path = "/v1/me/quiet-hours"
+    tags = ["notifications"]
+
+    @get(operation_id="getQuietHours", summary="My quiet hours (local time), or null when none are set")
+    async def get_quiet_hours(self, conn: DbConn, principal: Caller) -> QuietHours | None:
+        return await service.get_quiet_hours(conn, principal.user_id)
+
+    @put(
+        operation_id="setQuietHours",
+        summary="Hold pushes back between start and end (local time; urgent ones still come)",
+    )
+    async def set_quiet_hours(
+        self, conn: DbConn, principal: Caller, data: JSONBody[QuietHours]
+    ) -> QuietHours:
+        return await service.set_quiet_hours(conn, principal.user_id, data)
+
+    @delete(operation_id="clearQuietHours", summary="No quiet hours", status_code=204)
+    async def clear_quiet_hours(self, conn: DbConn, principal: Caller) -> None:
+        await service.clear_quiet_hours(conn, principal.user_id)
+
+
+# the inbox ----------------------------------------------------------------------------------------------------
+
+
+class InboxController(Controller):
+    path = "/v1/inbox"
+    tags = ["notifications"]
+
+    @get(
+        operation_id="listInbox",
+        summary="My messages, newest first, with the unread count (cursor-paginated)",
+    )
+    async def list_inbox(
+        self,
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        cursor: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
+        unread: Annotated[bool, QueryParameter(description="only unread messages")] = False,
+    ) -> InboxPage:
+        return await inbox.page(
+            conn,
+            state.notifications_config,
+            principal.user_id,
+            principal.locale,
+            cursor=cursor,
+            limit=limit,
+            unread_only=unread,
+        )
+
+    @post(
+        "/{notification_id:uuid}/read",
+        operation_id="markInboxRead",
+        summary="Mark one message read",
+        status_code=200,
+    )
+    async def mark_read(
+        self, conn: DbConn, principal: Caller, notification_id: FromPath[UUID]
+    ) -> UnreadCount:
+        return await inbox.mark_read(conn, principal.user_id, notification_id)
+
+    @post(
+        "/read-all",
+        operation_id="markInboxAllRead",
+        summary="Mark every message read (or those up to the newest the app has shown: up_to)",
+        status_code=200,
+    )
+    async def mark_all_read(
+        self, conn: DbConn, principal: Caller, up_to: Annotated[UUID | None, QueryParameter()] = None
+    ) -> ReadAllResult:
+        return await inbox.mark_all_read(conn, principal.user_id, up_to)
+
+
+# live events --------------------------------------------------------------------------------------------------
+
+AUTH_TIMEOUT_S = 10.0
+CLOSE_UNAUTHENTICATED = 4401
+
+
+async def _principal(state: State, token: str) -> Principal:
+    async with acquire(state.pool) as conn:
+        return await identity.authenticate(conn, state.auth_config, token)
+
+
+async def _token(socket: WebSocket[Any, Any, Any]) -> str | None:
+    """The access token from `?access_token=` or a first message {"type": "auth", "access_token": "..."}."""
+    token = socket.query_params.get("access_token")
+    if token:
+        return str(token)
+    try:
+        first = await asyncio.wait_for(socket.receive_text(), timeout=AUTH_TIMEOUT_S)
+        message = json.loads(first)
+    except (TimeoutError, ValueError):
+        return None
+    if (
+        isinstance(message, dict)
+        and message.get("type") == "auth"
+        and isinstance(message.get("access_token"), str)
+    ):
+        return str(message["access_token"])
+    return None
+
+
+@websocket(
+    "/v1/live",
+    name="live",
+    description="Live events for the signed-in user: new inbox messages and case changes (ids only). "
+    'Authenticate with a first message {"type": "auth", "access_token": "..."} (or ?access_token=, which '
+    "proxies may log). The socket closes with code 4401 when the token is refused or expires: reconnect with a "
+    'fresh one. Send {"type": "ping"} for {"type": "pong"}.',
+)
+async def live_events(socket: WebSocket[Any, Any, Any], channels: NamedDependency[ChannelsPlugin]) -> None:
+    await socket.accept()
+    token = await _token(socket)
+    try:
+        principal = await _principal(socket.app.state, token) if token else None
+    except IdentityError as exc:
+        await socket.close(code=CLOSE_UNAUTHENTICATED, reason=exc.code)
+        return
+    if principal is None:
+        await socket.close(code=CLOSE_UNAUTHENTICATED, reason="unauthenticated")
+        return
+    expires_at = _expiry(token or "")
+    async with channels.start_subscription([live.user_channel(principal.user_id)]) as subscriber:
+        await socket.send_json({"type": "ready", "user_id": str(principal.user_id), "expires_at": expires_at})
+        async with subscriber.run_in_background(socket.send_text):
+            with contextlib.suppress(WebSocketDisconnect):
+                while True:
+                    try:
+                        text = await asyncio.wait_for(socket.receive_text(), max(expires_at - time.time(), 0))
+                    except TimeoutError:  # the app reconnects with a fresh token
+                        await socket.close(code=CLOSE_UNAUTHENTICATED, reason="token_expired")
+                        return
+                    if _is_ping(text):
+                        await socket.send_json({"type": "pong"})
+
+
+def _expiry(token: str) -> int:
+    """When the (already verified) access token expires, as unix seconds."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return int(claims["exp"])
+
+
+def _is_ping(text: str) -> bool:
+    try:
+        return bool(json.loads(text) == {"type": "ping"})
+    except ValueError:
+        return False
+
+
+# admins: webhooks, deliveries, the outbox ---------------------------------------------------------------------
+
+
+class WebhooksAdminController(Controller):
+    path = "/v1/admin/webhooks"
+    tags = ["admin"]
+    dependencies = {"principal": requires_role("admin")}
+
+    @post(
+        operation_id="createWebhook", summary="Register a webhook subscriber (http(s), public addresses only)"
+    )
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        data: JSONBody[WebhookCreate],
+    ) -> Webhook:
+        hook = await webhooks.create_subscriber(conn, state.notifications_config, data, principal.user_id)
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "webhook.create",
+            "webhook",
+            str(hook.id),
+            url=hook.url,
+            events=hook.events,
+        )
+        return hook
+
+    @get(operation_id="listWebhooks", summary="Webhook subscribers")
+    async def list_hooks(self, conn: DbConn, principal: Caller) -> list[Webhook]:
+        return await webhooks.list_subscribers(conn)
+
+    @get("/{webhook_id:uuid}", operation_id="getWebhook", summary="One webhook subscriber")
+    async def get_hook(self, conn: DbConn, principal: Caller, webhook_id: FromPath[UUID]) -> Webhook:
+        return await webhooks.get_subscriber(conn, webhook_id)
+
+    @delete(
+        "/{webhook_id:uuid}",
+        operation_id="deleteWebhook",
+        summary="Remove a subscriber; its undelivered events are dropped",
+        status_code=204,
+    )
+    async def delete_hook(
+        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, webhook_id: FromPath[UUID]
+    ) -> None:
+        await webhooks.delete_subscriber(conn, webhook_id)
+        await identity.audit(
+            conn, request_context(request), principal.user_id, "webhook.delete", "webhook", str(webhook_id)
+        )
+
+    @post(
+        "/{webhook_id:uuid}/resume",
+        operation_id="resumeWebhook",
+        summary="Resume a paused subscriber; what waited is delivered",
+        status_code=200,
+    )
+    async def resume(
+        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, webhook_id: FromPath[UUID]
+    ) -> Webhook:
+        hook = await webhooks.resume_subscriber(conn, webhook_id)
+        await identity.audit(
+            conn, request_context(request), principal.user_id, "webhook.resume", "webhook", str(webhook_id)
+        )
+        return hook
+
+    @get(
+        "/{webhook_id:uuid}/deliveries",
+        operation_id="listWebhookDeliveries",
+        summary="A subscriber's delivery log, newest first: status, attempts, last error",
+    )
+    async def deliveries(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        webhook_id: FromPath[UUID],
+        status: Annotated[DeliveryStatus | None, QueryParameter()] = None,
+        before: Annotated[int | None, QueryParameter(gt=0)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> DeliveryPage:
+        await webhooks.get_subscriber(conn, webhook_id)
+        return await service.list_deliveries(
+            conn, status=status, subscriber_id=webhook_id, before=before, limit=limit
+        )
+
+
+class DeliveriesAdminController(Controller):
+    path = "/v1/admin/deliveries"
+    tags = ["admin"]
+    dependencies = {"principal": requires_role("admin")}
+
+    @get(operation_id="listDeliveries", summary="Deliveries, newest first (status=dead: the dead letters)")
+    async def list_deliveries(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        status: Annotated[DeliveryStatus | None, QueryParameter()] = None,
+        channel: Annotated[Channel | None, QueryParameter()] = None,
+        before: Annotated[int | None, QueryParameter(gt=0)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> DeliveryPage:
+        return await service.list_deliveries(conn, status=status, channel=channel, before=before, limit=limit)
+
+    @post(
+        "/{delivery_id:int}/replay",
+        operation_id="replayDelivery",
+        summary="Try a dead delivery again, with a fresh count of attempts",
+        status_code=200,
+    )
+    async def replay(
+        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, delivery_id: FromPath[int]
+    ) -> Delivery:
+        delivery = await service.replay_delivery(conn, delivery_id)
+        await identity.audit(
+            conn, request_context(request), principal.user_id, "delivery.replay", "delivery", str(delivery_id)
+        )
+        return delivery
+
+    @post(
+        "/replay-dead",
+        operation_id="replayDeadDeliveries",
+        summary="Try every dead delivery again (of one channel or subscriber)",
+        status_code=200,
+    )
+    async def replay_dead(
+        self,
+        request: Request[Any, Any, Any],
+        conn: DbConn,
+        principal: Caller,
+        channel: Annotated[Channel | None, QueryParameter()] = None,
+        webhook_id: Annotated[UUID | None, QueryParameter()] = None,
+    ) -> Replayed:
+        count = await service.replay_dead(conn, channel=channel, subscriber_id=webhook_id)
+        await identity.audit(
+            conn,
+            request_context(request),
+            principal.user_id,
+            "delivery.replay_dead",
+            "delivery",
+            "*",
+            channel=channel,
+            webhook_id=str(webhook_id) if webhook_id else None,
+            replayed=count,
+        )
+        return Replayed(replayed=count)
+
+
+class OutboxAdminController(Controller):
+    path = "/v1/admin/outbox"
+    tags = ["admin"]
+    dependencies = {"principal": requires_role("admin")}
+
+    @get(operation_id="listOutbox", summary="Outbox entries by status (dead: fan-out gave up), newest first")
+    async def list_outbox(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        status: Annotated[Literal["pending", "done", "dead"], QueryParameter()] = "dead",
+        before: Annotated[int | None, QueryParameter(gt=0)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> OutboxPage:
+        return await service.list_outbox(conn, status=status, before=before, limit=limit)
+
+    @post(
+        "/{outbox_id:int}/replay",
+        operation_id="replayOutbox",
+        summary="Fan a dead outbox entry out again",
+        status_code=200,
+    )
+    async def replay(
+        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, outbox_id: FromPath[int]
+    ) -> Replayed:
+        await service.replay_outbox(conn, outbox_id)
+        await identity.audit(
+            conn, request_context(request), principal.user_id, "outbox.replay", "outbox", str(outbox_id)
+        )
+        return Replayed(replayed=1)
+
+
+ROUTES: list[ControllerRouterHandler] = [
+    DevicesController,
+    QuietHoursController,
+    InboxController,
+    live_events,
+    WebhooksAdminController,
+    DeliveriesAdminController,
+    OutboxAdminController,
+]

@@ -1,0 +1,224 @@
+"""From an outbox row to the people concerned: who is told what, by the roles and scopes around the case.
+
+- register, reject (or not_found), dispatch, close, reopen: the case's reporters and followers (citizens);
+- send_to_verify, send_to_check: the case's inspector (the task is theirs);
+- any action that leaves the case `dispatched` (dispatch, reassign, rework, reopen): the handlers scoped to
+  the case's department;
+- a step due soon or overdue: the handlers scoped to the step's department, the shift leads scoped to the
+  case's district, and the step's assignee. Overdue messages are urgent (they ignore quiet hours), as are
+  all messages about an urgent case.
+
+Only scoped role holders are told: an unscoped handler or shift lead sees the whole city and would hear of
+every case. The person who acted is not told of their own action; disabled users are not told at all.
+Everyone around the case (reporters, followers, the inspector, the department's handlers) also gets a live
+`case` event on every transition; the people above get an inbox message, and through it a push to each of
+their phones. Webhook subscribers of the topic get the event itself.
+
+All of one outbox row is written in the caller's transaction; every row written has a unique key (inbox:
+outbox row + user; deliveries: outbox row + channel + recipient), so running a row twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from notifications import live, store
+from notifications.models import NotificationsConfig
+
+CITIZEN_KINDS: Final[dict[str, str]] = {
+    "register": "report.registered",
+    "reject": "report.rejected",
+    "not_found": "report.rejected",
+    "dispatch": "report.dispatched",
+    "close": "report.closed",
+    "reopen": "report.reopened",
+}
+INSPECTOR_KINDS: Final[dict[str, str]] = {"send_to_verify": "task.verify", "send_to_check": "task.check"}
+DEADLINE_KINDS: Final[dict[str, str]] = {
+    "case.due_soon": "deadline.due_soon",
+    "case.overdue": "deadline.overdue",
+}
+
+
+class Recipient(msgspec.Struct, frozen=True):
+    user_id: UUID
+    kind: str
+    report_id: UUID | None = None
+    number: str | None = None  # the recipient's own report number, when they reported
+
+
+class FanoutCounts(msgspec.Struct):
+    rows: int = 0
+    inbox: int = 0
+    push: int = 0
+    webhook: int = 0
+    live: int = 0
+
+
+class Plan(msgspec.Struct):
+    """What one outbox row turns into, before it is written."""
+
+    case_id: UUID | None
+    urgent: bool
+    params: dict[str, Any]
+    recipients: list[Recipient]
+    watchers: list[UUID]  # told of the case change live, whether or not they get a message
+    state: str | None = None
+    event_id: int | None = None
+
+
+def _add(recipients: dict[UUID, Recipient], recipient: Recipient, actor: UUID | None) -> None:
+    if recipient.user_id != actor and recipient.user_id not in recipients:
+        recipients[recipient.user_id] = recipient
+
+
+def _base_params(case: asyncpg.Record) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "category_zh": case["category_zh"],
+        "category_en": case["category_en"],
+        "number": case["number"],
+        "address": case["address"],
+        "department_zh": case["department_zh"],
+        "department_en": case["department_en"],
+    }
+    if case["due_at"] is not None:
+        params["due_at"] = case["due_at"].isoformat()
+    return params
+
+
+async def plan_transition(conn: asyncpg.Connection, payload: Mapping[str, Any]) -> Plan | None:
+    case_id = UUID(str(payload["case_id"]))
+    case = await store.case_context(conn, case_id)
+    if case is None:
+        return None
+    action = str(payload.get("action", ""))
+    event_id = payload.get("event_id")
+    actor = await store.event_actor(conn, int(event_id)) if event_id is not None else None
+    reporters = await store.reporters(conn, case_id)
+    followers = await store.followers(conn, case_id)
+    handlers = (
+        await store.scoped_users(conn, "department_handler", "department", case["department_code"])
+        if case["department_code"]
+        else []
+    )
+    recipients: dict[UUID, Recipient] = {}
+    inspector = case["inspector_id"]
+    if action in INSPECTOR_KINDS and inspector is not None and await store.enabled_users(conn, [inspector]):
+        _add(recipients, Recipient(inspector, INSPECTOR_KINDS[action]), actor)
+    if payload.get("to") == "dispatched":
+        for user_id in handlers:
+            _add(recipients, Recipient(user_id, "case.dispatched"), actor)
+    if action in CITIZEN_KINDS:
+        for r in reporters:
+            _add(
+                recipients, Recipient(r["user_id"], CITIZEN_KINDS[action], r["report_id"], r["number"]), actor
+            )
+        for user_id in followers:
+            _add(recipients, Recipient(user_id, CITIZEN_KINDS[action]), actor)
+    watchers = {r["user_id"] for r in reporters} | set(followers) | set(handlers)
+    if case["inspector_id"] is not None:
+        watchers.add(case["inspector_id"])
+    if actor is not None:
+        watchers.discard(actor)
+    return Plan(
+        case_id=case_id,
+        urgent=bool(case["urgent"]),
+        params=_base_params(case),
+        recipients=list(recipients.values()),
+        watchers=sorted(watchers),
+        state=str(payload.get("to") or case["state"]),
+        event_id=int(event_id) if event_id is not None else None,
+    )
+
+
+async def plan_deadline(conn: asyncpg.Connection, topic: str, payload: Mapping[str, Any]) -> Plan | None:
+    case_id = UUID(str(payload["case_id"]))
+    case = await store.case_context(conn, case_id)
+    if case is None:
+        return None
+    kind = DEADLINE_KINDS[topic]
+    recipients: dict[UUID, Recipient] = {}
+    department = payload.get("department")
+    if department:
+        for user_id in await store.scoped_users(conn, "department_handler", "department", str(department)):
+            _add(recipients, Recipient(user_id, kind), None)
+    if case["district_code"]:
+        for user_id in await store.scoped_users(conn, "shift_lead", "district", case["district_code"]):
+            _add(recipients, Recipient(user_id, kind), None)
+    assignee = payload.get("assignee_id")
+    if assignee:
+        assignee_id = UUID(str(assignee))
+        if await store.enabled_users(conn, [assignee_id]):
+            _add(recipients, Recipient(assignee_id, kind), None)
+    params = _base_params(case)
+    params.update(step=payload.get("step"), due_at=payload.get("due_at"))
+    if department and department != case["department_code"]:
+        names = await store.department_names(conn, str(department))
+        if names is not None:
+            params.update(dict(names))
+    return Plan(
+        case_id=case_id,
+        urgent=bool(case["urgent"]) or topic == "case.overdue",
+        params=params,
+        recipients=list(recipients.values()),
+        watchers=[],
+    )
+
+
+async def fan_out(
+    conn: asyncpg.Connection, config: NotificationsConfig, row: asyncpg.Record, counts: FanoutCounts
+) -> None:
+    """Write what one outbox row turns into: inbox messages, push and webhook deliveries, live events."""
+    topic: str = row["topic"]
+    payload: Mapping[str, Any] = row["payload"]
+    outbox_id: int = row["id"]
+    if topic == "case.transitioned":
+        plan = await plan_transition(conn, payload)
+    else:
+        plan = await plan_deadline(conn, topic, payload)
+    counts.rows += 1
+    counts.webhook += await store.insert_webhook_deliveries(
+        conn,
+        outbox_id,
+        topic,
+        {
+            "id": f"evt_{outbox_id}",
+            "event": topic,
+            "created_at": row["created_at"].isoformat(),
+            "data": dict(payload),
+        },
+    )
+    if plan is None:  # the case is gone: nobody to tell in the app
+        return
+    channels: list[str] = []
+    events: list[str] = []
+    if plan.recipients:
+        notes = await store.insert_notifications(
+            conn,
+            outbox_id,
+            plan.case_id,
+            [r.user_id for r in plan.recipients],
+            [r.kind for r in plan.recipients],
+            [r.report_id for r in plan.recipients],
+            [{**plan.params, "number": r.number or plan.params.get("number")} for r in plan.recipients],
+            plan.urgent,
+        )
+        counts.inbox += len(notes)
+        if config.push_enabled:
+            counts.push += await store.insert_push_deliveries(
+                conn, outbox_id, topic, [n["id"] for n in notes], [n["user_id"] for n in notes], plan.urgent
+            )
+        for n in notes:
+            channels.append(live.user_channel(n["user_id"]))
+            events.append(live.inbox_event(n["id"], n["kind"], n["case_id"]))
+    if plan.case_id is not None:
+        for user_id in plan.watchers:
+            channels.append(live.user_channel(user_id))
+            events.append(live.case_event(plan.case_id, plan.state, plan.event_id))
+    await store.notify(conn, channels, events)
+    counts.live += len(channels)

@@ -1,0 +1,333 @@
+"""The notifications worker: outbox → fan-out → deliveries → FCM and webhook subscribers.
+
+Three jobs, each in its own connection and transactions:
+
+1. Fan-out. Outbox rows of our topics are taken `FOR UPDATE SKIP LOCKED`, turned into inbox messages,
+   deliveries and live events, and marked done, all in one transaction: a worker killed half way leaves the
+   rows pending and nothing written; every row written has a unique key, so nothing is ever written twice.
+   A row whose fan-out raises is retried with backoff (in a savepoint, so the others of the batch go on),
+   and dead after `max_attempts`.
+2. Push. Due push deliveries are leased (claimed with a deadline, committed), sent with firebase-admin, and
+   their outcomes recorded. A worker killed between claim and record leaves the lease to run out, then the
+   delivery is taken again: pushes are at least once (a phone may see one twice; the collapse key folds it),
+   the inbox exactly once.
+3. Webhooks. Leased like pushes; the deliveries of one subscriber are posted one after the other (oldest
+   due first), subscribers side by side, so a slow one holds up only itself. Delivery is at least once and a
+   retried event can arrive after a newer one: receivers dedupe by the delivery id and order by the event.
+   A subscriber that fails `webhook_pause_after` times in a row is paused until an admin resumes it; what
+   was claimed for it meanwhile goes back to wait, uncounted.
+
+The worker wakes on NOTIFY from the outbox (a trigger of migration 0008) and polls as well.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime
+from typing import Any, cast
+from uuid import UUID
+
+import aiohttp
+import asyncpg
+
+from notifications import store, webhooks
+from notifications.fanout import FanoutCounts, fan_out
+from notifications.models import EVENTS, NotificationsConfig
+from notifications.push import FirebasePush, PushMessage, PushOutcome, PushSender, quiet_until
+from notifications.retry import next_try, parse_retry_after
+from notifications.texts import deep_link, render
+
+log = logging.getLogger("cityloop.notifications")
+
+WAKE_CHANNEL = "cityloop_outbox"
+
+
+@asynccontextmanager
+async def _tx(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    async with pool.acquire() as conn, conn.transaction():
+        yield cast(asyncpg.Connection, conn)
+
+
+class Notifier:
+    """The worker's notifications jobs over a pool. `push` and `http` are made from the config unless given."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        config: NotificationsConfig,
+        *,
+        push: PushSender | None = None,
+        http: aiohttp.ClientSession | None = None,
+    ) -> None:
+        self.pool = pool
+        self.config = config
+        self._push = push
+        self._own_push = push is None and config.push_enabled
+        self._http = http
+        self._own_http = http is None
+        self._wake = asyncio.Event()
+
+    async def __aenter__(self) -> Notifier:
+        if self._own_push:
+            self._push = FirebasePush(self.config)
+        if self._http is None:
+            self._http = webhooks.client_session(self.config)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._own_push and self._push is not None:
+            await self._push.close()
+        if self._own_http and self._http is not None:
+            await self._http.close()
+
+    # 1. fan-out ---------------------------------------------------------------------------------------------
+
+    async def fan_out_once(self) -> FanoutCounts:
+        counts = FanoutCounts()
+        async with _tx(self.pool) as conn:
+            rows = await store.claim_outbox(conn, list(EVENTS), self.config.outbox_batch)
+            done: list[int] = []
+            for row in rows:
+                try:
+                    async with conn.transaction():  # a savepoint: one bad row does not spoil the batch
+                        await fan_out(conn, self.config, row, counts)
+                    done.append(row["id"])
+                except Exception as exc:
+                    status = await store.outbox_failed(
+                        conn,
+                        row["id"],
+                        f"{type(exc).__name__}: {exc}",
+                        next_try(self.config, row["attempts"] + 1),
+                        self.config.max_attempts,
+                    )
+                    log.exception("fan-out failed", extra={"outbox_id": row["id"], "status": status})
+            if done:
+                await store.outbox_done(conn, done)
+        return counts
+
+    # 2. push ------------------------------------------------------------------------------------------------
+
+    async def push_once(self) -> int:
+        if self._push is None:
+            return 0
+        async with _tx(self.pool) as conn:
+            claimed = await store.claim_push(conn, self.config.push_batch, self.config.lease_s)
+        if not claimed:
+            return 0
+        now = datetime.now(UTC)
+        messages: list[PushMessage] = []
+        gone: list[tuple[int, str]] = []
+        deferred: list[tuple[int, datetime]] = []
+        for row in claimed:
+            if row["device_locale"] is None or row["notification_id"] is None:
+                gone.append((row["id"], "the device was removed or now belongs to someone else"))
+                continue
+            until = (
+                None
+                if row["urgent"]
+                else quiet_until(now, row["quiet_start"], row["quiet_end"], self.config.city_timezone)
+            )
+            if until is not None:
+                deferred.append((row["id"], until))
+                continue
+            messages.append(self._message(row))
+        outcomes = await self._push.send(messages) if messages else []
+        await self._record_push(outcomes, gone, deferred, {r["id"]: r["attempts"] for r in claimed})
+        return len(claimed)
+
+    def _message(self, row: asyncpg.Record) -> PushMessage:
+        title, body = render(row["kind"], row["params"], row["device_locale"], self.config.city_timezone)
+        case_id: UUID | None = row["case_id"]
+        data = {
+            "notification_id": str(row["notification_id"]),
+            "kind": row["kind"],
+            "link": deep_link(self.config.deep_link_base, case_id, row["report_id"]),
+        }
+        if case_id is not None:
+            data["case_id"] = str(case_id)
+        if row["report_id"] is not None:
+            data["report_id"] = str(row["report_id"])
+        return PushMessage(
+            delivery_id=row["id"],
+            token=row["device_token"],
+            title=title,
+            body=body,
+            data=data,
+            collapse_key=f"case-{case_id}" if case_id else f"inbox-{row['notification_id']}",
+            urgent=bool(row["urgent"]),
+        )
+
+    async def _record_push(
+        self,
+        outcomes: list[PushOutcome],
+        gone: list[tuple[int, str]],
+        deferred: list[tuple[int, datetime]],
+        attempts: dict[int, int],
+    ) -> None:
+        sent = [o for o in outcomes if o.result == "sent"]
+        dropped = [o for o in outcomes if o.result == "drop"]
+        retry = [o for o in outcomes if o.result == "retry"]
+        async with _tx(self.pool) as conn:
+            await store.deliveries_done(conn, [o.delivery_id for o in sent], [o.status for o in sent])
+            await store.delete_tokens(conn, sorted({o.token for o in dropped}))
+            await store.deliveries_dropped(
+                conn,
+                [o.delivery_id for o in dropped] + [d for d, _ in gone],
+                [o.error or "token rejected" for o in dropped] + [why for _, why in gone],
+            )
+            dead = await store.deliveries_retry(
+                conn,
+                [o.delivery_id for o in retry],
+                [next_try(self.config, attempts[o.delivery_id], o.retry_after_s) for o in retry],
+                [o.error or "failed" for o in retry],
+                [o.status for o in retry],
+                self.config.max_attempts,
+            )
+            await store.deliveries_defer(
+                conn, [d for d, _ in deferred], [at for _, at in deferred], "quiet hours"
+            )
+        if dropped or retry:
+            log.info(
+                "push outcomes",
+                extra={"sent": len(sent), "dropped": len(dropped), "retry": len(retry), "dead": len(dead)},
+            )
+
+    # 3. webhooks --------------------------------------------------------------------------------------------
+
+    async def webhooks_once(self) -> int:
+        async with _tx(self.pool) as conn:
+            claimed = await store.claim_webhooks(conn, self.config.webhook_batch, self.config.lease_s)
+        if not claimed:
+            return 0
+        by_subscriber: dict[UUID, list[asyncpg.Record]] = defaultdict(list)
+        for row in claimed:
+            by_subscriber[row["subscriber_id"]].append(row)
+        limit = asyncio.Semaphore(self.config.webhook_concurrency)
+
+        async def one_subscriber(rows: list[asyncpg.Record]) -> None:
+            async with limit:
+                for index, row in enumerate(rows):
+                    if await self._post(row):
+                        await self._release(rows[index + 1 :])  # paused: the rest wait for a resume
+                        return
+
+        await asyncio.gather(*(one_subscriber(rows) for rows in by_subscriber.values()))
+        return len(claimed)
+
+    async def _post(self, row: asyncpg.Record) -> bool:
+        """Send one delivery and record it. True when this failure paused the subscriber."""
+        assert self._http is not None
+        result = await webhooks.post(
+            self._http,
+            row["url"],
+            row["secret"],
+            row["event"],
+            row["id"],
+            row["body"],
+            self.config.allow_private_webhook_targets,
+        )
+        async with _tx(self.pool) as conn:
+            if result.ok:
+                await store.deliveries_done(conn, [row["id"]], [result.status])
+                await store.subscriber_succeeded(conn, row["subscriber_id"])
+                return False
+            await store.deliveries_retry(
+                conn,
+                [row["id"]],
+                [next_try(self.config, row["attempts"], parse_retry_after(result.retry_after))],
+                [result.error or "failed"],
+                [result.status],
+                self.config.max_attempts,
+            )
+            paused = await store.subscriber_failed(
+                conn,
+                row["subscriber_id"],
+                self.config.webhook_pause_after,
+                f"{self.config.webhook_pause_after} failures in a row; last: {result.error}",
+            )
+        if paused:
+            log.warning("webhook subscriber paused", extra={"subscriber_id": str(row["subscriber_id"])})
+        return paused
+
+    async def _release(self, rows: list[asyncpg.Record]) -> None:
+        if rows:
+            async with _tx(self.pool) as conn:
+                now = datetime.now(UTC)
+                await store.deliveries_defer(
+                    conn, [r["id"] for r in rows], [now] * len(rows), "subscriber paused"
+                )
+
+    # the loop -----------------------------------------------------------------------------------------------
+
+    async def run_once(self) -> int:
+        """One pass of every job; the amount of work done (0: nothing was due)."""
+        counts = await self.fan_out_once()
+        pushed = await self.push_once()
+        posted = await self.webhooks_once()
+        return counts.rows + pushed + posted
+
+    async def run(self, stop: asyncio.Event, listen_dsn: str | None = None) -> None:
+        """Until `stop` is set: work while there is work, then wait for a NOTIFY or the poll interval.
+        A lost LISTEN connection is made again (at most every 30 s); meanwhile the poll carries on."""
+        loop = asyncio.get_running_loop()
+        listener: asyncpg.Connection | None = None
+        next_listen = 0.0
+        try:
+            while not stop.is_set():
+                if listen_dsn and (listener is None or listener.is_closed()) and loop.time() >= next_listen:
+                    listener = await self._listen(listen_dsn)
+                    next_listen = loop.time() + 30
+                self._wake.clear()  # a NOTIFY during the pass below means another pass
+                try:
+                    worked = await self.run_once()
+                except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+                    log.warning("notifications pass failed; retrying", extra={"error": repr(exc)})
+                    worked = 0
+                except Exception:
+                    log.exception("notifications pass failed; retrying")
+                    worked = 0
+                if worked:
+                    await asyncio.sleep(0)
+                    continue
+                waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+                await asyncio.wait(waits, timeout=self.config.poll_s, return_when=asyncio.FIRST_COMPLETED)
+                for w in waits:
+                    w.cancel()
+        finally:
+            if listener is not None:
+                with suppress(Exception):
+                    await listener.close()
+
+    async def _listen(self, dsn: str) -> asyncpg.Connection | None:
+        def wake(*_: Any) -> None:
+            self._wake.set()
+
+        try:
+            conn = await asyncpg.connect(dsn)
+            await conn.add_listener(WAKE_CHANNEL, wake)
+        except (OSError, asyncpg.PostgresError) as exc:
+            log.warning("cannot LISTEN for outbox rows; polling only", extra={"error": repr(exc)})
+            return None
+        return conn
+
+    async def run_until_idle(self) -> None:
+        """Work until nothing is due (tests and tools): what waits for a later retry is left waiting."""
+        while await self.run_once():
+            pass
+
+
+async def run_notifications(
+    pool: asyncpg.Pool, config: NotificationsConfig, stop: asyncio.Event, listen_dsn: str | None = None
+) -> None:
+    """The worker's notifications loop, until `stop` is set."""
+    log.info("notifications started", extra={"push": config.push_enabled})
+    try:
+        async with Notifier(pool, config) as notifier:
+            await notifier.run(stop, listen_dsn)
+    except Exception:
+        log.exception("notifications stopped")  # a bad FCM credentials file, for one
+        raise

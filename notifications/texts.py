@@ -1,0 +1,120 @@
+"""What people read: the localized title and body of each kind of message, and the deep link into the app.
+
+Messages are stored as a `kind` and the `params` it needs (ids, names in both languages, a due time), and
+rendered when read (the inbox, in the reader's locale) or sent (a push, in the device's locale).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+# kind -> locale -> (title, body). Placeholders: {category} {number} {department} {step} {due} {place}
+TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
+    "report.registered": {
+        "zh-CN": ("问题已立案", "{category}（{number}）已立案，将尽快派遣处理。"),
+        "en": ("Report accepted", "{category} ({number}) is now a case and will be sent for handling."),
+    },
+    "report.rejected": {
+        "zh-CN": ("问题未予立案", "{category}（{number}）未予立案，打开查看原因。"),
+        "en": (
+            "Report not accepted",
+            "{category} ({number}) was not taken on as a case. Open it to see why.",
+        ),
+    },
+    "report.dispatched": {
+        "zh-CN": ("问题已派遣", "{category}（{number}）已派遣至{department}处理。"),
+        "en": ("Report sent for handling", "{category} ({number}) was sent to {department}."),
+    },
+    "report.closed": {
+        "zh-CN": ("问题已办结", "{category}（{number}）已处理完毕，欢迎评价。"),
+        "en": ("Report resolved", "{category} ({number}) was fixed. Tell us whether it is."),
+    },
+    "report.reopened": {
+        "zh-CN": ("问题已重新办理", "{category}（{number}）已重新派遣处理。"),
+        "en": ("Report reopened", "{category} ({number}) was reopened and sent back for handling."),
+    },
+    "task.verify": {
+        "zh-CN": ("新的核实任务", "{category}（{place}）：请于 {due} 前到现场核实。"),
+        "en": ("New verification task", "{category} ({place}): verify on site by {due}."),
+    },
+    "task.check": {
+        "zh-CN": ("新的核查任务", "{category}（{place}）：请于 {due} 前到现场核查处置结果。"),
+        "en": ("New check task", "{category} ({place}): check the fix on site by {due}."),
+    },
+    "case.dispatched": {
+        "zh-CN": ("新派遣案件", "{category}（{number}）已派遣至{department}，请于 {due} 前签收。"),
+        "en": (
+            "New case for your department",
+            "{category} ({number}) was sent to {department}; accept it by {due}.",
+        ),
+    },
+    "deadline.due_soon": {
+        "zh-CN": ("案件即将超时", "{category}（{number}）的{step}环节将于 {due} 到期。"),
+        "en": ("Case due soon", "The {step} step of {category} ({number}) is due at {due}."),
+    },
+    "deadline.overdue": {
+        "zh-CN": ("案件已超时", "{category}（{number}）的{step}环节已于 {due} 超时。"),
+        "en": ("Case overdue", "The {step} step of {category} ({number}) was due at {due}."),
+    },
+}
+
+STEP_NAMES: Final[dict[str, tuple[str, str]]] = {
+    "verify": ("核实", "verification"),
+    "register": ("立案", "registration"),
+    "dispatch": ("派遣", "dispatch"),
+    "accept": ("签收", "acceptance"),
+    "handle": ("处置", "handling"),
+    "check": ("核查", "check"),
+    "close": ("结案", "closure"),
+}
+
+_UNKNOWN = {"zh-CN": ("新消息", "您有一条新消息。"), "en": ("New message", "You have a new message.")}
+
+
+class _Defaults(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _pick(params: Mapping[str, Any], name: str, locale: str) -> str:
+    value = params.get(f"{name}_en" if locale == "en" else f"{name}_zh") or params.get(f"{name}_zh")
+    return str(value) if value else ""
+
+
+def _due(params: Mapping[str, Any], timezone: str) -> str:
+    raw = params.get("due_at")
+    if not raw:
+        return "—"
+    try:
+        return datetime.fromisoformat(str(raw)).astimezone(ZoneInfo(timezone)).strftime("%m-%d %H:%M")
+    except ValueError:
+        return "—"
+
+
+def render(kind: str, params: Mapping[str, Any], locale: str, timezone: str) -> tuple[str, str]:
+    """(title, body) of a message in `locale` (zh-CN or en); times in the city's time zone."""
+    lang = "en" if locale == "en" else "zh-CN"
+    title, body = TEMPLATES.get(kind, _UNKNOWN)[lang]
+    step = STEP_NAMES.get(str(params.get("step", "")))
+    values = _Defaults(
+        category=_pick(params, "category", lang) or "—",
+        department=_pick(params, "department", lang) or "—",
+        number=str(params.get("number") or "—"),
+        place=str(params.get("address") or params.get("number") or "—"),
+        step=(step[1] if lang == "en" else step[0]) if step else str(params.get("step") or "—"),
+        due=_due(params, timezone),
+    )
+    return title.format_map(values), body.format_map(values)
+
+
+def deep_link(base: str, case_id: UUID | None, report_id: UUID | None) -> str:
+    """Reporters open their report; everyone else the case."""
+    if report_id is not None:
+        return f"{base}reports/{report_id}"
+    if case_id is not None:
+        return f"{base}cases/{case_id}"
+    return f"{base}inbox"

@@ -1,0 +1,246 @@
+"""Signed webhooks to other city platforms (a 12345 hotline system, a provincial platform), with aiohttp.
+
+Each event is POSTed as JSON with
+
+    X-CityLoop-Timestamp: <unix seconds>
+    X-CityLoop-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>
+    X-CityLoop-Event: case.transitioned
+    X-CityLoop-Delivery: <delivery id, the same on every retry>
+
+so the receiver can check who sent it, refuse replays by the timestamp and drop duplicates by the delivery
+id (delivery is at least once). Only http(s) targets on public addresses are allowed, checked when an admin
+registers a subscriber and again for every connection (the resolver refuses inward addresses, so a DNS
+answer that changes later cannot turn a subscriber into a probe of the internal network); the
+`allow_private_targets` setting lifts that for tests and for platforms on the city's own network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import ipaddress
+import socket
+import time
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+import aiohttp
+import asyncpg
+import msgspec
+from aiohttp.abc import AbstractResolver, ResolveResult
+
+from notifications import store
+from notifications.errors import (
+    WebhookHostUnresolvable,
+    WebhookNotFound,
+    WebhookTargetForbidden,
+    WebhookUrlInvalid,
+)
+from notifications.models import NotificationsConfig, Webhook, WebhookCreate
+
+USER_AGENT = "CityLoop-Webhooks/1"
+_MAX_RESPONSE_BYTES = 64 * 1024
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return "sha256=" + digest
+
+
+def signature_matches(secret: str, timestamp: str, body: bytes, header: str) -> bool:
+    """What a receiver does (and the tests' receiver does): recompute and compare in constant time."""
+    return hmac.compare_digest(sign(secret, timestamp, body), header)
+
+
+# where a webhook may go ------------------------------------------------------------------------------------------
+
+
+def forbidden_address(address: str) -> bool:
+    """Loopback, private, link-local, shared, reserved, multicast, unspecified: anything not global."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def parse_target(url: str) -> tuple[str, int]:
+    """(host, port) of an absolute http(s) URL, or WebhookUrlInvalid."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise WebhookUrlInvalid("the URL cannot be parsed", fields=("url",)) from exc
+    if parts.scheme not in ("http", "https"):
+        raise WebhookUrlInvalid("only http and https URLs can receive webhooks", fields=("url",))
+    if not parts.hostname:
+        raise WebhookUrlInvalid("the URL has no host", fields=("url",))
+    if parts.username or parts.password:
+        raise WebhookUrlInvalid("put credentials in the secret, not in the URL", fields=("url",))
+    return parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+def _literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+async def check_target(url: str, allow_private: bool) -> None:
+    """Refuse a URL that is not http(s), does not resolve, or has any inward address."""
+    host, port = parse_target(url)
+    if allow_private:
+        return
+    if _literal(host):
+        addresses = [host]
+    else:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise WebhookHostUnresolvable(f"{host} does not resolve", fields=("url",)) from exc
+        addresses = [str(info[4][0]) for info in infos]
+    inward = sorted({a for a in addresses if forbidden_address(a)})
+    if inward or not addresses:
+        raise WebhookTargetForbidden(
+            "webhooks may not point at loopback, private or link-local addresses",
+            fields=("url",),
+            addresses=inward,
+        )
+
+
+class GuardedResolver(AbstractResolver):
+    """aiohttp's resolver, refusing every answer that contains an inward address."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self._inner = aiohttp.ThreadedResolver()
+        self._allow_private = allow_private
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        if not self._allow_private and any(forbidden_address(r["host"]) for r in results):
+            raise OSError(f"{host} resolves to an address webhooks may not reach")
+        return results
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+def client_session(config: NotificationsConfig) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(
+        resolver=GuardedResolver(config.allow_private_webhook_targets),
+        limit=config.webhook_concurrency * 2,
+        ttl_dns_cache=60,
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        timeout=aiohttp.ClientTimeout(total=config.webhook_timeout_s),
+        headers={"User-Agent": USER_AGENT},
+    )
+
+
+class PostResult(msgspec.Struct, frozen=True):
+    ok: bool
+    status: int | None = None
+    error: str | None = None
+    retry_after: str | None = None
+
+
+async def post(
+    session: aiohttp.ClientSession,
+    url: str,
+    secret: str,
+    event: str,
+    delivery_id: int,
+    payload: dict[str, Any],
+    allow_private: bool,
+) -> PostResult:
+    """POST one signed event. 2xx is success; anything else (a redirect too) is a failure to retry."""
+    try:
+        host, _ = parse_target(url)
+    except WebhookUrlInvalid as exc:
+        return PostResult(False, error=str(exc))
+    if _literal(host) and not allow_private and forbidden_address(host):
+        return PostResult(False, error="the target address is not public")
+    body = msgspec.json.encode(payload)
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-CityLoop-Event": event,
+        "X-CityLoop-Delivery": str(delivery_id),
+        "X-CityLoop-Timestamp": timestamp,
+        "X-CityLoop-Signature": sign(secret, timestamp, body),
+    }
+    try:
+        async with session.post(url, data=body, headers=headers, allow_redirects=False) as response:
+            await response.content.read(_MAX_RESPONSE_BYTES)
+            if 200 <= response.status < 300:
+                return PostResult(True, status=response.status)
+            return PostResult(
+                False,
+                status=response.status,
+                error=f"HTTP {response.status}",
+                retry_after=response.headers.get("Retry-After"),
+            )
+    except TimeoutError:
+        return PostResult(False, error="timed out")
+    except (aiohttp.ClientError, OSError) as exc:
+        cause = getattr(exc, "os_error", None) or exc  # a refusal of GuardedResolver, wrapped by aiohttp
+        return PostResult(False, error=f"{type(exc).__name__}: {cause}"[:500])
+
+
+# subscribers (admins) --------------------------------------------------------------------------------------------
+
+
+def webhook_view(row: asyncpg.Record) -> Webhook:
+    return Webhook(
+        id=row["id"],
+        name=row["name"],
+        url=row["url"],
+        events=list(row["events"]),
+        status="paused" if row["paused_at"] is not None else "active",
+        consecutive_failures=row["consecutive_failures"],
+        paused_at=row["paused_at"],
+        paused_reason=row["paused_reason"],
+        secret_hint="…" + row["secret"][-4:],
+        created_at=row["created_at"],
+    )
+
+
+async def create_subscriber(
+    conn: asyncpg.Connection, config: NotificationsConfig, data: WebhookCreate, admin_id: UUID
+) -> Webhook:
+    await check_target(data.url, config.allow_private_webhook_targets)
+    events: list[str] = sorted(set(data.events))
+    row = await store.insert_subscriber(conn, data.name.strip(), data.url, events, data.secret, admin_id)
+    return webhook_view(row)
+
+
+async def list_subscribers(conn: asyncpg.Connection) -> list[Webhook]:
+    return [webhook_view(r) for r in await store.list_subscribers(conn)]
+
+
+async def get_subscriber(conn: asyncpg.Connection, subscriber_id: UUID) -> Webhook:
+    row = await store.get_subscriber(conn, subscriber_id)
+    if row is None:
+        raise WebhookNotFound("no such webhook subscriber")
+    return webhook_view(row)
+
+
+async def resume_subscriber(conn: asyncpg.Connection, subscriber_id: UUID) -> Webhook:
+    row = await store.resume_subscriber(conn, subscriber_id)
+    if row is None:
+        raise WebhookNotFound("no such webhook subscriber")
+    return webhook_view(row)
+
+
+async def delete_subscriber(conn: asyncpg.Connection, subscriber_id: UUID) -> None:
+    if not await store.delete_subscriber(conn, subscriber_id):
+        raise WebhookNotFound("no such webhook subscriber")

@@ -43,7 +43,7 @@ from media.models import MediaConfig
 from media.service import ImageWorkers
 from media.storage import Storage, StorageConfig
 
-API_VERSION = "1.2.0"
+API_VERSION = "1.3.0"
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies; photos have their own limits
 
 

@@ -207,6 +207,7 @@ class IndicatorReport(msgspec.Struct, frozen=True, kw_only=True):
     window_start: datetime
     window_end: datetime
     as_of: datetime  # the cut-off: the end of the window, or now for a window that has not ended
+    names: dict[str, str]  # the indicators of the grouping, named in the caller's language (处置率 / handled)
     weights: dict[str, float]
     groups: list[GroupIndicators]
 
@@ -363,7 +364,7 @@ async def indicators(
         out.append(
             GroupIndicators(
                 key=key,
-                name=names.get(key, key),
+                name=names.get(key) or key,
                 indicators=listed,
                 score=points,
                 grade=grade(points),
@@ -378,6 +379,9 @@ async def indicators(
         window_start=period.start,
         window_end=period.end,
         as_of=as_of,
+        names={
+            name: INDICATORS[name].name_en if locale == "en" else INDICATORS[name].name_zh for name in applies
+        },
         weights=weights,
         groups=out,
     )
@@ -445,12 +449,6 @@ async def set_weights(
 
 _FINISHED_OR_AWAY = "('deferred', 'parked', 'voided')"
 
-#: a step that was paused: paused now, or a deferral or parking of its case while it was open
-_PAUSED = """(d.paused_at IS NOT NULL OR EXISTS (
-        SELECT 1 FROM case_events e
-        WHERE e.case_id = d.case_id AND e.kind IN ('defer', 'park')
-          AND e.at >= d.started_at AND (d.completed_at IS NULL OR e.at <= d.completed_at)))"""
-
 _STEP_KEY: Final[dict[GroupBy, str]] = {
     "department": "d.department_code",
     "inspector": "d.assignee_id::text",
@@ -458,34 +456,49 @@ _STEP_KEY: Final[dict[GroupBy, str]] = {
     "district": "c.district_code",
 }
 
-# The next two steps of a dispatch or handle step tell a return (the accept step after a dispatch) and a rework
-# (the check after a fix, or the close step after a passed check).
+# The steps due in the window, of cases in scope, are collected first (MATERIALIZED: the planner would otherwise
+# test every step of the city for a pause before joining the cases of the scope). Then the pause test, and for
+# a dispatch or a fix done by the cut-off, the next steps of its case: a return is the accept step after a
+# dispatch ended by 'return'; a rework is the check after a fix ended by 'rework', or the check passed and the
+# close step after it ended by 'rework' (CASE: only those rows look).
 _STEP_COUNTS = """
-SELECT {key} AS key, d.step,
+WITH due AS MATERIALIZED (
+    SELECT {key} AS key, d.id, d.case_id, d.step, d.started_at, d.due_at, d.completed_at, d.extended
+    FROM case_deadlines d
+    JOIN cases c ON c.id = d.case_id
+    WHERE d.due_at >= $1 AND d.due_at < $2
+      AND d.step = ANY($3::text[])
+      AND (d.outcome IS NULL OR d.step || ':' || d.outcome = ANY($4::text[]))
+      AND d.paused_at IS NULL
+      AND c.state NOT IN {away}
+      AND {key} IS NOT NULL{scope}
+), counted AS (
+    SELECT d.key, d.step, d.due_at, d.completed_at, d.extended,
+           CASE WHEN d.completed_at < $2 AND d.step IN ('dispatch', 'handle') THEN (
+               SELECT CASE d.step
+                      WHEN 'dispatch' THEN n.outcomes[1] = 'return' AND n.completed[1] < $2
+                      ELSE (n.outcomes[1] = 'rework' AND n.completed[1] < $2)
+                           OR (n.outcomes[1] = 'check_pass' AND n.outcomes[2] = 'rework' AND n.completed[2] < $2)
+                      END
+               FROM (SELECT array_agg(x.outcome ORDER BY x.id) AS outcomes,
+                            array_agg(x.completed_at ORDER BY x.id) AS completed
+                     FROM (SELECT x.id, x.outcome, x.completed_at FROM case_deadlines x
+                           WHERE x.case_id = d.case_id AND x.id > d.id ORDER BY x.id LIMIT 2) x) n)
+           END AS sent_back
+    FROM due d
+    WHERE NOT EXISTS (
+        SELECT 1 FROM case_events e
+        WHERE e.case_id = d.case_id AND e.kind IN ('defer', 'park')
+          AND e.at >= d.started_at AND (d.completed_at IS NULL OR e.at <= d.completed_at))
+)
+SELECT key, step,
        count(*) AS due,
-       count(*) FILTER (WHERE d.completed_at < $2) AS done,
-       count(*) FILTER (WHERE d.completed_at <= d.due_at) AS on_time,
-       count(*) FILTER (WHERE d.extended) AS extended,
-       count(*) FILTER (WHERE d.step = 'dispatch' AND d.completed_at < $2
-                          AND nxt.outcomes[1] = 'return' AND nxt.completed[1] < $2) AS returned,
-       count(*) FILTER (WHERE d.step = 'handle' AND d.completed_at < $2
-                          AND ((nxt.outcomes[1] = 'rework' AND nxt.completed[1] < $2)
-                               OR (nxt.outcomes[1] = 'check_pass' AND nxt.outcomes[2] = 'rework'
-                                   AND nxt.completed[2] < $2))) AS reworked
-FROM case_deadlines d
-JOIN cases c ON c.id = d.case_id
-LEFT JOIN LATERAL (
-    SELECT array_agg(n.outcome ORDER BY n.id) AS outcomes, array_agg(n.completed_at ORDER BY n.id) AS completed
-    FROM (SELECT n.id, n.outcome, n.completed_at FROM case_deadlines n
-          WHERE d.step IN ('dispatch', 'handle') AND n.case_id = d.case_id AND n.id > d.id
-          ORDER BY n.id LIMIT 2) n
-) nxt ON true
-WHERE d.due_at >= $1 AND d.due_at < $2
-  AND d.step = ANY($3::text[])
-  AND (d.outcome IS NULL OR d.step || ':' || d.outcome = ANY($4::text[]))
-  AND c.state NOT IN {away}
-  AND {key} IS NOT NULL{scope}
-  AND NOT {paused}
+       count(*) FILTER (WHERE completed_at < $2) AS done,
+       count(*) FILTER (WHERE completed_at <= due_at) AS on_time,
+       count(*) FILTER (WHERE extended) AS extended,
+       count(*) FILTER (WHERE step = 'dispatch' AND sent_back) AS returned,
+       count(*) FILTER (WHERE step = 'handle' AND sent_back) AS reworked
+FROM counted
 GROUP BY 1, 2
 """
 
@@ -559,9 +572,7 @@ def _scope(scoped: bool, index: int) -> str:
 
 @functools.cache
 def step_counts_sql(group_by: GroupBy, scoped: bool) -> str:
-    return _STEP_COUNTS.format(
-        key=_STEP_KEY[group_by], scope=_scope(scoped, 5), away=_FINISHED_OR_AWAY, paused=_PAUSED
-    )
+    return _STEP_COUNTS.format(key=_STEP_KEY[group_by], scope=_scope(scoped, 5), away=_FINISHED_OR_AWAY)
 
 
 @functools.cache

@@ -1,5 +1,5 @@
--- Indicators (综合评价, DOMAIN.md section 3): the weights of the weighted scores as data an admin can change,
--- and the indexes the indicator queries of cases/indicators.py need at city scale.
+-- Indicators (综合评价, DOMAIN.md section 3): the weights of the weighted scores as data an admin can change;
+-- the indexes the indicator queries of cases/indicators.py need at city scale, and one for the overdue queues.
 
 -- One row per (kind, indicator): the weight of the indicator in the score of a group of that kind, in points
 -- out of 100 (the weights of a kind add up to 100; the API checks it). kind = the grouping of
@@ -40,7 +40,10 @@ INSERT INTO indicator_weights (kind, indicator, weight) VALUES
 CREATE INDEX case_deadlines_due ON case_deadlines (due_at);
 -- Cases by registration time: 准确立案率 and 漏报率.
 CREATE INDEX cases_registered ON cases (registered_at) WHERE registered_at IS NOT NULL;
--- Reports by filing time: 有效上报率.
-CREATE INDEX reports_created ON reports (created_at);
 -- Deferrals and parkings of a case: a step that was paused leaves the denominators.
 CREATE INDEX case_events_pauses ON case_events (case_id, at) WHERE kind IN ('defer', 'park');
+
+-- Open, running steps by due time: the overdue and due-soon queues (GET /v1/cases?overdue=true) walk it in
+-- deadline order instead of sorting every open step of the city (bench/queues.py).
+CREATE INDEX case_deadlines_open_due ON case_deadlines (due_at, case_id)
+    WHERE completed_at IS NULL AND paused_at IS NULL;

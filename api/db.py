@@ -26,6 +26,16 @@ _MIGRATION_LOCK = 7_340_001  # pg_advisory_lock key: one migrator at a time
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
+# jit: its compile time costs more than it saves on our short queries. force_custom_plan: the optional filters
+# (`$n IS NULL OR col = $n`) only simplify away in custom plans; a generic plan misjudges them (bench/queues.py).
+SERVER_SETTINGS = {
+    "application_name": "cityloop",
+    "timezone": "UTC",
+    "jit": "off",
+    "plan_cache_mode": "force_custom_plan",
+}
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for typ in ("json", "jsonb"):
         await conn.set_type_codec(typ, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
@@ -33,7 +43,7 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 
 async def connect(settings: Settings) -> asyncpg.Connection:
     """A single connection with the same codecs as the pool (CLI, migrations)."""
-    conn = await asyncpg.connect(settings.database_url, server_settings={"timezone": "UTC"})
+    conn = await asyncpg.connect(settings.database_url, server_settings=SERVER_SETTINGS)
     await _init_connection(conn)
     return conn
 
@@ -45,7 +55,7 @@ async def create_pool(settings: Settings) -> asyncpg.Pool:
         max_size=settings.db_pool_max,
         init=_init_connection,
         command_timeout=30,
-        server_settings={"application_name": "cityloop", "timezone": "UTC"},
+        server_settings=SERVER_SETTINGS,
     )
 
 

@@ -524,17 +524,25 @@ async def queue(
                 after = (None, UUID(decode_cursor(cursor, 1)[0]))
         except ValueError as exc:
             raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
-    rows = await store.list_cases(
-        conn,
-        scope,
-        state=state,
-        department=department,
-        grid_id=grid_id,
-        overdue=overdue,
-        due_soon=due_soon,
-        after=after,
-        limit=limit,
-    )
+    departments_only = scope.departments and not (scope.everything or scope.districts or scope.inspector_id)
+    if by_deadline and departments_only and grid_id is None:
+        # a department's deadline queue: only its own steps, straight from their index
+        wanted = sorted(scope.departments & {department} if department else scope.departments)
+        rows = await store.department_deadline_queue(
+            conn, wanted, state=state, overdue=overdue, due_soon=due_soon, after=after, limit=limit
+        )
+    else:
+        rows = await store.list_cases(
+            conn,
+            scope,
+            state=state,
+            department=department,
+            grid_id=grid_id,
+            overdue=overdue,
+            due_soon=due_soon,
+            after=after,
+            limit=limit,
+        )
     next_cursor = None
     if len(rows) == limit:
         last = rows[-1]

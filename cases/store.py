@@ -779,6 +779,38 @@ async def list_cases(
     )
 
 
+async def department_deadline_queue(
+    conn: asyncpg.Connection,
+    departments: list[str],
+    *,
+    state: str | None,
+    overdue: bool,
+    due_soon: bool,
+    after: tuple[datetime | None, UUID] | None,
+    limit: int,
+) -> list[Record]:
+    """A department's overdue or due-soon queue, read from its own open steps in deadline order
+    (index case_deadlines_open_department): the same rows and cursor as list_cases, without scanning the city."""
+    return await conn.fetch(
+        f"""SELECT {CASE_COLUMNS}, d.step, d.due_at, d.due_soon_at, d.paused_at, d.assignee_id
+            FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+            WHERE d.completed_at IS NULL AND d.paused_at IS NULL
+              AND d.department_code = ANY($1::text[]) AND c.department_code = d.department_code
+              AND (NOT $2 OR d.due_at < now())
+              AND (NOT $3 OR (d.due_soon_at <= now() AND d.due_at >= now()))
+              AND ($4::text IS NULL OR c.state = $4)
+              AND ($5::timestamptz IS NULL OR (d.due_at, d.case_id) > ($5, $6::uuid))
+            ORDER BY d.due_at, d.case_id LIMIT $7""",
+        departments,
+        overdue,
+        due_soon,
+        state,
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
+
+
 async def case_visible(conn: asyncpg.Connection, scope: Any, case_id: UUID) -> bool:
     found: bool = await conn.fetchval(
         f"SELECT EXISTS (SELECT 1 FROM cases c WHERE c.id = $5 AND {_VISIBLE})", *scope_args(scope), case_id

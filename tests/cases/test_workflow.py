@@ -280,3 +280,33 @@ async def test_bulk_dispatch_each_item_on_its_own(
         headers=bearer(staff.tokens["department_handler"]),
     )
     assert r.status_code == 403
+
+
+async def test_a_departments_overdue_queue(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, settings: Settings
+) -> None:
+    staff = await make_staff(db, settings)
+    ours = [await make_case(db, "accepted", inspector_id=None, step="handle") for _ in range(3)]
+    theirs = await make_case(db, "accepted", inspector_id=None, department="water", step="handle")
+    on_time = await make_case(db, "accepted", inspector_id=None, step="handle")
+    await db.execute(
+        "UPDATE case_deadlines SET department_code = c.department_code, due_at = now() - interval '1 hour' * n.n "
+        "FROM cases c, (SELECT unnest($1::uuid[]) AS id, generate_series(1, $2) AS n) n "
+        "WHERE case_deadlines.case_id = c.id AND c.id = n.id",
+        [*ours, theirs],
+        len(ours) + 1,
+    )
+    await db.execute("UPDATE case_deadlines SET department_code = 'sanitation' WHERE case_id = $1", on_time)
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"overdue": "true", "limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (
+            await client.get("/v1/cases", params=params, headers=bearer(staff.tokens["department_handler"]))
+        ).json()
+        seen += [c["id"] for c in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    # most overdue first: ours[2] is 3 hours late, ours[0] 1 hour
+    assert seen == [str(ours[2]), str(ours[1]), str(ours[0])]

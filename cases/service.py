@@ -436,7 +436,7 @@ async def map_reports(
 ) -> dict[str, Any]:
     """Public cases in a box as GeoJSON; clustered on a grid when the box holds more than the cap."""
     box = _bbox(bbox, crs)
-    total = await store.count_map_cases(conn, box, category, status)
+    total = await store.count_map_cases(conn, box, category, status, config.map_feature_cap)
     features: list[dict[str, Any]] = []
     if total <= config.map_feature_cap:
         for r in await store.map_cases(conn, box, category, status, config.map_feature_cap):
@@ -468,6 +468,7 @@ async def map_reports(
                 }
             )
         clustered = True
+        total = sum(f["properties"]["count"] for f in features)
     return {"type": "FeatureCollection", "features": features, "total": total, "clustered": clustered}
 
 

@@ -443,15 +443,23 @@ async def recategorise(conn: asyncpg.Connection, report_id: UUID, case_id: UUID,
 
 
 async def count_map_cases(
-    conn: asyncpg.Connection, bbox: tuple[float, float, float, float], category: str | None, state: str | None
+    conn: asyncpg.Connection,
+    bbox: tuple[float, float, float, float],
+    category: str | None,
+    state: str | None,
+    cap: int,
 ) -> int:
+    """How many public cases are in the box, counting no further than cap + 1 (enough to choose clustering)."""
     count: int = await conn.fetchval(
-        """SELECT count(*) FROM cases c
-           WHERE c.location && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND c.hidden_at IS NULL
-             AND ($5::text IS NULL OR c.category_code = $5) AND ($6::text IS NULL OR c.state = $6)""",
+        """SELECT count(*) FROM (
+               SELECT 1 FROM cases c
+               WHERE c.location && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND c.hidden_at IS NULL
+                 AND ($5::text IS NULL OR c.category_code = $5) AND ($6::text IS NULL OR c.state = $6)
+               LIMIT $7 + 1) capped""",
         *bbox,
         category,
         state,
+        cap,
     )
     return count
 

@@ -76,6 +76,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bench.http_baseline import DEFAULT_ENV_FILE, machine, read_env_file
+from cases import workflow_store
 
 ROOT = Path(__file__).resolve().parent.parent
 BOX = (116.10, 39.70, 116.70, 40.10)  # min lon, min lat, max lon, max lat
@@ -586,7 +587,7 @@ PROPOSED_INDEXES = (
            INCLUDE (location, category_code, state) WHERE hidden_at IS NULL""",
 )
 
-#: store.list_cases for a department's overdue queue: the department's own open steps (accept, handle) in
+#: workflow_store.list_cases for a department's overdue queue: the department's own open steps (accept, handle) in
 #: deadline order from case_deadlines_open_department, the cursor on (d.due_at, d.case_id); one department
 #: as a scalar, so that a generic plan keeps the index order. (Not coalesce($2, '-infinity') in the cursor:
 #: a generic plan then walks case_deadlines_due from -infinity through every finished step.)
@@ -629,7 +630,7 @@ async def measure_proposed(
     for sql in PROPOSED_INDEXES:
         await _step(conn, sql.split(" ON ")[0].replace("CREATE INDEX IF NOT EXISTS ", "index "), sql)
     await conn.execute("ANALYZE case_deadlines; ANALYZE cases")
-    queue_sql = PROPOSED_QUEUE_SQL.format(columns=store.CASE_COLUMNS)
+    queue_sql = PROPOSED_QUEUE_SQL.format(columns=workflow_store.CASE_COLUMNS)
 
     async def page(
         department: str, after: tuple[Any, Any] | None

@@ -15,7 +15,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from cases import store
+from cases import store, workflow_store
 from cases.deadlines import WorkCalendar
 from cases.errors import (
     ActionForbidden,
@@ -108,7 +108,7 @@ async def _limit_hours(conn: asyncpg.Connection, case: asyncpg.Record, step: Ste
         assert category is not None
         hours = category["limit_urgent_hours"] if case["urgent"] else category["limit_normal_hours"]
         return float(hours), True
-    row = await store.step_limit(conn, step)
+    row = await workflow_store.step_limit(conn, step)
     assert row is not None, f"no limit configured for step {step}"
     return float(row["hours"]), bool(row["working"])
 
@@ -125,7 +125,7 @@ async def start_step(
     hours, working = await _limit_hours(conn, case, step)
     assignee = case["inspector_id"] if step in ("verify", "check") else None
     department = case["department_code"] if step in ("accept", "handle") else None
-    await store.start_deadline(
+    await workflow_store.start_deadline(
         conn,
         case["id"],
         round_=round_ or case["round"],
@@ -160,7 +160,7 @@ async def apply(
 ) -> asyncpg.Record:
     """Apply one action to a case. Returns the case as it is afterwards."""
     now = now or datetime.now(UTC)
-    case = await store.get_case(conn, case_id)
+    case = await workflow_store.get_case(conn, case_id)
     if case is None:
         raise CaseNotFound("no such case")
     transition = TRANSITIONS.get((case["state"], request.action))
@@ -223,15 +223,17 @@ async def apply(
     if request.action == "request_extension":
         data["new_deadline"] = request.new_deadline.isoformat() if request.new_deadline else None
 
-    updated = await store.transition_case(conn, case_id, case["state"], case["version"], to_state, changes)
+    updated = await workflow_store.transition_case(
+        conn, case_id, case["state"], case["version"], to_state, changes
+    )
     if updated is None:
-        current = await store.get_case(conn, case_id)
+        current = await workflow_store.get_case(conn, case_id)
         assert current is not None
         raise VersionConflict(
             "the case changed since you read it", state=current["state"], version=current["version"]
         )
     await _deadlines(conn, calendar, case, updated, transition, request, actor, now)
-    event_id = await store.insert_event_returning(
+    event_id = await workflow_store.insert_event_returning(
         conn,
         case_id,
         kind=request.action,
@@ -243,7 +245,7 @@ async def apply(
         photo_ids=request.photo_ids,
         data=data,
     )
-    await store.insert_outbox(
+    await workflow_store.insert_outbox(
         conn,
         "case.transitioned",
         {
@@ -281,24 +283,24 @@ async def _deadlines(
     actor: Actor,
     now: datetime,
 ) -> None:
-    current = await store.open_deadline(conn, before["id"])
+    current = await workflow_store.open_deadline(conn, before["id"])
     if transition.to in PAUSED:
         if current is not None:
-            await store.pause_deadline(conn, current["id"], now)
+            await workflow_store.pause_deadline(conn, current["id"], now)
         return
     if transition.to == "resume":
         if current is not None and current["paused_at"] is not None:
             await _shift(conn, calendar, current, now)
         return
     if request.action == "approve_extension":
-        asked = await store.last_event_data(conn, before["id"], "request_extension")
+        asked = await workflow_store.last_event_data(conn, before["id"], "request_extension")
         if current is not None and asked and asked.get("new_deadline"):
             due = datetime.fromisoformat(asked["new_deadline"])
             due_soon = current["started_at"] + (due - current["started_at"]) * 0.8
-            await store.move_deadline(conn, current["id"], due_soon, due, extended=True)
+            await workflow_store.move_deadline(conn, current["id"], due_soon, due, extended=True)
         return
     if transition.completes and current is not None:
-        await store.complete_deadline(conn, current["id"], actor.user_id, request.action, now)
+        await workflow_store.complete_deadline(conn, current["id"], actor.user_id, request.action, now)
     if transition.starts is not None:
         await start_step(conn, calendar, after, transition.starts, now=now)
 
@@ -310,7 +312,7 @@ async def _shift(
     paused = deadline["paused_at"]
     left = calendar.between(paused, deadline["due_at"])
     left_soon = calendar.between(paused, deadline["due_soon_at"])
-    await store.move_deadline(
+    await workflow_store.move_deadline(
         conn,
         deadline["id"],
         calendar.add(now, left_soon),
@@ -342,10 +344,10 @@ async def route_new_case(
     the intake queue. A case that needs no verification waits for registration.
     """
     now = now or datetime.now(UTC)
-    case = await store.get_case(conn, case_id)
+    case = await workflow_store.get_case(conn, case_id)
     assert case is not None
     decision = await route(conn, case["lat"], case["lon"], case["category_code"], now)
-    await store.set_routing(
+    await workflow_store.set_routing(
         conn,
         case_id,
         unit_grid_id=decision.unit_grid_id,
@@ -358,7 +360,7 @@ async def route_new_case(
     await store.insert_case_event(
         conn, case_id, kind="routed", actor_id=actor_id, public=False, data=msgspec.to_builtins(decision)
     )
-    case = await store.get_case(conn, case_id)
+    case = await workflow_store.get_case(conn, case_id)
     assert case is not None
     if needs_verification and decision.inspector_id is not None:
         await apply(
@@ -384,12 +386,12 @@ async def register_patrol_case(
     """An inspector's own patrol report: routed, and registered directly (no verification)."""
     now = now or datetime.now(UTC)
     await route_new_case(conn, calendar, case_id, needs_verification=False, actor_id=inspector_id, now=now)
-    case = await store.get_case(conn, case_id)
+    case = await workflow_store.get_case(conn, case_id)
     assert case is not None
-    current = await store.open_deadline(conn, case_id)
+    current = await workflow_store.open_deadline(conn, case_id)
     if current is not None:
-        await store.complete_deadline(conn, current["id"], inspector_id, "register", now)
-    updated = await store.transition_case(
+        await workflow_store.complete_deadline(conn, current["id"], inspector_id, "register", now)
+    updated = await workflow_store.transition_case(
         conn, case_id, "reported", case["version"], "registered", {"registered_at": now}
     )
     assert updated is not None
@@ -462,7 +464,7 @@ def actor_of(user_id: UUID, grants: list[tuple[str, str | None, str | None]]) ->
 
 
 async def case_summary(conn: asyncpg.Connection, case_id: UUID, crs: CRS = "wgs84") -> CaseSummary:
-    row = await store.get_case_with_step(conn, case_id)
+    row = await workflow_store.get_case_with_step(conn, case_id)
     if row is None:
         raise CaseNotFound("no such case")
     return summary(row, crs)
@@ -528,11 +530,11 @@ async def queue(
     if by_deadline and departments_only and grid_id is None:
         # a department's deadline queue: only its own steps, straight from their index
         wanted = sorted(scope.departments & {department} if department else scope.departments)
-        rows = await store.department_deadline_queue(
+        rows = await workflow_store.department_deadline_queue(
             conn, wanted, state=state, overdue=overdue, due_soon=due_soon, after=after, limit=limit
         )
     else:
-        rows = await store.list_cases(
+        rows = await workflow_store.list_cases(
             conn,
             scope,
             state=state,
@@ -564,10 +566,10 @@ async def case_detail(
     crs: CRS = "wgs84",
 ) -> CaseDetail:
     """Staff who may see the case get its whole history; everyone else the public timeline of a visible case."""
-    row = await store.get_case(conn, case_id)
+    row = await workflow_store.get_case(conn, case_id)
     if row is None:
         raise CaseNotFound("no such case")
-    staff = scope is not None and await store.case_visible(conn, scope, case_id)
+    staff = scope is not None and await workflow_store.case_visible(conn, scope, case_id)
     if not staff:
         if row["hidden_at"] is not None:
             raise CaseNotFound("no such case")
@@ -581,7 +583,7 @@ async def case_detail(
             view="public",
             timeline=timeline(events),
         )
-    open_step = await store.open_deadline_readonly(conn, case_id)
+    open_step = await workflow_store.open_deadline_readonly(conn, case_id)
     full = dict(row)
     full.update(
         step=open_step["step"] if open_step else None,
@@ -590,7 +592,7 @@ async def case_detail(
         paused_at=open_step["paused_at"] if open_step else None,
         assignee_id=open_step["assignee_id"] if open_step else None,
     )
-    events = await store.case_events(conn, case_id)
+    events = await workflow_store.case_events(conn, case_id)
     return CaseDetail(
         id=row["id"],
         state=row["state"],
@@ -629,10 +631,10 @@ async def case_detail(
                 paused=d["paused_at"] is not None,
                 extended=d["extended"],
             )
-            for d in await store.case_deadlines(conn, case_id)
+            for d in await workflow_store.case_deadlines(conn, case_id)
         ],
-        report_numbers=[r["number"] for r in await store.case_reports(conn, case_id)],
-        photos=await media.photo_links(conn, storage, await store.case_photo_ids(conn, case_id)),
+        report_numbers=[r["number"] for r in await workflow_store.case_reports(conn, case_id)],
+        photos=await media.photo_links(conn, storage, await workflow_store.case_photo_ids(conn, case_id)),
     )
 
 
@@ -642,7 +644,7 @@ async def inspector_tasks(
     if lat is not None and lon is not None:
         lat, lon = validate_lat_lon(lat, lon)
         lat, lon = to_wgs84(lat, lon, crs)
-    rows = await store.inspector_tasks(conn, inspector_id, lat, lon)
+    rows = await workflow_store.inspector_tasks(conn, inspector_id, lat, lon)
     return [
         Task(
             task_id=r["task_id"],
@@ -671,14 +673,14 @@ async def sync(
     The cursor is the server time of the previous sync minus a small overlap, so a transaction that committed
     after it started is not missed; clients apply items by id, so seeing one twice is harmless.
     """
-    now = await store.db_now(conn)
+    now = await workflow_store.db_now(conn)
     start = datetime(1970, 1, 1, tzinfo=UTC)
     if since:
         try:
             start = datetime.fromisoformat(decode_cursor(since, 1, "since")[0])
         except ValueError as exc:
             raise InvalidCursor("the cursor is not one this API gave out", fields=("since",)) from exc
-    rows = await store.cases_changed_since(conn, scope, start, limit + 1)
+    rows = await workflow_store.cases_changed_since(conn, scope, start, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     tasks = (
@@ -691,12 +693,12 @@ async def sync(
     if actor.user_id is not None and since:
         tombstones += [
             Tombstone(type="task", id=str(t["id"]))
-            for t in await store.tasks_closed_since(conn, actor.user_id, start)
+            for t in await workflow_store.tasks_closed_since(conn, actor.user_id, start)
         ]
     if scope.departments and since:
         tombstones += [
             Tombstone(type="case", id=str(case_id))
-            for case_id in await store.cases_moved_away_since(conn, sorted(scope.departments), start)
+            for case_id in await workflow_store.cases_moved_away_since(conn, sorted(scope.departments), start)
         ]
     # when there is more to fetch, continue from the last case returned; else from now
     resume = rows[-1]["updated_at"] if more else now - SYNC_OVERLAP
@@ -718,12 +720,12 @@ async def rate(
     conn: asyncpg.Connection, calendar: WorkCalendar, case_id: UUID, reporter_id: UUID, rating: Rating
 ) -> RatingResult:
     """The reporter's verdict on a closed case; "not fixed" within 7 days of closure reopens it."""
-    case = await store.get_case(conn, case_id)
+    case = await workflow_store.get_case(conn, case_id)
     if case is None:
         raise CaseNotFound("no such case")
     if case["state"] != "closed":
         raise RatingNotAllowed("a case can be rated once it is closed", state=case["state"])
-    if not await store.insert_rating(
+    if not await workflow_store.insert_rating(
         conn, case_id, case["round"], reporter_id, rating.fixed, rating.score, rating.comment
     ):
         raise RatingNotAllowed("you have rated this round of the case already", state=case["state"])
@@ -752,10 +754,13 @@ async def emit_deadline_events(conn: asyncpg.Connection, limit: int = 500) -> di
     so each event is written exactly once however many workers run.
     """
     counts = {}
-    for topic, claim in (("case.due_soon", store.claim_due_soon), ("case.overdue", store.claim_overdue)):
+    for topic, claim in (
+        ("case.due_soon", workflow_store.claim_due_soon),
+        ("case.overdue", workflow_store.claim_overdue),
+    ):
         rows = await claim(conn, limit)
         for r in rows:
-            await store.insert_outbox(
+            await workflow_store.insert_outbox(
                 conn,
                 topic,
                 {

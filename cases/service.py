@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import msgspec
 
-from cases import casework, store
+from cases import casework, store, workflow_store
 from cases.deadlines import WorkCalendar
 from cases.errors import (
     CategoryNotFound,
@@ -241,7 +241,7 @@ async def submit_report(
                 needs_verification=category.needs_verification,
                 actor_id=viewer.user_id,
             )
-        routed = await store.get_case(conn, case_id)
+        routed = await workflow_store.get_case(conn, case_id)
         assert routed is not None
         state = routed["state"]
     number = await _report_number(conn, config)

@@ -1,0 +1,453 @@
+"""SQL of the case workflow: transitions, steps and their deadlines, queues, tasks, sync and ratings.
+
+(Catalogue, service area and reports are in cases/store.py; grids, duties and routing in cases/grid_store.py.)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+Record = asyncpg.Record
+
+
+# the workflow -------------------------------------------------------------------------------------------------
+
+CASE_COLUMNS = """c.id, c.category_code, c.state, c.source, c.urgent, ST_Y(c.location) AS lat, ST_X(c.location) AS lon,
+    c.address, c.description, c.reporter_count, c.version, c.hidden_at, c.created_at, c.updated_at, c.closed_at,
+    c.unit_grid_id, c.responsibility_grid_id, c.district_code, c.department_code, c.inspector_id,
+    c.needs_verification, c.resume_state, c.round, c.registered_at"""
+
+
+async def get_case(conn: asyncpg.Connection, case_id: UUID) -> Record | None:
+    return await conn.fetchrow(f"SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1", case_id)
+
+
+async def set_routing(
+    conn: asyncpg.Connection,
+    case_id: UUID,
+    *,
+    unit_grid_id: UUID | None,
+    responsibility_grid_id: UUID | None,
+    district_code: str | None,
+    department_code: str | None,
+    inspector_id: UUID | None,
+    needs_verification: bool,
+) -> None:
+    await conn.execute(
+        """UPDATE cases SET unit_grid_id = $2, responsibility_grid_id = $3, district_code = $4,
+                  department_code = $5, inspector_id = $6, needs_verification = $7
+           WHERE id = $1""",
+        case_id,
+        unit_grid_id,
+        responsibility_grid_id,
+        district_code,
+        department_code,
+        inspector_id,
+        needs_verification,
+    )
+
+
+async def transition_case(
+    conn: asyncpg.Connection,
+    case_id: UUID,
+    from_state: str,
+    version: int,
+    to_state: str,
+    changes: dict[str, Any],
+) -> Record | None:
+    """The guarded UPDATE: it applies only while the case is still in `from_state` at `version`.
+
+    `changes` keys are column names chosen by the workflow code (never by input).
+    """
+    allowed = {
+        "department_code",
+        "inspector_id",
+        "resume_state",
+        "round",
+        "registered_at",
+        "closed_at",
+        "urgent",
+    }
+    assert set(changes) <= allowed
+    sets = "".join(f", {column} = ${i}" for i, column in enumerate(changes, start=5))
+    return await conn.fetchrow(
+        f"""UPDATE cases c SET state = $4, version = version + 1, updated_at = now(){sets}
+            WHERE c.id = $1 AND c.state = $2 AND c.version = $3
+            RETURNING {CASE_COLUMNS}""",
+        case_id,
+        from_state,
+        version,
+        to_state,
+        *changes.values(),
+    )
+
+
+async def step_limit(conn: asyncpg.Connection, step: str) -> Record | None:
+    return await conn.fetchrow("SELECT hours, working FROM step_limits WHERE step = $1", step)
+
+
+async def open_deadline(conn: asyncpg.Connection, case_id: UUID) -> Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM case_deadlines WHERE case_id = $1 AND completed_at IS NULL FOR UPDATE", case_id
+    )
+
+
+async def complete_deadline(
+    conn: asyncpg.Connection, deadline_id: int, actor_id: UUID | None, outcome: str, at: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE case_deadlines SET completed_at = $4, completed_by = $2, outcome = $3 WHERE id = $1",
+        deadline_id,
+        actor_id,
+        outcome,
+        at,
+    )
+
+
+async def start_deadline(
+    conn: asyncpg.Connection,
+    case_id: UUID,
+    *,
+    round_: int,
+    step: str,
+    assignee_id: UUID | None,
+    department_code: str | None,
+    started_at: datetime,
+    due_soon_at: datetime,
+    due_at: datetime,
+) -> None:
+    await conn.execute(
+        """INSERT INTO case_deadlines (case_id, round, step, assignee_id, department_code, started_at, due_soon_at,
+                                       due_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+        case_id,
+        round_,
+        step,
+        assignee_id,
+        department_code,
+        started_at,
+        due_soon_at,
+        due_at,
+    )
+
+
+async def pause_deadline(conn: asyncpg.Connection, deadline_id: int, at: datetime) -> None:
+    await conn.execute("UPDATE case_deadlines SET paused_at = $2 WHERE id = $1", deadline_id, at)
+
+
+async def move_deadline(
+    conn: asyncpg.Connection, deadline_id: int, due_soon_at: datetime, due_at: datetime, *, extended: bool
+) -> None:
+    """Resume a paused step, or apply an approved extension: new due times; the warnings may fire again."""
+    await conn.execute(
+        """UPDATE case_deadlines SET paused_at = NULL, due_soon_at = $2, due_at = $3, extended = extended OR $4,
+                  due_soon_emitted_at = CASE WHEN $2 > now() THEN NULL ELSE due_soon_emitted_at END,
+                  overdue_emitted_at = CASE WHEN $3 > now() THEN NULL ELSE overdue_emitted_at END
+           WHERE id = $1""",
+        deadline_id,
+        due_soon_at,
+        due_at,
+        extended,
+    )
+
+
+async def insert_event_returning(
+    conn: asyncpg.Connection,
+    case_id: UUID,
+    *,
+    kind: str,
+    actor_id: UUID | None,
+    public: bool,
+    from_state: str | None,
+    to_state: str | None,
+    note: str,
+    photo_ids: list[UUID],
+    data: dict[str, Any],
+) -> int:
+    event_id: int = await conn.fetchval(
+        """INSERT INTO case_events (case_id, kind, actor_id, public, from_state, to_state, note, photo_ids, data)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
+        case_id,
+        kind,
+        actor_id,
+        public,
+        from_state,
+        to_state,
+        note,
+        photo_ids,
+        data,
+    )
+    return event_id
+
+
+async def last_event_data(conn: asyncpg.Connection, case_id: UUID, kind: str) -> dict[str, Any] | None:
+    data: dict[str, Any] | None = await conn.fetchval(
+        "SELECT data FROM case_events WHERE case_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1",
+        case_id,
+        kind,
+    )
+    return data
+
+
+async def insert_outbox(conn: asyncpg.Connection, topic: str, payload: dict[str, Any]) -> None:
+    await conn.execute("INSERT INTO outbox (topic, payload) VALUES ($1, $2)", topic, payload)
+
+
+async def case_events(conn: asyncpg.Connection, case_id: UUID) -> list[Record]:
+    return await conn.fetch(
+        """SELECT id, at, kind, actor_id, from_state, to_state, note, photo_ids, public, data
+           FROM case_events WHERE case_id = $1 ORDER BY id""",
+        case_id,
+    )
+
+
+async def case_deadlines(conn: asyncpg.Connection, case_id: UUID) -> list[Record]:
+    return await conn.fetch(
+        """SELECT round, step, assignee_id, department_code, started_at, due_at, completed_at, outcome, paused_at,
+                  extended
+           FROM case_deadlines WHERE case_id = $1 ORDER BY id""",
+        case_id,
+    )
+
+
+async def case_photo_ids(conn: asyncpg.Connection, case_id: UUID) -> list[UUID]:
+    """Photos of a case: from its reports and from its events (verification, handling, checks)."""
+    rows = await conn.fetch(
+        """SELECT rp.photo_id FROM report_photos rp JOIN reports r ON r.id = rp.report_id WHERE r.case_id = $1
+           UNION SELECT unnest(photo_ids) FROM case_events WHERE case_id = $1""",
+        case_id,
+    )
+    return [r[0] for r in rows]
+
+
+# queues, tasks and sync ---------------------------------------------------------------------------------------
+
+_VISIBLE = """($1::boolean
+    OR c.district_code = ANY($2::text[]) OR (cardinality($2::text[]) > 0 AND c.district_code IS NULL)
+    OR c.department_code = ANY($3::text[])
+    OR ($4::uuid IS NOT NULL AND (c.inspector_id = $4 OR c.responsibility_grid_id IN (
+            SELECT d.responsibility_grid_id FROM inspector_duties d
+            WHERE d.user_id = $4 AND d.starts_at <= now() AND (d.ends_at IS NULL OR d.ends_at > now())))))"""
+
+
+def scope_args(scope: Any) -> tuple[bool, list[str], list[str], UUID | None]:
+    return scope.everything, sorted(scope.districts), sorted(scope.departments), scope.inspector_id
+
+
+async def list_cases(
+    conn: asyncpg.Connection,
+    scope: Any,
+    *,
+    state: str | None,
+    department: str | None,
+    grid_id: UUID | None,
+    overdue: bool,
+    due_soon: bool,
+    after: tuple[datetime | None, UUID] | None,
+    limit: int,
+) -> list[Record]:
+    """A staff queue. Ordered by deadline when asking for overdue or due-soon cases, else newest first."""
+    by_deadline = overdue or due_soon
+    order = "d.due_at ASC, c.id ASC" if by_deadline else "c.id DESC"
+    if after is None:
+        cursor_sql = "($11::timestamptz IS NULL AND $12::uuid IS NULL)"
+    elif by_deadline:
+        cursor_sql = "(d.due_at, c.id) > ($11::timestamptz, $12::uuid)"
+    else:
+        cursor_sql = "($11::timestamptz IS NULL AND c.id < $12::uuid)"
+    return await conn.fetch(
+        f"""SELECT {CASE_COLUMNS}, d.step, d.due_at, d.due_soon_at, d.paused_at, d.assignee_id
+            FROM cases c LEFT JOIN case_deadlines d ON d.case_id = c.id AND d.completed_at IS NULL
+            WHERE {_VISIBLE}
+              AND ($5::text IS NULL OR c.state = $5) AND ($6::text IS NULL OR c.department_code = $6)
+              AND ($7::uuid IS NULL OR c.responsibility_grid_id = $7 OR c.unit_grid_id = $7)
+              AND (NOT $8 OR (d.due_at < now() AND d.paused_at IS NULL))
+              AND (NOT $9 OR (d.due_soon_at <= now() AND d.due_at >= now() AND d.paused_at IS NULL))
+              AND {cursor_sql}
+            ORDER BY {order} LIMIT $10""",
+        *scope_args(scope),
+        state,
+        department,
+        grid_id,
+        overdue,
+        due_soon,
+        limit,
+        after[0] if after else None,
+        after[1] if after else None,
+    )
+
+
+async def department_deadline_queue(
+    conn: asyncpg.Connection,
+    departments: list[str],
+    *,
+    state: str | None,
+    overdue: bool,
+    due_soon: bool,
+    after: tuple[datetime | None, UUID] | None,
+    limit: int,
+) -> list[Record]:
+    """A department's overdue or due-soon queue, read from its own open steps in deadline order
+    (index case_deadlines_open_department): the same rows and cursor as list_cases, without scanning the city."""
+    return await conn.fetch(
+        f"""SELECT {CASE_COLUMNS}, d.step, d.due_at, d.due_soon_at, d.paused_at, d.assignee_id
+            FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+            WHERE d.completed_at IS NULL AND d.paused_at IS NULL
+              AND d.department_code = ANY($1::text[]) AND c.department_code = d.department_code
+              AND (NOT $2 OR d.due_at < now())
+              AND (NOT $3 OR (d.due_soon_at <= now() AND d.due_at >= now()))
+              AND ($4::text IS NULL OR c.state = $4)
+              AND ($5::timestamptz IS NULL OR (d.due_at, d.case_id) > ($5, $6::uuid))
+            ORDER BY d.due_at, d.case_id LIMIT $7""",
+        departments,
+        overdue,
+        due_soon,
+        state,
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
+
+
+async def case_visible(conn: asyncpg.Connection, scope: Any, case_id: UUID) -> bool:
+    found: bool = await conn.fetchval(
+        f"SELECT EXISTS (SELECT 1 FROM cases c WHERE c.id = $5 AND {_VISIBLE})", *scope_args(scope), case_id
+    )
+    return found
+
+
+async def inspector_tasks(
+    conn: asyncpg.Connection, inspector_id: UUID, lat: float | None, lon: float | None
+) -> list[Record]:
+    """Open verification and check tasks of an inspector: by deadline, then by distance from (lat, lon)."""
+    return await conn.fetch(
+        f"""SELECT {CASE_COLUMNS}, d.id AS task_id, d.step, d.due_at, d.due_soon_at, d.started_at, d.paused_at,
+                   d.assignee_id,
+                   CASE WHEN $2::float8 IS NULL THEN NULL
+                        ELSE ST_Distance(c.location::geography, ST_SetSRID(ST_MakePoint($3, $2), 4326)::geography)
+                   END AS distance_m
+            FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+            WHERE d.assignee_id = $1 AND d.completed_at IS NULL AND d.step IN ('verify', 'check')
+            ORDER BY d.due_at, distance_m NULLS LAST, d.id""",
+        inspector_id,
+        lat,
+        lon,
+    )
+
+
+async def cases_changed_since(
+    conn: asyncpg.Connection, scope: Any, since: datetime, limit: int
+) -> list[Record]:
+    return await conn.fetch(
+        f"""SELECT {CASE_COLUMNS}, d.step, d.due_at, d.due_soon_at, d.paused_at, d.assignee_id
+            FROM cases c LEFT JOIN case_deadlines d ON d.case_id = c.id AND d.completed_at IS NULL
+            WHERE {_VISIBLE} AND c.updated_at > $5
+            ORDER BY c.updated_at, c.id LIMIT $6""",
+        *scope_args(scope),
+        since,
+        limit,
+    )
+
+
+async def tasks_closed_since(conn: asyncpg.Connection, user_id: UUID, since: datetime) -> list[Record]:
+    return await conn.fetch(
+        "SELECT id, case_id FROM case_deadlines WHERE assignee_id = $1 AND completed_at > $2", user_id, since
+    )
+
+
+async def cases_moved_away_since(
+    conn: asyncpg.Connection, departments: list[str], since: datetime
+) -> list[UUID]:
+    rows = await conn.fetch(
+        """SELECT DISTINCT e.case_id FROM case_events e JOIN cases c ON c.id = e.case_id
+           WHERE e.at > $2 AND e.kind IN ('reassign', 'return') AND e.data->>'from_department' = ANY($1::text[])
+             AND c.department_code IS DISTINCT FROM e.data->>'from_department'""",
+        departments,
+        since,
+    )
+    return [r[0] for r in rows]
+
+
+async def case_reports(conn: asyncpg.Connection, case_id: UUID) -> list[Record]:
+    return await conn.fetch(
+        "SELECT id, number, reporter_id, created_at, hidden_at FROM reports WHERE case_id = $1 ORDER BY created_at",
+        case_id,
+    )
+
+
+async def db_now(conn: asyncpg.Connection) -> datetime:
+    now: datetime = await conn.fetchval("SELECT now()")
+    return now
+
+
+# ratings ------------------------------------------------------------------------------------------------------
+
+
+async def insert_rating(
+    conn: asyncpg.Connection,
+    case_id: UUID,
+    round_: int,
+    user_id: UUID,
+    fixed: bool,
+    score: int | None,
+    comment: str,
+) -> bool:
+    status = await conn.execute(
+        """INSERT INTO case_ratings (case_id, round, user_id, fixed, score, comment) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT DO NOTHING""",
+        case_id,
+        round_,
+        user_id,
+        fixed,
+        score,
+        comment,
+    )
+    return bool(status == "INSERT 0 1")
+
+
+async def open_deadline_readonly(conn: asyncpg.Connection, case_id: UUID) -> Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM case_deadlines WHERE case_id = $1 AND completed_at IS NULL", case_id
+    )
+
+
+async def claim_due_soon(conn: asyncpg.Connection, limit: int) -> list[Record]:
+    """Open, running steps past 80 % of their time and not yet late, marked as warned, for this worker only."""
+    return await conn.fetch(
+        """WITH due AS (
+               SELECT id FROM case_deadlines
+               WHERE completed_at IS NULL AND paused_at IS NULL AND due_soon_emitted_at IS NULL
+                 AND due_soon_at <= now() AND due_at > now()
+               ORDER BY due_soon_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+           UPDATE case_deadlines d SET due_soon_emitted_at = now() FROM due WHERE d.id = due.id
+           RETURNING d.id, d.case_id, d.round, d.step, d.due_at, d.assignee_id, d.department_code""",
+        limit,
+    )
+
+
+async def claim_overdue(conn: asyncpg.Connection, limit: int) -> list[Record]:
+    """Open, running steps past their deadline, marked as reported late (and as warned), for this worker only."""
+    return await conn.fetch(
+        """WITH due AS (
+               SELECT id FROM case_deadlines
+               WHERE completed_at IS NULL AND paused_at IS NULL AND overdue_emitted_at IS NULL AND due_at <= now()
+               ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+           UPDATE case_deadlines d SET overdue_emitted_at = now(), due_soon_emitted_at = coalesce(due_soon_emitted_at, now())
+           FROM due WHERE d.id = due.id
+           RETURNING d.id, d.case_id, d.round, d.step, d.due_at, d.assignee_id, d.department_code""",
+        limit,
+    )
+
+
+async def get_case_with_step(conn: asyncpg.Connection, case_id: UUID) -> Record | None:
+    """A case with its open step (if any), as queues show it."""
+    return await conn.fetchrow(
+        f"""SELECT {CASE_COLUMNS}, d.step, d.due_at, d.due_soon_at, d.paused_at, d.assignee_id
+            FROM cases c LEFT JOIN case_deadlines d ON d.case_id = c.id AND d.completed_at IS NULL
+            WHERE c.id = $1""",
+        case_id,
+    )

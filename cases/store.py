@@ -278,11 +278,7 @@ async def insert_case_event(
 
 
 async def next_report_number(conn: asyncpg.Connection, day: date) -> int:
-    value: int = await conn.fetchval(
-        """INSERT INTO report_number_counters AS c (day, last) VALUES ($1, 1)
-           ON CONFLICT (day) DO UPDATE SET last = c.last + 1 RETURNING last""",
-        day,
-    )
+    value: int = await conn.fetchval("SELECT next_report_number($1)", day)
     return value
 
 

@@ -175,7 +175,7 @@ async def test_bad_reports_are_refused_and_nothing_is_written(
         assert field in [e["field"] for e in problem["errors"]]
     assert await counts(db) == (0, 0, 0)
     assert await db.fetchval("SELECT count(*) FROM idempotency_keys") == 0
-    assert await db.fetchval("SELECT count(*) FROM report_number_counters") == 0
+    assert await db.fetchval("SELECT count(*) FROM pg_class WHERE relname LIKE 'report_number_%'") == 0
 
 
 async def test_malformed_json_body(
@@ -419,3 +419,15 @@ async def test_concurrent_retries_make_exactly_one_report(
     assert [r.status_code for r in responses] == [201] * 4
     assert len({r.json()["id"] for r in responses}) == 1
     assert (await counts(db))[0] == 1
+
+
+async def test_the_first_reports_of_a_day_at_once_get_distinct_numbers(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, citizen: str
+) -> None:
+    import asyncio
+
+    categories = ["E0102", "E0501", "E0201", "E0104"]
+    responses = await asyncio.gather(*(submit(client, citizen, report_body(category=c)) for c in categories))
+    assert [r.status_code for r in responses] == [201] * 4
+    numbers = sorted(int(r.json()["number"]) for r in responses)
+    assert numbers == list(range(numbers[0], numbers[0] + 4))

@@ -187,6 +187,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             security=[{"bearer": []}],
         ),
         debug=False,
+        logging_config=None,  # logs are JSON lines set up by the entry point (api.observability.configure_logging)
     )
 
 

@@ -11,7 +11,7 @@ pair is refused, never logged and let through.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 import msgspec
 
@@ -32,23 +32,7 @@ State = Literal[
     "parked",
     "voided",
 ]
-STATES: Final[tuple[State, ...]] = (
-    "reported",
-    "verifying",
-    "verified",
-    "registered",
-    "rejected",
-    "dispatched",
-    "accepted",
-    "extension_requested",
-    "handled",
-    "checking",
-    "checked",
-    "closed",
-    "deferred",
-    "parked",
-    "voided",
-)
+STATES: Final[tuple[State, ...]] = get_args(State)
 FINISHED: Final[frozenset[str]] = frozenset({"closed", "rejected", "voided"})
 PAUSED: Final[frozenset[str]] = frozenset({"deferred", "parked"})
 

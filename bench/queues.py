@@ -76,23 +76,12 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bench.http_baseline import DEFAULT_ENV_FILE, machine, read_env_file
+from bench.routing import DISTRICTS  # the same Beijing district codes
 from cases import workflow_store
 
 ROOT = Path(__file__).resolve().parent.parent
 BOX = (116.10, 39.70, 116.70, 40.10)  # min lon, min lat, max lon, max lat
 CENTRE = (116.40, 39.90)
-DISTRICTS = (
-    "110101",
-    "110102",
-    "110105",
-    "110106",
-    "110107",
-    "110108",
-    "110109",
-    "110111",
-    "110112",
-    "110113",
-)
 GRID_CELL = (0.015, 0.02)  # degrees of longitude, latitude: 40 x 20 grids, 8 x 10 per district
 DISTRICT_BOX = (0.117, 0.09)  # about 10 km x 10 km here
 STREET_BOX = (0.0117, 0.009)  # about 1 km x 1 km

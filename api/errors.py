@@ -41,6 +41,32 @@ def register_domain_errors(
     TITLES.update(titles)
 
 
+# The API layer's own problem codes and their statuses (domain codes are in DOMAIN_STATUS).
+API_STATUS: dict[str, int] = {
+    "bad_request": 400,
+    "malformed_json": 400,
+    "validation_failed": 422,
+    "unauthenticated": 401,
+    "token_invalid": 401,
+    "session_revoked": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "rate_limited": 429,
+    "internal_error": 500,
+    "service_unavailable": 503,
+    "dependency_unavailable": 503,
+    "precondition_required": 428,
+    "invalid_if_match": 400,
+    "idempotency_key_required": 400,
+    "idempotency_key_invalid": 400,
+    "idempotency_key_reused": 422,
+    "photo_not_found": 404,
+    "no_service_area": 404,
+}
+
 _STATUS_CODES = {
     400: "bad_request",
     401: "unauthenticated",

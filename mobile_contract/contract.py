@@ -20,7 +20,9 @@ _METHODS = ("get", "put", "post", "delete", "patch")
 
 
 def render(app: Litestar) -> str:
-    schema = app.openapi_schema.to_schema()
+    from api.openapi import document  # the API layer builds the document; this module only publishes it
+
+    schema = document(app)
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

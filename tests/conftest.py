@@ -20,6 +20,7 @@ from litestar.testing import AsyncTestClient
 from api.app import create_app
 from api.db import connect, migrate
 from api.settings import Settings, load_settings
+from tests import contract_conformance
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +98,7 @@ def app(settings: Settings) -> Litestar:
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app) as c:
+        c.event_hooks["response"].append(contract_conformance.check)
         yield c
 
 

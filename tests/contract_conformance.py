@@ -90,6 +90,11 @@ def problems(method: str, path: str, status: int, body: Any, headers: httpx.Head
     return out
 
 
+def _record(path: str, lines: list[str]) -> None:
+    with open(path, "a", encoding="utf-8") as out:
+        out.writelines(line + "\n" for line in lines)
+
+
 async def check(response: httpx.Response) -> None:
     await response.aread()
     body: Any = None
@@ -102,7 +107,6 @@ async def check(response: httpx.Response) -> None:
     found = problems(request.method, request.url.path, response.status_code, body, response.headers)
     record = os.environ.get("CONTRACT_RECORD")  # a file to collect findings in, instead of failing
     if record and found:
-        with open(record, "a", encoding="utf-8") as out:
-            out.writelines(line + "\n" for line in found)
+        _record(record, found)
         return
     assert not found, "the contract does not promise this answer: " + "; ".join(found)

@@ -1,0 +1,2668 @@
+"""Descriptions and examples of the published contract, applied to the generated OpenAPI document by
+mobile_contract.openapi (kept here, not in the domain models, so that models stay short; a test fails when an
+operation, parameter, schema or property lacks one, or when a key here names nothing)."""
+
+from typing import Any
+
+# operations -------------------------------------------------------------------------------------------------
+# operationId -> description: what it does in the domain's words, who may call it, idempotency and paging.
+
+OPERATIONS: dict[str, str] = {
+    # health
+    "healthz": (
+        'Liveness probe: answers {"status": "ok"} as long as the process serves requests, without touching '
+        "the database or the photo bucket. Needs no token; meant for load balancers and orchestrators, not apps."
+    ),
+    "readyz": (
+        "Readiness probe: checks that the database answers within 2 s and the photo bucket within 3 s, and "
+        'answers {"status": "ready"} with each check. When a dependency is down it says which one, with '
+        "Retry-After: 5. Needs no token; meant for orchestrators, not apps."
+    ),
+    # sign-in and the caller's account
+    "requestOtp": (
+        "Sends a 6-digit sign-in code by SMS to a phone number (a mainland number may be sent without +86), "
+        "in the language of Accept-Language (zh-CN or en). The code is valid for 5 minutes (`expires_in`) and "
+        "a new one may be asked for after 60 seconds (`resend_after`); asking again replaces the previous code. "
+        "At most 1 code per phone per minute, 10 per phone per day and 30 per client address per hour. "
+        "Needs no token."
+    ),
+    "issueToken": (
+        "Signs in or refreshes, chosen by `grant_type`: `otp` exchanges a phone and its SMS code (the first "
+        "sign-in of a phone creates a citizen account), `refresh_token` rotates a refresh token, `firebase` "
+        "exchanges a Firebase ID token. The answer is a new access token, valid `expires_in` seconds (15 "
+        "minutes by default), and a new refresh token, valid 30 days. Each refresh token works once: using one "
+        "a second time revokes the whole session, on every phone that shares it. A code allows 5 wrong tries. "
+        "Needs no token."
+    ),
+    "logout": (
+        "Ends the current session: its refresh token stops working at once and its access token is refused "
+        "from the next request on. Other sessions of the same user (other phones) stay signed in. Call "
+        "removeDevice first to stop pushes to this phone."
+    ),
+    "getMe": (
+        "The signed-in user: id, phone number, display name, locale, and roles with their scopes (a district, "
+        "a department or an estate). Apps use the roles to choose what to show: a citizen's reporting app, an "
+        "inspector's field app (监督员), a department's queue. Any signed-in user."
+    ),
+    "updateMe": (
+        "Changes the caller's display name (at most 64 characters, trimmed) or locale (zh-CN or en, the "
+        "language of inbox messages and problem titles); fields left out stay as they are. Answers the updated "
+        "user. Any signed-in user, for their own account only; safe to repeat."
+    ),
+    "getUser": (
+        "A user as staff see them: display name, locale, roles with scopes, and whether the account is "
+        "disabled. The phone number comes whole only to admins, intake clerks (受理员, who call reporters back) "
+        "and the user themself; everyone else gets it masked (138****1234). Staff roles only."
+    ),
+    "setUserRoles": (
+        "Replaces all of a user's roles and their scopes: a district by its 6-digit code (GB/T 2260), a "
+        "department by its code, or an estate; a role without a scope applies everywhere. Duplicate grants are "
+        "merged. Admins only; audited with the roles before and after. Safe to repeat (PUT)."
+    ),
+    "listAudit": (
+        "The audit log, newest first: who did what to which target, when, from which address and in which "
+        "request, with the details of the change (before and after). Filter by target type and id, for "
+        "example `user` and a user id. Paging: pass `next_cursor` (the id of the last entry) as `before`; it "
+        "is null on the last page. Admins only."
+    ),
+    # the category catalogue and the service area
+    "listCategories": (
+        "The active category catalogue: components (部件) and events (事件) grouped by major class (GB/T "
+        "30428.2), each with its names, default department, time limits, whether citizens may report it and "
+        "whether it needs verification on site (核实). Cache it: the answer carries an ETag, and sending it "
+        "back in If-None-Match answers 304 with no body while nothing changed. Needs no token."
+    ),
+    "updateCategory": (
+        "Changes one category: names, default department, time limits, reporting rules, duplicate and join "
+        "radius, minimum photos, or whether it is active; fields left out stay as they are. The urgent limit "
+        "may not be longer than the normal one. Changes apply to reports and deadlines from now on. Admins "
+        "only; audited with every changed field before and after."
+    ),
+    "getServiceArea": (
+        "Where the city takes reports: the service area as a GeoJSON geometry, its bounding box and its "
+        "centre, in the coordinate system asked for. Use it to centre the map and to warn before submitting a "
+        "point outside. Needs no token."
+    ),
+    # citizens' reports
+    "submitReport": (
+        "Files a citizen's report (随手拍): category, location in the phone's coordinate system, description, "
+        "address and photos uploaded before. The server routes it by place and category to a unit grid "
+        "(单元网格), an inspector on duty and a department, and either joins an open case of the same category "
+        "reported close by within the category's join radius and window (`joined_existing`), or opens a new "
+        "case, which an inspector verifies on site (核实) unless the category allows direct registration. An "
+        "Idempotency-Key header is required: a retry with the same key and body returns the original answer, "
+        "and a `client_id` seen before returns the first report (200 instead of 201). A citizen may file 20 "
+        "reports in 24 hours (staff are exempt); the reporter follows the case and receives its messages."
+    ),
+    "listMyReports": (
+        "The caller's own reports, newest first, each with its case's status and public timeline (时间线). "
+        "Paging: pass `next_cursor` back as `cursor`; it is null on the last page. Any signed-in user."
+    ),
+    "listNearbyReports": (
+        "Open cases of one category near a point, nearest first, at most 5: show them while the user reports "
+        "and offer to follow one instead of filing a duplicate. Citizens search the category's duplicate "
+        "radius; staff may widen it with `radius`, up to 1,000 m. Distances are in metres and locations come "
+        "back in the `crs` sent. Any signed-in user."
+    ),
+    "getReport": (
+        "One report. Its reporter and staff get the full view: reporter id, client id, the location as it was "
+        "sent, the photo position check and the moderation state. Everyone else, signed in or not, gets the "
+        "public view, and a hidden report is not found for them; the reporter's identity and phone number are "
+        "never public. Use `crs` to get the location in the coordinate system of the map SDK."
+    ),
+    "followReport": (
+        "Follows the case behind a report: the caller receives its messages (registered, dispatched, closed, "
+        "reopened) in the inbox and by push. Following twice changes nothing, so the call is safe to repeat. "
+        "Answers the case id and `following: true`. Any signed-in user."
+    ),
+    "rateReport": (
+        "The reporter rates the result once the case is closed (结案): fixed or not, with an optional score of "
+        '1 to 5 and a comment. "Not fixed" within 7 days of closure reopens the case for a new round, back '
+        "to the department (返工). Each round may be rated once, and only by the report's own reporter."
+    ),
+    "hideReport": (
+        "Hides a report from the public (moderation), with a reason that staff see; when every report of a "
+        "case is hidden, the case leaves the map and the public views too. The reporter and staff still see "
+        "it. Intake clerks (受理员), shift leads (值班长) and admins only; audited."
+    ),
+    "recategoriseReport": (
+        "Moves a report and its case to another active category; the change is shown on the public timeline "
+        "with the note. Intake clerks (受理员), shift leads (值班长) and admins only; audited with the category "
+        "before and after."
+    ),
+    "mapReports": (
+        "Public cases inside a bounding box as a GeoJSON FeatureCollection for the city map, optionally of one "
+        "category and one state. Up to 500 cases come as points with case id, report number, category, state, "
+        "reporter count and creation time; above that the answer is clustered (`clustered: true`), each "
+        "feature a cluster with its `count`, on a 32 × 32 grid of the box. `total` counts the cases in the "
+        "box. Hidden cases and reporters never appear. Needs no token."
+    ),
+    # photos
+    "createUpload": (
+        "Announces a photo before uploading it: content type, size in bytes (at most 15 MiB) and SHA-256. The "
+        "answer is a presigned URL to PUT the bytes to, straight to the bucket, with the headers to send, valid "
+        "15 minutes; then call completeUpload. Each call starts a new upload, and uploads never completed are "
+        "purged. Any signed-in user."
+    ),
+    "completeUpload": (
+        "Processes a photo PUT to its upload URL: checks size, SHA-256 and type against what was announced, "
+        "reads the EXIF position and capture time, rotates by the EXIF orientation and keeps display and "
+        "thumbnail copies stripped of all metadata. Completing twice answers the same photo, so it is safe to "
+        "retry; refused bytes are deleted. Use the `photo_id` in a report's or a transition's `photo_ids`. "
+        "Only the user who created the upload."
+    ),
+    "uploadPhoto": (
+        "Uploads a photo through the API as multipart/form-data, in a field named `file`, for clients that "
+        "cannot PUT to a presigned URL; createUpload and completeUpload are the preferred flow. JPEG, PNG, WebP "
+        "or HEIC, up to 15 MiB and 40 megapixels. The server reads the EXIF position and capture time, rotates "
+        "by the EXIF orientation and keeps display (long edge 2,048 px) and thumbnail (320 px) copies stripped "
+        "of all metadata. The same bytes again answer the same photo. Any signed-in user."
+    ),
+    "getPhoto": (
+        "Redirects (302) to a link valid 15 minutes to one copy of a photo: `display`, `thumb`, or `original` "
+        "(staff only, as it keeps its metadata). Anyone may see the photos of a public case; the photo's owner "
+        "and staff may see the rest. A photo the caller may not see is answered as if it did not exist."
+    ),
+    # the case workflow
+    "listCases": (
+        "A staff queue of the cases the caller's roles and scope show: admins and unscoped staff see every "
+        "case, district-scoped staff their districts, department handlers (专业部门) their department's cases, "
+        "inspectors (监督员) their grids and tasks. Filter by state, department, grid, `overdue` or `due_soon` "
+        "(80 % of the open step's time used); with either of the last two the queue is ordered by the open "
+        "step's deadline, otherwise newest first. Paging: pass `next_cursor` back as `cursor`; it is null on "
+        "the last page. Staff roles except property managers."
+    ),
+    "getCase": (
+        "One case (案件). Staff whose scope covers it get the staff view: summary, the actions the caller may "
+        "take, the full history, the steps with their deadlines, report numbers and photos. Everyone else, "
+        "signed in or not, gets the public view (state, category, place, public timeline), and a case hidden by "
+        "moderators is not found for them. Use `crs` to get the location in the coordinate system of the map "
+        "SDK."
+    ),
+    "transitionCase": (
+        "Takes one action on a case as the workflow table allows for its state and the caller's roles and "
+        "scope: register (立案), dispatch (派遣) to a department, accept (签收), handle (处置) with photos, "
+        "verify (核实) or check_pass (核查) on site with photos, rework (返工), close (结案), defer (缓办), "
+        "park (挂账), void (作废) and the others listed in `allowed_actions`. Send the case's `version` in "
+        "If-Match; when the case changed meanwhile the action is refused, so reload it and decide again. An "
+        "Idempotency-Key lets an offline field app resend the same action safely: the first answer is "
+        "replayed. The answer is the case as it now stands and the actions the caller may take next."
+    ),
+    "bulkTransitionCases": (
+        "Dispatches (派遣) or reassigns up to 200 cases at once, each item with its case's version and action. "
+        "Each item succeeds or fails on its own, and the answer lists every item's status with its new version "
+        "and state or its problem code; the request as a whole succeeds even when items fail. Items carry "
+        "action, department and note only, so actions that need photos are not possible here. Dispatchers "
+        "(派遣员) and shift leads (值班长) only."
+    ),
+    "listInspectorTasks": (
+        "The inspector's open tasks: verify a citizen's report on site (核实) or check a department's fix on "
+        "site (核查), each with its case and deadline, ordered by deadline, then by distance. Send the phone's "
+        "position (`lat`, `lon`, `crs`) to get the distance in metres to each case. Inspectors only; not "
+        "paginated, as one inspector's open tasks are few."
+    ),
+    "submitPatrolReport": (
+        "An inspector's patrol report (巡查上报): the same body and photo flow as submitReport, but the case "
+        "is registered (立案) directly, with no verification, and waits for dispatch. Categories that citizens "
+        "may not report are allowed, and no daily limit applies. An Idempotency-Key header is required: a "
+        "retry with the same key and body returns the original answer, and a `client_id` seen before returns "
+        "the first report (200 instead of 201). Inspectors only."
+    ),
+    "sync": (
+        "What changed for the caller since the last sync, for offline field apps: cases in the caller's scope, "
+        "the inspector's open tasks, and tombstones for tasks closed and cases that left the caller's "
+        "department. Start without `since`, then pass `next_cursor` back as `since` every time; while `more` "
+        "is true, call again at once. The cursor overlaps by a few seconds, so an item may come twice: apply "
+        "items by id. Staff roles except property managers."
+    ),
+    # indicators
+    "getIndicators": (
+        "The indicators of the closed loop (综合评价) per department, inspector, responsibility grid or "
+        "district over a window of local days (at most 366): each a ratio with its numerator and denominator, "
+        "then the weighted score (0 to 100) and its grade (A from 90, B from 75, C from 60, D from 40, E below). "
+        "Figures are read as they stood at the end of the window, or now for a window not over yet; deferred "
+        "(缓办), parked (挂账) and voided (作废) cases leave the denominators. Leaders, shift leads, dispatchers "
+        "and admins; callers scoped to districts see their districts only."
+    ),
+    "getIndicatorWeights": (
+        "The weights of the indicators in the score of one kind of group (department, inspector, grid or "
+        "district), in points adding up to 100; 0 means the indicator is listed but not scored. Leaders, shift "
+        "leads, dispatchers and admins."
+    ),
+    "setIndicatorWeights": (
+        "Replaces the weights of one kind of group: points per indicator of that kind, adding up to 100 (an "
+        "indicator left out weighs 0). Every score computed from now on uses them, for past windows too. "
+        "Admins only; audited with the weights before and after. Safe to repeat (PUT)."
+    ),
+    # push, quiet hours and the inbox
+    "registerDevice": (
+        "Registers this phone's FCM registration token for push notifications, with its platform, app version "
+        "and locale (the language its pushes are written in). Answers 201 for a new token and 200 for a known "
+        "one; a token registered by another user moves to the caller, so a shared phone follows the latest "
+        "sign-in. A user keeps at most 10 devices: registering one more forgets the least recently seen. Call "
+        "it after every sign-in and whenever FCM gives the app a new token; safe to repeat."
+    ),
+    "removeDevice": (
+        "Stops push notifications to one of the caller's phones, named by its FCM token. Call it on sign-out, "
+        "before logout. Only the caller's own tokens can be removed."
+    ),
+    "getQuietHours": (
+        "The caller's quiet hours (免打扰时段) in the local time of the city (Asia/Shanghai), or null when none "
+        "are set. Any signed-in user."
+    ),
+    "setQuietHours": (
+        "Sets the caller's quiet hours (免打扰时段): pushes due between `start` and `end`, local time of the "
+        "city, are held back and sent when the quiet hours end, while urgent ones (an urgent case, an overdue "
+        "step) still come at once. `start` later than `end` spans midnight (22:00 to 07:00); `start` equal to "
+        "`end` is refused. Inbox messages arrive at once either way. Replaces any earlier setting, so it is "
+        "safe to repeat."
+    ),
+    "clearQuietHours": ("Removes the caller's quiet hours: pushes arrive at any time again. Safe to repeat."),
+    "listInbox": (
+        "The caller's in-app messages (消息), newest first, each with a title and body in the caller's "
+        "language and a deep link into the app, with the unread count for the badge. `unread=true` lists the "
+        "unread ones only. Paging: pass `next_cursor` back as `cursor`; it is null on the last page."
+    ),
+    "markInboxRead": (
+        "Marks one of the caller's messages read and answers the unread count left, for the app badge. Marking "
+        "a read message again changes nothing."
+    ),
+    "markInboxAllRead": (
+        "Marks every unread message read, or only those up to and including the newest one the app has shown "
+        "(`up_to`), so that a message that arrived meanwhile stays unread. Answers how many were marked and "
+        "the unread count left. Safe to repeat."
+    ),
+    # admins: notifications
+    "listWebhooks": (
+        "The webhook subscribers: other city platforms (a 12345 hotline system, a provincial platform) that "
+        "receive case events as signed HTTP POSTs. The secret is never shown again, only its last four "
+        "characters. Admins only."
+    ),
+    "createWebhook": (
+        "Registers a webhook subscriber for some case events (case.transitioned, case.due_soon, case.overdue). "
+        "Each event is POSTed as JSON with the headers X-CityLoop-Event, X-CityLoop-Delivery (the same on every "
+        "retry), X-CityLoop-Timestamp (unix seconds) and X-CityLoop-Signature: sha256= followed by the hex "
+        "HMAC-SHA256 of timestamp, a dot and the body under the secret. Delivery is at least once, so receivers "
+        "drop duplicates by the delivery id. Only http(s) URLs on public addresses are accepted. Admins only; "
+        "audited, and each call creates a new subscriber."
+    ),
+    "getWebhook": (
+        "One webhook subscriber with its status (active, or paused after repeated failures) and its "
+        "consecutive failures. Admins only."
+    ),
+    "deleteWebhook": (
+        "Removes a webhook subscriber; the events not yet delivered to it are dropped. Admins only; audited."
+    ),
+    "resumeWebhook": (
+        "Resumes a subscriber that was paused after 10 consecutive failures (the default); the events that "
+        "waited meanwhile are delivered. Resuming an active subscriber changes nothing. Admins only; audited."
+    ),
+    "listWebhookDeliveries": (
+        "One subscriber's delivery log, newest first: each event sent to it, with status, attempts, the last "
+        "HTTP status and the last error. Filter by status. Paging: pass `next_cursor` (the last id) as "
+        "`before`; it is null on the last page. Admins only."
+    ),
+    "listDeliveries": (
+        "The delivery log of pushes and webhooks, newest first: one row per event and recipient (a user's "
+        "phones or a webhook subscriber), with its status, attempts and last error. Filter by status (`dead`: "
+        "the dead letters, given up after every retry) and channel. Paging: pass `next_cursor` (the last id) "
+        "as `before`; it is null on the last page. Admins only."
+    ),
+    "replayDelivery": (
+        "Puts one dead delivery back in the queue with a fresh count of attempts and answers it as it now "
+        "stands (pending). Only dead deliveries can be replayed. Admins only; audited."
+    ),
+    "replayDeadDeliveries": (
+        "Puts every dead delivery back in the queue with a fresh count of attempts, optionally only those of "
+        "one channel or one webhook subscriber, and answers how many were replayed. Use it once what made them "
+        "fail is fixed (a subscriber's endpoint, FCM credentials); repeating it replays only what died again "
+        "since. Admins only; audited."
+    ),
+    "listOutbox": (
+        "Outbox entries by status, newest first: the events written in the same transaction as the change "
+        "that caused them, which the worker fans out to inboxes, pushes and webhooks. By default the dead ones, "
+        "whose fan-out gave up after every retry. Paging: pass `next_cursor` (the last id) as `before`; it is "
+        "null on the last page. Admins only."
+    ),
+    "replayOutbox": (
+        "Fans one dead outbox entry out again: its inbox messages, pushes and webhook deliveries are written "
+        "anew, and those already written are not written twice. Only dead entries can be replayed. Admins "
+        "only; audited."
+    ),
+    # admins: working calendar
+    "listCalendarDays": (
+        "Every day from `from` to `to` (inclusive, at most 366 days) as the deadline clock sees it: a working "
+        "day or a day off, and why (an admin's override, the official State Council calendar with its public "
+        "holidays and make-up working days (调休), or the Monday-to-Friday rule for years the official "
+        "calendar does not cover yet). The page also gives the city's time zone and the working hours per day "
+        "that limits count. Admins only; each listing is written to the audit log."
+    ),
+    "setCalendarOverride": (
+        "Makes one day a working day or a day off whatever the official calendar says: a typhoon day off, a "
+        "local holiday, an extra working day. Deadlines computed from now on count the day accordingly. Setting "
+        "the same day again replaces the override, so the call is safe to repeat; it answers the day as it now "
+        "stands. Admins only; audited with the day before and after."
+    ),
+    "deleteCalendarOverride": (
+        "Removes an admin's override, so that the day follows the official calendar (or the weekday rule) "
+        "again, and answers the day as it now stands. A day without an override is refused. Admins only; "
+        "audited."
+    ),
+    # admins: routing data
+    "importGrids": (
+        "Imports unit grids (单元网格, about 10,000 m² each, 15- or 14-digit codes) or responsibility grids "
+        "(责任网格, 9-digit codes) from a GeoJSON FeatureCollection in WGS-84 or CGCS2000, up to 50 MB. The "
+        "file is checked as a whole (codes, closed and valid rings, overlaps above 1 m²) and refused as a whole "
+        "with every bad feature named by index and code; gaps are reported, not refused. Grids are upserted by "
+        "code and grids missing from the file are kept; `dry_run` checks without writing, and `make_valid` "
+        "repairs invalid polygons instead of refusing them. Every run, refused or not, is written to the import "
+        "log and the audit log. Admins only."
+    ),
+    "listGridImports": (
+        "The grid import log, newest first: one entry per run, imported, dry run or refused, with its counts "
+        "and who ran it. Paging: pass the `created_at` of the last entry as `before` for older ones; the answer "
+        "is a plain list of at most `limit` entries. Admins only."
+    ),
+    "getGridImport": (
+        "One run of the grid import log with its findings: for a refused file, the problems that refused it; "
+        "for an accepted one, what was repaired, the warnings and the gaps. Admins only."
+    ),
+    "putDuty": (
+        "Puts an inspector (监督员) on duty for a responsibility grid (责任网格) from `starts_at`, until `ends_at` "
+        "or with no end. Sending the same inspector, grid and start again changes that duty's end, so the call "
+        "is safe to repeat; a duty that overlaps another of the same inspector on the same grid is refused. The "
+        "user must be an enabled inspector, unscoped or scoped to the grid's district. New verify (核实) and "
+        "check (核查) tasks of the grid go to the inspector on duty. Admins only; audited."
+    ),
+    "listDuties": (
+        "Inspectors' duties: who is on duty for which responsibility grid (责任网格) and when, ordered by grid "
+        "and start. Filter by grid code, and by `at` for the duties running at that instant. Not paginated: at "
+        "most `limit` rows (500 by default). Admins only."
+    ),
+    "putCategoryDepartment": (
+        "Sets which department (专业部门) handles a category in one district (`district_code`), or in every "
+        "district without a link of its own (`district_code` null). Putting the same category and district "
+        "again changes the department, so the call is safe to repeat. Cases routed from now on follow it; "
+        "cases already routed keep theirs. Admins only; audited."
+    ),
+    "listCategoryDepartments": (
+        "The category → department links that route cases: which department (专业部门) handles a category in "
+        "a district, or in any district when `district_code` is null. Routing takes the district's link, then "
+        "the any-district link, then the category's default department. Filter by one category code. Admins "
+        "only."
+    ),
+}
+
+
+# parameters -------------------------------------------------------------------------------------------------
+# "name" describes every parameter of that name; "operationId.name" overrides it for one operation.
+
+PARAMETERS: dict[str, str] = {
+    # headers (declared by mobile_contract.openapi)
+    "Idempotency-Key": (
+        "Makes the write safe to retry: 8 to 128 characters of A-Z a-z 0-9 _ . : -, new for every new "
+        "request (a UUID made when the user taps send, kept with the draft until an answer arrives). A retry "
+        "with the same key and the same body, within 24 hours, returns the stored first answer with the header "
+        "Idempotent-Replayed: true and does nothing again; the same key with a different body is refused. "
+        "Keys belong to the signed-in user."
+    ),
+    "transitionCase.Idempotency-Key": (
+        "Optional here: send it when the action may be resent, as an offline field app does from its outbox. "
+        "8 to 128 characters of A-Z a-z 0-9 _ . : -, new for every new action. A resend with the same key and "
+        "body, within 24 hours, returns the stored first answer (Idempotent-Replayed: true) instead of applying "
+        "the action twice; the same key with a different body is refused."
+    ),
+    "If-Match": (
+        'The case\'s `version` as last read (CaseSummary.version), as a number or an ETag: 7, "7" or W/"7". '
+        "Required. The action is applied only if the case still has this version; when someone changed it "
+        "meanwhile the action is refused with the current state and version, so reload the case and decide "
+        "again."
+    ),
+    # paging
+    "cursor": (
+        "Opaque paging cursor: the `next_cursor` of the previous page, sent back unchanged. Leave it out for "
+        "the first page; do not build or edit it. A page ends the list when its `next_cursor` is null."
+    ),
+    "before": (
+        "Paging by id: the `next_cursor` of the previous page (the id of its last, oldest row); rows with a "
+        "smaller id come next. Leave it out for the first, newest page."
+    ),
+    "listGridImports.before": (
+        "Paging by time: only runs created before this instant (RFC 3339 with an offset); pass the "
+        "`created_at` of the last entry of the previous page. Leave it out for the newest runs."
+    ),
+    "limit": "The most rows on one page; the default and range are in the schema.",
+    "listCases.limit": "The most cases on one page, 1 to 200 (50 by default).",
+    "listMyReports.limit": "The most reports on one page, 1 to 100 (20 by default).",
+    "listInbox.limit": "The most messages on one page, 1 to 100 (50 by default).",
+    "listDuties.limit": "The most duties returned, 1 to 1,000 (500 by default); the list is not paginated.",
+    "listGridImports.limit": "The most runs returned, 1 to 200 (50 by default).",
+    "sync.limit": (
+        "The most cases in one answer, 1 to 1,000 (500 by default); when there are more, `more` is true."
+    ),
+    "since": (
+        "The `next_cursor` of the previous sync, sent back unchanged (opaque). Leave it out for the first "
+        "sync, which sends everything in the caller's scope."
+    ),
+    # places and coordinate systems
+    "crs": (
+        "The coordinate system of the coordinates sent and answered: wgs84 (GPS, photo EXIF), gcj02 (Amap, "
+        "Tencent maps) or bd09 (Baidu maps). The server stores WGS-84 and converts both ways; the offsets are "
+        "hundreds of metres, enough to put a point in the wrong grid."
+    ),
+    "lat": "Latitude in degrees, -90 to 90, in the system named by `crs`.",
+    "lon": "Longitude in degrees, -180 to 180, in the system named by `crs`.",
+    "listInspectorTasks.lat": (
+        "The phone's latitude in degrees, in the system named by `crs`; with `lon`, each task gets its "
+        "distance in metres. Leave both out when the position is unknown (distances are then null)."
+    ),
+    "listInspectorTasks.lon": "The phone's longitude in degrees, in the system named by `crs`; goes with `lat`.",
+    "bbox": (
+        "The box of the map view: min_lon,min_lat,max_lon,max_lat (south-west corner, then north-east), in "
+        "degrees, comma-separated, in the system named by `crs`."
+    ),
+    "radius": (
+        "Search radius in metres, 10 to 1,000, for staff (an inspector searches 1,000 m). Ignored for "
+        "citizens, who search the category's duplicate radius; leave it out to use that radius."
+    ),
+    # reports and cases
+    "category": (
+        "A category code from the catalogue (listCategories): C for a component (部件) or E for an event "
+        "(事件), then the 2-digit major and the minor class, for example E0102 exposed rubbish (暴露垃圾). "
+        "Leave it out for every category."
+    ),
+    "listNearbyReports.category": (
+        "The category the user is reporting, a code from the catalogue such as E0102 exposed rubbish "
+        "(暴露垃圾); only open cases of this category are searched."
+    ),
+    "code": "The category's code, for example C0102 sewage manhole cover (污水井盖).",
+    "report_id": "The report's id (a UUID, as answered by submitReport or listed by listMyReports).",
+    "case_id": "The case's id (a UUID).",
+    "state": (
+        "Only cases in this state: reported, verifying, verified, registered, rejected, dispatched, accepted, "
+        "extension_requested, handled, checking, checked, closed, deferred, parked or voided."
+    ),
+    "department": "Only cases of this department, by its code (for example sanitation).",
+    "grid": (
+        "A responsibility grid (责任网格) by its 9-digit code: district (6, GB/T 2260) and a 3-digit "
+        "sequence, for example 110101001. Leave it out for every grid."
+    ),
+    "listCases.grid": (
+        "Only cases in this grid: the id (UUID) of a responsibility grid (责任网格) or of a unit grid "
+        "(单元网格), as found in CaseSummary."
+    ),
+    "overdue": (
+        "true: only cases whose open step is past its deadline and not paused, ordered by that deadline."
+    ),
+    "due_soon": (
+        "true: only cases whose open step has used 80 % of its time and is not yet due, ordered by the "
+        "deadline."
+    ),
+    "mapReports.status": (
+        "Only cases in this state, for example dispatched or closed (the states of the case workflow). Leave "
+        "it out for every state."
+    ),
+    # photos
+    "upload_id": "The upload's id, as answered by createUpload.",
+    "photo_id": "The photo's id, as answered by completeUpload or uploadPhoto.",
+    "size": (
+        "Which copy: display (JPEG, long edge at most 2,048 px, no metadata), thumb (JPEG, 320 px, no "
+        "metadata) or original (the bytes as uploaded, metadata kept: staff only)."
+    ),
+    # people
+    "user_id": "The user's id (a UUID).",
+    "target_type": "Only entries about this kind of target, for example user, report, category or webhook.",
+    "target_id": "Only entries about this target, by its id as text (a UUID, a category code, a day).",
+    # notifications
+    "token": "The phone's FCM registration token, as registered with registerDevice (URL-encoded in the path).",
+    "notification_id": "The message's id, from listInbox.",
+    "unread": "true: only unread messages; the unread count is given either way.",
+    "up_to": (
+        "The id of the newest message the app has shown: it and the older ones are marked, newer ones stay "
+        "unread. Leave it out to mark everything."
+    ),
+    "webhook_id": "The webhook subscriber's id.",
+    "replayDeadDeliveries.webhook_id": "Only the dead deliveries to this webhook subscriber.",
+    "delivery_id": "The delivery's id (an integer), from a delivery log.",
+    "outbox_id": "The outbox entry's id (an integer), from listOutbox.",
+    "status": (
+        "Only deliveries in this status: pending (waiting or being retried), done (delivered), dead (given up "
+        "after every attempt: the dead letters) or dropped (the phone's token was refused by FCM, or the "
+        "subscriber was removed)."
+    ),
+    "listOutbox.status": (
+        "Entries in this status: pending (waiting for fan-out or retried), done (fanned out), dead (fan-out "
+        "gave up after every attempt). dead by default."
+    ),
+    "channel": "Only this channel: push (FCM to phones) or webhook (to subscribers).",
+    # the calendar and the indicators
+    "from": "The first day, YYYY-MM-DD, a local day of the city (Asia/Shanghai).",
+    "to": "The last day, included, YYYY-MM-DD; at most 366 days after `from`.",
+    "getIndicators.from": (
+        "The first day of the window, YYYY-MM-DD, a local day of the city: the window starts at 00:00 local "
+        "time."
+    ),
+    "getIndicators.to": (
+        "The last day of the window, included, YYYY-MM-DD: the window ends at 24:00 local time that day, or "
+        "now when that is later than now. At most 366 days from `from`."
+    ),
+    "day": "A calendar day, YYYY-MM-DD, in the city's time zone.",
+    "group_by": (
+        "What the indicators are grouped by: department (专业部门), inspector (监督员), grid (a responsibility "
+        "grid, 责任网格) or district (6-digit code)."
+    ),
+    "kind": (
+        "The kind of group the weights score: department, inspector, grid or district; each kind weighs its "
+        "own indicators."
+    ),
+    # grids and duties
+    "importGrids.kind": (
+        "What the file holds: unit grids (单元网格, 15- or 14-digit codes) or responsibility grids (责任网格, "
+        "9-digit codes)."
+    ),
+    "make_valid": (
+        "true: repair invalid polygons (self-intersections and the like) instead of refusing the file, and "
+        "report each repair."
+    ),
+    "dry_run": "true: check the file and report as for an import, but write no grid (the run is still logged).",
+    "file_name": "The file's name, kept in the import log (1 to 200 characters).",
+    "import_id": "The import run's id, from importGrids or listGridImports.",
+    "at": (
+        "Only duties running at this instant (starts_at <= at < ends_at; an open end never ends), in RFC 3339 "
+        "with its offset, for example 2026-11-22T08:00:00+08:00."
+    ),
+}
+
+PARAMETER_EXAMPLES: dict[str, Any] = {
+    "Idempotency-Key": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+    "transitionCase.Idempotency-Key": "b3e9a4c1-7d2f-4a6b-9e8c-5f0a1b2c3d4e",
+    "If-Match": '"7"',
+    "cursor": "MDE5MzZjMmUtNTlmOC03YTQxLTljM2ItMmQxZTBmNGE1YjYy",
+    "listMyReports.cursor": (
+        "MjAyNi0xMS0yMlQwMTo0MToyNy41MTIwMDArMDA6MDB8MDE5MzZjMmUtNWExMC03ZDJmLThiMWUtM2M0ZDVlNmY3YTgx"
+    ),
+    "listInbox.cursor": "bjExODc",
+    "before": 1842,
+    "listGridImports.before": "2026-11-20T08:00:00+08:00",
+    "limit": 50,
+    "listCases.limit": 50,
+    "listMyReports.limit": 20,
+    "listInbox.limit": 20,
+    "listDuties.limit": 100,
+    "listGridImports.limit": 20,
+    "sync.limit": 500,
+    "since": "MjAyNi0xMS0yMlQwMjoxNTowMC4wMDAwMDArMDA6MDA",
+    "crs": "gcj02",
+    "lat": 39.9289,
+    "lon": 116.416,
+    "listInspectorTasks.lat": 39.9289,
+    "listInspectorTasks.lon": 116.416,
+    "bbox": "116.379,39.856,116.447,39.972",
+    "radius": 1000,
+    "category": "E0102",
+    "listNearbyReports.category": "E0102",
+    "code": "C0102",
+    "report_id": "01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+    "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+    "state": "dispatched",
+    "department": "sanitation",
+    "grid": "110101001",
+    "listCases.grid": "01935a00-4c1d-7e2f-8a3b-1c2d3e4f5a01",
+    "overdue": True,
+    "due_soon": False,
+    "mapReports.status": "dispatched",
+    "upload_id": "01936c2d-ee10-7f3a-8c2d-1e2f3a4b5c6d",
+    "photo_id": "01936c2d-f0a2-7e55-a1b3-6c7d8e9f0a13",
+    "size": "thumb",
+    "user_id": "01936a10-2b3c-7d4e-8f5a-6b7c8d9e0f11",
+    "target_type": "user",
+    "target_id": "01936a10-2b3c-7d4e-8f5a-6b7c8d9e0f11",
+    "token": "eYq3kZ0xR8uJ2n5Vb7wL1c:APA91bH4xQ9z-Lm2Kp7Rt6Yv3Ws8Nd1Fg5Hj0Qa4Zx7Cv2Bn9Mk6",
+    "notification_id": "01936c31-0a4e-7b12-9c5d-8e7f6a5b4c3d",
+    "unread": True,
+    "up_to": "01936c31-0a4e-7b12-9c5d-8e7f6a5b4c3d",
+    "webhook_id": "01935f20-7a8b-7c9d-8e0f-1a2b3c4d5e6f",
+    "replayDeadDeliveries.webhook_id": "01935f20-7a8b-7c9d-8e0f-1a2b3c4d5e6f",
+    "delivery_id": 1842,
+    "outbox_id": 9071,
+    "status": "dead",
+    "listOutbox.status": "dead",
+    "channel": "webhook",
+    "from": "2026-11-01",
+    "to": "2026-11-30",
+    "getIndicators.from": "2026-10-01",
+    "getIndicators.to": "2026-10-31",
+    "day": "2026-11-23",
+    "group_by": "department",
+    "kind": "department",
+    "importGrids.kind": "unit",
+    "make_valid": False,
+    "dry_run": True,
+    "file_name": "dongcheng_unit_grids_2026.geojson",
+    "import_id": "01936b00-9f8e-7d6c-8b5a-4c3d2e1f0a9b",
+    "at": "2026-11-22T08:00:00+08:00",
+}
+
+
+# component schemas ------------------------------------------------------------------------------------------
+
+SCHEMAS: dict[str, str] = {
+    # sign-in and people
+    "OtpRequest": "Ask for a sign-in code by SMS.",
+    "OtpSent": "A sign-in code was sent: how long it is valid and when another may be asked for.",
+    "OtpGrant": "Sign in with a phone number and the 6-digit code it received by SMS (grant_type otp).",
+    "RefreshGrant": (
+        "Rotate a refresh token (grant_type refresh_token): the answer holds a new pair and the old refresh "
+        "token stops working."
+    ),
+    "FirebaseGrant": (
+        "Sign in with a Firebase ID token (grant_type firebase), for apps that sign in with Firebase "
+        "Authentication; the Firebase user is linked to a CityLoop user, by phone number when it has one."
+    ),
+    "TokenPair": (
+        "The tokens of a session: a short-lived access token for the Authorization header (Bearer) and a "
+        "refresh token to get the next pair. Keep the refresh token in the platform's secure storage."
+    ),
+    "User": "The signed-in user's own account, with the phone number in full.",
+    "UserView": (
+        "A user as staff see them: the phone number whole only for admins, intake clerks (受理员) and the user "
+        "themself, masked (138****1234) for everyone."
+    ),
+    "UserUpdate": "A change to the caller's own account; fields left out stay as they are.",
+    "RoleGrant": (
+        "One role of a user, optionally limited to a scope: a district (6-digit GB/T 2260 code), a department "
+        "(its code) or an estate. Without a scope the role applies everywhere."
+    ),
+    "RolesUpdate": "Every role a user is to have; it replaces the roles they had.",
+    "AuditEntry": "One entry of the audit log: a privileged or sensitive action, who took it and what changed.",
+    "AuditPage": "A page of the audit log, newest first.",
+    # categories and the service area
+    "Catalogue": (
+        "The active category catalogue (分类目录), grouped by kind and major class; cache it with its ETag."
+    ),
+    "CategoryGroup": (
+        "A major class of the catalogue (GB/T 30428.2), for example components 01 public utilities (公用设施) "
+        "or events 05 street order (街面秩序), with its categories."
+    ),
+    "Category": (
+        "A kind of problem people report: a component (部件, city property such as a manhole cover) or an event "
+        "(事件, such as exposed rubbish), with its names, department, time limits and reporting rules."
+    ),
+    "CategoryUpdate": "An admin's change to a category; fields left out stay as they are.",
+    "ServiceArea": "Where the city takes reports: the area, its bounding box and its centre.",
+    # reports
+    "Location": (
+        "A point as the phone gives it: latitude and longitude in degrees and the coordinate system they are in. "
+        "The server stores WGS-84 and keeps the original pair and its system."
+    ),
+    "Point": "A point in degrees, in the coordinate system the request asked for (crs, wgs84 by default).",
+    "ReportCreate": (
+        "A new report (随手拍): what (category), where (location, address), a description and the photos "
+        "uploaded before. Unknown members are refused."
+    ),
+    "ReportCreated": "The report just filed (or filed before with the same client_id), with its number and case.",
+    "ReportView": (
+        "A report as its reader may see it: the full view (`view: full`) for its reporter and staff, the public "
+        "view (`view: public`) for everyone else; members that only the full view carries are left out of the "
+        "public one."
+    ),
+    "ReportSummary": "One of the caller's own reports in their list, with its case's status and public timeline.",
+    "ReportPage": "A page of the caller's reports, newest first.",
+    "NearbyCase": (
+        "An open case of the same category near the point being reported: offer to follow it instead of filing "
+        "a duplicate."
+    ),
+    "TimelineEntry": (
+        "One step of a case's timeline (时间线) in time order: what happened (kind), the state it led to, and "
+        "the note people may read."
+    ),
+    "HideReport": "Hide a report from the public, with the reason.",
+    "Recategorise": "Move a report and its case to another category.",
+    "Rating": "The reporter's verdict on a closed case: fixed or not, a score and a comment.",
+    "RatingResult": "The rating was recorded; says whether it reopened the case.",
+    # photos
+    "UploadCreate": "Announce a photo before uploading it: its type, size and SHA-256.",
+    "UploadTicket": (
+        "Where the phone PUTs the photo's bytes: the presigned URL, the headers to send with it, and until when "
+        "it works."
+    ),
+    "PhotoProcessed": (
+        "A photo the server has checked and processed, with what it read from the EXIF data; use its photo_id "
+        "in a report or a transition."
+    ),
+    "LatLon": "A WGS-84 point in degrees.",
+    "PhotoLink": (
+        "Short-lived links (15 minutes) to a photo's clean copies, stripped of every metadata; fetch new links "
+        "by reading the report or case again."
+    ),
+    # cases
+    "CaseSummary": (
+        "A case (案件) as staff queues show it: state, version, round, category, place, routing (district, "
+        "grids, inspector, department) and the open step with its deadline."
+    ),
+    "CurrentStep": (
+        "The open step of a case and its deadline in working time: verify (核实), register (立案), dispatch "
+        "(派遣), accept (签收), handle (处置), check (核查) or close (结案)."
+    ),
+    "CaseDetail": (
+        "One case: the staff view (`view: staff`) with summary, allowed actions, history, steps, report "
+        "numbers and photos, or the public view (`view: public`) with the public timeline only; members the "
+        "public view does not carry are left out."
+    ),
+    "HistoryEntry": "One event of a case's full history, for staff: every action, routing and moderation step.",
+    "StepRecord": (
+        "One step of a case in one round, with its deadline: when it started, when it was due, when and how it "
+        "ended. Indicators (综合评价) are computed from these."
+    ),
+    "CasePage": "A page of a staff queue.",
+    "TransitionRequest": (
+        "An action on a case (see the workflow's actions) and what it needs: a note, photos, a department, a "
+        "new deadline. Unknown members are refused."
+    ),
+    "TransitionResult": "The case after the action, and the actions the caller may take next.",
+    "BulkItem": "One case to act on in a bulk request, with the version read and the action.",
+    "BulkRequest": "Up to 200 actions (dispatch, reassign) taken one by one; each succeeds or fails on its own.",
+    "BulkOutcome": "What became of one item of a bulk request.",
+    "BulkResult": "The outcome of every item of a bulk request, in the order sent, with the counts.",
+    "Task": (
+        "An inspector's open task on a case: verify a report on site (核实) or check a fix on site (核查), with "
+        "its deadline and distance."
+    ),
+    "Tombstone": "Something that left the caller's view since the last sync: remove it from the phone.",
+    "SyncPage": (
+        "What changed since the last sync: cases, open tasks and tombstones, and the cursor for the next sync."
+    ),
+    # the calendar
+    "CalendarDay": "One day as the deadline clock sees it: a working day or not, and why.",
+    "CalendarPage": "The days of a range, with the city's time zone and working hours.",
+    "CalendarOverrideSet": "An admin's decision for one day: a working day or a day off.",
+    # indicators
+    "IndicatorReport": (
+        "The indicators (综合评价) of every group over a window of local days, with the names of the "
+        "indicators and the weights used."
+    ),
+    "GroupIndicators": "The indicators of one group (a department, an inspector, a grid or a district) and its score.",
+    "Ratio": "One indicator: numerator / denominator, and the ratio.",
+    "IndicatorWeights": "The weights of the indicators in the score of one kind of group.",
+    "IndicatorWeightsSet": "All weights of one kind of group, in points adding up to 100.",
+    # routing data
+    "ImportReport": (
+        "The result of a grid import: the outcome, the counts, and every problem, repair, warning and gap."
+    ),
+    "ImportProblem": (
+        "One finding about a feature of the file (named by `index` and `code`) or, without an index, about the "
+        "whole file."
+    ),
+    "Gap": "An area enclosed by the imported grids that none of them covers (reported, not refused).",
+    "ImportLogEntry": "One run of the grid import log.",
+    "ImportLogDetail": "One run of the grid import log with its findings.",
+    "DutyAssign": "Put an inspector on duty for a responsibility grid (责任网格).",
+    "Duty": "An inspector's duty (值守) for a responsibility grid: who, where, from when to when.",
+    "CategoryDepartmentLink": (
+        "Which department handles a category in a district, or in any district without a link of its own."
+    ),
+    "CategoryDepartment": "A category → department link used by routing.",
+    # notifications
+    "DeviceRegistration": "A phone to push to: its FCM registration token, platform, app version and locale.",
+    "Device": "A phone registered for push notifications.",
+    "QuietHours": (
+        "Quiet hours (免打扰时段) as HH:MM in the local time of the city (Asia/Shanghai); `start` later than "
+        "`end` spans midnight. `start` and `end` must differ."
+    ),
+    "InboxItem": "One message of the in-app inbox (消息), written in the reader's language.",
+    "InboxPage": "A page of the inbox, newest first, with the unread count.",
+    "UnreadCount": "How many of the caller's messages are unread.",
+    "ReadAllResult": "How many messages were marked read, and how many are still unread.",
+    "WebhookCreate": "A new webhook subscriber: where to POST, which events, and the signing secret.",
+    "Webhook": (
+        "A webhook subscriber as admins see it; the secret is never shown again, only its last four characters."
+    ),
+    "Delivery": (
+        "One message to one recipient: a push to a user's phones or an event to a webhook subscriber, with its "
+        "retries."
+    ),
+    "DeliveryPage": "A page of a delivery log, newest first.",
+    "OutboxEntry": (
+        "An event written in the same transaction as the change that caused it, waiting for or done with its "
+        "fan-out to inboxes, pushes and webhooks."
+    ),
+    "OutboxPage": "A page of outbox entries, newest first.",
+    "Replayed": "How many deliveries or outbox entries were put back in the queue.",
+}
+
+
+# properties -------------------------------------------------------------------------------------------------
+# "Schema.property" -> description, with units, ranges and what null means.
+
+PROPERTIES: dict[str, str] = {
+    # OtpRequest, OtpSent, grants, TokenPair
+    "OtpRequest.phone": (
+        "The phone number to send the code to, up to 32 characters: E.164 (+8613812341234) or a mainland "
+        "number without the country code (13812341234). The server normalises it to E.164."
+    ),
+    "OtpSent.expires_in": "Seconds the code stays valid (300: 5 minutes).",
+    "OtpSent.resend_after": "Seconds to wait before asking for another code for this phone (60).",
+    "OtpGrant.grant_type": "Always otp.",
+    "OtpGrant.phone": "The phone number the code was sent to, as in requestOtp.",
+    "OtpGrant.code": "The 6-digit code from the SMS. Five wrong tries use the code up: ask for a new one.",
+    "RefreshGrant.grant_type": "Always refresh_token.",
+    "RefreshGrant.refresh_token": (
+        "The refresh token of the last pair (at most 256 characters). It works once; sending it again revokes "
+        "the session."
+    ),
+    "FirebaseGrant.grant_type": "Always firebase.",
+    "FirebaseGrant.id_token": (
+        "The Firebase ID token from the Firebase SDK (getIdToken), at most 8,192 characters; it must belong to "
+        "the server's Firebase project and be unexpired."
+    ),
+    "TokenPair.access_token": (
+        "The access token (a JWT): send it as `Authorization: Bearer <token>` on every request. Treat it as "
+        "opaque."
+    ),
+    "TokenPair.refresh_token": (
+        "The refresh token, valid 30 days and usable once: exchange it with issueToken (grant_type "
+        "refresh_token) shortly before the access token expires. Store it securely."
+    ),
+    "TokenPair.expires_in": "Seconds until the access token expires (900: 15 minutes by default).",
+    "TokenPair.token_type": "Always Bearer.",
+    "TokenPair.user_id": "The signed-in user's id.",
+    # User, UserView, UserUpdate, RoleGrant, RolesUpdate
+    "User.id": "The user's id (UUIDv7).",
+    "User.phone": "The user's phone number in E.164 (+8613812341234); null for an account without one.",
+    "User.display_name": "The name shown to staff (at most 64 characters); empty until the user sets one.",
+    "User.locale": "The user's language, zh-CN or en: inbox messages and problem titles are written in it.",
+    "User.created_at": "When the account was created (the first sign-in), UTC.",
+    "User.roles": "The user's roles with their scopes; a first sign-in by phone gives the citizen role.",
+    "User.disabled": "true when an admin has disabled the account: it can no longer sign in.",
+    "UserView.id": "The user's id.",
+    "UserView.display_name": "The user's display name; may be empty.",
+    "UserView.locale": "The user's language, zh-CN or en.",
+    "UserView.created_at": "When the account was created, UTC.",
+    "UserView.roles": "The user's roles with their scopes.",
+    "UserView.disabled": "true when the account is disabled and can no longer sign in.",
+    "UserView.phone": (
+        "The whole phone number in E.164, only for admins, intake clerks (受理员) and the user themself; "
+        "null for everyone else, and when the account has no phone."
+    ),
+    "UserView.phone_masked": (
+        "The phone number masked for display: 138****1234 for a mainland mobile, the country code and the "
+        "last four digits otherwise; null when the account has no phone."
+    ),
+    "UserUpdate.display_name": "The new display name, at most 64 characters; spaces around it are trimmed.",
+    "UserUpdate.locale": "The new language: zh-CN (简体中文) or en.",
+    "RoleGrant.role": (
+        "The role: citizen, inspector (监督员/网格员), intake_clerk (受理员), shift_lead (值班长), dispatcher "
+        "(派遣员), department_handler (专业部门), leader, property_manager, resident or admin."
+    ),
+    "RoleGrant.scope_kind": (
+        "What the role is limited to: district, department or estate; null (or left out) for no limit. Goes "
+        "with scope_id."
+    ),
+    "RoleGrant.scope_id": (
+        "The district's 6-digit code (110101), the department's code (sanitation) or the estate's id, 1 to 64 "
+        "characters; null (or left out) exactly when scope_kind is."
+    ),
+    "RolesUpdate.roles": "Every grant the user is to hold (at most 50); an empty list removes every role.",
+    # AuditEntry, AuditPage
+    "AuditEntry.id": "The entry's id, increasing; the paging cursor of the audit log.",
+    "AuditEntry.at": "When the action was taken, UTC.",
+    "AuditEntry.actor_id": "Who took the action; null for the system or an operator's command.",
+    "AuditEntry.actor_label": "A readable label of the actor at the time (their role and name).",
+    "AuditEntry.action": "What was done, for example user.roles.set, report.hide, category.update.",
+    "AuditEntry.target_type": "What kind of thing it was done to, for example user, report, category.",
+    "AuditEntry.target_id": "Which one, as text: a UUID, a category code, a day.",
+    "AuditEntry.details": "What changed, by action: usually `before` and `after`, and a reason or note.",
+    "AuditEntry.client_ip": "The client's IP address as the server saw it; null when unknown.",
+    "AuditEntry.request_id": "The id of the HTTP request (X-Request-ID), to find it in the logs; null when none.",
+    "AuditPage.items": "The entries of this page, newest first.",
+    "AuditPage.next_cursor": (
+        "Pass it as `before` for the next page (the id of the last entry); null on the last page."
+    ),
+    # Catalogue, CategoryGroup, Category, CategoryUpdate
+    "Catalogue.version": "The catalogue version in force, for example gbt30428-2013.demo-1.",
+    "Catalogue.title": "The catalogue's title, in Chinese.",
+    "Catalogue.groups": "The major classes with their active categories, components first.",
+    "CategoryGroup.kind": "component (部件) or event (事件).",
+    "CategoryGroup.major": "The 2-digit major class, for example 01.",
+    "CategoryGroup.name_zh": "The class's Chinese name, for example 公用设施.",
+    "CategoryGroup.name_en": "The class's English name, for example Public utilities.",
+    "CategoryGroup.categories": "The active categories of the class.",
+    "Category.code": (
+        "The category's code: C (component, 部件) or E (event, 事件), the 2-digit major class, then the minor "
+        "class, for example C0102 or E0102."
+    ),
+    "Category.kind": "component (部件: city property such as a manhole cover) or event (事件: such as exposed rubbish).",
+    "Category.major": "The 2-digit major class it belongs to.",
+    "Category.name_zh": "The Chinese name, for example 暴露垃圾.",
+    "Category.name_en": "The English name, for example Exposed rubbish.",
+    "Category.default_department": (
+        "The code of the department (专业部门) that handles it where no district link says otherwise; null for "
+        "none (dispatch chooses)."
+    ),
+    "Category.limit_urgent_hours": "Time to handle an urgent case, in working hours (0.5 = 30 minutes).",
+    "Category.limit_normal_hours": "Time to handle a normal case, in working hours.",
+    "Category.citizen_reportable": "true when citizens may report it; otherwise only staff (patrol reports).",
+    "Category.needs_verification": (
+        "true when a citizen's report is verified on site (核实) by an inspector before registration; false "
+        "when it may be registered directly (emergencies)."
+    ),
+    "Category.duplicate_radius_m": (
+        "Metres around a new report within which open cases of this category are offered as possible "
+        "duplicates (listNearbyReports)."
+    ),
+    "Category.join_radius_m": (
+        "Metres within which a new report joins an open case of this category instead of opening a new one; "
+        "0 never joins."
+    ),
+    "Category.join_window_hours": "How recent, in hours, an open case must be for a new report to join it; 0 never joins.",
+    "Category.min_photos": "How many photos a report of this category needs at least (0 to 6).",
+    "Category.active": "false when the category is retired: it is no longer offered and new reports are refused.",
+    "CategoryUpdate.name_zh": "The Chinese name, 1 to 64 characters.",
+    "CategoryUpdate.name_en": "The English name, 1 to 128 characters.",
+    "CategoryUpdate.default_department": "An existing department's code, or null for none.",
+    "CategoryUpdate.limit_urgent_hours": (
+        "Working hours to handle an urgent case, more than 0 and at most 9,999; not longer than the normal limit."
+    ),
+    "CategoryUpdate.limit_normal_hours": "Working hours to handle a normal case, more than 0 and at most 9,999.",
+    "CategoryUpdate.citizen_reportable": "Whether citizens may report it.",
+    "CategoryUpdate.needs_verification": "Whether a citizen's report is verified on site (核实) before registration.",
+    "CategoryUpdate.duplicate_radius_m": "Duplicate search radius in metres, 10 to 1,000.",
+    "CategoryUpdate.join_radius_m": "Join radius in metres, 0 to 1,000 (0: never join).",
+    "CategoryUpdate.join_window_hours": "Join window in hours, 0 to 720 (30 days; 0: never join).",
+    "CategoryUpdate.min_photos": "Photos a report needs at least, 0 to 6.",
+    "CategoryUpdate.active": "false retires the category; true brings it back.",
+    # ServiceArea, Location, Point, LatLon
+    "ServiceArea.name": "The area's name, for example 东城区.",
+    "ServiceArea.geometry": "The area as a GeoJSON Polygon or MultiPolygon, coordinates [lon, lat] in the system asked for.",
+    "ServiceArea.bbox": "The bounding box [min_lon, min_lat, max_lon, max_lat], in WGS-84 degrees.",
+    "ServiceArea.center": "A point inside the area to centre the map on, in the system asked for.",
+    "Location.lat": "Latitude in degrees, -90 to 90 (finite).",
+    "Location.lon": "Longitude in degrees, -180 to 180 (finite).",
+    "Location.crs": (
+        "The system lat and lon are in: wgs84 (GPS, photo EXIF; the default), gcj02 (Amap, Tencent maps) or "
+        "bd09 (Baidu maps). Send what the map SDK gives; the server converts."
+    ),
+    "Point.lat": "Latitude in degrees, 7 decimals (about 1 cm).",
+    "Point.lon": "Longitude in degrees, 7 decimals.",
+    "LatLon.lat": "Latitude in WGS-84 degrees.",
+    "LatLon.lon": "Longitude in WGS-84 degrees.",
+    # ReportCreate, ReportCreated
+    "ReportCreate.category": (
+        "The category code from the catalogue, for example E0102 exposed rubbish (暴露垃圾); it must be active "
+        "and, for citizens, citizen_reportable."
+    ),
+    "ReportCreate.location": (
+        "Where the problem is, as the phone's map or GPS gives it, with its coordinate system; it must lie in "
+        "the service area."
+    ),
+    "ReportCreate.description": "What is wrong, in the reporter's words, at most 2,000 characters; may be empty.",
+    "ReportCreate.address": (
+        "A readable address or landmark (at most 200 characters), for example from reverse geocoding; null "
+        "when unknown."
+    ),
+    "ReportCreate.photo_ids": (
+        "Up to 6 of the caller's processed photos, each in no other report (see completeUpload); the category "
+        "may require a minimum (min_photos)."
+    ),
+    "ReportCreate.anonymous": (
+        "true: the reporter asks not to be named. The public views never show who reported anyway; staff see "
+        "the reporter either way, and the flag tells them not to pass the name on."
+    ),
+    "ReportCreate.client_id": (
+        "The phone's own id for this report (1 to 64 of A-Z a-z 0-9 _ . : -), for offline-created drafts: "
+        "sending a report with a client_id seen before returns the first report unchanged. Null when unused."
+    ),
+    "ReportCreated.id": "The report's id.",
+    "ReportCreated.number": (
+        "The report number people read aloud on the phone: the local date and a 5-digit sequence of the day, "
+        "for example 2026112200042."
+    ),
+    "ReportCreated.case_id": "The case the report belongs to: a new one, or the open case it joined.",
+    "ReportCreated.status": (
+        "The case's state now: reported (waiting for intake), verifying (an inspector goes to look, 核实), "
+        "registered (立案), or the state of the case it joined."
+    ),
+    "ReportCreated.joined_existing": (
+        "true when the report joined an open case of the same category close by, instead of opening a new one."
+    ),
+    "ReportCreated.location_mismatch": (
+        "true when a photo's GPS position is more than 500 m from the location sent; staff check such reports."
+    ),
+    "ReportCreated.created_at": "When the report was filed, UTC.",
+    # ReportView, ReportSummary, ReportPage, NearbyCase, TimelineEntry
+    "ReportView.id": "The report's id.",
+    "ReportView.number": "The report number people read aloud, for example 2026112200042.",
+    "ReportView.case_id": "The case the report belongs to.",
+    "ReportView.status": "The case's state now, for example verifying, dispatched or closed.",
+    "ReportView.category": "The case's category code, for example E0102.",
+    "ReportView.description": "What the reporter wrote; may be empty.",
+    "ReportView.location": "Where the problem is, in the coordinate system asked for (crs).",
+    "ReportView.address": "The address or landmark given; null when none.",
+    "ReportView.created_at": "When the report was filed, UTC.",
+    "ReportView.reporter_count": 'How many reports the case has (this one and those that joined it: "me too").',
+    "ReportView.photos": "Links to the report's photos, in the order sent; valid 15 minutes.",
+    "ReportView.timeline": (
+        "The case's timeline, oldest first: the public events for the public and the reporter, every event for "
+        "staff."
+    ),
+    "ReportView.view": "full for the reporter and staff, public for everyone else.",
+    "ReportView.anonymous": "Full view only: whether the reporter asked not to be named.",
+    "ReportView.reporter_id": "Full view only: who reported.",
+    "ReportView.client_id": "Full view only: the phone's own id for the report, as sent; null when none.",
+    "ReportView.joined_existing": "Full view only: true when the report joined an open case instead of opening one.",
+    "ReportView.location_mismatch": (
+        "Full view only: true when a photo's GPS position was more than 500 m from the location sent."
+    ),
+    "ReportView.original_location": "Full view only: the location exactly as sent, with its coordinate system.",
+    "ReportView.hidden": "Full view only: true when moderators hid the report from the public.",
+    "ReportView.hidden_reason": "Full view only: why it was hidden; null when it is not.",
+    "ReportView.following": (
+        "Whether the signed-in reader follows the case; true for its reporter; left out for anonymous readers "
+        "and for staff who are not the reporter."
+    ),
+    "ReportSummary.id": "The report's id.",
+    "ReportSummary.number": "The report number, for example 2026112200042.",
+    "ReportSummary.case_id": "The case the report belongs to.",
+    "ReportSummary.status": "The case's state now.",
+    "ReportSummary.category": "The report's category code.",
+    "ReportSummary.description": "What the reporter wrote.",
+    "ReportSummary.created_at": "When the report was filed, UTC.",
+    "ReportSummary.updated_at": "When the case last changed, UTC: show reports with news first.",
+    "ReportSummary.timeline": "The case's public timeline, oldest first.",
+    "ReportPage.items": "The reports of this page, newest first.",
+    "ReportPage.next_cursor": "Pass it back as `cursor` for the next page; null on the last page.",
+    "NearbyCase.case_id": "The open case's id.",
+    "NearbyCase.report_id": "Its first visible report: follow the case with followReport on this id.",
+    "NearbyCase.number": "That report's number.",
+    "NearbyCase.category": "The case's category code (the one asked for).",
+    "NearbyCase.status": "The case's state, for example verifying or dispatched.",
+    "NearbyCase.distance_m": "Distance from the point sent, in metres, 1 decimal.",
+    "NearbyCase.location": "Where the case is, in the coordinate system sent.",
+    "NearbyCase.reporter_count": "How many reports the case has.",
+    "NearbyCase.created_at": "When the case was opened, UTC.",
+    "NearbyCase.description": "The first report's description.",
+    "TimelineEntry.at": "When it happened, UTC.",
+    "TimelineEntry.kind": (
+        "What happened: reported, report_joined, recategorised, or the workflow action (register, dispatch, "
+        "accept, handle, check_pass, rework, close, reopen, reject, defer, park, resume, void, ...)."
+    ),
+    "TimelineEntry.state": "The case's state after it; null (or left out) when the state did not change.",
+    "TimelineEntry.note": "The note people may read (a reason, a reply); empty or left out when none.",
+    # HideReport, Recategorise, Rating, RatingResult
+    "HideReport.reason": "Why the report is hidden (1 to 500 characters); staff and the reporter see it.",
+    "Recategorise.category": "The new category's code; it must be an active category.",
+    "Recategorise.note": "Why, at most 500 characters; shown on the public timeline.",
+    "Rating.fixed": "Whether the problem is really fixed. false within 7 days of closure reopens the case.",
+    "Rating.score": "Satisfaction from 1 (poor) to 5 (very good); null or left out for none.",
+    "Rating.comment": "A comment, at most 500 characters; when it reopens the case it is the reopening note.",
+    "RatingResult.case_id": "The case rated.",
+    "RatingResult.round": "The round rated (1 for the first; each reopening starts a new round).",
+    "RatingResult.reopened": "true when the rating reopened the case for a new round.",
+    # photos
+    "UploadCreate.content_type": "The photo's type: image/jpeg, image/png, image/webp or image/heic (iPhone).",
+    "UploadCreate.size": "The file's size in bytes, more than 0 and at most 15 MiB (15,728,640).",
+    "UploadCreate.sha256": "The SHA-256 of the file's bytes, 64 lowercase hex digits; the server checks it.",
+    "UploadTicket.upload_id": "The upload's id: call completeUpload with it after the PUT.",
+    "UploadTicket.put_url": "The presigned URL to PUT the bytes to, as the request body, unchanged.",
+    "UploadTicket.headers": "Headers to send with the PUT, exactly as given (Content-Type).",
+    "UploadTicket.expires_at": "Until when the URL works (15 minutes), UTC; after that, create a new upload.",
+    "UploadTicket.max_size": "The most bytes a photo may have (15,728,640).",
+    "PhotoProcessed.photo_id": "The photo's id: put it in a report's or a transition's photo_ids.",
+    "PhotoProcessed.width": "The image's width in pixels, upright (after the EXIF orientation).",
+    "PhotoProcessed.height": "The image's height in pixels, upright.",
+    "PhotoProcessed.taken_at": (
+        "When the photo was taken, from EXIF (a time without offset is read as local time of the city); null "
+        "when the photo does not say."
+    ),
+    "PhotoProcessed.exif_location": (
+        "Where the photo was taken, from its EXIF GPS (WGS-84); null when it has none. A report whose photos "
+        "were taken more than 500 m away is flagged."
+    ),
+    "PhotoProcessed.content_type": "The type found in the bytes: image/jpeg, image/png, image/webp or image/heic.",
+    "PhotoLink.id": "The photo's id.",
+    "PhotoLink.display_url": "A link, valid 15 minutes, to the display copy: JPEG, long edge at most 2,048 px.",
+    "PhotoLink.thumbnail_url": "A link, valid 15 minutes, to the thumbnail: JPEG, long edge at most 320 px.",
+    "PhotoLink.width": "The display copy's width in pixels.",
+    "PhotoLink.height": "The display copy's height in pixels.",
+    # CaseSummary, CurrentStep
+    "CaseSummary.id": "The case's id.",
+    "CaseSummary.state": (
+        "The case's state: reported, verifying, verified, registered, rejected, dispatched, accepted, "
+        "extension_requested, handled, checking, checked, closed, deferred, parked or voided."
+    ),
+    "CaseSummary.version": "Increases with every change; send it in If-Match when acting on the case.",
+    "CaseSummary.round": "1 for the first handling; each reopening after closure adds one.",
+    "CaseSummary.category": "The category code, for example E0102.",
+    "CaseSummary.urgent": "true when registered as urgent: the category's urgent limit applies.",
+    "CaseSummary.location": "Where the case is, in the coordinate system asked for.",
+    "CaseSummary.address": "The address or landmark of its first report; null when none.",
+    "CaseSummary.description": "The first report's description.",
+    "CaseSummary.reporter_count": 'How many reports the case has ("me too" included).',
+    "CaseSummary.district_code": "The district's 6-digit code (GB/T 2260), for example 110101; null outside every grid.",
+    "CaseSummary.department": "The code of the department (专业部门) that handles it; null until one is known.",
+    "CaseSummary.responsibility_grid_id": "The responsibility grid (责任网格) it lies in; null when none.",
+    "CaseSummary.unit_grid_id": "The unit grid (单元网格) it lies in; null outside every grid.",
+    "CaseSummary.inspector_id": (
+        "The inspector (监督员) who verifies and checks it on site; null when none was on duty."
+    ),
+    "CaseSummary.created_at": "When the case was opened, UTC.",
+    "CaseSummary.updated_at": "When the case last changed, UTC.",
+    "CaseSummary.current_step": "The open step and its deadline; null when none is open (closed, rejected, voided).",
+    "CurrentStep.step": "verify, register, dispatch, accept, handle, check or close.",
+    "CurrentStep.due_at": "The step's deadline, UTC, counted in working time by the city's calendar.",
+    "CurrentStep.due_soon_at": "When 80 % of the step's time is used, UTC: the case counts as due soon from then.",
+    "CurrentStep.paused": "true while the case is deferred (缓办) or parked (挂账): the clock stands still.",
+    "CurrentStep.assignee_id": "The inspector the step is assigned to (verify, check); null for other steps.",
+    # CaseDetail, HistoryEntry, StepRecord, CasePage
+    "CaseDetail.id": "The case's id.",
+    "CaseDetail.state": "The case's state now.",
+    "CaseDetail.category": "The category code.",
+    "CaseDetail.location": "Where the case is, in the coordinate system asked for.",
+    "CaseDetail.created_at": "When the case was opened, UTC.",
+    "CaseDetail.view": "staff or public.",
+    "CaseDetail.timeline": "The public timeline, oldest first (both views).",
+    "CaseDetail.summary": "Staff view only: the case as queues show it, with the version for If-Match.",
+    "CaseDetail.allowed_actions": "Staff view only: the actions the caller may take now; empty when none.",
+    "CaseDetail.history": "Staff view only: every event of the case, oldest first.",
+    "CaseDetail.steps": "Staff view only: every step of every round with its deadline, oldest first.",
+    "CaseDetail.report_numbers": "Staff view only: the numbers of the case's reports, oldest first.",
+    "CaseDetail.photos": "Staff view only: links to every photo of the case (reports and transitions).",
+    "HistoryEntry.id": "The event's id, increasing.",
+    "HistoryEntry.at": "When it happened, UTC.",
+    "HistoryEntry.kind": (
+        "What happened: reported, routed, report_joined, report_hidden, recategorised, or a workflow action."
+    ),
+    "HistoryEntry.actor_id": "Who did it; null for the system (routing, automatic hand-overs, a reopening by rating).",
+    "HistoryEntry.from_state": "The state before; null when the state did not change.",
+    "HistoryEntry.to_state": "The state after; null when the state did not change.",
+    "HistoryEntry.note": "The note given with it; empty when none.",
+    "HistoryEntry.photo_ids": "Photos given with it (evidence of a fix or a check).",
+    "HistoryEntry.public": "true when it is on the public timeline.",
+    "HistoryEntry.data": (
+        "Details by kind: for routed, the routing decision and the reason for each part (grid, inspector, "
+        "department); for dispatch, the previous department; for recategorised, from and to."
+    ),
+    "StepRecord.round": "The round the step belongs to.",
+    "StepRecord.step": "verify, register, dispatch, accept, handle, check or close.",
+    "StepRecord.assignee_id": "The inspector it was assigned to (verify, check); null for other steps.",
+    "StepRecord.department": "The department it was with (accept, handle); null for other steps.",
+    "StepRecord.started_at": "When the step started, UTC.",
+    "StepRecord.due_at": "Its deadline, UTC, after extensions and pauses.",
+    "StepRecord.completed_at": "When it ended, UTC; null while it is open.",
+    "StepRecord.outcome": "The action that ended it (for example dispatch, return, rework); null while open.",
+    "StepRecord.paused": "true while it is paused (the case deferred or parked).",
+    "StepRecord.extended": "true when an approved extension (延期) moved its deadline.",
+    "CasePage.items": "The cases of this page.",
+    "CasePage.next_cursor": "Pass it back as `cursor` for the next page; null on the last page.",
+    # TransitionRequest, TransitionResult, bulk
+    "TransitionRequest.action": (
+        "The action, one of the case's allowed_actions, for example register, dispatch, accept, handle, "
+        "verify, check_pass, rework, close, request_extension, defer, park, resume, void."
+    ),
+    "TransitionRequest.note": (
+        "A note, at most 1,000 characters; required by reject, not_found, return, rework, request_extension, "
+        "deny_extension, defer, park, void and reopen."
+    ),
+    "TransitionRequest.photo_ids": (
+        "Up to 9 of the caller's processed photos as evidence; required by verify, not_found, handle, "
+        "check_pass and an inspector's rework."
+    ),
+    "TransitionRequest.department": (
+        "The department's code, for dispatch and reassign (required there); ignored by other actions."
+    ),
+    "TransitionRequest.new_deadline": (
+        "The deadline asked for, RFC 3339 with an offset; required by request_extension (延期). Approval moves "
+        "the handle step's deadline to it."
+    ),
+    "TransitionRequest.urgent": (
+        "With register only: true registers the case as urgent (the urgent limit applies), false as normal; "
+        "null or left out keeps it as it is."
+    ),
+    "TransitionResult.case": "The case after the action, with its new version.",
+    "TransitionResult.allowed_actions": "The actions the caller may take next; empty when none.",
+    "BulkItem.case_id": "The case to act on.",
+    "BulkItem.version": "The case's version as read; the item fails when the case changed meanwhile.",
+    "BulkItem.action": "The action, for example dispatch or reassign (actions needing photos fail).",
+    "BulkItem.department": "The department's code, for dispatch and reassign.",
+    "BulkItem.note": "A note, at most 1,000 characters.",
+    "BulkRequest.items": "1 to 200 items, applied in order, each on its own.",
+    "BulkOutcome.case_id": "The item's case.",
+    "BulkOutcome.status": "200 when the action was taken; otherwise the HTTP status the action alone would have had.",
+    "BulkOutcome.code": "Failed items: the problem code, for example version_conflict; left out on success.",
+    "BulkOutcome.detail": "Failed items: what went wrong, in words; left out on success.",
+    "BulkOutcome.version": "Succeeded items: the case's new version; left out on failure.",
+    "BulkOutcome.state": "Succeeded items: the case's new state; left out on failure.",
+    "BulkResult.results": "One outcome per item, in the order sent.",
+    "BulkResult.succeeded": "How many items were applied.",
+    "BulkResult.failed": "How many items failed.",
+    # inspectors and sync
+    "Task.task_id": "The task's id (the step's id).",
+    "Task.kind": "verify: look on site whether a citizen's report is real (核实); check: look whether the fix holds (核查).",
+    "Task.case": "The case to go to.",
+    "Task.due_at": "The task's deadline, UTC.",
+    "Task.distance_m": "Metres from the position sent, 1 decimal; null when no position was sent.",
+    "Tombstone.type": "case: a case that left the caller's department; task: a task closed or given to someone else.",
+    "Tombstone.id": "The case's id or the task's id, as text.",
+    "SyncPage.cases": "Cases in the caller's scope changed since the cursor, oldest change first.",
+    "SyncPage.tasks": "The inspector's open tasks that are new or changed; empty for other roles.",
+    "SyncPage.tombstones": "What to remove from the phone; empty on the first sync.",
+    "SyncPage.next_cursor": "Always given: pass it as `since` next time.",
+    "SyncPage.more": "true when more changes wait: sync again at once with next_cursor.",
+    # the calendar
+    "CalendarDay.day": "The day, YYYY-MM-DD, in the city's time zone.",
+    "CalendarDay.workday": "true when deadlines count working hours on this day.",
+    "CalendarDay.source": (
+        "Why: override (an admin's decision), official (the State Council calendar: holidays and make-up "
+        "working days, 调休) or weekday-rule (Monday to Friday, for a year the official calendar does not cover)."
+    ),
+    "CalendarDay.festival": (
+        "The official holiday the day belongs to, for a day off or a make-up working day (for example National "
+        "Day); null for an ordinary day."
+    ),
+    "CalendarDay.note": "The admin's note on an override; empty otherwise.",
+    "CalendarPage.from": "The first day listed, YYYY-MM-DD.",
+    "CalendarPage.to": "The last day listed (included), YYYY-MM-DD.",
+    "CalendarPage.timezone": "The city's time zone (IANA), for example Asia/Shanghai.",
+    "CalendarPage.hours_per_day": "Working hours in a working day (7 by default: 09:00-12:00 and 13:30-17:30).",
+    "CalendarPage.days": "Every day of the range, in order.",
+    "CalendarOverrideSet.workday": "true: a working day; false: a day off.",
+    "CalendarOverrideSet.note": "Why, at most 200 characters, for example 台风停工 (typhoon).",
+    # indicators
+    "IndicatorReport.from": "The first day of the window, YYYY-MM-DD.",
+    "IndicatorReport.to": "The last day of the window (included), YYYY-MM-DD.",
+    "IndicatorReport.timezone": "The city's time zone the days are local to.",
+    "IndicatorReport.group_by": "department, inspector, grid or district.",
+    "IndicatorReport.window_start": "The window's start, UTC (00:00 local time of `from`).",
+    "IndicatorReport.window_end": "The window's end, UTC (00:00 local time after `to`), excluded.",
+    "IndicatorReport.as_of": "The cut-off the figures stand at: the window's end, or now when it has not ended.",
+    "IndicatorReport.names": (
+        "The indicators of the grouping, by key, named in the caller's language (handle_rate: 处置率 or handled)."
+    ),
+    "IndicatorReport.weights": "The weight of each indicator in the score, in points adding up to 100.",
+    "IndicatorReport.groups": "One entry per group with at least one indicator that has a denominator.",
+    "GroupIndicators.key": "The group: a department code, a user id, a responsibility grid id, or a district code.",
+    "GroupIndicators.name": "The group's name: a department's name, an inspector's name, a grid's code and name, a district code.",
+    "GroupIndicators.indicators": "Each indicator of the grouping by key (for example handle_rate), as a ratio.",
+    "GroupIndicators.score": (
+        "The weighted score, 0 to 100, 2 decimals; indicators where lower is better count as 1 − ratio. Null "
+        "when no weighted indicator has a denominator."
+    ),
+    "GroupIndicators.grade": "A (90 and above), B (75), C (60), D (40) or E (below 40); null without a score.",
+    "GroupIndicators.score_weight": (
+        "How many of the 100 points the score rests on: indicators without a denominator leave it, and the "
+        "weights are scaled to the rest."
+    ),
+    "Ratio.numerator": "The count that met the indicator (for example handled on time).",
+    "Ratio.denominator": "The count it is measured against (for example due to be handled).",
+    "Ratio.ratio": "numerator / denominator, 0 to 1, 4 decimals; null when the denominator is 0.",
+    "IndicatorWeights.kind": "The kind of group: department, inspector, grid or district.",
+    "IndicatorWeights.weights": "Every indicator of the kind with its points; 0 means listed but not scored.",
+    "IndicatorWeights.updated_at": (
+        "When they last changed, UTC (when the published defaults were installed, until an admin sets them); "
+        "null when none are stored."
+    ),
+    "IndicatorWeights.updated_by": "The admin who last set them; null for the published defaults.",
+    "IndicatorWeightsSet.weights": (
+        "Points per indicator of the kind, each 0 to 100, adding up to 100; an indicator left out weighs 0. "
+        "Keys are indicator keys, for example handle_rate, handle_on_time_rate, rework_rate."
+    ),
+    # grid imports
+    "ImportReport.id": "The run's id in the import log.",
+    "ImportReport.kind": "unit (单元网格) or responsibility (责任网格).",
+    "ImportReport.file_name": "The file's name as given.",
+    "ImportReport.sha256": "The SHA-256 of the file, 64 hex digits.",
+    "ImportReport.outcome": "imported, dry_run (checked, nothing written) or refused (nothing written).",
+    "ImportReport.dry_run": "Whether it was a dry run.",
+    "ImportReport.make_valid": "Whether invalid polygons were repaired instead of refused.",
+    "ImportReport.features": "Features in the file.",
+    "ImportReport.created": "Grids created (codes not stored before).",
+    "ImportReport.updated": "Grids whose stored polygon, name or links changed.",
+    "ImportReport.unchanged": "Grids of the file identical to what was stored.",
+    "ImportReport.not_in_file": "Stored grids of this kind that the file does not mention; they are kept.",
+    "ImportReport.links_changed": "Unit grids whose responsibility grid changed with this import.",
+    "ImportReport.units_unassigned": "Stored unit grids with no responsibility grid after the import.",
+    "ImportReport.parts": "Separate pieces of the union of the file's grids (1 when the file is one piece).",
+    "ImportReport.gaps": "Gaps enclosed by the file's grids that none covers (at most 1,000 listed).",
+    "ImportReport.gaps_total": "How many gaps there are in all.",
+    "ImportReport.repaired": "Polygons repaired by make_valid, one finding each.",
+    "ImportReport.warnings": "Findings that do not refuse the file.",
+    "ImportReport.problems": "What refused the file (at most 10,000 listed); empty when it was accepted.",
+    "ImportReport.problems_total": "How many problems there are in all.",
+    "ImportReport.seconds": "Seconds spent per phase (parse, load, check, write) and in total.",
+    "ImportReport.created_at": "When the run happened, UTC.",
+    "ImportProblem.problem": (
+        "What is wrong, as a code: for example invalid_geometry, unclosed_ring, overlap, overlaps_stored_grid, "
+        "unknown_unit_codes, unsupported_crs, no_features, repaired, gap."
+    ),
+    "ImportProblem.detail": "The finding in words.",
+    "ImportProblem.index": "The feature's position in the file, from 0; null or left out for the whole file.",
+    "ImportProblem.code": "The feature's grid code; null or left out when it has none.",
+    "ImportProblem.other_index": "For an overlap: the other feature's position in the file.",
+    "ImportProblem.other_code": "For an overlap: the other grid's code (in the file or stored).",
+    "ImportProblem.area_m2": "For an overlap, a repair or a gap: the area concerned, in m².",
+    "Gap.area_m2": "The gap's area in m².",
+    "Gap.lat": "The latitude of a point inside the gap (WGS-84).",
+    "Gap.lon": "The longitude of a point inside the gap (WGS-84).",
+    "Gap.around": "Codes of grids on the gap's edge (at most 8).",
+    "ImportLogEntry.id": "The run's id.",
+    "ImportLogEntry.kind": "unit or responsibility.",
+    "ImportLogEntry.file_name": "The file's name as given.",
+    "ImportLogEntry.sha256": "The SHA-256 of the file.",
+    "ImportLogEntry.outcome": "imported, dry_run or refused.",
+    "ImportLogEntry.dry_run": "Whether it was a dry run.",
+    "ImportLogEntry.make_valid": "Whether invalid polygons were repaired.",
+    "ImportLogEntry.counts": (
+        "The run's counts: features, created, updated, unchanged, not_in_file, links_changed, "
+        "units_unassigned, parts, gaps_total, repaired, warnings, problems, and seconds per phase."
+    ),
+    "ImportLogEntry.problem_count": "How many problems refused the file; 0 for an accepted one.",
+    "ImportLogEntry.actor_id": "Who ran it; null for an operator's command.",
+    "ImportLogEntry.actor_label": "A readable label of who ran it.",
+    "ImportLogEntry.created_at": "When it ran, UTC.",
+    "ImportLogDetail.id": "The run's id.",
+    "ImportLogDetail.kind": "unit or responsibility.",
+    "ImportLogDetail.file_name": "The file's name as given.",
+    "ImportLogDetail.sha256": "The SHA-256 of the file.",
+    "ImportLogDetail.outcome": "imported, dry_run or refused.",
+    "ImportLogDetail.dry_run": "Whether it was a dry run.",
+    "ImportLogDetail.make_valid": "Whether invalid polygons were repaired.",
+    "ImportLogDetail.counts": "The run's counts, as in ImportReport, with seconds per phase.",
+    "ImportLogDetail.problem_count": "How many problems refused the file; 0 for an accepted one.",
+    "ImportLogDetail.actor_id": "Who ran it; null for an operator's command.",
+    "ImportLogDetail.actor_label": "A readable label of who ran it.",
+    "ImportLogDetail.created_at": "When it ran, UTC.",
+    "ImportLogDetail.problems": (
+        "Findings as ImportProblem objects: what refused the file, or for an accepted one its repairs, "
+        "warnings and gaps (at most 10,000)."
+    ),
+    # duties and department links
+    "DutyAssign.inspector_id": "The user to put on duty: enabled, with the inspector role for the grid's district.",
+    "DutyAssign.grid": "The responsibility grid's 9-digit code, for example 110101001.",
+    "DutyAssign.starts_at": "When the duty starts, RFC 3339 with an offset.",
+    "DutyAssign.ends_at": "When it ends (after starts_at), with an offset; null or left out for no end.",
+    "Duty.id": "The duty's id.",
+    "Duty.inspector_id": "The inspector on duty.",
+    "Duty.inspector_name": "The inspector's display name.",
+    "Duty.grid": "The responsibility grid's 9-digit code.",
+    "Duty.starts_at": "When the duty starts, UTC.",
+    "Duty.ends_at": "When it ends, UTC; null for no end.",
+    "Duty.created_at": "When it was put, UTC.",
+    "Duty.updated_at": "When it last changed, UTC.",
+    "CategoryDepartmentLink.category": "The category's code, for example E0102.",
+    "CategoryDepartmentLink.department": "The department's code (2 to 32 of a-z 0-9 _ -), for example sanitation.",
+    "CategoryDepartmentLink.district_code": (
+        "The district's 6-digit code (GB/T 2260), for example 110101; null or left out for every district "
+        "without its own link."
+    ),
+    "CategoryDepartment.category": "The category's code.",
+    "CategoryDepartment.district_code": "The district's 6-digit code; null for every district without its own link.",
+    "CategoryDepartment.department": "The department's code.",
+    "CategoryDepartment.created_at": "When the link was made, UTC.",
+    "CategoryDepartment.updated_at": "When it last changed, UTC.",
+    # devices, quiet hours, inbox
+    "DeviceRegistration.token": "The FCM registration token from the Firebase Messaging SDK (at most 4,096 characters).",
+    "DeviceRegistration.platform": "android, ios or web.",
+    "DeviceRegistration.app_version": "The app's version, 1 to 32 characters, for example 2.4.1.",
+    "DeviceRegistration.locale": "The language pushes to this phone are written in: zh-CN (default) or en.",
+    "Device.token": "The FCM registration token.",
+    "Device.platform": "android, ios or web.",
+    "Device.app_version": "The app's version as last registered.",
+    "Device.locale": "The language of its pushes.",
+    "Device.created_at": "When it was first registered, UTC.",
+    "Device.updated_at": "When it was last registered, UTC (the least recent is forgotten first).",
+    "QuietHours.start": "When quiet hours begin, HH:MM (00:00 to 23:59), local time of the city.",
+    "QuietHours.end": "When they end, HH:MM, local time; earlier than start means the next morning. Not equal to start.",
+    "InboxItem.id": "The message's id.",
+    "InboxItem.kind": (
+        "What it is about: report.registered, report.rejected, report.dispatched, report.closed, "
+        "report.reopened, task.verify, task.check, case.dispatched, deadline.due_soon or deadline.overdue."
+    ),
+    "InboxItem.title": "The title, in the reader's language.",
+    "InboxItem.body": "The text, in the reader's language; times in the city's local time.",
+    "InboxItem.case_id": "The case it is about; null when none.",
+    "InboxItem.report_id": "The reader's report it is about; null when the message is not about their own report.",
+    "InboxItem.link": "The deep link to open: cityloop://reports/{id}, cityloop://cases/{id} or cityloop://inbox.",
+    "InboxItem.urgent": "true for an urgent case or an overdue step (it also ignores quiet hours).",
+    "InboxItem.created_at": "When it was sent, UTC.",
+    "InboxItem.read_at": "When the reader marked it read, UTC; null while unread.",
+    "InboxPage.items": "The messages of this page, newest first.",
+    "InboxPage.unread_count": "How many of the reader's messages are unread (all pages).",
+    "InboxPage.next_cursor": "Pass it back as `cursor` for the next page; null on the last page.",
+    "UnreadCount.unread_count": "How many of the caller's messages are unread.",
+    "ReadAllResult.marked": "How many messages this call marked read.",
+    "ReadAllResult.unread_count": "How many are still unread.",
+    # webhooks, deliveries, the outbox
+    "WebhookCreate.url": (
+        "Where to POST events: an http or https URL (at most 2,048 characters) whose host resolves to public "
+        "addresses only."
+    ),
+    "WebhookCreate.events": "The events to send, 1 to 3 of case.transitioned, case.due_soon, case.overdue.",
+    "WebhookCreate.secret": (
+        "The shared secret the signature is made with, 16 to 256 characters; it is never shown again."
+    ),
+    "WebhookCreate.name": "A name for admins, at most 100 characters, for example 12345 热线平台.",
+    "Webhook.id": "The subscriber's id.",
+    "Webhook.name": "Its name.",
+    "Webhook.url": "Where events are POSTed.",
+    "Webhook.events": "The events it receives.",
+    "Webhook.status": "active, or paused after too many failures in a row (resume it when fixed).",
+    "Webhook.consecutive_failures": "Failed deliveries in a row; 10 (the default) pauses the subscriber.",
+    "Webhook.paused_at": "When it was paused, UTC; null while active.",
+    "Webhook.paused_reason": "Why it was paused (the last error); null while active.",
+    "Webhook.secret_hint": "The secret's last four characters, after an ellipsis (…k9Qz).",
+    "Webhook.created_at": "When it was registered, UTC.",
+    "Delivery.id": "The delivery's id; the paging cursor of delivery logs.",
+    "Delivery.channel": "push (to a user's phones through FCM) or webhook (to a subscriber).",
+    "Delivery.event": "The event or message kind it carries, for example case.transitioned.",
+    "Delivery.outbox_id": "The outbox entry it came from.",
+    "Delivery.status": (
+        "pending (waiting or being retried), done (delivered), dead (given up after every attempt) or dropped "
+        "(the token was refused or the subscriber removed)."
+    ),
+    "Delivery.attempts": "Attempts made so far (8 at most by default, with backoff from 5 s up to 1 hour).",
+    "Delivery.available_at": "When it is (or was) next tried, UTC; quiet hours move it.",
+    "Delivery.last_error": "The last error in words; null when none.",
+    "Delivery.last_status": "The last HTTP status the receiver answered; null when none.",
+    "Delivery.created_at": "When it was created, UTC.",
+    "Delivery.updated_at": "When it last changed, UTC.",
+    "Delivery.done_at": "When it was delivered, UTC; null until then.",
+    "Delivery.user_id": "Push only: the user whose phones it goes to; null for webhooks.",
+    "Delivery.subscriber_id": "Webhook only: the subscriber it goes to; null for pushes.",
+    "DeliveryPage.items": "The deliveries of this page, newest first.",
+    "DeliveryPage.next_cursor": "Pass it as `before` for the next page (the last id); null on the last page.",
+    "OutboxEntry.id": "The entry's id; the paging cursor of the outbox.",
+    "OutboxEntry.topic": "The event, for example case.transitioned, case.due_soon, case.overdue.",
+    "OutboxEntry.payload": "The event's data: ids only (case_id, event_id, action, from, to, round ...).",
+    "OutboxEntry.status": "pending, done or dead.",
+    "OutboxEntry.attempts": "Fan-out attempts made so far.",
+    "OutboxEntry.last_error": "The last error of the fan-out; null when none.",
+    "OutboxEntry.created_at": "When the event was written, UTC.",
+    "OutboxEntry.available_at": "When it is (or was) next tried, UTC.",
+    "OutboxPage.items": "The entries of this page, newest first.",
+    "OutboxPage.next_cursor": "Pass it as `before` for the next page (the last id); null on the last page.",
+    "Replayed.replayed": "How many were put back in the queue.",
+}
+
+
+# examples ---------------------------------------------------------------------------------------------------
+# schema name -> one valid example: a report of exposed rubbish (暴露垃圾) near Wangfujing, Dongcheng, Beijing,
+# filed on 22 November 2026 at 09:41 local time, verified on site, registered and dispatched to sanitation.
+
+EXAMPLES: dict[str, Any] = {
+    # sign-in and people
+    "OtpRequest": {"phone": "13812341234"},
+    "OtpSent": {"expires_in": 300, "resend_after": 60},
+    "OtpGrant": {"grant_type": "otp", "phone": "13812341234", "code": "482913"},
+    "RefreshGrant": {
+        "grant_type": "refresh_token",
+        "refresh_token": "Xq3v9LmT2pR8sK1nB6yW4cZ0dF7gH5jA_e-uN3oQ2iM",
+    },
+    "FirebaseGrant": {
+        "grant_type": "firebase",
+        "id_token": (
+            "eyJhbGciOiJSUzI1NiIsImtpZCI6IjFlOTczZWUwIiwidHlwIjoiSldUIn0."
+            "eyJpc3MiOiJodHRwczovL3NlY3VyZXRva2VuLmdvb2dsZS5jb20vY2l0eWxvb3AtZGVtbyIsImF1ZCI6ImNpdHlsb29wLWRlbW8i"
+            "LCJwaG9uZV9udW1iZXIiOiIrODYxMzgxMjM0MTIzNCJ9.c2lnbmF0dXJlLW9mLXRoZS1maXJlYmFzZS10b2tlbg"
+        ),
+    },
+    "TokenPair": {
+        "access_token": (
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+            "eyJzdWIiOiIwMTkzNmExMC0yYjNjLTdkNGUtOGY1YS02YjdjOGQ5ZTBmMTEiLCJleHAiOjE3OTQ3OTEyODh9."
+            "4sQm0xY2b9v1cJ3kT7wZ5nR8pL2dF6gH0aE1iU3oY9s"
+        ),
+        "refresh_token": "Xq3v9LmT2pR8sK1nB6yW4cZ0dF7gH5jA_e-uN3oQ2iM",
+        "expires_in": 900,
+        "token_type": "Bearer",
+        "user_id": "01936a10-2b3c-7d4e-8f5a-6b7c8d9e0f11",
+    },
+    "User": {
+        "id": "01936a10-2b3c-7d4e-8f5a-6b7c8d9e0f11",
+        "phone": "+8613812341234",
+        "display_name": "王女士",
+        "locale": "zh-CN",
+        "created_at": "2026-11-20T12:03:44.218Z",
+        "roles": [{"role": "citizen"}],
+        "disabled": False,
+    },
+    "UserView": {
+        "id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+        "display_name": "李建国",
+        "locale": "zh-CN",
+        "created_at": "2026-03-02T01:15:09.771Z",
+        "roles": [{"role": "inspector", "scope_kind": "district", "scope_id": "110101"}],
+        "disabled": False,
+        "phone": None,
+        "phone_masked": "139****5678",
+    },
+    "UserUpdate": {"display_name": "王女士", "locale": "zh-CN"},
+    "RoleGrant": {"role": "department_handler", "scope_kind": "department", "scope_id": "sanitation"},
+    "RolesUpdate": {
+        "roles": [
+            {"role": "inspector", "scope_kind": "district", "scope_id": "110101"},
+            {"role": "citizen"},
+        ]
+    },
+    "AuditEntry": {
+        "id": 48213,
+        "at": "2026-11-22T02:31:15.402Z",
+        "actor_id": "01935e00-1a2b-7c3d-8e4f-5a6b7c8d9e01",
+        "actor_label": "admin 张伟",
+        "action": "user.roles.set",
+        "target_type": "user",
+        "target_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+        "details": {
+            "before": [{"role": "citizen"}],
+            "after": [{"role": "inspector", "scope_kind": "district", "scope_id": "110101"}],
+        },
+        "client_ip": "10.20.3.41",
+        "request_id": "c1f0a9d2e8b74f36",
+    },
+    "AuditPage": {
+        "items": [
+            {
+                "id": 48213,
+                "at": "2026-11-22T02:31:15.402Z",
+                "actor_id": "01935e00-1a2b-7c3d-8e4f-5a6b7c8d9e01",
+                "actor_label": "admin 张伟",
+                "action": "report.hide",
+                "target_type": "report",
+                "target_id": "01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+                "details": {
+                    "reason": "照片含有可识别的人脸",
+                    "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+                },
+                "client_ip": "10.20.3.41",
+                "request_id": "c1f0a9d2e8b74f36",
+            }
+        ],
+        "next_cursor": 48213,
+    },
+    # categories and the service area
+    "Category": {
+        "code": "E0102",
+        "kind": "event",
+        "major": "01",
+        "name_zh": "暴露垃圾",
+        "name_en": "Exposed rubbish",
+        "default_department": "sanitation",
+        "limit_urgent_hours": 2.0,
+        "limit_normal_hours": 8.0,
+        "citizen_reportable": True,
+        "needs_verification": True,
+        "duplicate_radius_m": 250,
+        "join_radius_m": 50,
+        "join_window_hours": 24,
+        "min_photos": 0,
+        "active": True,
+    },
+    "CategoryGroup": {
+        "kind": "component",
+        "major": "01",
+        "name_zh": "公用设施",
+        "name_en": "Public utilities",
+        "categories": [
+            {
+                "code": "C0102",
+                "kind": "component",
+                "major": "01",
+                "name_zh": "污水井盖",
+                "name_en": "Sewage manhole cover",
+                "default_department": "drainage",
+                "limit_urgent_hours": 0.5,
+                "limit_normal_hours": 6.0,
+                "citizen_reportable": True,
+                "needs_verification": True,
+                "duplicate_radius_m": 100,
+                "join_radius_m": 50,
+                "join_window_hours": 24,
+                "min_photos": 1,
+                "active": True,
+            }
+        ],
+    },
+    "Catalogue": {
+        "version": "gbt30428-2013.demo-1",
+        "title": "数字化城市管理 部件和事件分类（GB/T 30428.2 旧编码，示范城市）",
+        "groups": [
+            {
+                "kind": "event",
+                "major": "01",
+                "name_zh": "市容环境",
+                "name_en": "City appearance",
+                "categories": [
+                    {
+                        "code": "E0102",
+                        "kind": "event",
+                        "major": "01",
+                        "name_zh": "暴露垃圾",
+                        "name_en": "Exposed rubbish",
+                        "default_department": "sanitation",
+                        "limit_urgent_hours": 2.0,
+                        "limit_normal_hours": 8.0,
+                        "citizen_reportable": True,
+                        "needs_verification": True,
+                        "duplicate_radius_m": 250,
+                        "join_radius_m": 50,
+                        "join_window_hours": 24,
+                        "min_photos": 0,
+                        "active": True,
+                    }
+                ],
+            }
+        ],
+    },
+    "CategoryUpdate": {"limit_urgent_hours": 1.0, "limit_normal_hours": 6.0, "duplicate_radius_m": 200},
+    "ServiceArea": {
+        "name": "东城区（示范）",
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [116.379, 39.856],
+                    [116.429, 39.852],
+                    [116.447, 39.87],
+                    [116.446, 39.905],
+                    [116.444, 39.94],
+                    [116.432, 39.964],
+                    [116.409, 39.972],
+                    [116.389, 39.966],
+                    [116.383, 39.938],
+                    [116.385, 39.91],
+                    [116.38, 39.885],
+                    [116.379, 39.856],
+                ]
+            ],
+        },
+        "bbox": [116.379, 39.852, 116.447, 39.972],
+        "center": {"lat": 39.9121, "lon": 116.4137},
+    },
+    # reports
+    "Location": {"lat": 39.9303009, "lon": 116.4222403, "crs": "gcj02"},
+    "Point": {"lat": 39.9289, "lon": 116.416},
+    "ReportCreate": {
+        "category": "E0102",
+        "location": {"lat": 39.9289, "lon": 116.416, "crs": "wgs84"},
+        "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
+        "address": "北京市东城区王府井大街与东单三条交叉口东北角",
+        "photo_ids": ["01936c2d-f0a2-7e55-a1b3-6c7d8e9f0a13"],
+        "anonymous": False,
+        "client_id": "draft-20261122-0941-5f3a9c",
+    },
+    "ReportCreated": {
+        "id": "01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+        "number": "2026112200042",
+        "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+        "status": "verifying",
+        "joined_existing": False,
+        "location_mismatch": False,
+        "created_at": "2026-11-22T01:41:27.512Z",
+    },
+    "ReportView": {
+        "id": "01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+        "number": "2026112200042",
+        "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+        "status": "dispatched",
+        "category": "E0102",
+        "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
+        "location": {"lat": 39.9289, "lon": 116.416},
+        "address": "北京市东城区王府井大街与东单三条交叉口东北角",
+        "created_at": "2026-11-22T01:41:27.512Z",
+        "reporter_count": 2,
+        "photos": [
+            {
+                "id": "01936c2d-f0a2-7e55-a1b3-6c7d8e9f0a13",
+                "display_url": (
+                    "https://oss.cityloop.example/cityloop-media/display/"
+                    "5e0c7b1a9d3f4e2b8c6a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c.jpg"
+                    "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261122T023012Z&X-Amz-Expires=900"
+                    "&X-Amz-SignedHeaders=host&X-Amz-Signature=7d2c0b8e"
+                ),
+                "thumbnail_url": (
+                    "https://oss.cityloop.example/cityloop-media/thumb/"
+                    "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90.jpg"
+                    "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261122T023012Z&X-Amz-Expires=900"
+                    "&X-Amz-SignedHeaders=host&X-Amz-Signature=3b9f1e64"
+                ),
+                "width": 1536,
+                "height": 2048,
+            }
+        ],
+        "timeline": [
+            {"at": "2026-11-22T01:41:27.512Z", "kind": "reported", "state": "reported"},
+            {"at": "2026-11-22T01:58:40.105Z", "kind": "report_joined"},
+            {"at": "2026-11-22T02:12:09.377Z", "kind": "register", "state": "registered"},
+            {
+                "at": "2026-11-22T02:20:03.861Z",
+                "kind": "dispatch",
+                "state": "dispatched",
+                "note": "请今日内清运",
+            },
+        ],
+        "view": "full",
+        "anonymous": False,
+        "reporter_id": "01936a10-2b3c-7d4e-8f5a-6b7c8d9e0f11",
+        "client_id": "draft-20261122-0941-5f3a9c",
+        "joined_existing": False,
+        "location_mismatch": False,
+        "original_location": {"lat": 39.9289, "lon": 116.416, "crs": "wgs84"},
+        "hidden": False,
+        "following": True,
+    },
+    "ReportSummary": {
+        "id": "01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+        "number": "2026112200042",
+        "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+        "status": "dispatched",
+        "category": "E0102",
+        "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
+        "created_at": "2026-11-22T01:41:27.512Z",
+        "updated_at": "2026-11-22T02:20:03.861Z",
+        "timeline": [
+            {"at": "2026-11-22T01:41:27.512Z", "kind": "reported", "state": "reported"},
+            {"at": "2026-11-22T02:12:09.377Z", "kind": "register", "state": "registered"},
+            {
+                "at": "2026-11-22T02:20:03.861Z",
+                "kind": "dispatch",
+                "state": "dispatched",
+                "note": "请今日内清运",
+            },
+        ],
+    },
+    "ReportPage": {
+        "items": [
+            {
+                "id": "01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+                "number": "2026112200042",
+                "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+                "status": "dispatched",
+                "category": "E0102",
+                "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
+                "created_at": "2026-11-22T01:41:27.512Z",
+                "updated_at": "2026-11-22T02:20:03.861Z",
+                "timeline": [
+                    {"at": "2026-11-22T01:41:27.512Z", "kind": "reported", "state": "reported"},
+                    {"at": "2026-11-22T02:20:03.861Z", "kind": "dispatch", "state": "dispatched"},
+                ],
+            }
+        ],
+        "next_cursor": None,
+    },
+    "NearbyCase": {
+        "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+        "report_id": "01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+        "number": "2026112200042",
+        "category": "E0102",
+        "status": "verifying",
+        "distance_m": 36.4,
+        "location": {"lat": 39.9289, "lon": 116.416},
+        "reporter_count": 1,
+        "created_at": "2026-11-22T01:41:27.512Z",
+        "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
+    },
+    "TimelineEntry": {
+        "at": "2026-11-22T02:20:03.861Z",
+        "kind": "dispatch",
+        "state": "dispatched",
+        "note": "请今日内清运",
+    },
+    "HideReport": {"reason": "照片含有可识别的人脸和车牌，已联系上报人重新拍摄。"},
+    "Recategorise": {"category": "E0103", "note": "现场为装修渣土，改为积存垃圾渣土。"},
+    "Rating": {"fixed": True, "score": 5, "comment": "当天下午就清理干净了，谢谢！"},
+    "RatingResult": {"case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62", "round": 1, "reopened": False},
+    # photos
+    "UploadCreate": {
+        "content_type": "image/jpeg",
+        "size": 2483917,
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    },
+    "UploadTicket": {
+        "upload_id": "01936c2d-ee10-7f3a-8c2d-1e2f3a4b5c6d",
+        "put_url": (
+            "https://oss.cityloop.example/cityloop-media/uploads/01936c2d-ee10-7f3a-8c2d-1e2f3a4b5c6d"
+            "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261122T013902Z&X-Amz-Expires=900"
+            "&X-Amz-SignedHeaders=content-type%3Bhost&X-Amz-Signature=5d1f9a0c"
+        ),
+        "headers": {"Content-Type": "image/jpeg"},
+        "expires_at": "2026-11-22T01:54:02.340Z",
+        "max_size": 15728640,
+    },
+    "PhotoProcessed": {
+        "photo_id": "01936c2d-f0a2-7e55-a1b3-6c7d8e9f0a13",
+        "width": 3024,
+        "height": 4032,
+        "taken_at": "2026-11-22T01:38:51Z",
+        "exif_location": {"lat": 39.92893, "lon": 116.41604},
+        "content_type": "image/jpeg",
+    },
+    "LatLon": {"lat": 39.92893, "lon": 116.41604},
+    "PhotoLink": {
+        "id": "01936c2d-f0a2-7e55-a1b3-6c7d8e9f0a13",
+        "display_url": (
+            "https://oss.cityloop.example/cityloop-media/display/"
+            "5e0c7b1a9d3f4e2b8c6a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c.jpg"
+            "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261122T023012Z&X-Amz-Expires=900"
+            "&X-Amz-SignedHeaders=host&X-Amz-Signature=7d2c0b8e"
+        ),
+        "thumbnail_url": (
+            "https://oss.cityloop.example/cityloop-media/thumb/"
+            "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90.jpg"
+            "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261122T023012Z&X-Amz-Expires=900"
+            "&X-Amz-SignedHeaders=host&X-Amz-Signature=3b9f1e64"
+        ),
+        "width": 1536,
+        "height": 2048,
+    },
+    # cases
+    "CurrentStep": {
+        "step": "accept",
+        "due_at": "2026-11-22T03:20:03.861Z",
+        "due_soon_at": "2026-11-22T03:08:03.861Z",
+        "paused": False,
+        "assignee_id": None,
+    },
+    "CaseSummary": {
+        "id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+        "state": "dispatched",
+        "version": 7,
+        "round": 1,
+        "category": "E0102",
+        "urgent": False,
+        "location": {"lat": 39.9289, "lon": 116.416},
+        "address": "北京市东城区王府井大街与东单三条交叉口东北角",
+        "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
+        "reporter_count": 2,
+        "district_code": "110101",
+        "department": "sanitation",
+        "responsibility_grid_id": "01935a00-4c1d-7e2f-8a3b-1c2d3e4f5a01",
+        "unit_grid_id": "01935a01-6e7f-7a8b-9c0d-2e3f4a5b6c02",
+        "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+        "created_at": "2026-11-22T01:41:27.498Z",
+        "updated_at": "2026-11-22T02:20:03.861Z",
+        "current_step": {
+            "step": "accept",
+            "due_at": "2026-11-22T03:20:03.861Z",
+            "due_soon_at": "2026-11-22T03:08:03.861Z",
+            "paused": False,
+            "assignee_id": None,
+        },
+    },
+    "HistoryEntry": {
+        "id": 90417,
+        "at": "2026-11-22T02:05:31.240Z",
+        "kind": "verify",
+        "actor_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+        "from_state": "verifying",
+        "to_state": "verified",
+        "note": "现场核实属实，约 2 立方米生活垃圾。",
+        "photo_ids": ["01936c3a-1b2c-7d3e-8f4a-5b6c7d8e9f01"],
+        "public": False,
+        "data": {"action": "verify"},
+    },
+    "StepRecord": {
+        "round": 1,
+        "step": "verify",
+        "assignee_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+        "department": None,
+        "started_at": "2026-11-22T01:41:27.530Z",
+        "due_at": "2026-11-22T02:41:27.530Z",
+        "completed_at": "2026-11-22T02:05:31.240Z",
+        "outcome": "verify",
+        "paused": False,
+        "extended": False,
+    },
+    "CaseDetail": {
+        "id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+        "state": "dispatched",
+        "category": "E0102",
+        "location": {"lat": 39.9289, "lon": 116.416},
+        "created_at": "2026-11-22T01:41:27.498Z",
+        "view": "staff",
+        "timeline": [
+            {"at": "2026-11-22T01:41:27.512Z", "kind": "reported", "state": "reported"},
+            {"at": "2026-11-22T01:58:40.105Z", "kind": "report_joined"},
+            {"at": "2026-11-22T02:12:09.377Z", "kind": "register", "state": "registered"},
+            {
+                "at": "2026-11-22T02:20:03.861Z",
+                "kind": "dispatch",
+                "state": "dispatched",
+                "note": "请今日内清运",
+            },
+        ],
+        "summary": {
+            "id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+            "state": "dispatched",
+            "version": 7,
+            "round": 1,
+            "category": "E0102",
+            "urgent": False,
+            "location": {"lat": 39.9289, "lon": 116.416},
+            "address": "北京市东城区王府井大街与东单三条交叉口东北角",
+            "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
+            "reporter_count": 2,
+            "district_code": "110101",
+            "department": "sanitation",
+            "responsibility_grid_id": "01935a00-4c1d-7e2f-8a3b-1c2d3e4f5a01",
+            "unit_grid_id": "01935a01-6e7f-7a8b-9c0d-2e3f4a5b6c02",
+            "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+            "created_at": "2026-11-22T01:41:27.498Z",
+            "updated_at": "2026-11-22T02:20:03.861Z",
+            "current_step": {
+                "step": "accept",
+                "due_at": "2026-11-22T03:20:03.861Z",
+                "due_soon_at": "2026-11-22T03:08:03.861Z",
+                "paused": False,
+                "assignee_id": None,
+            },
+        },
+        "allowed_actions": ["reassign"],
+        "history": [
+            {
+                "id": 90388,
+                "at": "2026-11-22T01:41:27.512Z",
+                "kind": "reported",
+                "actor_id": "01936a10-2b3c-7d4e-8f5a-6b7c8d9e0f11",
+                "from_state": None,
+                "to_state": "reported",
+                "note": "",
+                "photo_ids": [],
+                "public": True,
+                "data": {},
+            },
+            {
+                "id": 90389,
+                "at": "2026-11-22T01:41:27.525Z",
+                "kind": "routed",
+                "actor_id": "01936a10-2b3c-7d4e-8f5a-6b7c8d9e0f11",
+                "from_state": None,
+                "to_state": None,
+                "note": "",
+                "photo_ids": [],
+                "public": False,
+                "data": {
+                    "queue": "inspector",
+                    "unit_grid_id": "01935a01-6e7f-7a8b-9c0d-2e3f4a5b6c02",
+                    "unit_grid_code": "110101001002003",
+                    "responsibility_grid_id": "01935a00-4c1d-7e2f-8a3b-1c2d3e4f5a01",
+                    "responsibility_grid_code": "110101001",
+                    "district_code": "110101",
+                    "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+                    "department_code": "sanitation",
+                    "reason": {
+                        "point": {"lat": 39.9289, "lon": 116.416, "crs": "wgs84"},
+                        "at": "2026-11-22T01:41:27.525000+00:00",
+                        "unit_grid": {"code": "110101001002003", "rule": "covers_point"},
+                        "responsibility_grid": {"code": "110101001", "rule": "listed"},
+                        "inspector": {
+                            "user_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+                            "duty_id": "01936000-5b6c-7d7e-8f80-9a1b2c3d4e5f",
+                            "starts_at": "2026-11-22T00:00:00+00:00",
+                            "ends_at": "2026-11-22T10:00:00+00:00",
+                            "rule": "on_duty",
+                        },
+                        "queue": "inspector",
+                        "department": {"code": "sanitation", "rule": "category_default"},
+                    },
+                },
+            },
+            {
+                "id": 90390,
+                "at": "2026-11-22T01:41:27.530Z",
+                "kind": "send_to_verify",
+                "actor_id": None,
+                "from_state": "reported",
+                "to_state": "verifying",
+                "note": "",
+                "photo_ids": [],
+                "public": False,
+                "data": {"action": "send_to_verify"},
+            },
+            {
+                "id": 90417,
+                "at": "2026-11-22T02:05:31.240Z",
+                "kind": "verify",
+                "actor_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+                "from_state": "verifying",
+                "to_state": "verified",
+                "note": "现场核实属实，约 2 立方米生活垃圾。",
+                "photo_ids": ["01936c3a-1b2c-7d3e-8f4a-5b6c7d8e9f01"],
+                "public": False,
+                "data": {"action": "verify"},
+            },
+            {
+                "id": 90433,
+                "at": "2026-11-22T02:12:09.377Z",
+                "kind": "register",
+                "actor_id": "01935f12-4d5e-7f6a-8b7c-9d0e1f2a3b43",
+                "from_state": "verified",
+                "to_state": "registered",
+                "note": "",
+                "photo_ids": [],
+                "public": True,
+                "data": {"action": "register"},
+            },
+            {
+                "id": 90451,
+                "at": "2026-11-22T02:20:03.861Z",
+                "kind": "dispatch",
+                "actor_id": "01935f14-5e6f-7a7b-9c8d-0e1f2a3b4c54",
+                "from_state": "registered",
+                "to_state": "dispatched",
+                "note": "请今日内清运",
+                "photo_ids": [],
+                "public": True,
+                "data": {"action": "dispatch", "from_department": "sanitation"},
+            },
+        ],
+        "steps": [
+            {
+                "round": 1,
+                "step": "verify",
+                "assignee_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+                "department": None,
+                "started_at": "2026-11-22T01:41:27.530Z",
+                "due_at": "2026-11-22T02:41:27.530Z",
+                "completed_at": "2026-11-22T02:05:31.240Z",
+                "outcome": "verify",
+                "paused": False,
+                "extended": False,
+            },
+            {
+                "round": 1,
+                "step": "register",
+                "assignee_id": None,
+                "department": None,
+                "started_at": "2026-11-22T02:05:31.240Z",
+                "due_at": "2026-11-22T02:35:31.240Z",
+                "completed_at": "2026-11-22T02:12:09.377Z",
+                "outcome": "register",
+                "paused": False,
+                "extended": False,
+            },
+            {
+                "round": 1,
+                "step": "dispatch",
+                "assignee_id": None,
+                "department": None,
+                "started_at": "2026-11-22T02:12:09.377Z",
+                "due_at": "2026-11-22T02:42:09.377Z",
+                "completed_at": "2026-11-22T02:20:03.861Z",
+                "outcome": "dispatch",
+                "paused": False,
+                "extended": False,
+            },
+            {
+                "round": 1,
+                "step": "accept",
+                "assignee_id": None,
+                "department": "sanitation",
+                "started_at": "2026-11-22T02:20:03.861Z",
+                "due_at": "2026-11-22T03:20:03.861Z",
+                "completed_at": None,
+                "outcome": None,
+                "paused": False,
+                "extended": False,
+            },
+        ],
+        "report_numbers": ["2026112200042", "2026112200057"],
+        "photos": [
+            {
+                "id": "01936c2d-f0a2-7e55-a1b3-6c7d8e9f0a13",
+                "display_url": (
+                    "https://oss.cityloop.example/cityloop-media/display/"
+                    "5e0c7b1a9d3f4e2b8c6a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c.jpg"
+                    "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261122T023012Z&X-Amz-Expires=900"
+                    "&X-Amz-SignedHeaders=host&X-Amz-Signature=7d2c0b8e"
+                ),
+                "thumbnail_url": (
+                    "https://oss.cityloop.example/cityloop-media/thumb/"
+                    "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90.jpg"
+                    "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261122T023012Z&X-Amz-Expires=900"
+                    "&X-Amz-SignedHeaders=host&X-Amz-Signature=3b9f1e64"
+                ),
+                "width": 1536,
+                "height": 2048,
+            }
+        ],
+    },
+    "CasePage": {
+        "items": [
+            {
+                "id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+                "state": "dispatched",
+                "version": 7,
+                "round": 1,
+                "category": "E0102",
+                "urgent": False,
+                "location": {"lat": 39.9289, "lon": 116.416},
+                "address": "北京市东城区王府井大街与东单三条交叉口东北角",
+                "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
+                "reporter_count": 2,
+                "district_code": "110101",
+                "department": "sanitation",
+                "responsibility_grid_id": "01935a00-4c1d-7e2f-8a3b-1c2d3e4f5a01",
+                "unit_grid_id": "01935a01-6e7f-7a8b-9c0d-2e3f4a5b6c02",
+                "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+                "created_at": "2026-11-22T01:41:27.498Z",
+                "updated_at": "2026-11-22T02:20:03.861Z",
+                "current_step": {
+                    "step": "accept",
+                    "due_at": "2026-11-22T03:20:03.861Z",
+                    "due_soon_at": "2026-11-22T03:08:03.861Z",
+                    "paused": False,
+                    "assignee_id": None,
+                },
+            }
+        ],
+        "next_cursor": "MDE5MzZjMmUtNTlmOC03YTQxLTljM2ItMmQxZTBmNGE1YjYy",
+    },
+    "TransitionRequest": {"action": "dispatch", "department": "sanitation", "note": "请今日内清运"},
+    "TransitionResult": {
+        "case": {
+            "id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+            "state": "dispatched",
+            "version": 7,
+            "round": 1,
+            "category": "E0102",
+            "urgent": False,
+            "location": {"lat": 39.9289, "lon": 116.416},
+            "address": "北京市东城区王府井大街与东单三条交叉口东北角",
+            "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
+            "reporter_count": 2,
+            "district_code": "110101",
+            "department": "sanitation",
+            "responsibility_grid_id": "01935a00-4c1d-7e2f-8a3b-1c2d3e4f5a01",
+            "unit_grid_id": "01935a01-6e7f-7a8b-9c0d-2e3f4a5b6c02",
+            "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+            "created_at": "2026-11-22T01:41:27.498Z",
+            "updated_at": "2026-11-22T02:20:03.861Z",
+            "current_step": {
+                "step": "accept",
+                "due_at": "2026-11-22T03:20:03.861Z",
+                "due_soon_at": "2026-11-22T03:08:03.861Z",
+                "paused": False,
+                "assignee_id": None,
+            },
+        },
+        "allowed_actions": ["reassign"],
+    },
+    "BulkItem": {
+        "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+        "version": 6,
+        "action": "dispatch",
+        "department": "sanitation",
+        "note": "请今日内清运",
+    },
+    "BulkRequest": {
+        "items": [
+            {
+                "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+                "version": 6,
+                "action": "dispatch",
+                "department": "sanitation",
+                "note": "请今日内清运",
+            },
+            {
+                "case_id": "01936c40-2a3b-7c4d-8e5f-6a7b8c9d0e1f",
+                "version": 9,
+                "action": "reassign",
+                "department": "municipal",
+                "note": "属市政道路设施，改派市政管理处。",
+            },
+        ]
+    },
+    "BulkOutcome": {
+        "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+        "status": 200,
+        "version": 7,
+        "state": "dispatched",
+    },
+    "BulkResult": {
+        "results": [
+            {
+                "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+                "status": 200,
+                "version": 7,
+                "state": "dispatched",
+            },
+            {
+                "case_id": "01936c40-2a3b-7c4d-8e5f-6a7b8c9d0e1f",
+                "status": 409,
+                "code": "version_conflict",
+                "detail": "the case changed since you read it",
+            },
+        ],
+        "succeeded": 1,
+        "failed": 1,
+    },
+    "Task": {
+        "task_id": 55231,
+        "kind": "verify",
+        "case": {
+            "id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+            "state": "verifying",
+            "version": 3,
+            "round": 1,
+            "category": "E0102",
+            "urgent": False,
+            "location": {"lat": 39.9289, "lon": 116.416},
+            "address": "北京市东城区王府井大街与东单三条交叉口东北角",
+            "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
+            "reporter_count": 1,
+            "district_code": "110101",
+            "department": "sanitation",
+            "responsibility_grid_id": "01935a00-4c1d-7e2f-8a3b-1c2d3e4f5a01",
+            "unit_grid_id": "01935a01-6e7f-7a8b-9c0d-2e3f4a5b6c02",
+            "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+            "created_at": "2026-11-22T01:41:27.498Z",
+            "updated_at": "2026-11-22T01:41:27.530Z",
+            "current_step": {
+                "step": "verify",
+                "due_at": "2026-11-22T02:41:27.530Z",
+                "due_soon_at": "2026-11-22T02:29:27.530Z",
+                "paused": False,
+                "assignee_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+            },
+        },
+        "due_at": "2026-11-22T02:41:27.530Z",
+        "distance_m": 412.7,
+    },
+    "Tombstone": {"type": "task", "id": "55231"},
+    "SyncPage": {
+        "cases": [],
+        "tasks": [],
+        "tombstones": [{"type": "task", "id": "55231"}],
+        "next_cursor": "MjAyNi0xMS0yMlQwMjoxNTowMC4wMDAwMDArMDA6MDA",
+        "more": False,
+    },
+    # the calendar
+    "CalendarDay": {
+        "day": "2026-10-10",
+        "workday": True,
+        "source": "official",
+        "festival": "National Day",
+        "note": "",
+    },
+    "CalendarPage": {
+        "from": "2026-10-07",
+        "to": "2026-10-10",
+        "timezone": "Asia/Shanghai",
+        "hours_per_day": 7.0,
+        "days": [
+            {
+                "day": "2026-10-07",
+                "workday": False,
+                "source": "official",
+                "festival": "National Day",
+                "note": "",
+            },
+            {"day": "2026-10-08", "workday": True, "source": "official", "festival": None, "note": ""},
+            {
+                "day": "2026-10-09",
+                "workday": False,
+                "source": "override",
+                "festival": None,
+                "note": "台风红色预警，全市停工",
+            },
+            {
+                "day": "2026-10-10",
+                "workday": True,
+                "source": "official",
+                "festival": "National Day",
+                "note": "",
+            },
+        ],
+    },
+    "CalendarOverrideSet": {"workday": False, "note": "台风红色预警，全市停工"},
+    # indicators
+    "Ratio": {"numerator": 43, "denominator": 50, "ratio": 0.86},
+    "GroupIndicators": {
+        "key": "sanitation",
+        "name": "环境卫生管理处",
+        "indicators": {
+            "handle_rate": {"numerator": 46, "denominator": 50, "ratio": 0.92},
+            "handle_on_time_rate": {"numerator": 43, "denominator": 50, "ratio": 0.86},
+            "overdue_open_rate": {"numerator": 4, "denominator": 50, "ratio": 0.08},
+            "extension_rate": {"numerator": 2, "denominator": 50, "ratio": 0.04},
+            "rework_rate": {"numerator": 3, "denominator": 46, "ratio": 0.0652},
+        },
+        "score": 91.5,
+        "grade": "A",
+        "score_weight": 100.0,
+    },
+    "IndicatorReport": {
+        "from": "2026-10-01",
+        "to": "2026-10-31",
+        "timezone": "Asia/Shanghai",
+        "group_by": "department",
+        "window_start": "2026-09-30T16:00:00Z",
+        "window_end": "2026-10-31T16:00:00Z",
+        "as_of": "2026-10-31T16:00:00Z",
+        "names": {
+            "handle_rate": "处置率",
+            "handle_on_time_rate": "按期处置率",
+            "overdue_open_rate": "超期待处置率",
+            "extension_rate": "延期率",
+            "rework_rate": "返工率",
+        },
+        "weights": {
+            "handle_rate": 30.0,
+            "handle_on_time_rate": 20.0,
+            "overdue_open_rate": 20.0,
+            "extension_rate": 10.0,
+            "rework_rate": 20.0,
+        },
+        "groups": [
+            {
+                "key": "sanitation",
+                "name": "环境卫生管理处",
+                "indicators": {
+                    "handle_rate": {"numerator": 46, "denominator": 50, "ratio": 0.92},
+                    "handle_on_time_rate": {"numerator": 43, "denominator": 50, "ratio": 0.86},
+                    "overdue_open_rate": {"numerator": 4, "denominator": 50, "ratio": 0.08},
+                    "extension_rate": {"numerator": 2, "denominator": 50, "ratio": 0.04},
+                    "rework_rate": {"numerator": 3, "denominator": 46, "ratio": 0.0652},
+                },
+                "score": 91.5,
+                "grade": "A",
+                "score_weight": 100.0,
+            }
+        ],
+    },
+    "IndicatorWeights": {
+        "kind": "department",
+        "weights": {
+            "handle_rate": 30.0,
+            "handle_on_time_rate": 20.0,
+            "overdue_open_rate": 20.0,
+            "extension_rate": 10.0,
+            "rework_rate": 20.0,
+        },
+        "updated_at": "2026-11-02T06:30:12.004Z",
+        "updated_by": "01935e00-1a2b-7c3d-8e4f-5a6b7c8d9e01",
+    },
+    "IndicatorWeightsSet": {
+        "weights": {
+            "handle_rate": 30,
+            "handle_on_time_rate": 20,
+            "overdue_open_rate": 20,
+            "extension_rate": 10,
+            "rework_rate": 20,
+        }
+    },
+    # grid imports, duties, department links
+    "ImportProblem": {
+        "problem": "overlap",
+        "detail": "features 17 and 18 share 36.2 m²",
+        "index": 17,
+        "code": "110101001002003",
+        "other_index": 18,
+        "other_code": "110101001002004",
+        "area_m2": 36.2,
+    },
+    "Gap": {
+        "area_m2": 184.6,
+        "lat": 39.91327,
+        "lon": 116.41285,
+        "around": ["110101001002003", "110101001002007"],
+    },
+    "ImportReport": {
+        "id": "01936b00-9f8e-7d6c-8b5a-4c3d2e1f0a9b",
+        "kind": "unit",
+        "file_name": "dongcheng_unit_grids_2026.geojson",
+        "sha256": "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b",
+        "outcome": "dry_run",
+        "dry_run": True,
+        "make_valid": False,
+        "features": 1652,
+        "created": 12,
+        "updated": 40,
+        "unchanged": 1600,
+        "not_in_file": 0,
+        "links_changed": 3,
+        "units_unassigned": 0,
+        "parts": 1,
+        "gaps": [
+            {
+                "area_m2": 184.6,
+                "lat": 39.91327,
+                "lon": 116.41285,
+                "around": ["110101001002003", "110101001002007"],
+            }
+        ],
+        "gaps_total": 1,
+        "repaired": [],
+        "warnings": [],
+        "problems": [],
+        "problems_total": 0,
+        "seconds": {"parse": 0.412, "load": 1.208, "check": 2.377, "write": 0.951, "total": 4.948},
+        "created_at": "2026-11-20T07:12:44.120Z",
+    },
+    "ImportLogEntry": {
+        "id": "01936b00-9f8e-7d6c-8b5a-4c3d2e1f0a9b",
+        "kind": "unit",
+        "file_name": "dongcheng_unit_grids_2026.geojson",
+        "sha256": "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b",
+        "outcome": "refused",
+        "dry_run": False,
+        "make_valid": False,
+        "counts": {
+            "features": 1652,
+            "repaired": 0,
+            "warnings": 0,
+            "problems": 2,
+            "seconds": {"parse": 0.412},
+        },
+        "problem_count": 2,
+        "actor_id": "01935e00-1a2b-7c3d-8e4f-5a6b7c8d9e01",
+        "actor_label": "admin 张伟",
+        "created_at": "2026-11-20T07:05:02.871Z",
+    },
+    "ImportLogDetail": {
+        "id": "01936b00-9f8e-7d6c-8b5a-4c3d2e1f0a9b",
+        "kind": "unit",
+        "file_name": "dongcheng_unit_grids_2026.geojson",
+        "sha256": "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b",
+        "outcome": "refused",
+        "dry_run": False,
+        "make_valid": False,
+        "counts": {
+            "features": 1652,
+            "repaired": 0,
+            "warnings": 0,
+            "problems": 2,
+            "seconds": {"parse": 0.412},
+        },
+        "problem_count": 2,
+        "actor_id": "01935e00-1a2b-7c3d-8e4f-5a6b7c8d9e01",
+        "actor_label": "admin 张伟",
+        "created_at": "2026-11-20T07:05:02.871Z",
+        "problems": [
+            {
+                "problem": "unclosed_ring",
+                "detail": "ring 0 is not closed: its first and last positions differ",
+                "index": 211,
+                "code": "110101002001004",
+            },
+            {
+                "problem": "overlap",
+                "detail": "features 17 and 18 share 36.2 m²",
+                "index": 17,
+                "code": "110101001002003",
+                "other_index": 18,
+                "other_code": "110101001002004",
+                "area_m2": 36.2,
+            },
+        ],
+    },
+    "DutyAssign": {
+        "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+        "grid": "110101001",
+        "starts_at": "2026-11-23T08:00:00+08:00",
+        "ends_at": "2026-11-23T18:00:00+08:00",
+    },
+    "Duty": {
+        "id": "01936000-5b6c-7d7e-8f80-9a1b2c3d4e5f",
+        "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+        "inspector_name": "李建国",
+        "grid": "110101001",
+        "starts_at": "2026-11-23T00:00:00Z",
+        "ends_at": "2026-11-23T10:00:00Z",
+        "created_at": "2026-11-21T09:14:50.332Z",
+        "updated_at": "2026-11-21T09:14:50.332Z",
+    },
+    "CategoryDepartmentLink": {"category": "E0102", "department": "sanitation", "district_code": "110101"},
+    "CategoryDepartment": {
+        "category": "E0102",
+        "district_code": "110101",
+        "department": "sanitation",
+        "created_at": "2026-11-21T09:20:11.508Z",
+        "updated_at": "2026-11-21T09:20:11.508Z",
+    },
+    # push, quiet hours, the inbox
+    "DeviceRegistration": {
+        "token": "eYq3kZ0xR8uJ2n5Vb7wL1c:APA91bH4xQ9z-Lm2Kp7Rt6Yv3Ws8Nd1Fg5Hj0Qa4Zx7Cv2Bn9Mk6",
+        "platform": "android",
+        "app_version": "2.4.1",
+        "locale": "zh-CN",
+    },
+    "Device": {
+        "token": "eYq3kZ0xR8uJ2n5Vb7wL1c:APA91bH4xQ9z-Lm2Kp7Rt6Yv3Ws8Nd1Fg5Hj0Qa4Zx7Cv2Bn9Mk6",
+        "platform": "android",
+        "app_version": "2.4.1",
+        "locale": "zh-CN",
+        "created_at": "2026-11-20T12:04:02.117Z",
+        "updated_at": "2026-11-22T01:30:45.902Z",
+    },
+    "QuietHours": {"start": "22:00", "end": "07:00"},
+    "InboxItem": {
+        "id": "01936c31-0a4e-7b12-9c5d-8e7f6a5b4c3d",
+        "kind": "report.dispatched",
+        "title": "问题已派遣",
+        "body": "暴露垃圾（2026112200042）已派遣至环境卫生管理处处理。",
+        "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+        "report_id": "01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+        "link": "cityloop://reports/01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+        "urgent": False,
+        "created_at": "2026-11-22T02:20:04.210Z",
+        "read_at": None,
+    },
+    "InboxPage": {
+        "items": [
+            {
+                "id": "01936c31-0a4e-7b12-9c5d-8e7f6a5b4c3d",
+                "kind": "report.dispatched",
+                "title": "问题已派遣",
+                "body": "暴露垃圾（2026112200042）已派遣至环境卫生管理处处理。",
+                "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+                "report_id": "01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+                "link": "cityloop://reports/01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
+                "urgent": False,
+                "created_at": "2026-11-22T02:20:04.210Z",
+                "read_at": None,
+            }
+        ],
+        "unread_count": 2,
+        "next_cursor": "bjExODc",
+    },
+    "UnreadCount": {"unread_count": 1},
+    "ReadAllResult": {"marked": 2, "unread_count": 0},
+    # webhooks, deliveries, the outbox
+    "WebhookCreate": {
+        "url": "https://12345.dongcheng.example.cn/cityloop/events",
+        "events": ["case.transitioned", "case.overdue"],
+        "secret": "whsec_9c4Fq2LmT7xR1vB8nK3pZ6yW",
+        "name": "东城区 12345 热线平台",
+    },
+    "Webhook": {
+        "id": "01935f20-7a8b-7c9d-8e0f-1a2b3c4d5e6f",
+        "name": "东城区 12345 热线平台",
+        "url": "https://12345.dongcheng.example.cn/cityloop/events",
+        "events": ["case.overdue", "case.transitioned"],
+        "status": "active",
+        "consecutive_failures": 0,
+        "paused_at": None,
+        "paused_reason": None,
+        "secret_hint": "…Z6yW",
+        "created_at": "2026-11-10T03:00:27.645Z",
+    },
+    "Delivery": {
+        "id": 1842,
+        "channel": "webhook",
+        "event": "case.overdue",
+        "outbox_id": 9071,
+        "status": "dead",
+        "attempts": 8,
+        "available_at": "2026-11-22T07:41:10.000Z",
+        "last_error": "HTTP 503 Service Unavailable",
+        "last_status": 503,
+        "created_at": "2026-11-22T03:20:05.118Z",
+        "updated_at": "2026-11-22T07:41:10.000Z",
+        "done_at": None,
+        "user_id": None,
+        "subscriber_id": "01935f20-7a8b-7c9d-8e0f-1a2b3c4d5e6f",
+    },
+    "DeliveryPage": {
+        "items": [
+            {
+                "id": 1842,
+                "channel": "webhook",
+                "event": "case.overdue",
+                "outbox_id": 9071,
+                "status": "dead",
+                "attempts": 8,
+                "available_at": "2026-11-22T07:41:10.000Z",
+                "last_error": "HTTP 503 Service Unavailable",
+                "last_status": 503,
+                "created_at": "2026-11-22T03:20:05.118Z",
+                "updated_at": "2026-11-22T07:41:10.000Z",
+                "done_at": None,
+                "user_id": None,
+                "subscriber_id": "01935f20-7a8b-7c9d-8e0f-1a2b3c4d5e6f",
+            }
+        ],
+        "next_cursor": None,
+    },
+    "OutboxEntry": {
+        "id": 9071,
+        "topic": "case.overdue",
+        "payload": {
+            "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+            "deadline_id": 55240,
+            "round": 1,
+            "step": "accept",
+            "due_at": "2026-11-22T03:20:03.861000+00:00",
+            "assignee_id": None,
+            "department": "sanitation",
+        },
+        "status": "done",
+        "attempts": 1,
+        "last_error": None,
+        "created_at": "2026-11-22T03:20:04.502Z",
+        "available_at": "2026-11-22T03:20:04.502Z",
+    },
+    "OutboxPage": {
+        "items": [
+            {
+                "id": 9071,
+                "topic": "case.overdue",
+                "payload": {
+                    "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+                    "deadline_id": 55240,
+                    "round": 1,
+                    "step": "accept",
+                    "due_at": "2026-11-22T03:20:03.861000+00:00",
+                    "assignee_id": None,
+                    "department": "sanitation",
+                },
+                "status": "dead",
+                "attempts": 8,
+                "last_error": 'relation "inbox" is locked; gave up after 8 attempts',
+                "created_at": "2026-11-22T03:20:04.502Z",
+                "available_at": "2026-11-22T05:52:40.000Z",
+            }
+        ],
+        "next_cursor": None,
+    },
+    "Replayed": {"replayed": 12},
+}

@@ -307,7 +307,7 @@ def _envelope(event: str, data: str, description: str) -> dict[str, Any]:
                 "ISO 8601 with an offset.",
                 "examples": ["2026-03-01T08:00:00.123456+00:00"],
             },
-            "data": _ref(data),
+            "data": {**_ref(data), "description": "What happened: ids, states, times; no personal data."},
         },
     }
 
@@ -344,12 +344,12 @@ WEBHOOK_SCHEMAS: Final[dict[str, Any]] = {
                 "higher one is the later change.",
                 "examples": [48213],
             },
-            "action": _ref("WebhookCaseAction"),
+            "action": {**_ref("WebhookCaseAction"), "description": "The action that moved the case."},
             "from": {**_ref("WebhookCaseState"), "description": "The state before."},
             "to": {**_ref("WebhookCaseState"), "description": "The state after."},
             "round": {
                 "type": "integer",
-                "format": "int32",
+                "format": "int64",
                 "minimum": 1,
                 "description": "The round of handling: 1, plus one for each reopening.",
                 "examples": [1],
@@ -371,12 +371,12 @@ WEBHOOK_SCHEMAS: Final[dict[str, Any]] = {
             },
             "round": {
                 "type": "integer",
-                "format": "int32",
+                "format": "int64",
                 "minimum": 1,
                 "description": "The round of handling: 1, plus one for each reopening.",
                 "examples": [1],
             },
-            "step": _ref("WebhookCaseStep"),
+            "step": {**_ref("WebhookCaseStep"), "description": "The step whose time limit it is."},
             "due_at": {
                 "type": "string",
                 "format": "date-time",

@@ -657,56 +657,111 @@ async def inspector_tasks(
     ]
 
 
-SYNC_OVERLAP = timedelta(seconds=5)  # transactions that committed late are caught by the next sync
+# sync -----------------------------------------------------------------------------------------------------------
+
+_NIL = UUID(int=0)
+_XID_MAX = 2**63 - 1
+SyncKey = tuple[int, UUID]  # (change_xid, case id): the order sync hands cases out in
+
+
+def _sync_cursor(cursor: str, field: str) -> tuple[SyncKey, int] | datetime:
+    """A sync cursor this API gave out: (position, floor), or the time in a cursor of the old format."""
+    try:
+        tag, xid, case_id, floor = decode_cursor(cursor, 4, field)
+    except InvalidCursor:
+        (old,) = decode_cursor(cursor, 1, field)  # before change_xid: the time of the previous sync
+        try:
+            since = datetime.fromisoformat(old)
+        except ValueError as exc:
+            raise InvalidCursor("the cursor is not one this API gave out", fields=(field,)) from exc
+        if since.tzinfo is None:
+            raise InvalidCursor("the cursor is not one this API gave out", fields=(field,)) from None
+        return since
+    try:
+        key, low = (int(xid), UUID(case_id)), int(floor)
+    except ValueError as exc:
+        raise InvalidCursor("the cursor is not one this API gave out", fields=(field,)) from exc
+    if tag != "x" or not (0 <= key[0] <= _XID_MAX and 0 <= low <= _XID_MAX):
+        raise InvalidCursor("the cursor is not one this API gave out", fields=(field,))
+    return key, low
 
 
 async def sync(
     conn: asyncpg.Connection,
     scope: Scope,
     actor: Actor,
-    since: str | None,
+    cursor: str | None,
     limit: int = 500,
     crs: CRS = "wgs84",
+    *,
+    field: str = "cursor",
 ) -> SyncPage:
-    """What changed for the caller since the cursor: cases, their open tasks, and tombstones for what left.
+    """What changed for the caller after the cursor: cases, the caller's open tasks on them, and tombstones for
+    tasks that ended and cases that left the caller's departments.
 
-    The cursor is the server time of the previous sync minus a small overlap, so a transaction that committed
-    after it started is not missed; clients apply items by id, so seeing one twice is harmless.
+    Cases come in the order of (change_xid, id): the id of the transaction that last changed the case, then
+    the case's id. A bulk change is one transaction, so a page break inside it resumes at the next id: nothing
+    skipped, nothing repeated. Only cases changed by transactions below the horizon (workflow_store.
+    sync_horizon) are handed out: a transaction still running when the page is read may commit later with a
+    smaller id than rows already visible, so those rows wait for the next request instead of being jumped.
+
+    The cursor holds the position and a floor: tombstones are only for changes past the floor. A first sync
+    (no cursor) sets the floor to the horizon, so the pages of a first sync carry no tombstones for what
+    ended before it began (the client never had it), but do for what ends while it pages. `next_cursor` is
+    never empty: with `more` it is the last case handed out, else the horizon, and the client keeps it for
+    the next sync. A cursor of the old format (a time) restarts at the first visible case changed after that
+    time; a cursor ahead of this database's transaction counter (a restore into another cluster) restarts from
+    the beginning. Either way the client may see cases it already has (it applies them by id), never miss one.
     """
-    now = await workflow_store.db_now(conn)
-    start = datetime(1970, 1, 1, tzinfo=UTC)
-    if since:
-        try:
-            start = datetime.fromisoformat(decode_cursor(since, 1, "since")[0])
-        except ValueError as exc:
-            raise InvalidCursor("the cursor is not one this API gave out", fields=("since",)) from exc
-    rows = await workflow_store.cases_changed_since(conn, scope, start, limit + 1)
+    horizon, next_xid = await workflow_store.sync_horizon(conn)
+    after: SyncKey = (0, _NIL)
+    floor = horizon
+    if cursor:
+        parsed = _sync_cursor(cursor, field)
+        if isinstance(parsed, datetime):
+            first = await workflow_store.first_change_since(conn, scope, parsed)
+            after, floor = (horizon if first is None else min(first, horizon), _NIL), 0
+        elif max(parsed[0][0], parsed[1]) > next_xid:
+            after, floor = (0, _NIL), 0
+        else:
+            after, floor = parsed
+    rows = await workflow_store.cases_changed_after(conn, scope, after, horizon, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    tasks = (
-        await inspector_tasks(conn, actor.user_id, None, None, crs)
-        if scope.inspector_id and actor.user_id
-        else []
+    until: SyncKey = (rows[-1]["change_xid"], rows[-1]["id"]) if more else max(after, (horizon, _NIL))
+    tasks = sorted(
+        (
+            Task(
+                task_id=r["task_id"],
+                kind=r["step"],
+                case=summary(r, crs),
+                due_at=r["due_at"],
+                distance_m=None,
+            )
+            for r in rows
+            if actor.user_id is not None
+            and r["assignee_id"] == actor.user_id
+            and r["step"] in ("verify", "check")
+        ),
+        key=lambda t: (t.due_at, t.task_id),
     )
-    changed_ids = {r["id"] for r in rows}
     tombstones: list[Tombstone] = []
-    if actor.user_id is not None and since:
+    since = max(after, (floor, _NIL))
+    if since < until and actor.user_id is not None:
         tombstones += [
-            Tombstone(type="task", id=str(t["id"]))
-            for t in await workflow_store.tasks_closed_since(conn, actor.user_id, start)
+            Tombstone(type="task", id=str(task_id))
+            for task_id in await workflow_store.tasks_closed_between(conn, actor.user_id, since, until)
         ]
-    if scope.departments and since:
+    if since < until and scope.departments:
         tombstones += [
             Tombstone(type="case", id=str(case_id))
-            for case_id in await workflow_store.cases_moved_away_since(conn, sorted(scope.departments), start)
+            for case_id in await workflow_store.cases_moved_away_between(conn, scope, since, until)
         ]
-    # when there is more to fetch, continue from the last case returned; else from now
-    resume = rows[-1]["updated_at"] if more else now - SYNC_OVERLAP
     return SyncPage(
         cases=[summary(r, crs) for r in rows],
-        tasks=[t for t in tasks if not since or t.case.id in changed_ids or t.due_at > start],
+        tasks=tasks,
         tombstones=tombstones,
-        next_cursor=encode_cursor(resume.isoformat()),
+        next_cursor=encode_cursor("x", until[0], until[1], floor),
         more=more,
     )
 

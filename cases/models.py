@@ -288,6 +288,11 @@ class Tombstone(msgspec.Struct, frozen=True):
 
 
 class SyncPage(msgspec.Struct, frozen=True):
+    """One page of the change feed: the cases that changed (as they are now), the caller's open tasks on
+    them, and tombstones (tasks that ended, cases that left the caller's departments). Apply by id.
+    `next_cursor` is never null: keep it and send it as `cursor` next time; `more` true means fetch again
+    right away, false means caught up for now."""
+
     cases: list[CaseSummary]
     tasks: list[Task]
     tombstones: list[Tombstone]

@@ -141,6 +141,7 @@ class CasesController(Controller):
     @get(
         "/{case_id:uuid}",
         operation_id="getCase",
+        opt={"etag": True},
         summary="A case: full history for staff who may see it, the public timeline for everyone else",
         dependencies={"principal": Provide(provide_optional_principal)},
         security=[{}, {"bearer": []}],
@@ -152,9 +153,9 @@ class CasesController(Controller):
         principal: OptionalCaller,
         case_id: FromPath[UUID],
         crs: FromQuery[CRS] = "wgs84",
-    ) -> CaseDetail:
+    ) -> Response[CaseDetail]:
         staff = principal is not None and principal.is_staff
-        return await casework.case_detail(
+        detail = await casework.case_detail(
             conn,
             state.storage,
             case_id,
@@ -162,10 +163,16 @@ class CasesController(Controller):
             actor=actor_of(principal) if staff and principal else None,
             crs=crs,
         )
+        # the version the body was read at (staff); the public view has none in its body and cannot act on it
+        version = (
+            detail.summary.version if detail.summary else (await casework.case_summary(conn, case_id)).version
+        )
+        return Response(detail, headers={"ETag": f'"{version}"'})
 
     @post(
         "/{case_id:uuid}/transitions",
         operation_id="transitionCase",
+        opt={"etag": True},
         summary="Take an action on a case (If-Match: version; Idempotency-Key makes offline retries safe)",
         status_code=200,
         dependencies={"principal": requires_role(*QUEUE_ROLES)},
@@ -191,10 +198,13 @@ class CasesController(Controller):
 
         if request.headers.get("idempotency-key") is None:
             status, result = await produce()
-            return Response(result, status_code=status)
-        return await run_once(
+            return Response(result, status_code=status, headers={"ETag": f'"{result.case.version}"'})
+        response = await run_once(
             conn, principal.user_id, idempotency_key(request), fingerprint(request, data), produce
         )
+        # a replay carries the stored answer: its ETag is the version that answer reported
+        response.headers["ETag"] = f'"{response.content["case"]["version"]}"'
+        return response
 
     @post(
         "/bulk-transitions",
@@ -290,8 +300,39 @@ class SyncController(Controller):
         self,
         conn: DbConn,
         principal: Caller,
-        since: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        cursor: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=300,
+                description="The `next_cursor` of the previous sync (or page); leave out for the first sync. "
+                "Opaque: a cursor this API did not give out is refused as `invalid_cursor`.",
+            ),
+        ] = None,
+        since: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=300,
+                description="Deprecated: the old name of `cursor` (takes the same values, and the time-based "
+                "values of earlier versions). Send one of the two, not both.",
+                schema_extra={"deprecated": True},
+            ),
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500,
         crs: FromQuery[CRS] = "wgs84",
     ) -> SyncPage:
-        return await casework.sync(conn, scope_of(principal), actor_of(principal), since, limit, crs)
+        if cursor is not None and since is not None:
+            raise ProblemError(
+                422,
+                "validation_failed",
+                "send the cursor as `cursor` only (`since` is its deprecated name)",
+                errors=[FieldError(field="since", code="invalid", message="not together with cursor")],
+            )
+        return await casework.sync(
+            conn,
+            scope_of(principal),
+            actor_of(principal),
+            cursor if cursor is not None else since,
+            limit,
+            crs,
+            field="cursor" if cursor is not None else "since",
+        )

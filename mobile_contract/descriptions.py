@@ -63,7 +63,7 @@ OPERATIONS: dict[str, str] = {
         "The audit log, newest first: who did what to which target, when, from which address and in which "
         "request, with the details of the change (before and after). Filter by target type and id, for "
         "example `user` and a user id. Paging: pass `next_cursor` (the id of the last entry) as `before`; it "
-        "is null on the last page. Admins only."
+        "is null on the last page. Admins only. Deprecated: use listAuditV2, which pages with an opaque cursor."
     ),
     # the category catalogue and the service area
     "listCategories": (
@@ -199,7 +199,7 @@ OPERATIONS: dict[str, str] = {
         "The inspector's open tasks: verify a citizen's report on site (核实) or check a department's fix on "
         "site (核查), each with its case and deadline, ordered by deadline, then by distance. Send the phone's "
         "position (`lat`, `lon`, `crs`) to get the distance in metres to each case. Inspectors only; not "
-        "paginated, as one inspector's open tasks are few."
+        "paginated, as one inspector's open tasks are few. Deprecated: use listInspectorTasksV2, which pages with an opaque cursor."
     ),
     "submitPatrolReport": (
         "An inspector's patrol report (巡查上报): the same body and photo flow as submitReport, but the case "
@@ -209,11 +209,12 @@ OPERATIONS: dict[str, str] = {
         "the first report (200 instead of 201). Inspectors only."
     ),
     "sync": (
-        "What changed for the caller since the last sync, for offline field apps: cases in the caller's scope, "
-        "the inspector's open tasks, and tombstones for tasks closed and cases that left the caller's "
-        "department. Start without `since`, then pass `next_cursor` back as `since` every time; while `more` "
-        "is true, call again at once. The cursor overlaps by a few seconds, so an item may come twice: apply "
-        "items by id. Staff roles except property managers."
+        "What changed for the caller since the last sync, for offline field apps: cases in the caller's scope "
+        "in the order they changed, the inspector's open tasks on them, and tombstones for tasks that ended "
+        "and cases that left the caller's department. Start without a cursor, then keep `next_cursor` and send "
+        "it back as `cursor` every time; while `more` is true, call again at once. Nothing is skipped; after "
+        "an old-format cursor or a server restore some cases may come again, so apply items by id. Staff roles "
+        "except property managers."
     ),
     # indicators
     "getIndicators": (
@@ -276,7 +277,7 @@ OPERATIONS: dict[str, str] = {
     "listWebhooks": (
         "The webhook subscribers: other city platforms (a 12345 hotline system, a provincial platform) that "
         "receive case events as signed HTTP POSTs. The secret is never shown again, only its last four "
-        "characters. Admins only."
+        "characters. Admins only. Deprecated: use listWebhooksV2, which pages with an opaque cursor."
     ),
     "createWebhook": (
         "Registers a webhook subscriber for some case events (case.transitioned, case.due_soon, case.overdue). "
@@ -300,13 +301,13 @@ OPERATIONS: dict[str, str] = {
     "listWebhookDeliveries": (
         "One subscriber's delivery log, newest first: each event sent to it, with status, attempts, the last "
         "HTTP status and the last error. Filter by status. Paging: pass `next_cursor` (the last id) as "
-        "`before`; it is null on the last page. Admins only."
+        "`before`; it is null on the last page. Admins only. Deprecated: use listWebhookDeliveriesV2, which pages with an opaque cursor."
     ),
     "listDeliveries": (
         "The delivery log of pushes and webhooks, newest first: one row per event and recipient (a user's "
         "phones or a webhook subscriber), with its status, attempts and last error. Filter by status (`dead`: "
         "the dead letters, given up after every retry) and channel. Paging: pass `next_cursor` (the last id) "
-        "as `before`; it is null on the last page. Admins only."
+        "as `before`; it is null on the last page. Admins only. Deprecated: use listDeliveriesV2, which pages with an opaque cursor."
     ),
     "replayDelivery": (
         "Puts one dead delivery back in the queue with a fresh count of attempts and answers it as it now "
@@ -322,7 +323,7 @@ OPERATIONS: dict[str, str] = {
         "Outbox entries by status, newest first: the events written in the same transaction as the change "
         "that caused them, which the worker fans out to inboxes, pushes and webhooks. By default the dead ones, "
         "whose fan-out gave up after every retry. Paging: pass `next_cursor` (the last id) as `before`; it is "
-        "null on the last page. Admins only."
+        "null on the last page. Admins only. Deprecated: use listOutboxV2, which pages with an opaque cursor."
     ),
     "replayOutbox": (
         "Fans one dead outbox entry out again: its inbox messages, pushes and webhook deliveries are written "
@@ -361,7 +362,7 @@ OPERATIONS: dict[str, str] = {
     "listGridImports": (
         "The grid import log, newest first: one entry per run, imported, dry run or refused, with its counts "
         "and who ran it. Paging: pass the `created_at` of the last entry as `before` for older ones; the answer "
-        "is a plain list of at most `limit` entries. Admins only."
+        "is a plain list of at most `limit` entries. Admins only. Deprecated: use listGridImportsV2, which pages with an opaque cursor."
     ),
     "getGridImport": (
         "One run of the grid import log with its findings: for a refused file, the problems that refused it; "
@@ -377,7 +378,7 @@ OPERATIONS: dict[str, str] = {
     "listDuties": (
         "Inspectors' duties: who is on duty for which responsibility grid (责任网格) and when, ordered by grid "
         "and start. Filter by grid code, and by `at` for the duties running at that instant. Not paginated: at "
-        "most `limit` rows (500 by default). Admins only."
+        "most `limit` rows (500 by default). Admins only. Deprecated: use listDutiesV2, which pages with an opaque cursor."
     ),
     "putCategoryDepartment": (
         "Sets which department (专业部门) handles a category in one district (`district_code`), or in every "
@@ -385,11 +386,85 @@ OPERATIONS: dict[str, str] = {
         "again changes the department, so the call is safe to repeat. Cases routed from now on follow it; "
         "cases already routed keep theirs. Admins only; audited."
     ),
+    # added with version 2 of the lists: opaque cursors everywhere
+    "listDevices": (
+        "The caller's phones registered for push (推送), the most recently registered first: token, platform, "
+        "app version and locale, when each was first registered to the caller and when it last registered "
+        "(the app registers on every start). A user keeps at most 10. Paging: pass `next_cursor` back as "
+        "`cursor`; it is null on the last page. Any signed-in user, for their own phones only."
+    ),
+    "unfollowReport": (
+        "Stops following the case behind a report (关注): no more inbox messages or pushes about it. "
+        "Unfollowing a case the caller does not follow changes nothing, so the call is safe to repeat. The "
+        "case's own reporters always hear of its progress and cannot unfollow it. A report hidden by "
+        "moderators is not found, unless the caller is staff or follows its case already."
+    ),
+    "getCoverage": (
+        "Where reports are routed to a grid: the outline of all unit grids (单元网格), dissolved into one "
+        "GeoJSON Feature with a MultiPolygon geometry and its bounding box, simplified by about 1 m. A point "
+        "inside it goes to its grid and the grid's inspector on duty (监督员); outside it, even within the "
+        "service area (服务范围), a report reaches no grid and waits in the intake clerks' queue (受理员). "
+        "Coordinates are in `crs`. Cache it: send the ETag back in If-None-Match, answered 304 with no body "
+        "while no grid changed. Needs no token."
+    ),
+    "listAuditV2": (
+        "The audit log (审计日志), newest first: who did what to which target, when, from which address and in "
+        "which request, with the details of the change. Filter by target type and id. Paging: pass "
+        "`next_cursor` back as `cursor`; it is null on the last page. Admins only."
+    ),
+    "listDeliveriesV2": (
+        "The delivery log of pushes and webhooks (推送与回调投递), newest first: one row per event and recipient, "
+        "with its status, attempts and last error; `status=dead` lists the dead letters (死信), given up after "
+        "every retry, which replayDelivery and replayDeadDeliveries put back. Filter by status and channel. "
+        "Paging: pass `next_cursor` back as `cursor`; it is null on the last page. Admins only."
+    ),
+    "listWebhookDeliveriesV2": (
+        "One webhook subscriber's delivery log (投递记录), newest first: each event sent to it, with status, "
+        "attempts, the last HTTP status and the last error. Filter by status. Paging: pass `next_cursor` back "
+        "as `cursor`; it is null on the last page. Admins only."
+    ),
+    "listWebhooksV2": (
+        "The webhook subscribers (Webhook 订阅) in the order they were registered: other city platforms told of "
+        "case events by signed HTTP POSTs, with their status (active, or paused after repeated failures). The "
+        "secret is never shown again, only its last four characters. Paging: pass `next_cursor` back as "
+        "`cursor`; it is null on the last page. Admins only."
+    ),
+    "listOutboxV2": (
+        "Outbox entries (发件箱) by status, newest first: the events written with the changes that caused them, "
+        "waiting to be fanned out to inboxes, pushes and webhooks (pending), done, or given up on (dead, "
+        "replayable with replayOutbox); dead by default. Paging: pass `next_cursor` back as `cursor`; it is "
+        "null on the last page. Admins only."
+    ),
+    "listGridImportsV2": (
+        "The grid import log, newest first: every import of unit grids (单元网格) or responsibility grids "
+        "(责任网格), imported, dry run or refused, with its counts, its number of problems and who ran it. "
+        "Paging: pass `next_cursor` back as `cursor`; it is null on the last page, and imports made in the same "
+        "instant are neither skipped nor repeated. Admins only."
+    ),
+    "listDutiesV2": (
+        "Inspectors' duties (值守): which inspector (监督员) is on duty for which responsibility grid (责任网格), "
+        "from when until when, ordered by grid code, start and inspector. Filter by grid code, and by `at` for "
+        "the duties running at that instant. Paging: pass `next_cursor` back as `cursor`; it is null on the "
+        "last page. Admins only."
+    ),
+    "listCategoryDepartmentsV2": (
+        "The category → department links that route cases: which department (专业部门) handles a category in a "
+        "district, ordered by category, then district with the any-district link (district_code null) first. "
+        "Filter by one category code. Paging: pass `next_cursor` back as `cursor`; it is null on the last "
+        "page. Admins only."
+    ),
+    "listInspectorTasksV2": (
+        "The inspector's open tasks: verify a report on site (核实) or check a department's fix on site (核查), "
+        "ordered by deadline, then by distance from `lat`/`lon` when sent, each with its case. Paging: pass "
+        "`next_cursor` back as `cursor` with the same `lat`, `lon` and `crs` as for the first page, since a "
+        "cursor remembers the position its distances were measured from; after moving, start again without a "
+        "cursor. Inspectors only."
+    ),
     "listCategoryDepartments": (
         "The category → department links that route cases: which department (专业部门) handles a category in "
         "a district, or in any district when `district_code` is null. Routing takes the district's link, then "
         "the any-district link, then the category's default department. Filter by one category code. Admins "
-        "only."
+        "only. Deprecated: use listCategoryDepartmentsV2, which pages with an opaque cursor."
     ),
 }
 
@@ -431,7 +506,8 @@ PARAMETERS: dict[str, str] = {
         "Paging by time: only runs created before this instant (RFC 3339 with an offset); pass the "
         "`created_at` of the last entry of the previous page. Leave it out for the newest runs."
     ),
-    "limit": "The most rows on one page; the default and range are in the schema.",
+    "limit": "The most rows on one page, 1 to 200 (50 by default).",
+    "listDevices.limit": "The most phones on one page, 1 to 100 (20 by default).",
     "listCases.limit": "The most cases on one page, 1 to 200 (50 by default).",
     "listMyReports.limit": "The most reports on one page, 1 to 100 (20 by default).",
     "listInbox.limit": "The most messages on one page, 1 to 100 (50 by default).",
@@ -441,8 +517,21 @@ PARAMETERS: dict[str, str] = {
         "The most cases in one answer, 1 to 1,000 (500 by default); when there are more, `more` is true."
     ),
     "since": (
-        "The `next_cursor` of the previous sync, sent back unchanged (opaque). Leave it out for the first "
-        "sync, which sends everything in the caller's scope."
+        "Deprecated: the old name of `cursor`; it takes the same values, and the time-based cursors of earlier "
+        "versions. Send `cursor` instead, never both."
+    ),
+    "sync.cursor": (
+        "The `next_cursor` of the previous sync (or page), sent back unchanged (opaque). Leave it out for the "
+        "first sync, which sends everything in the caller's scope; keep the last `next_cursor` on the phone "
+        "for the next sync."
+    ),
+    "If-None-Match": (
+        "The ETag of the copy the app holds, from the ETag header of an earlier answer. While it is still "
+        "current the answer is 304 Not Modified with no body: keep using the copy."
+    ),
+    "getCase.If-None-Match": (
+        'The case\'s ETag from an earlier read (its version, quoted: "7"). While the case has not changed the '
+        "answer is 304 Not Modified with no body."
     ),
     # places and coordinate systems
     "crs": (
@@ -530,6 +619,10 @@ PARAMETERS: dict[str, str] = {
         "after every attempt: the dead letters) or dropped (the phone's token was refused by FCM, or the "
         "subscriber was removed)."
     ),
+    "listOutboxV2.status": (
+        "Entries in this status: pending (waiting for fan-out or retried), done (fanned out), dead (fan-out "
+        "gave up after every attempt). dead by default."
+    ),
     "listOutbox.status": (
         "Entries in this status: pending (waiting for fan-out or retried), done (fanned out), dead (fan-out "
         "gave up after every attempt). dead by default."
@@ -582,6 +675,31 @@ PARAMETER_EXAMPLES: dict[str, Any] = {
         "MjAyNi0xMS0yMlQwMTo0MToyNy41MTIwMDArMDA6MDB8MDE5MzZjMmUtNWExMC03ZDJmLThiMWUtM2M0ZDVlNmY3YTgx"
     ),
     "listInbox.cursor": "bjExODc",
+    "listCases.cursor": (
+        "MjAyNi0xMS0yMlQwMzoyMDowMy44NjEwMDArMDA6MDB8MDE5MzZjMmUtNTlmOC03YTQxLTljM2ItMmQxZTBmNGE1YjYy"
+    ),
+    "sync.cursor": "eHw3MzkxMDQyfDAxOTM2YzJlLTU5ZjgtN2E0MS05YzNiLTJkMWUwZjRhNWI2Mnw3MzkxMDIw",
+    "listDevices.cursor": (
+        "ZHwyMDI2LTExLTIwVDEyOjA0OjAyLjExNzAwMCswMDowMHwzODUwODlhY2Y0OTU5ODcxYTY4NmIyNmYxZjU4MDA2ZQ"
+    ),
+    "listCategoryDepartmentsV2.cursor": "RTAxMDJ8MTEwMTAx",
+    "listDeliveriesV2.cursor": "MTg0Mg",
+    "listWebhookDeliveriesV2.cursor": "MTg0Mg",
+    "listOutboxV2.cursor": "OTA3MQ",
+    "listAuditV2.cursor": "NDgyMTM",
+    "listWebhooksV2.cursor": "MDE5MzVmMjAtN2E4Yi03YzlkLThlMGYtMWEyYjNjNGQ1ZTZm",
+    "listDutiesV2.cursor": (
+        "MTEwMTAxMDAxfDIwMjYtMTEtMjNUMDA6MDA6MDArMDA6MDB8MDE5MzVmMGUtOGE5Yi03YzFkLTllMmYtM2E0YjVjNmQ3ZTIx"
+    ),
+    "listGridImportsV2.cursor": (
+        "MjAyNi0xMS0yMFQwNzoxMjo0NC4xMjAwMDArMDA6MDB8MDE5MzZiMDAtOWY4ZS03ZDZjLThiNWEtNGMzZDJlMWYwYTli"
+    ),
+    "listInspectorTasksV2.cursor": (
+        "MjAyNi0xMS0yMlQwMjo0MToyNy41MzAwMDArMDA6MDB8NDEyLjd8NTUyMzF8MzkuOTI3NDk2Mjk5MzAzODA1fDExNi40MDk3NTU3NTgwNDMy"
+    ),
+    "If-None-Match": '"4f1c9a2e7b3d0e8f5a6b1c2d3e4f5a6b"',
+    "getCase.If-None-Match": '"7"',
+    "listDevices.limit": 20,
     "before": 1842,
     "listGridImports.before": "2026-11-20T08:00:00+08:00",
     "limit": 50,
@@ -627,6 +745,7 @@ PARAMETER_EXAMPLES: dict[str, Any] = {
     "outbox_id": 9071,
     "status": "dead",
     "listOutbox.status": "dead",
+    "listOutboxV2.status": "dead",
     "channel": "webhook",
     "from": "2026-11-01",
     "to": "2026-11-30",
@@ -828,6 +947,20 @@ SCHEMAS: dict[str, str] = {
     ),
     "OutboxPage": "A page of outbox entries, newest first.",
     "Replayed": "How many deliveries or outbox entries were put back in the queue.",
+    # version 2 of the lists and the coverage
+    "Coverage": (
+        "Where a report is routed to a grid: the outline of all unit grids (单元网格) as one GeoJSON Feature."
+    ),
+    "CoverageProperties": "What the coverage outline is made of, and in which coordinate system.",
+    "DevicePage": "A page of the caller's phones, the most recently registered first.",
+    "AuditPageV2": "A page of the audit log, newest first; `next_cursor` goes back as `cursor`.",
+    "DeliveryPageV2": "A page of a delivery log, newest first; `next_cursor` goes back as `cursor`.",
+    "OutboxPageV2": "A page of outbox entries, newest first; `next_cursor` goes back as `cursor`.",
+    "WebhookPage": "A page of webhook subscribers, oldest first; `next_cursor` goes back as `cursor`.",
+    "ImportLogPage": "A page of the grid import log, newest first; `next_cursor` goes back as `cursor`.",
+    "DutyPage": "A page of inspectors' duties; `next_cursor` goes back as `cursor`.",
+    "CategoryDepartmentPage": "A page of category → department links; `next_cursor` goes back as `cursor`.",
+    "TaskPage": "A page of an inspector's open tasks; `next_cursor` goes back as `cursor` with the same position.",
 }
 
 
@@ -1243,10 +1376,13 @@ PROPERTIES: dict[str, str] = {
     "Task.distance_m": "Metres from the position sent, 1 decimal; null when no position was sent.",
     "Tombstone.type": "case: a case that left the caller's department; task: a task closed or given to someone else.",
     "Tombstone.id": "The case's id or the task's id, as text.",
-    "SyncPage.cases": "Cases in the caller's scope changed since the cursor, oldest change first.",
+    "SyncPage.cases": "Cases in the caller's scope changed since the cursor, in the order they changed.",
     "SyncPage.tasks": "The inspector's open tasks that are new or changed; empty for other roles.",
-    "SyncPage.tombstones": "What to remove from the phone; empty on the first sync.",
-    "SyncPage.next_cursor": "Always given: pass it as `since` next time.",
+    "SyncPage.tombstones": (
+        "What to remove from the phone: tasks that ended, cases that left the caller's department. A first "
+        "sync carries none for what ended before it began."
+    ),
+    "SyncPage.next_cursor": "Always given: keep it and send it back as `cursor` next time.",
     "SyncPage.more": "true when more changes wait: sync again at once with next_cursor.",
     # the calendar
     "CalendarDay.day": "The day, YYYY-MM-DD, in the city's time zone.",
@@ -1481,6 +1617,35 @@ PROPERTIES: dict[str, str] = {
     "OutboxPage.items": "The entries of this page, newest first.",
     "OutboxPage.next_cursor": "Pass it as `before` for the next page (the last id); null on the last page.",
     "Replayed.replayed": "How many were put back in the queue.",
+    # version 2 of the lists and the coverage
+    "Coverage.type": "Always Feature (GeoJSON).",
+    "Coverage.geometry": (
+        "The outline as a GeoJSON MultiPolygon, coordinates [lon, lat] in the system of properties.crs, "
+        "simplified by about 1 m."
+    ),
+    "Coverage.bbox": "The outline's bounding box [min_lon, min_lat, max_lon, max_lat], in the system of properties.crs.",
+    "Coverage.properties": "What the outline is made of.",
+    "CoverageProperties.crs": "The coordinate system of the geometry and the bbox: wgs84, gcj02 or bd09, as asked.",
+    "CoverageProperties.unit_grids": "How many unit grids (单元网格) the outline is made of.",
+    "CoverageProperties.area_m2": "The area the outline encloses, in m² (on the spheroid), 1 decimal.",
+    "DevicePage.items": "The phones of this page, the most recently registered first.",
+    "DevicePage.next_cursor": "Opaque: send it back as `cursor` for the next page; null on the last page.",
+    "AuditPageV2.items": "The entries of this page, newest first.",
+    "AuditPageV2.next_cursor": "Opaque: send it back as `cursor` for the next page; null on the last page.",
+    "DeliveryPageV2.items": "The deliveries of this page, newest first.",
+    "DeliveryPageV2.next_cursor": "Opaque: send it back as `cursor` for the next page; null on the last page.",
+    "OutboxPageV2.items": "The entries of this page, newest first.",
+    "OutboxPageV2.next_cursor": "Opaque: send it back as `cursor` for the next page; null on the last page.",
+    "WebhookPage.items": "The subscribers of this page, in the order they were registered.",
+    "WebhookPage.next_cursor": "Opaque: send it back as `cursor` for the next page; null on the last page.",
+    "ImportLogPage.items": "The runs of this page, newest first.",
+    "ImportLogPage.next_cursor": "Opaque: send it back as `cursor` for the next page; null on the last page.",
+    "DutyPage.items": "The duties of this page, by grid code, start and inspector.",
+    "DutyPage.next_cursor": "Opaque: send it back as `cursor` for the next page; null on the last page.",
+    "CategoryDepartmentPage.items": "The links of this page, by category, then district (the any-district link first).",
+    "CategoryDepartmentPage.next_cursor": "Opaque: send it back as `cursor` for the next page; null on the last page.",
+    "TaskPage.items": "The tasks of this page, by deadline, then distance.",
+    "TaskPage.next_cursor": "Opaque: send it back as `cursor` for the next page; null on the last page.",
 }
 
 
@@ -2665,4 +2830,84 @@ EXAMPLES: dict[str, Any] = {
         "next_cursor": None,
     },
     "Replayed": {"replayed": 12},
+    # version 2 of the lists and the coverage
+    "CoverageProperties": {"crs": "wgs84", "unit_grids": 1652, "area_m2": 41842310.6},
+    "Coverage": {
+        "type": "Feature",
+        "bbox": [116.379, 39.852, 116.447, 39.972],
+        "geometry": {
+            "type": "MultiPolygon",
+            "coordinates": [
+                [
+                    [
+                        [116.379, 39.856],
+                        [116.429, 39.852],
+                        [116.447, 39.87],
+                        [116.444, 39.94],
+                        [116.409, 39.972],
+                        [116.383, 39.938],
+                        [116.379, 39.856],
+                    ]
+                ]
+            ],
+        },
+        "properties": {"crs": "wgs84", "unit_grids": 1652, "area_m2": 41842310.6},
+    },
+    "DevicePage": {
+        "items": [
+            {
+                "token": "eYq3kZ0xR8uJ2n5Vb7wL1c:APA91bH4xQ9z-Lm2Kp7Rt6Yv3Ws8Nd1Fg5Hj0Qa4Zx7Cv2Bn9Mk6",
+                "platform": "android",
+                "app_version": "2.4.1",
+                "locale": "zh-CN",
+                "created_at": "2026-11-20T12:04:02.117Z",
+                "updated_at": "2026-11-22T01:30:45.902Z",
+            }
+        ],
+        "next_cursor": None,
+    },
+    "WebhookPage": {
+        "items": [
+            {
+                "id": "01935f20-7a8b-7c9d-8e0f-1a2b3c4d5e6f",
+                "name": "东城区 12345 热线平台",
+                "url": "https://12345.dongcheng.example.cn/cityloop/events",
+                "events": ["case.overdue", "case.transitioned"],
+                "status": "active",
+                "consecutive_failures": 0,
+                "paused_at": None,
+                "paused_reason": None,
+                "secret_hint": "…Z6yW",
+                "created_at": "2026-11-10T03:00:27.645Z",
+            }
+        ],
+        "next_cursor": "MDE5MzVmMjAtN2E4Yi03YzlkLThlMGYtMWEyYjNjNGQ1ZTZm",
+    },
+    "DutyPage": {
+        "items": [
+            {
+                "id": "01936000-5b6c-7d7e-8f80-9a1b2c3d4e5f",
+                "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
+                "inspector_name": "李建国",
+                "grid": "110101001",
+                "starts_at": "2026-11-23T00:00:00Z",
+                "ends_at": "2026-11-23T10:00:00Z",
+                "created_at": "2026-11-21T09:14:50.332Z",
+                "updated_at": "2026-11-21T09:14:50.332Z",
+            }
+        ],
+        "next_cursor": None,
+    },
+    "CategoryDepartmentPage": {
+        "items": [
+            {
+                "category": "E0102",
+                "district_code": "110101",
+                "department": "sanitation",
+                "created_at": "2026-11-21T09:20:11.508Z",
+                "updated_at": "2026-11-21T09:20:11.508Z",
+            }
+        ],
+        "next_cursor": "RTAxMDJ8MTEwMTAx",
+    },
 }

@@ -550,3 +550,35 @@ async def route(
 ) -> Record | None:
     """Everything a routing decision needs, in one statement; None when the category does not exist."""
     return await conn.fetchrow(ROUTE_SQL, lat, lon, category, at)
+
+# coverage: the outline of the unit grids ------------------------------------------------------------------------
+
+_UNIT_GRIDS_VERSION = "count(*) AS unit_grids, max(updated_at) AS changed_at"
+
+
+async def unit_grids_version(conn: asyncpg.Connection) -> Record:
+    """How many unit grids there are and when one last changed (an import writes `updated_at` on every row it
+    creates or changes): enough to tell whether the outline changed without computing it."""
+    row = await conn.fetchrow(f"SELECT {_UNIT_GRIDS_VERSION} FROM unit_grids")
+    assert row is not None
+    return row
+
+
+async def unit_grids_outline(conn: asyncpg.Connection, tolerance_deg: float) -> Record:
+    """The union of the unit grids' polygons as a GeoJSON MultiPolygon (6 decimals), simplified by
+    `tolerance_deg` without changing its topology, with its bbox and spheroid area, and the version of the grids
+    it was made from (read in the same statement). `geometry` is NULL when there are no unit grids."""
+    row = await conn.fetchrow(
+        f"""WITH grids AS (SELECT {_UNIT_GRIDS_VERSION} FROM unit_grids),
+                 outline AS (
+                     SELECT ST_Multi(ST_SimplifyPreserveTopology(ST_Union(geom), $1)) AS geom FROM unit_grids
+                 )
+            SELECT v.unit_grids, v.changed_at, ST_AsGeoJSON(o.geom, 6)::jsonb AS geometry,
+                   ST_XMin(o.geom) AS min_lon, ST_YMin(o.geom) AS min_lat,
+                   ST_XMax(o.geom) AS max_lon, ST_YMax(o.geom) AS max_lat,
+                   ST_Area(o.geom::geography) AS area_m2
+            FROM grids v, outline o""",
+        tolerance_deg,
+    )
+    assert row is not None
+    return row

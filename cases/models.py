@@ -177,6 +177,21 @@ class ServiceArea(msgspec.Struct, frozen=True):
     center: Point
 
 
+class CoverageProperties(msgspec.Struct, frozen=True):
+    crs: CRS  # the system of the geometry's and the bbox's coordinates
+    unit_grids: int  # how many unit grids the outline is made of
+    area_m2: float  # the area the outline encloses, on the spheroid
+
+
+class Coverage(msgspec.Struct, frozen=True):
+    """Where a report is routed to a grid: the outline of all unit grids, as a GeoJSON Feature."""
+
+    type: Literal["Feature"]
+    bbox: tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+    geometry: dict[str, Any]  # a GeoJSON MultiPolygon
+    properties: CoverageProperties
+
+
 class HideReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
 
-from cases import casework, store, workflow_store
+from cases import casework, grid_store, store, workflow_store
 from cases.deadlines import WorkCalendar
 from cases.errors import (
     CategoryNotFound,
@@ -25,12 +25,14 @@ from cases.errors import (
     ReportNotFound,
     UnknownCategory,
 )
-from cases.geo import CRS, haversine_m, to_wgs84, validate_lat_lon
+from cases.geo import CRS, from_wgs84, haversine_m, to_wgs84, validate_lat_lon
 from cases.models import (
     Catalogue,
     Category,
     CategoryGroup,
     CategoryUpdate,
+    Coverage,
+    CoverageProperties,
     Location,
     NearbyCase,
     ReportCreate,
@@ -126,6 +128,54 @@ async def service_area(conn: asyncpg.Connection, crs: CRS = "wgs84") -> ServiceA
         bbox=(row["min_lon"], row["min_lat"], row["max_lon"], row["max_lat"]),
         center=present(row["center_lat"], row["center_lon"], crs),
     )
+
+
+#: The coverage outline is simplified by this much (about 1 m): the collinear corners of the grids along its
+#: edges go, its shape stays.
+COVERAGE_TOLERANCE_DEG = 0.00001
+
+
+def _coverage_etag(unit_grids: int, changed_at: datetime | None, crs: CRS) -> str:
+    seed = f"{unit_grids}|{changed_at.isoformat() if changed_at else ''}|{crs}|{COVERAGE_TOLERANCE_DEG}"
+    return '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
+
+
+async def coverage_etag(conn: asyncpg.Connection, crs: CRS = "wgs84") -> str | None:
+    """The ETag the coverage would have now, without computing it; None when no unit grid is imported."""
+    row = await grid_store.unit_grids_version(conn)
+    if not row["unit_grids"]:
+        return None
+    return _coverage_etag(row["unit_grids"], row["changed_at"], crs)
+
+
+def _positions_in(value: Any, crs: CRS) -> Any:
+    """GeoJSON coordinates (nested lists ending in [lon, lat]) from WGS-84 to `crs`."""
+    if value and isinstance(value[0], int | float):
+        lat, lon = from_wgs84(value[1], value[0], crs)
+        return [round(lon, 6), round(lat, 6)]
+    return [_positions_in(v, crs) for v in value]
+
+
+async def coverage(conn: asyncpg.Connection, crs: CRS = "wgs84") -> tuple[Coverage, str] | None:
+    """The outline of the unit grids (where a report is routed to a grid) in `crs`, and its ETag; None when no
+    unit grid is imported."""
+    row = await grid_store.unit_grids_outline(conn, COVERAGE_TOLERANCE_DEG)
+    if not row["unit_grids"] or row["geometry"] is None:
+        return None
+    geometry: dict[str, Any] = row["geometry"]
+    bbox = (row["min_lon"], row["min_lat"], row["max_lon"], row["max_lat"])
+    if crs != "wgs84":
+        geometry = {"type": geometry["type"], "coordinates": _positions_in(geometry["coordinates"], crs)}
+        positions = [p for polygon in geometry["coordinates"] for ring in polygon for p in ring]
+        bbox = (
+            min(p[0] for p in positions),
+            min(p[1] for p in positions),
+            max(p[0] for p in positions),
+            max(p[1] for p in positions),
+        )
+    properties = CoverageProperties(crs=crs, unit_grids=row["unit_grids"], area_m2=round(row["area_m2"], 1))
+    outline = Coverage(type="Feature", bbox=bbox, geometry=geometry, properties=properties)
+    return outline, _coverage_etag(row["unit_grids"], row["changed_at"], crs)
 
 
 # submitting ---------------------------------------------------------------------------------------------------
@@ -410,6 +460,32 @@ async def follow(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) -> U
     await store.follow(conn, row["case_id"], viewer.user_id)
     case_id: UUID = row["case_id"]
     return case_id
+
+
+Unfollowed = Literal["unfollowed", "not_following", "reporter"]
+
+
+async def unfollow(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) -> Unfollowed:
+    """Stop following a report's case; unfollowing a case one does not follow changes nothing.
+
+    The report must be one the caller may follow (not hidden, unless staff), or the case one they follow
+    already: leaving what one follows reveals nothing, even after moderation hid it. A reporter of the case
+    (with a report still shown) is told of its progress as a reporter, following or not, so the follow stays
+    and the answer says so ("reporter").
+    """
+    row = await store.get_report(conn, report_id)
+    if row is None:
+        raise ReportNotFound("no such report")
+    case_id: UUID = row["case_id"]
+    following = await store.is_following(conn, case_id, viewer.user_id)
+    if row["hidden"] and not viewer.is_staff and not following:
+        raise ReportNotFound("no such report")
+    if await store.reports_case(conn, case_id, viewer.user_id):
+        return "reporter"
+    if not following:
+        return "not_following"
+    await store.unfollow(conn, case_id, viewer.user_id)
+    return "unfollowed"
 
 
 def _bbox(raw: str, crs: CRS) -> tuple[float, float, float, float]:

@@ -413,6 +413,24 @@ async def is_following(conn: asyncpg.Connection, case_id: UUID, user_id: UUID) -
     return found
 
 
+async def unfollow(conn: asyncpg.Connection, case_id: UUID, user_id: UUID) -> bool:
+    status = await conn.execute(
+        "DELETE FROM case_followers WHERE case_id = $1 AND user_id = $2", case_id, user_id
+    )
+    return status != "DELETE 0"
+
+
+async def reports_case(conn: asyncpg.Connection, case_id: UUID, user_id: UUID) -> bool:
+    """Whether the user has a report on the case that moderation has not hidden (the notifications fan-out
+    tells such reporters of the case's progress)."""
+    found: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM reports WHERE case_id = $1 AND reporter_id = $2 AND hidden_at IS NULL)",
+        case_id,
+        user_id,
+    )
+    return found
+
+
 async def hide_report(conn: asyncpg.Connection, report_id: UUID, reason: str) -> None:
     await conn.execute(
         "UPDATE reports SET hidden_at = now(), hidden_reason = $2 WHERE id = $1", report_id, reason

@@ -23,7 +23,7 @@ OPERATIONS: dict[str, str] = {
         "Sends a 6-digit sign-in code by SMS to a phone number (a mainland number may be sent without +86), "
         "in the language of Accept-Language (zh-CN or en). The code is valid for 5 minutes (`expires_in`) and "
         "a new one may be asked for after 60 seconds (`resend_after`); asking again replaces the previous code. "
-        "At most 1 code per phone per minute, 10 per phone per day and 30 per client address per hour. "
+        "By default at most 1 code per phone per minute, 10 per phone per day and 30 per client address per hour. "
         "Needs no token."
     ),
     "issueToken": (
@@ -31,7 +31,8 @@ OPERATIONS: dict[str, str] = {
         "sign-in of a phone creates a citizen account), `refresh_token` rotates a refresh token, `firebase` "
         "exchanges a Firebase ID token. The answer is a new access token, valid `expires_in` seconds (15 "
         "minutes by default), and a new refresh token, valid 30 days. Each refresh token works once: using one "
-        "a second time revokes the whole session, on every phone that shares it. A code allows 5 wrong tries. "
+        "a second time revokes the whole session (a sign-in on one phone), so a stolen copy is useless. A "
+        "code allows 5 wrong tries. "
         "Needs no token."
     ),
     "logout": (
@@ -176,8 +177,8 @@ OPERATIONS: dict[str, str] = {
         "One case (案件). Staff whose scope covers it get the staff view: summary, the actions the caller may "
         "take, the full history, the steps with their deadlines, report numbers and photos. Everyone else, "
         "signed in or not, gets the public view (state, category, place, public timeline), and a case hidden by "
-        "moderators is not found for them. Use `crs` to get the location in the coordinate system of the map "
-        "SDK."
+        "moderators is not found for them. The answer's ETag is the case's version: send it in If-Match to act "
+        "on the case. Use `crs` to get the location in the coordinate system of the map SDK."
     ),
     "transitionCase": (
         "Takes one action on a case as the workflow table allows for its state and the caller's roles and "
@@ -186,7 +187,8 @@ OPERATIONS: dict[str, str] = {
         "park (挂账), void (作废) and the others listed in `allowed_actions`. Send the case's `version` in "
         "If-Match; when the case changed meanwhile the action is refused, so reload it and decide again. An "
         "Idempotency-Key lets an offline field app resend the same action safely: the first answer is "
-        "replayed. The answer is the case as it now stands and the actions the caller may take next."
+        "replayed. The answer is the case as it now stands, with its new version as the ETag, and the actions "
+        "the caller may take next."
     ),
     "bulkTransitionCases": (
         "Dispatches (派遣) or reassigns up to 200 cases at once, each item with its case's version and action. "
@@ -488,7 +490,8 @@ PARAMETERS: dict[str, str] = {
         "the action twice; the same key with a different body is refused."
     ),
     "If-Match": (
-        'The case\'s `version` as last read (CaseSummary.version), as a number or an ETag: 7, "7" or W/"7". '
+        "The case's `version` as last read (CaseSummary.version, or the ETag of getCase), as a number or an "
+        'ETag: 7, "7" or W/"7". '
         "Required. The action is applied only if the case still has this version; when someone changed it "
         "meanwhile the action is refused with the current state and version, so reload the case and decide "
         "again."
@@ -1377,7 +1380,7 @@ PROPERTIES: dict[str, str] = {
     "Tombstone.type": "case: a case that left the caller's department; task: a task closed or given to someone else.",
     "Tombstone.id": "The case's id or the task's id, as text.",
     "SyncPage.cases": "Cases in the caller's scope changed since the cursor, in the order they changed.",
-    "SyncPage.tasks": "The inspector's open tasks that are new or changed; empty for other roles.",
+    "SyncPage.tasks": "The caller's open verify and check tasks on the cases of this page; empty for other roles.",
     "SyncPage.tombstones": (
         "What to remove from the phone: tasks that ended, cases that left the caller's department. A first "
         "sync carries none for what ended before it began."

@@ -73,6 +73,13 @@ class Device(msgspec.Struct, frozen=True):
     updated_at: datetime
 
 
+class DevicePage(msgspec.Struct, frozen=True):
+    """The caller's phones, the most recently registered first; `next_cursor` is null at the end."""
+
+    items: list[Device]
+    next_cursor: str | None
+
+
 HourMinute = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["22:00"])]
 
 

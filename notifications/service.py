@@ -3,7 +3,10 @@ outbox. Each takes a connection inside the caller's transaction and never commit
 
 from __future__ import annotations
 
-from datetime import time
+import base64
+import binascii
+import re
+from datetime import datetime, time
 from uuid import UUID
 
 import asyncpg
@@ -12,6 +15,7 @@ from notifications import store
 from notifications.errors import (
     DeliveryNotFound,
     DeviceNotFound,
+    InvalidCursor,
     InvalidQuietHours,
     NotDead,
     OutboxEntryNotFound,
@@ -23,6 +27,7 @@ from notifications.models import (
     DeliveryPage,
     DeliveryStatus,
     Device,
+    DevicePage,
     DeviceRegistration,
     OutboxEntry,
     OutboxPage,
@@ -35,10 +40,15 @@ from notifications.models import (
 async def register_device(
     conn: asyncpg.Connection, user_id: UUID, reg: DeviceRegistration
 ) -> tuple[Device, bool]:
-    """Register a phone's token for this user (moving it from whoever had it). True when it is new."""
+    """Register a phone's token for this user (moving it from whoever had it). True when it was not this user's
+    before (new, or moved from another user); False when this user had registered it already (refreshed)."""
     row = await store.upsert_device(conn, user_id, reg)
     await store.prune_devices(conn, user_id, MAX_DEVICES_PER_USER)
-    device = Device(
+    return _device(row), bool(row["created"])
+
+
+def _device(row: asyncpg.Record) -> Device:
+    return Device(
         token=row["token"],
         platform=row["platform"],
         app_version=row["app_version"],
@@ -46,7 +56,36 @@ async def register_device(
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
-    return device, bool(row["created"])
+
+
+def _device_cursor(row: asyncpg.Record) -> str:
+    raw = f"d|{row['created_at'].isoformat()}|{row['key']}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _device_after(cursor: str) -> tuple[datetime, str]:
+    """The keyset (created_at, md5 of the token) of a cursor `list_devices` gave out."""
+    try:
+        tag, at, key = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        if tag != "d" or not re.fullmatch(r"[0-9a-f]{32}", key):
+            raise ValueError(cursor)
+        created_at = datetime.fromisoformat(at)
+        if created_at.tzinfo is None:
+            raise ValueError(cursor)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
+    return created_at, key
+
+
+async def list_devices(conn: asyncpg.Connection, user_id: UUID, cursor: str | None, limit: int) -> DevicePage:
+    """The caller's phones registered for push, the most recently registered first."""
+    after = _device_after(cursor) if cursor else None
+    rows = await store.list_devices(conn, user_id, after, limit + 1)  # one more: is there a next page?
+    page = rows[:limit]
+    return DevicePage(
+        items=[_device(r) for r in page],
+        next_cursor=_device_cursor(page[-1]) if len(rows) > limit else None,
+    )
 
 
 async def remove_device(conn: asyncpg.Connection, user_id: UUID, token: str) -> None:

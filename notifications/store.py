@@ -17,12 +17,19 @@ Record = asyncpg.Record
 
 
 async def upsert_device(conn: asyncpg.Connection, user_id: UUID, reg: DeviceRegistration) -> Record:
-    """Register a token, or move it to this user (the latest to register it). `created` tells which."""
+    """Register a token, or move it to this user (the latest to register it).
+
+    `created` is true when the token was not this user's before (new, or moved from another user: its
+    `created_at` then restarts); false when this user registered it already (`updated_at`, the last time the
+    phone registered, moves on)."""
     row = await conn.fetchrow(
-        """INSERT INTO devices (token, user_id, platform, app_version, locale) VALUES ($1, $2, $3, $4, $5)
+        """WITH previous AS (SELECT user_id FROM devices WHERE token = $1)  -- the statement's snapshot: before
+           INSERT INTO devices (token, user_id, platform, app_version, locale) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (token) DO UPDATE SET user_id = EXCLUDED.user_id, platform = EXCLUDED.platform,
-               app_version = EXCLUDED.app_version, locale = EXCLUDED.locale, updated_at = now()
-           RETURNING token, platform, app_version, locale, created_at, updated_at, (xmax = 0) AS created""",
+               app_version = EXCLUDED.app_version, locale = EXCLUDED.locale, updated_at = now(),
+               created_at = CASE WHEN devices.user_id = EXCLUDED.user_id THEN devices.created_at ELSE now() END
+           RETURNING token, platform, app_version, locale, created_at, updated_at,
+                     (xmax = 0 OR EXISTS (SELECT 1 FROM previous WHERE user_id <> $2)) AS created""",
         reg.token,
         user_id,
         reg.platform,
@@ -41,6 +48,23 @@ async def prune_devices(conn: asyncpg.Connection, user_id: UUID, keep: int) -> i
         keep,
     )
     return int(result.split()[-1])
+
+
+async def list_devices(
+    conn: asyncpg.Connection, user_id: UUID, after: tuple[datetime, str] | None, limit: int
+) -> list[Record]:
+    """A user's devices, newest registration first; `key` (md5 of the token) breaks ties of `created_at` and,
+    with it, makes the keyset `after` short whatever the token's length."""
+    return await conn.fetch(
+        """SELECT token, platform, app_version, locale, created_at, updated_at, md5(token) AS key
+           FROM devices
+           WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, md5(token)) < ($2, $3::text))
+           ORDER BY created_at DESC, md5(token) DESC LIMIT $4""",
+        user_id,
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
 
 
 async def delete_device(conn: asyncpg.Connection, user_id: UUID, token: str) -> bool:

@@ -17,6 +17,7 @@ from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.types import ControllerRouterHandler
 
@@ -35,6 +36,7 @@ from notifications.models import (
     DeliveryPage,
     DeliveryStatus,
     Device,
+    DevicePage,
     DeviceRegistration,
     InboxPage,
     NotificationsConfig,
@@ -116,10 +118,43 @@ class DevicesController(Controller):
     path = "/v1/devices"
     tags = ["notifications"]
 
+    @get(
+        operation_id="listDevices",
+        summary="My phones registered for push, the most recently registered first (cursor-paginated)",
+        description=(
+            "The caller's phones registered for push (推送): the token, platform, app version and locale each "
+            "registered with, when it was registered to the caller (created_at) and when it last registered "
+            "(updated_at: the app registers on every start). A user keeps at most ten. Pages are "
+            "{items, next_cursor}: send next_cursor back as `cursor` for the next page; it is null on the last."
+        ),
+        opt={"problems": ("invalid_cursor",)},
+    )
+    async def list_devices(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+    ) -> DevicePage:
+        return await service.list_devices(conn, principal.user_id, cursor, limit)
+
     @post(
         operation_id="registerDevice",
-        summary="Register this phone for push (201 new, 200 known); a token moves to the latest user",
+        summary="Register this phone for push (201 new to you, 200 already yours); a token moves to its latest user",
+        description=(
+            "Register this phone's push token (FCM) for the signed-in user; the app calls it on every start. "
+            "201 when the token was not the caller's (new, or moved from another user who signed in on this "
+            "phone before: it is theirs no more); 200 when the caller had registered it already: platform, app "
+            "version and locale are refreshed and updated_at moves on."
+        ),
         status_code=201,
+        responses={
+            200: ResponseSpec(
+                data_container=Device,
+                description="The token was already yours: refreshed",
+                generate_examples=False,
+            )
+        },
     )
     async def register(
         self, conn: DbConn, principal: Caller, data: JSONBody[DeviceRegistration]

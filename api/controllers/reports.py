@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -29,6 +29,7 @@ from cases.models import (
     Catalogue,
     Category,
     CategoryUpdate,
+    Coverage,
     HideReport,
     Location,
     NearbyCase,
@@ -68,6 +69,8 @@ register_domain_errors(
         "no_inspector_on_duty": 409,
         "rating_not_allowed": 409,
         "invalid_cursor": 422,
+        "no_grids": 404,
+        "reporter_always_follows": 409,
     },
     {
         "invalid_coordinates": ("坐标无效", "The coordinates are not valid"),
@@ -100,6 +103,11 @@ register_domain_errors(
         "no_inspector_on_duty": ("该网格当前没有在岗监督员", "No inspector is on duty for this grid"),
         "rating_not_allowed": ("当前不能评价", "This case cannot be rated now"),
         "invalid_cursor": ("分页游标无效", "The cursor is not valid"),
+        "no_grids": ("尚未导入单元网格", "No unit grids are imported"),
+        "reporter_always_follows": (
+            "你是该案件的上报人，会一直收到它的进展",
+            "You reported this case: you hear of its progress as its reporter",
+        ),
         "precondition_required": ("缺少 If-Match 版本号", "Send the case's version in If-Match"),
         "invalid_if_match": ("If-Match 版本号无效", "If-Match must carry the case's version"),
         "idempotency_key_required": ("缺少 Idempotency-Key 请求头", "An Idempotency-Key header is required"),
@@ -179,6 +187,35 @@ class ServiceAreaController(Controller):
         if area is None:
             raise ProblemError(404, "no_service_area", "no service area is set up")
         return area
+
+    @get(
+        "/coverage",
+        operation_id="getCoverage",
+        summary="Where reports are routed: the outline of the unit grids (cache it: ETag / If-None-Match)",
+        description=(
+            "The outline of all unit grids (单元网格), their polygons dissolved into one GeoJSON Feature with a "
+            "MultiPolygon geometry and its bbox: a report inside it is routed to a grid and the grid's inspector "
+            "on duty (监督员); outside it, even within the service area (服务范围), a report reaches no grid and "
+            "waits in the intake clerks' queue (受理). The outline is simplified by about 1 m. Coordinates are in "
+            "`crs` (properties.crs says which). Send the ETag back in If-None-Match: 304 while no grid changed. "
+            "404 no_grids until grids are imported."
+        ),
+        security=[{}],
+        opt={"problems": ("no_grids",), "etag": True},
+    )
+    async def get_coverage(
+        self, request: Request[Any, Any, Any], conn: DbConn, crs: FromQuery[CRS] = "wgs84"
+    ) -> Response[Coverage]:
+        etag = await service.coverage_etag(conn, crs)
+        headers = {"Cache-Control": "no-cache"}
+        sent = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+        if etag is not None and etag in sent:
+            return Response(content=b"", status_code=304, headers={**headers, "ETag": etag})  # type: ignore[arg-type]
+        found = await service.coverage(conn, crs)
+        if found is None:
+            raise ProblemError(404, "no_grids", "no unit grids are imported")
+        outline, etag = found
+        return Response(outline, headers={**headers, "ETag": etag})
 
 
 class ReportsController(Controller):
@@ -268,6 +305,25 @@ class ReportsController(Controller):
     async def follow(self, conn: DbConn, principal: Caller, report_id: FromPath[UUID]) -> dict[str, Any]:
         case_id = await service.follow(conn, report_id, viewer_of(principal))
         return {"case_id": str(case_id), "following": True}
+
+    @delete(
+        "/{report_id:uuid}/follow",
+        operation_id="unfollowReport",
+        summary="Stop following a report's case (204 also when you did not follow it)",
+        description=(
+            "Stop hearing of a case you follow (关注): no more inbox messages or pushes about it. Idempotent: "
+            "unfollowing a case you do not follow is also 204. A report hidden by moderation is 404 "
+            "report_not_found unless you are staff or follow its case already. The case's reporters (上报人) "
+            "always hear of its progress as reporters, so they cannot unfollow it: 409 reporter_always_follows."
+        ),
+        status_code=204,
+        opt={"problems": ("report_not_found", "reporter_always_follows")},
+    )
+    async def unfollow(self, conn: DbConn, principal: Caller, report_id: FromPath[UUID]) -> None:
+        if await service.unfollow(conn, report_id, viewer_of(principal)) == "reporter":
+            raise ProblemError(
+                409, "reporter_always_follows", "you reported this case: its reporters always hear of it"
+            )
 
     @post(
         "/{report_id:uuid}/rating",

@@ -18,8 +18,13 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from api.auth import provide_principal, token_guard
 from api.controllers.auth import AuthController
 from api.controllers.calendar import CalendarController
-from api.controllers.cases import CasesController, InspectorController, SyncController
-from api.controllers.grids import CategoryDepartmentsController, DutiesController, GridsAdminController
+from api.controllers.cases import CasesController, InspectorController, InspectorV2Controller, SyncController
+from api.controllers.grids import (
+    CategoryDepartmentsController,
+    DutiesController,
+    GridsAdminController,
+    RoutingAdminV2Controller,
+)
 from api.controllers.health import HealthController
 from api.controllers.media import PhotosController, UploadsController
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
@@ -31,7 +36,7 @@ from api.controllers.reports import (
     ServiceAreaController,
 )
 from api.controllers.stats import StatsController
-from api.controllers.users import AuditController, MeController, UsersController
+from api.controllers.users import AuditController, AuditV2Controller, MeController, UsersController
 from api.db import create_pool, provide_conn
 from api.errors import exception_handlers
 from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, request_id_middleware
@@ -147,6 +152,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             MeController,
             UsersController,
             AuditController,
+            AuditV2Controller,
             CategoriesController,
             ServiceAreaController,
             ReportsController,
@@ -155,11 +161,13 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             PhotosController,
             CasesController,
             InspectorController,
+            InspectorV2Controller,
             SyncController,
             CalendarController,
             GridsAdminController,
             DutiesController,
             CategoryDepartmentsController,
+            RoutingAdminV2Controller,
             StatsController,
             *NOTIFICATION_ROUTES,
             _Metrics,

@@ -7,6 +7,7 @@ and an outbox row.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -42,6 +43,7 @@ from cases.models import (
     StepRecord,
     SyncPage,
     Task,
+    TaskPage,
     Tombstone,
 )
 from cases.routing import route
@@ -638,14 +640,32 @@ async def case_detail(
     )
 
 
-async def inspector_tasks(
-    conn: asyncpg.Connection, inspector_id: UUID, lat: float | None, lon: float | None, crs: CRS = "wgs84"
-) -> list[Task]:
+async def inspector_task_page(
+    conn: asyncpg.Connection,
+    inspector_id: UUID,
+    lat: float | None,
+    lon: float | None,
+    crs: CRS = "wgs84",
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> TaskPage:
+    """An inspector's open verification and check tasks: by deadline, then by distance from (lat, lon) when
+    both are given, then by task id.
+
+    The cursor is a true keyset over that order, (due_at, distance, task id), so paging neither skips nor
+    repeats a task. For the distance in it to mean anything, the cursor also carries the point the distances
+    were measured from: a later page measures from that point, and a request whose lat/lon (after conversion
+    to WGS-84) differ from it, or that sends a point when the first page had none or the reverse, is refused
+    as invalid_cursor. An inspector who has moved starts again without a cursor, which re-sorts the list from
+    the new position. limit None: every task (the deprecated v1 list and sync, which do not page).
+    """
+    point: tuple[float, float] | None = None
     if lat is not None and lon is not None:
-        lat, lon = validate_lat_lon(lat, lon)
-        lat, lon = to_wgs84(lat, lon, crs)
-    rows = await workflow_store.inspector_tasks(conn, inspector_id, lat, lon)
-    return [
+        point = to_wgs84(*validate_lat_lon(lat, lon), crs)
+    after = _task_after(cursor, point) if cursor else None
+    rows = await workflow_store.inspector_tasks(conn, inspector_id, point, after, limit)
+    items = [
         Task(
             task_id=r["task_id"],
             kind=r["step"],
@@ -655,6 +675,43 @@ async def inspector_tasks(
         )
         for r in rows
     ]
+    next_cursor = None
+    if limit is not None and len(rows) == limit:
+        last = rows[-1]
+        distance = "" if last["distance_m"] is None else repr(last["distance_m"])
+        at = ("", "") if point is None else (repr(point[0]), repr(point[1]))
+        next_cursor = encode_cursor(last["due_at"].isoformat(), distance, last["task_id"], *at)
+    return TaskPage(items=items, next_cursor=next_cursor)
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def _task_after(cursor: str, point: tuple[float, float] | None) -> tuple[datetime, float, int]:
+    """The keyset (due_at, distance or 0, task id) of a cursor inspector_task_page gave out for this point."""
+    due, distance, task_id, lat, lon = decode_cursor(cursor, 5)
+    try:
+        key = (datetime.fromisoformat(due), float(distance) if distance else 0.0, int(task_id))
+        measured_from = (float(lat), float(lon)) if lat or lon else None
+    except ValueError as exc:
+        raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
+    consistent = (distance == "") == (measured_from is None)
+    if not (consistent and math.isfinite(key[1]) and 0 < key[2] <= _INT64_MAX):
+        raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",))
+    if measured_from != point:
+        raise InvalidCursor(
+            "this cursor belongs to a list measured from another position (or from none): start again "
+            "without a cursor",
+            fields=("cursor", "lat", "lon"),
+        )
+    return key
+
+
+async def inspector_tasks(
+    conn: asyncpg.Connection, inspector_id: UUID, lat: float | None, lon: float | None, crs: CRS = "wgs84"
+) -> list[Task]:
+    """Every open task of the inspector, in the order of inspector_task_page."""
+    return (await inspector_task_page(conn, inspector_id, lat, lon, crs)).items
 
 
 # sync -----------------------------------------------------------------------------------------------------------

@@ -355,13 +355,17 @@ async def was_imported(conn: asyncpg.Connection, kind: GridKind, sha256: str) ->
     return found
 
 
-async def list_imports(conn: asyncpg.Connection, before: datetime | None, limit: int) -> list[Record]:
+async def list_imports(
+    conn: asyncpg.Connection, after: tuple[datetime, UUID] | None, limit: int
+) -> list[Record]:
+    """The import log, newest first: the imports whose (created_at, id) comes below `after`."""
     return await conn.fetch(
         """SELECT id, kind, file_name, sha256, outcome, dry_run, make_valid, counts,
                   jsonb_array_length(problems) AS problem_count, actor_id, actor_label, created_at
-           FROM grid_imports WHERE ($1::timestamptz IS NULL OR created_at < $1)
-           ORDER BY created_at DESC, id DESC LIMIT $2""",
-        before,
+           FROM grid_imports WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1, $2::uuid))
+           ORDER BY created_at DESC, id DESC LIMIT $3""",
+        after[0] if after else None,
+        after[1] if after else None,
         limit,
     )
 
@@ -453,15 +457,24 @@ async def insert_duties(
 
 
 async def list_duties(
-    conn: asyncpg.Connection, grid_code: str | None, at: datetime | None, limit: int
+    conn: asyncpg.Connection,
+    grid_code: str | None,
+    at: datetime | None,
+    after: tuple[str, datetime, UUID] | None,
+    limit: int,
 ) -> list[Record]:
+    """Duties by (grid code, start, inspector), a unique key, after the key `after`."""
     return await conn.fetch(
         _DUTY_SELECT
         + """ WHERE ($1::text IS NULL OR r.code = $1)
                 AND ($2::timestamptz IS NULL OR (d.starts_at <= $2 AND (d.ends_at IS NULL OR d.ends_at > $2)))
-              ORDER BY r.code, d.starts_at, d.user_id LIMIT $3""",
+                AND ($3::text IS NULL OR (r.code, d.starts_at, d.user_id) > ($3, $4::timestamptz, $5::uuid))
+              ORDER BY r.code, d.starts_at, d.user_id LIMIT $6""",
         grid_code,
         at,
+        after[0] if after else None,
+        after[1] if after else None,
+        after[2] if after else None,
         limit,
     )
 
@@ -498,12 +511,21 @@ async def upsert_category_department(
     return row
 
 
-async def list_category_departments(conn: asyncpg.Connection, category: str | None) -> list[Record]:
+async def list_category_departments(
+    conn: asyncpg.Connection, category: str | None, after: tuple[str, str] | None, limit: int | None
+) -> list[Record]:
+    """Links by (category, district), the any-district link (NULL, '' here) first; after the key `after`;
+    limit None: all."""
     return await conn.fetch(
         """SELECT category_code, district_code, department_code, created_at, updated_at
-           FROM category_departments WHERE ($1::text IS NULL OR category_code = $1)
-           ORDER BY category_code, district_code NULLS FIRST""",
+           FROM category_departments
+           WHERE ($1::text IS NULL OR category_code = $1)
+             AND ($2::text IS NULL OR (category_code, coalesce(district_code, '')) > ($2, $3::text))
+           ORDER BY category_code, coalesce(district_code, '') LIMIT $4""",
         category,
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
     )
 
 

@@ -55,10 +55,12 @@ import asyncpg
 import msgspec
 
 from cases import grid_store
-from cases.errors import GridImportRefused
+from cases.errors import GridImportRefused, InvalidCursor
 from cases.grid_store import GridKind
+from cases.views import decode_cursor, encode_cursor
 
 GRID_KINDS: Final[tuple[GridKind, ...]] = ("unit", "responsibility")
+NIL_UUID: Final = UUID(int=0)  # sorts below every other id
 Outcome = Literal["imported", "dry_run", "refused"]
 #: progress(phase, done, total): phases are "parse", "load", "check" and "write", in that order
 Progress = Callable[[str, int, int], None]
@@ -794,11 +796,31 @@ class ImportLogDetail(ImportLogEntry, frozen=True):
     problems: list[dict[str, Any]]  # what refused the file; for an accepted one: repairs, warnings, gaps
 
 
+class ImportLogPage(msgspec.Struct, frozen=True):
+    """A page of the import log: `next_cursor` (opaque) is sent back as `cursor`; null at the end."""
+
+    items: list[ImportLogEntry]
+    next_cursor: str | None
+
+
 async def import_log(
-    conn: asyncpg.Connection, before: datetime | None = None, limit: int = 50
-) -> list[ImportLogEntry]:
-    """The import log, newest first."""
-    return [ImportLogEntry(**dict(r)) for r in await grid_store.list_imports(conn, before, limit)]
+    conn: asyncpg.Connection, *, cursor: str | None = None, before: datetime | None = None, limit: int = 50
+) -> ImportLogPage:
+    """The import log, newest first, keyed by (created_at, id). The position is the opaque `cursor` of the
+    previous page, or (the deprecated v1 form) `before`: only imports strictly older than that time, which
+    is the key (before, the nil UUID) since no id sorts below the nil UUID."""
+    after: tuple[datetime, UUID] | None = (before, NIL_UUID) if before is not None else None
+    if cursor:
+        try:
+            at, import_id = decode_cursor(cursor, 2)
+            after = (datetime.fromisoformat(at), UUID(import_id))
+        except ValueError as exc:
+            raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
+    items = [ImportLogEntry(**dict(r)) for r in await grid_store.list_imports(conn, after, limit)]
+    last = items[-1] if len(items) == limit else None
+    return ImportLogPage(
+        items=items, next_cursor=encode_cursor(last.created_at.isoformat(), last.id) if last else None
+    )
 
 
 async def import_log_entry(conn: asyncpg.Connection, import_id: UUID) -> ImportLogDetail | None:

@@ -297,6 +297,13 @@ class Task(msgspec.Struct, frozen=True):
     distance_m: float | None
 
 
+class TaskPage(msgspec.Struct, frozen=True):
+    """A page of an inspector's tasks: `next_cursor` (opaque) is sent back as `cursor`; null at the end."""
+
+    items: list[Task]
+    next_cursor: str | None
+
+
 class Tombstone(msgspec.Struct, frozen=True):
     type: Literal["case", "task"]
     id: str

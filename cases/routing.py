@@ -25,10 +25,18 @@ import asyncpg
 import msgspec
 
 from cases import grid_store
-from cases.errors import InvalidDuty, NotAnInspector, UnknownCategory, UnknownDepartment, UnknownGrid
+from cases.errors import (
+    InvalidCursor,
+    InvalidDuty,
+    NotAnInspector,
+    UnknownCategory,
+    UnknownDepartment,
+    UnknownGrid,
+)
 from cases.geo import validate_lat_lon
 from cases.grids import responsibility_code_problem
 from cases.models import CategoryCode
+from cases.views import decode_cursor, encode_cursor
 from identity import store as identity_store
 
 Queue = Literal["inspector", "intake"]
@@ -197,15 +205,48 @@ async def assign_duty(conn: asyncpg.Connection, data: DutyAssign) -> Duty:
     return _duty(await grid_store.upsert_duty(conn, user.id, grid["id"], data.starts_at, data.ends_at))
 
 
-async def list_duties(
-    conn: asyncpg.Connection, grid: str | None = None, at: datetime | None = None, limit: int = 500
-) -> list[Duty]:
-    """Duties, by grid and start; of one grid, and only those running at `at`, when given."""
+class DutyPage(msgspec.Struct, frozen=True):
+    """A page of duties: `next_cursor` (opaque) is sent back as `cursor`; null at the end."""
+
+    items: list[Duty]
+    next_cursor: str | None
+
+
+async def duty_page(
+    conn: asyncpg.Connection,
+    grid: str | None = None,
+    at: datetime | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> DutyPage:
+    """Duties, by grid code, start and inspector (a unique key: the keyset of the cursor); of one grid, and
+    only those running at `at`, when given. A full page carries the next cursor."""
     if grid is not None:
         if responsibility_code_problem(grid) is not None:
             raise UnknownGrid(f"no responsibility grid {grid}", fields=("grid",))
         await _grid(conn, grid, "grid")
-    return [_duty(r) for r in await grid_store.list_duties(conn, grid, _aware(at) if at else None, limit)]
+    after: tuple[str, datetime, UUID] | None = None
+    if cursor:
+        try:
+            code, starts_at, inspector_id = decode_cursor(cursor, 3)
+            after = (code, datetime.fromisoformat(starts_at), UUID(inspector_id))
+        except ValueError as exc:
+            raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
+    rows = await grid_store.list_duties(conn, grid, _aware(at) if at else None, after, limit)
+    items = [_duty(r) for r in rows]
+    last = items[-1] if len(items) == limit else None
+    return DutyPage(
+        items=items,
+        next_cursor=encode_cursor(last.grid, last.starts_at.isoformat(), last.inspector_id) if last else None,
+    )
+
+
+async def list_duties(
+    conn: asyncpg.Connection, grid: str | None = None, at: datetime | None = None, limit: int = 500
+) -> list[Duty]:
+    """The first `limit` duties in the order of duty_page (the deprecated v1 list, which did not page)."""
+    return (await duty_page(conn, grid, at, limit=limit)).items
 
 
 async def put_on_duty_everywhere(conn: asyncpg.Connection, user_id: UUID, starts_at: datetime) -> int:
@@ -255,7 +296,30 @@ async def link_category_department(
     )
 
 
+class CategoryDepartmentPage(msgspec.Struct, frozen=True):
+    """A page of category → department links: `next_cursor` (opaque) is sent back as `cursor`; null at the
+    end."""
+
+    items: list[CategoryDepartment]
+    next_cursor: str | None
+
+
 async def category_departments(
-    conn: asyncpg.Connection, category: str | None = None
-) -> list[CategoryDepartment]:
-    return [_link(r) for r in await grid_store.list_category_departments(conn, category)]
+    conn: asyncpg.Connection,
+    category: str | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> CategoryDepartmentPage:
+    """Links by category, then district with the any-district link first: (category, district) is unique, the
+    keyset of the cursor (the any-district link's district is '' in it). limit None: all of them (the
+    deprecated v1 list). A full page carries the next cursor."""
+    after: tuple[str, str] | None = None
+    if cursor:
+        code, district = decode_cursor(cursor, 2)
+        after = (code, district)
+    items = [_link(r) for r in await grid_store.list_category_departments(conn, category, after, limit)]
+    last = items[-1] if limit is not None and len(items) == limit else None
+    return CategoryDepartmentPage(
+        items=items, next_cursor=encode_cursor(last.category, last.district_code or "") if last else None
+    )

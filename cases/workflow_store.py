@@ -321,21 +321,36 @@ async def case_visible(conn: asyncpg.Connection, scope: Any, case_id: UUID) -> b
 
 
 async def inspector_tasks(
-    conn: asyncpg.Connection, inspector_id: UUID, lat: float | None, lon: float | None
+    conn: asyncpg.Connection,
+    inspector_id: UUID,
+    point: tuple[float, float] | None,
+    after: tuple[datetime, float, int] | None,
+    limit: int | None,
 ) -> list[Record]:
-    """Open verification and check tasks of an inspector: by deadline, then by distance from (lat, lon)."""
+    """Open verification and check tasks of an inspector: by deadline, then by distance from the WGS-84
+    point (lat, lon) when given (else every distance is NULL), then by task id; after the key `after`
+    (due_at, distance or 0, task id); limit None: all."""
     return await conn.fetch(
-        f"""SELECT {CASE_COLUMNS}, d.id AS task_id, d.step, d.due_at, d.due_soon_at, d.started_at, d.paused_at,
-                   d.assignee_id,
-                   CASE WHEN $2::float8 IS NULL THEN NULL
-                        ELSE ST_Distance(c.location::geography, ST_SetSRID(ST_MakePoint($3, $2), 4326)::geography)
-                   END AS distance_m
-            FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-            WHERE d.assignee_id = $1 AND d.completed_at IS NULL AND d.step IN ('verify', 'check')
-            ORDER BY d.due_at, distance_m NULLS LAST, d.id""",
+        f"""SELECT * FROM (
+                SELECT {CASE_COLUMNS}, d.id AS task_id, d.step, d.due_at, d.due_soon_at, d.started_at,
+                       d.paused_at, d.assignee_id,
+                       CASE WHEN $2::float8 IS NULL OR $3::float8 IS NULL THEN NULL
+                            ELSE ST_Distance(c.location::geography,
+                                             ST_SetSRID(ST_MakePoint($3, $2), 4326)::geography)
+                       END AS distance_m
+                FROM case_deadlines d JOIN cases c ON c.id = d.case_id
+                WHERE d.assignee_id = $1 AND d.completed_at IS NULL AND d.step IN ('verify', 'check')
+            ) t
+            WHERE $4::timestamptz IS NULL
+               OR (t.due_at, coalesce(t.distance_m, 0), t.task_id) > ($4, $5::float8, $6::bigint)
+            ORDER BY t.due_at, coalesce(t.distance_m, 0), t.task_id LIMIT $7""",
         inspector_id,
-        lat,
-        lon,
+        point[0] if point else None,
+        point[1] if point else None,
+        after[0] if after else None,
+        after[1] if after else None,
+        after[2] if after else None,
+        limit,
     )
 
 

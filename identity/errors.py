@@ -75,3 +75,9 @@ class UserDisabled(IdentityError):
 
 class InvalidScope(IdentityError):
     code = "invalid_scope"
+
+
+class InvalidCursor(IdentityError):
+    """A paging cursor this API did not give out."""
+
+    code = "invalid_cursor"

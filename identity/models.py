@@ -131,8 +131,17 @@ class AuditEntry(msgspec.Struct, frozen=True):
 
 
 class AuditPage(msgspec.Struct, frozen=True):
+    """The deprecated v1 page: `next_cursor` is the last id seen, sent back as `before`."""
+
     items: list[AuditEntry]
     next_cursor: int | None
+
+
+class AuditPageV2(msgspec.Struct, frozen=True):
+    """A page of the audit log: `next_cursor` (opaque) is sent back as `cursor`; null at the end."""
+
+    items: list[AuditEntry]
+    next_cursor: str | None
 
 
 class RequestContext(msgspec.Struct, frozen=True):

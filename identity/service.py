@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from identity import store
+from identity.cursors import decode_id, encode_cursor
 from identity.errors import (
     FirebaseNotConfigured,
     InvalidScope,
@@ -26,7 +27,7 @@ from identity.errors import (
 )
 from identity.firebase import verify_id_token
 from identity.models import (
-    AuditPage,
+    AuditPageV2,
     AuthConfig,
     OtpSent,
     Principal,
@@ -313,15 +314,19 @@ async def issue_tokens_for(
 async def list_audit(
     conn: asyncpg.Connection,
     *,
-    before: int | None,
+    cursor: str | None = None,
+    before: int | None = None,
     limit: int,
     target_type: str | None,
     target_id: str | None,
-) -> AuditPage:
+) -> AuditPageV2:
+    """The audit log, newest first, keyed by id. The position is the opaque `cursor` of the previous page or
+    (the deprecated v1 form) `before`, the last id seen; a full page carries the next cursor."""
+    before_id = decode_id(cursor) if cursor else before
     items = await store.list_audit(
-        conn, before_id=before, limit=limit, target_type=target_type, target_id=target_id
+        conn, before_id=before_id, limit=limit, target_type=target_type, target_id=target_id
     )
-    return AuditPage(items=items, next_cursor=items[-1].id if len(items) == limit else None)
+    return AuditPageV2(items=items, next_cursor=encode_cursor(items[-1].id) if len(items) == limit else None)
 
 
 async def housekeeping(conn: asyncpg.Connection) -> dict[str, int]:

@@ -146,6 +146,13 @@ class Webhook(msgspec.Struct, frozen=True):
     created_at: datetime
 
 
+class WebhookPage(msgspec.Struct, frozen=True):
+    """A page of webhook subscribers: `next_cursor` (opaque) is sent back as `cursor`; null at the end."""
+
+    items: list[Webhook]
+    next_cursor: str | None
+
+
 class Delivery(msgspec.Struct, frozen=True):
     id: int
     channel: Channel
@@ -164,8 +171,17 @@ class Delivery(msgspec.Struct, frozen=True):
 
 
 class DeliveryPage(msgspec.Struct, frozen=True):
+    """The deprecated v1 page: `next_cursor` is the last id seen, sent back as `before`."""
+
     items: list[Delivery]
     next_cursor: int | None
+
+
+class DeliveryPageV2(msgspec.Struct, frozen=True):
+    """A page of deliveries: `next_cursor` (opaque) is sent back as `cursor`; null at the end."""
+
+    items: list[Delivery]
+    next_cursor: str | None
 
 
 class OutboxEntry(msgspec.Struct, frozen=True):
@@ -180,8 +196,17 @@ class OutboxEntry(msgspec.Struct, frozen=True):
 
 
 class OutboxPage(msgspec.Struct, frozen=True):
+    """The deprecated v1 page: `next_cursor` is the last id seen, sent back as `before`."""
+
     items: list[OutboxEntry]
     next_cursor: int | None
+
+
+class OutboxPageV2(msgspec.Struct, frozen=True):
+    """A page of outbox entries: `next_cursor` (opaque) is sent back as `cursor`; null at the end."""
+
+    items: list[OutboxEntry]
+    next_cursor: str | None
 
 
 class Replayed(msgspec.Struct, frozen=True):

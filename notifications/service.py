@@ -12,6 +12,7 @@ from uuid import UUID
 import asyncpg
 
 from notifications import store
+from notifications.cursors import decode_id, encode_cursor
 from notifications.errors import (
     DeliveryNotFound,
     DeviceNotFound,
@@ -24,13 +25,13 @@ from notifications.models import (
     MAX_DEVICES_PER_USER,
     Channel,
     Delivery,
-    DeliveryPage,
+    DeliveryPageV2,
     DeliveryStatus,
     Device,
     DevicePage,
     DeviceRegistration,
     OutboxEntry,
-    OutboxPage,
+    OutboxPageV2,
     QuietHours,
 )
 
@@ -142,14 +143,19 @@ async def list_deliveries(
     status: DeliveryStatus | None = None,
     channel: Channel | None = None,
     subscriber_id: UUID | None = None,
+    cursor: str | None = None,
     before: int | None = None,
     limit: int = 50,
-) -> DeliveryPage:
+) -> DeliveryPageV2:
+    """Deliveries, newest first, keyed by id. The position is the opaque `cursor` of the previous page or (the
+    deprecated v1 form) `before`, the last id seen; a full page carries the next cursor."""
+    before_id = decode_id(cursor) if cursor else before
     rows = await store.list_deliveries(
-        conn, status=status, channel=channel, subscriber_id=subscriber_id, before=before, limit=limit
+        conn, status=status, channel=channel, subscriber_id=subscriber_id, before=before_id, limit=limit
     )
     items = [delivery_view(r) for r in rows]
-    return DeliveryPage(items=items, next_cursor=items[-1].id if len(items) == limit else None)
+    more = len(items) == limit
+    return DeliveryPageV2(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)
 
 
 async def replay_delivery(conn: asyncpg.Connection, delivery_id: int) -> Delivery:
@@ -173,9 +179,16 @@ async def replay_dead(
 
 
 async def list_outbox(
-    conn: asyncpg.Connection, *, status: str = "dead", before: int | None = None, limit: int = 50
-) -> OutboxPage:
-    rows = await store.list_outbox(conn, status, before, limit)
+    conn: asyncpg.Connection,
+    *,
+    status: str = "dead",
+    cursor: str | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> OutboxPageV2:
+    """Outbox entries of one status, newest first, keyed by id; positioned like list_deliveries."""
+    before_id = decode_id(cursor) if cursor else before
+    rows = await store.list_outbox(conn, status, before_id, limit)
     items = [
         OutboxEntry(
             id=r["id"],
@@ -189,7 +202,7 @@ async def list_outbox(
         )
         for r in rows
     ]
-    return OutboxPage(items=items, next_cursor=items[-1].id if len(items) == limit else None)
+    return OutboxPageV2(items=items, next_cursor=encode_cursor(items[-1].id) if len(items) == limit else None)
 
 
 async def replay_outbox(conn: asyncpg.Connection, outbox_id: int) -> None:

@@ -523,8 +523,13 @@ async def insert_subscriber(
     return row
 
 
-async def list_subscribers(conn: asyncpg.Connection) -> list[Record]:
-    return await conn.fetch(_SUBSCRIBER + " WHERE deleted_at IS NULL ORDER BY id")
+async def list_subscribers(conn: asyncpg.Connection, after: UUID | None, limit: int | None) -> list[Record]:
+    """Live subscribers by id, after `after` (None: from the first); limit None: all."""
+    return await conn.fetch(
+        _SUBSCRIBER + " WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2",
+        after,
+        limit,
+    )
 
 
 async def get_subscriber(conn: asyncpg.Connection, subscriber_id: UUID) -> Record | None:

@@ -32,13 +32,14 @@ import msgspec
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from notifications import store
+from notifications.cursors import decode_uuid, encode_cursor
 from notifications.errors import (
     WebhookHostUnresolvable,
     WebhookNotFound,
     WebhookTargetForbidden,
     WebhookUrlInvalid,
 )
-from notifications.models import NotificationsConfig, Webhook, WebhookCreate
+from notifications.models import NotificationsConfig, Webhook, WebhookCreate, WebhookPage
 
 USER_AGENT = "CityLoop-Webhooks/1"
 _MAX_RESPONSE_BYTES = 64 * 1024
@@ -223,8 +224,15 @@ async def create_subscriber(
     return webhook_view(row)
 
 
-async def list_subscribers(conn: asyncpg.Connection) -> list[Webhook]:
-    return [webhook_view(r) for r in await store.list_subscribers(conn)]
+async def list_subscribers(
+    conn: asyncpg.Connection, *, cursor: str | None = None, limit: int | None = None
+) -> WebhookPage:
+    """Subscribers in the order they were registered (by id, a UUIDv7), after the cursor's one; limit None:
+    all of them (the deprecated v1 list). A full page carries the next cursor."""
+    after = decode_uuid(cursor) if cursor else None
+    items = [webhook_view(r) for r in await store.list_subscribers(conn, after, limit)]
+    more = limit is not None and len(items) == limit
+    return WebhookPage(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)
 
 
 async def get_subscriber(conn: asyncpg.Connection, subscriber_id: UUID) -> Webhook:

@@ -16,6 +16,7 @@ from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal,
 from api.controllers.reports import viewer_of
 from api.errors import DOMAIN_STATUS, FieldError, ProblemError
 from api.idempotency import fingerprint, idempotency_key, run_once
+from api.params import DEFAULT_LIMIT, Cursor, Limit
 from cases import casework
 from cases import service as reports
 from cases.casework import Actor, TransitionRequest
@@ -31,6 +32,7 @@ from cases.models import (
     Scope,
     SyncPage,
     Task,
+    TaskPage,
 )
 from cases.workflow import STATES
 from identity.models import STAFF_ROLES, Principal
@@ -251,6 +253,7 @@ class InspectorController(Controller):
         "/tasks",
         operation_id="listInspectorTasks",
         summary="My open verification and check tasks, by deadline then distance",
+        deprecated=True,
     )
     async def tasks(
         self,
@@ -260,7 +263,7 @@ class InspectorController(Controller):
         lon: FromQuery[float | None] = None,
         crs: FromQuery[CRS] = "wgs84",
     ) -> list[Task]:
-        return await casework.inspector_tasks(conn, principal.user_id, lat, lon, crs)
+        return (await casework.inspector_task_page(conn, principal.user_id, lat, lon, crs)).items
 
     @post(
         "/reports",
@@ -285,6 +288,38 @@ class InspectorController(Controller):
             return (201 if new else 200), created
 
         return await run_once(conn, principal.user_id, key, fingerprint(request, data), produce)
+
+
+class InspectorV2Controller(Controller):
+    path = "/v2/inspector"
+    tags = ["inspector"]
+    dependencies = {"principal": requires_role("inspector")}
+
+    @get(
+        "/tasks",
+        operation_id="listInspectorTasksV2",
+        summary="My open verification and check tasks, by deadline then distance (cursor-paginated)",
+        description="The inspector's (监督员) open tasks: verify a new report (核实) or check a finished case (核查), "
+        "by deadline, then by distance from lat/lon when given. Page with `cursor` (the previous page's "
+        "`next_cursor`, null at the end), sending the same lat/lon (and crs) as for the first page: a cursor "
+        "remembers the position its distances were measured from and is refused as `invalid_cursor` with "
+        "another one; after moving, start again without a cursor. Replaces the deprecated "
+        "`GET /v1/inspector/tasks`, which answered every task in a bare array.",
+        opt={"problems": ("invalid_cursor", "invalid_coordinates")},
+    )
+    async def tasks(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        lat: FromQuery[float | None] = None,
+        lon: FromQuery[float | None] = None,
+        crs: FromQuery[CRS] = "wgs84",
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> TaskPage:
+        return await casework.inspector_task_page(
+            conn, principal.user_id, lat, lon, crs, cursor=cursor, limit=limit
+        )
 
 
 class SyncController(Controller):

@@ -16,11 +16,19 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
 from api.errors import ProblemError, register_domain_errors
+from api.params import DEFAULT_LIMIT, Cursor, Limit
 from cases import grids, routing
 from cases.errors import CasesError, GridImportRefused
 from cases.grid_store import GridKind
-from cases.grids import ImportLogDetail, ImportLogEntry, ImportReport
-from cases.routing import CategoryDepartment, CategoryDepartmentLink, Duty, DutyAssign
+from cases.grids import ImportLogDetail, ImportLogEntry, ImportLogPage, ImportReport
+from cases.routing import (
+    CategoryDepartment,
+    CategoryDepartmentLink,
+    CategoryDepartmentPage,
+    Duty,
+    DutyAssign,
+    DutyPage,
+)
 from identity import service as identity
 
 MAX_GRID_FILE_BYTES = 50 * 1024 * 1024
@@ -134,7 +142,12 @@ class GridsAdminController(Controller):
         )
         return report
 
-    @get("/imports", operation_id="listGridImports", summary="The grid import log, newest first")
+    @get(
+        "/imports",
+        operation_id="listGridImports",
+        summary="The grid import log, newest first",
+        deprecated=True,
+    )
     async def list_imports(
         self,
         conn: DbConn,
@@ -142,7 +155,7 @@ class GridsAdminController(Controller):
         before: FromQuery[datetime | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> list[ImportLogEntry]:
-        return await grids.import_log(conn, before, limit)
+        return (await grids.import_log(conn, before=before, limit=limit)).items
 
     @get(
         "/imports/{import_id:uuid}",
@@ -184,7 +197,9 @@ class DutiesController(Controller):
         return duty
 
     @get(
-        operation_id="listDuties", summary="Inspectors' duties, of one grid and running at a time when asked"
+        operation_id="listDuties",
+        summary="Inspectors' duties, of one grid and running at a time when asked",
+        deprecated=True,
     )
     async def list_duties(
         self,
@@ -194,11 +209,7 @@ class DutiesController(Controller):
         at: FromQuery[datetime | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500,
     ) -> list[Duty]:
-        if at is not None and at.tzinfo is None:
-            raise ProblemError(
-                422, "validation_failed", "`at` needs a time zone, e.g. 2026-11-22T08:00:00+08:00"
-            )
-        return await routing.list_duties(conn, grid, at, limit)
+        return await routing.list_duties(conn, grid, _zoned(at), limit)
 
 
 class CategoryDepartmentsController(Controller):
@@ -230,11 +241,81 @@ class CategoryDepartmentsController(Controller):
         )
         return link
 
-    @get(operation_id="listCategoryDepartments", summary="Category → department links")
+    @get(operation_id="listCategoryDepartments", summary="Category → department links", deprecated=True)
     async def list_links(
         self,
         conn: DbConn,
         principal: Caller,
         category: Annotated[str | None, QueryParameter(max_length=8)] = None,
     ) -> list[CategoryDepartment]:
-        return await routing.category_departments(conn, category)
+        return (await routing.category_departments(conn, category)).items
+
+
+class RoutingAdminV2Controller(Controller):
+    """The routing data's lists, paged with an opaque cursor."""
+
+    path = "/v2/admin"
+    tags = ["admin: routing"]
+    dependencies = {"principal": ADMIN}
+
+    @get(
+        "/grids/imports",
+        operation_id="listGridImportsV2",
+        summary="The grid import log, newest first (cursor-paginated)",
+        description="Every import of unit grids (单元网格) or responsibility grids (责任网格) from GeoJSON: imported, "
+        "dry run or refused, with its counts and how many problems it had. Page with `cursor` (the previous "
+        "page's `next_cursor`, null at the end); replaces the deprecated `GET /v1/admin/grids/imports`, "
+        "whose date-time `before` could skip imports made in the same instant.",
+        opt={"problems": ("invalid_cursor",)},
+    )
+    async def list_imports(
+        self, conn: DbConn, principal: Caller, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
+    ) -> ImportLogPage:
+        return await grids.import_log(conn, cursor=cursor, limit=limit)
+
+    @get(
+        "/duties",
+        operation_id="listDutiesV2",
+        summary="Inspectors' duties, of one grid and running at a time when asked (cursor-paginated)",
+        description="Which inspector (监督员) is on duty (值守) for which responsibility grid (责任网格), from when "
+        "until when, by grid code, start and inspector. `at` (with a time zone) keeps the duties running at "
+        "that instant. Page with `cursor` (the previous page's `next_cursor`, null at the end); replaces the "
+        "deprecated `GET /v1/admin/duties`, which answered a bare array of at most `limit` duties.",
+        opt={"problems": ("invalid_cursor", "unknown_grid")},
+    )
+    async def list_duties(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        grid: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        at: FromQuery[datetime | None] = None,
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> DutyPage:
+        return await routing.duty_page(conn, grid, _zoned(at), cursor=cursor, limit=limit)
+
+    @get(
+        "/category-departments",
+        operation_id="listCategoryDepartmentsV2",
+        summary="Category → department links (cursor-paginated)",
+        description="Which department (处置部门) handles a category (问题类别) in a district, by category and "
+        "then district, the any-district link (district_code null) first. Page with `cursor` (the previous "
+        "page's `next_cursor`, null at the end); replaces the deprecated `GET /v1/admin/category-departments`, "
+        "which answered every link in a bare array.",
+        opt={"problems": ("invalid_cursor",)},
+    )
+    async def list_links(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        category: Annotated[str | None, QueryParameter(max_length=8)] = None,
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> CategoryDepartmentPage:
+        return await routing.category_departments(conn, category, cursor=cursor, limit=limit)
+
+
+def _zoned(at: datetime | None) -> datetime | None:
+    if at is not None and at.tzinfo is None:
+        raise ProblemError(422, "validation_failed", "`at` needs a time zone, e.g. 2026-11-22T08:00:00+08:00")
+    return at

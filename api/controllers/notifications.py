@@ -24,6 +24,7 @@ from litestar.types import ControllerRouterHandler
 from api.auth import Caller, DbConn, request_context, requires_role
 from api.db import acquire
 from api.errors import register_domain_errors
+from api.params import DEFAULT_LIMIT, BeforeId, Cursor, Int64Id, Limit
 from api.settings import Settings
 from identity import service as identity
 from identity.errors import IdentityError
@@ -34,6 +35,7 @@ from notifications.models import (
     Channel,
     Delivery,
     DeliveryPage,
+    DeliveryPageV2,
     DeliveryStatus,
     Device,
     DevicePage,
@@ -41,12 +43,14 @@ from notifications.models import (
     InboxPage,
     NotificationsConfig,
     OutboxPage,
+    OutboxPageV2,
     QuietHours,
     ReadAllResult,
     Replayed,
     UnreadCount,
     Webhook,
     WebhookCreate,
+    WebhookPage,
 )
 
 register_domain_errors(
@@ -361,9 +365,9 @@ class WebhooksAdminController(Controller):
         )
         return hook
 
-    @get(operation_id="listWebhooks", summary="Webhook subscribers")
+    @get(operation_id="listWebhooks", summary="Webhook subscribers", deprecated=True)
     async def list_hooks(self, conn: DbConn, principal: Caller) -> list[Webhook]:
-        return await webhooks.list_subscribers(conn)
+        return (await webhooks.list_subscribers(conn)).items
 
     @get("/{webhook_id:uuid}", operation_id="getWebhook", summary="One webhook subscriber")
     async def get_hook(self, conn: DbConn, principal: Caller, webhook_id: FromPath[UUID]) -> Webhook:
@@ -402,6 +406,7 @@ class WebhooksAdminController(Controller):
         "/{webhook_id:uuid}/deliveries",
         operation_id="listWebhookDeliveries",
         summary="A subscriber's delivery log, newest first: status, attempts, last error",
+        deprecated=True,
     )
     async def deliveries(
         self,
@@ -409,13 +414,14 @@ class WebhooksAdminController(Controller):
         principal: Caller,
         webhook_id: FromPath[UUID],
         status: Annotated[DeliveryStatus | None, QueryParameter()] = None,
-        before: Annotated[int | None, QueryParameter(gt=0)] = None,
+        before: BeforeId = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> DeliveryPage:
         await webhooks.get_subscriber(conn, webhook_id)
-        return await service.list_deliveries(
+        page = await service.list_deliveries(
             conn, status=status, subscriber_id=webhook_id, before=before, limit=limit
         )
+        return DeliveryPage(items=page.items, next_cursor=page.items[-1].id if page.next_cursor else None)
 
 
 class DeliveriesAdminController(Controller):
@@ -423,17 +429,22 @@ class DeliveriesAdminController(Controller):
     tags = ["admin"]
     dependencies = {"principal": requires_role("admin")}
 
-    @get(operation_id="listDeliveries", summary="Deliveries, newest first (status=dead: the dead letters)")
+    @get(
+        operation_id="listDeliveries",
+        summary="Deliveries, newest first (status=dead: the dead letters)",
+        deprecated=True,
+    )
     async def list_deliveries(
         self,
         conn: DbConn,
         principal: Caller,
         status: Annotated[DeliveryStatus | None, QueryParameter()] = None,
         channel: Annotated[Channel | None, QueryParameter()] = None,
-        before: Annotated[int | None, QueryParameter(gt=0)] = None,
+        before: BeforeId = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> DeliveryPage:
-        return await service.list_deliveries(conn, status=status, channel=channel, before=before, limit=limit)
+        page = await service.list_deliveries(conn, status=status, channel=channel, before=before, limit=limit)
+        return DeliveryPage(items=page.items, next_cursor=page.items[-1].id if page.next_cursor else None)
 
     @post(
         "/{delivery_id:int}/replay",
@@ -442,7 +453,7 @@ class DeliveriesAdminController(Controller):
         status_code=200,
     )
     async def replay(
-        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, delivery_id: FromPath[int]
+        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, delivery_id: Int64Id
     ) -> Delivery:
         delivery = await service.replay_delivery(conn, delivery_id)
         await identity.audit(
@@ -484,16 +495,21 @@ class OutboxAdminController(Controller):
     tags = ["admin"]
     dependencies = {"principal": requires_role("admin")}
 
-    @get(operation_id="listOutbox", summary="Outbox entries by status (dead: fan-out gave up), newest first")
+    @get(
+        operation_id="listOutbox",
+        summary="Outbox entries by status (dead: fan-out gave up), newest first",
+        deprecated=True,
+    )
     async def list_outbox(
         self,
         conn: DbConn,
         principal: Caller,
         status: Annotated[Literal["pending", "done", "dead"], QueryParameter()] = "dead",
-        before: Annotated[int | None, QueryParameter(gt=0)] = None,
+        before: BeforeId = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> OutboxPage:
-        return await service.list_outbox(conn, status=status, before=before, limit=limit)
+        page = await service.list_outbox(conn, status=status, before=before, limit=limit)
+        return OutboxPage(items=page.items, next_cursor=page.items[-1].id if page.next_cursor else None)
 
     @post(
         "/{outbox_id:int}/replay",
@@ -502,13 +518,99 @@ class OutboxAdminController(Controller):
         status_code=200,
     )
     async def replay(
-        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, outbox_id: FromPath[int]
+        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, outbox_id: Int64Id
     ) -> Replayed:
         await service.replay_outbox(conn, outbox_id)
         await identity.audit(
             conn, request_context(request), principal.user_id, "outbox.replay", "outbox", str(outbox_id)
         )
         return Replayed(replayed=1)
+
+
+class NotificationsAdminV2Controller(Controller):
+    """The admins' lists of webhooks, deliveries and the outbox, paged with an opaque cursor."""
+
+    path = "/v2/admin"
+    tags = ["admin"]
+    dependencies = {"principal": requires_role("admin")}
+
+    @get(
+        "/webhooks",
+        operation_id="listWebhooksV2",
+        summary="Webhook subscribers, oldest first (cursor-paginated)",
+        description="The systems told of case events by signed HTTP POSTs (Webhook 订阅), in the order they were "
+        "registered, with their status (active, or paused after repeated failures). Page with `cursor` (the "
+        "previous page's `next_cursor`, null at the end); replaces the deprecated `GET /v1/admin/webhooks`.",
+        opt={"problems": ("invalid_cursor",)},
+    )
+    async def list_webhooks(
+        self, conn: DbConn, principal: Caller, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
+    ) -> WebhookPage:
+        return await webhooks.list_subscribers(conn, cursor=cursor, limit=limit)
+
+    @get(
+        "/webhooks/{webhook_id:uuid}/deliveries",
+        operation_id="listWebhookDeliveriesV2",
+        summary="A subscriber's delivery log, newest first (cursor-paginated)",
+        description="Each event sent to one subscriber (投递记录): status, attempts, the last error and HTTP status. "
+        "Page with `cursor` (the previous page's `next_cursor`, null at the end); replaces the deprecated "
+        "`GET /v1/admin/webhooks/{webhook_id}/deliveries` and its integer `before`.",
+        opt={"problems": ("invalid_cursor", "webhook_not_found")},
+    )
+    async def list_webhook_deliveries(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        webhook_id: FromPath[UUID],
+        status: Annotated[DeliveryStatus | None, QueryParameter()] = None,
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> DeliveryPageV2:
+        await webhooks.get_subscriber(conn, webhook_id)
+        return await service.list_deliveries(
+            conn, status=status, subscriber_id=webhook_id, cursor=cursor, limit=limit
+        )
+
+    @get(
+        "/deliveries",
+        operation_id="listDeliveriesV2",
+        summary="Deliveries, newest first; status=dead: the dead letters (cursor-paginated)",
+        description="Every push and webhook delivery (推送与回调投递), of one status and channel when asked; the dead "
+        "ones (死信) are those the worker gave up on, which an admin can replay. Page with `cursor` (the "
+        "previous page's `next_cursor`, null at the end); replaces the deprecated `GET /v1/admin/deliveries` "
+        "and its integer `before`.",
+        opt={"problems": ("invalid_cursor",)},
+    )
+    async def list_deliveries(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        status: Annotated[DeliveryStatus | None, QueryParameter()] = None,
+        channel: Annotated[Channel | None, QueryParameter()] = None,
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> DeliveryPageV2:
+        return await service.list_deliveries(conn, status=status, channel=channel, cursor=cursor, limit=limit)
+
+    @get(
+        "/outbox",
+        operation_id="listOutboxV2",
+        summary="Outbox entries by status (dead: fan-out gave up), newest first (cursor-paginated)",
+        description="The events written with the changes that caused them (发件箱), waiting to be fanned out to "
+        "pushes and webhooks (pending), done, or given up on (dead, replayable). Page with `cursor` (the "
+        "previous page's `next_cursor`, null at the end); replaces the deprecated `GET /v1/admin/outbox` and "
+        "its integer `before`.",
+        opt={"problems": ("invalid_cursor",)},
+    )
+    async def list_outbox(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        status: Annotated[Literal["pending", "done", "dead"], QueryParameter()] = "dead",
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> OutboxPageV2:
+        return await service.list_outbox(conn, status=status, cursor=cursor, limit=limit)
 
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -519,4 +621,5 @@ ROUTES: list[ControllerRouterHandler] = [
     WebhooksAdminController,
     DeliveriesAdminController,
     OutboxAdminController,
+    NotificationsAdminV2Controller,
 ]

@@ -9,11 +9,15 @@ from litestar import Controller, Request, get, patch, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
+from api.errors import register_domain_errors
+from api.params import DEFAULT_LIMIT, BeforeId, Cursor, Limit
 from identity import service
+from identity.errors import IdentityError
 from identity.models import (
     FULL_PHONE_ROLES,
     STAFF_ROLES,
     AuditPage,
+    AuditPageV2,
     Principal,
     RolesUpdate,
     User,
@@ -21,6 +25,10 @@ from identity.models import (
     UserView,
 )
 from identity.phone import mask_phone
+
+register_domain_errors(
+    IdentityError, {"invalid_cursor": 422}, {"invalid_cursor": ("分页游标无效", "The cursor is not valid")}
+)
 
 
 class MeController(Controller):
@@ -89,16 +97,45 @@ class AuditController(Controller):
         operation_id="listAudit",
         summary="The audit log, newest first (cursor: the last id seen)",
         dependencies={"principal": requires_role("admin")},
+        deprecated=True,
     )
     async def list_audit(
         self,
         conn: DbConn,
         principal: Caller,
-        before: Annotated[int | None, QueryParameter(gt=0)] = None,
+        before: BeforeId = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         target_type: Annotated[str | None, QueryParameter(max_length=32)] = None,
         target_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
     ) -> AuditPage:
-        return await service.list_audit(
+        page = await service.list_audit(
             conn, before=before, limit=limit, target_type=target_type, target_id=target_id
+        )
+        return AuditPage(items=page.items, next_cursor=page.items[-1].id if page.next_cursor else None)
+
+
+class AuditV2Controller(Controller):
+    path = "/v2/audit"
+    tags = ["audit"]
+
+    @get(
+        operation_id="listAuditV2",
+        summary="The audit log, newest first (cursor-paginated)",
+        description="Every privileged action (审计日志): who did what to which target, when and from where, newest "
+        "first. Filter by target. Page with `cursor` (the previous page's `next_cursor`, null at the end); "
+        "replaces the deprecated `GET /v1/audit` and its integer `before`.",
+        dependencies={"principal": requires_role("admin")},
+        opt={"problems": ("invalid_cursor",)},
+    )
+    async def list_audit(
+        self,
+        conn: DbConn,
+        principal: Caller,
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+        target_type: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        target_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
+    ) -> AuditPageV2:
+        return await service.list_audit(
+            conn, cursor=cursor, limit=limit, target_type=target_type, target_id=target_id
         )

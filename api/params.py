@@ -1,0 +1,42 @@
+"""Parameters many operations share: paging (an opaque `cursor`, a bounded `limit`) and integer ids.
+
+Integer ids are PostgreSQL `bigint`s: a larger number in a path or query string is refused as
+`validation_failed` (422) before it reaches the database, which would otherwise answer with an overflow.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar.params import PathParameter, QueryParameter
+
+INT64_MAX = 2**63 - 1
+
+#: A server-made integer id (deliveries, outbox entries) in a path: 1 to 2^63-1.
+Int64Id = Annotated[int, PathParameter(ge=1, le=INT64_MAX, description="An integer id (1 to 2^63-1)")]
+
+#: The deprecated v1 integer cursor: rows with a smaller id than this one.
+BeforeId = Annotated[
+    int | None,
+    QueryParameter(
+        gt=0,
+        le=INT64_MAX,
+        description="Deprecated (use the v2 operation's `cursor`): only rows with a smaller id than this one, "
+        "i.e. the `next_cursor` of the previous page",
+    ),
+]
+
+#: The opaque cursor of every paged list: the `next_cursor` of the previous page.
+Cursor = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=300,
+        description="The `next_cursor` of the previous page; leave out for the first page. Opaque: a cursor "
+        "this API did not give out is refused as `invalid_cursor`.",
+    ),
+]
+
+#: How many items a page holds at most. A full page comes with a `next_cursor` (the page after it may be empty);
+#: a shorter one is the last.
+Limit = Annotated[int, QueryParameter(ge=1, le=200, description="At most this many items (1 to 200)")]
+DEFAULT_LIMIT = 50

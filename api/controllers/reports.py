@@ -201,7 +201,7 @@ class ServiceAreaController(Controller):
             "404 no_grids until grids are imported."
         ),
         security=[{}],
-        opt={"problems": ("no_grids",), "etag": True},
+        opt={"problems": ("no_grids",), "etag": True, "not_modified": True},
     )
     async def get_coverage(
         self, request: Request[Any, Any, Any], conn: DbConn, crs: FromQuery[CRS] = "wgs84"

@@ -11,6 +11,7 @@ COPY api api
 COPY identity identity
 COPY media media
 COPY cases cases
+COPY notifications notifications
 COPY mobile_contract mobile_contract
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install .
 

@@ -39,7 +39,9 @@ from api.controllers.stats import StatsController
 from api.controllers.users import AuditController, AuditV2Controller, MeController, UsersController
 from api.db import create_pool, provide_conn
 from api.errors import exception_handlers
+from api.nul_guard import refuse_nul
 from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, request_id_middleware
+from api.openapi import PublishedDocument
 from api.settings import Settings
 from cases.deadlines import CalendarConfig
 from cases.service import CasesConfig
@@ -48,7 +50,7 @@ from media.models import MediaConfig
 from media.service import ImageWorkers
 from media.storage import Storage, StorageConfig
 
-API_VERSION = "1.3.0"
+API_VERSION = "2.0.0"
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies; photos have their own limits
 
 
@@ -131,9 +133,10 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
         scopes={ScopeType.HTTP},
     )
 
-    async def before_metrics(request: Any) -> None:
+    async def before_request(request: Any) -> None:
         if request.url.path == "/metrics" and hasattr(request.app.state, "pool"):
             _pool_gauges(request.app.state)
+        await refuse_nul(request)
 
     state = State(
         {
@@ -180,7 +183,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
         lifespan=[lifespan],
         state=state,
         middleware=[request_id_middleware, prometheus.middleware],
-        before_request=before_metrics,
+        before_request=before_request,
         guards=[token_guard],
         exception_handlers=exception_handlers(),
         request_max_body_size=MAX_BODY_BYTES,
@@ -189,6 +192,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             version=API_VERSION,
             description="The API behind CityLoop's mobile apps. Errors are RFC 9457 problem documents.",
             path="/schema",
+            render_plugins=[PublishedDocument(path="/openapi.json")],
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),

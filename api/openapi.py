@@ -9,13 +9,15 @@ Litestar generates the paths and parameters from the route handlers. This module
   `opt={"problems": (...)}` plus those that follow from the route itself (a token, a role, parameters, a JSON
   body), each status with the problem schema, its possible `code`s and its headers;
 - declares the request headers a route needs (`opt={"idempotency_key": "required" | "optional",
-  "if_match": True}`) and the ETag a route sends (`opt={"etag": True}`);
+  "if_match": True}`), the ETag a route sends (`opt={"etag": True}`) and a 304 for If-None-Match
+  (`opt={"not_modified": True}`);
 - applies the descriptions and examples of mobile_contract/descriptions.py and the webhooks of
   mobile_contract/webhooks.py.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
 import types
 import typing
@@ -23,6 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import msgspec
+import msgspec.inspect as mi
 from litestar import Litestar, Request
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -110,7 +113,13 @@ PROBLEM_SCHEMAS: dict[str, Any] = {
                 "description": "A URI reference naming the problem type: /problems/<code>.",
             },
             "title": {"type": "string", "description": "A short, localized summary of the problem type."},
-            "status": {"type": "integer", "format": "int64", "minimum": 400, "maximum": 599},
+            "status": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 400,
+                "maximum": 599,
+                "description": "The HTTP status, repeated.",
+            },
             "code": {"type": "string", "description": "The stable machine code of the problem."},
             "instance": {"type": "string", "description": "The path of the request that failed."},
             "request_id": {"type": "string", "description": "The request's id, as in X-Request-ID."},
@@ -120,7 +129,29 @@ PROBLEM_SCHEMAS: dict[str, Any] = {
                 "description": "The fields at fault, when the problem is about fields.",
                 "items": {"$ref": REF.format(name="FieldProblem")},
             },
+            "state": {"type": "string", "description": "A refused case action: the case's current state."},
+            "version": {
+                "type": "integer",
+                "format": "int64",
+                "description": "version_conflict: the case's current version (send it in If-Match after reloading).",
+            },
+            "allowed_actions": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "A refused case action: the actions the caller may take now.",
+            },
+            "required_roles": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "forbidden: the roles of which the operation needs one.",
+            },
+            "retry_after": {
+                "type": "integer",
+                "format": "int64",
+                "description": "A rate limit: seconds to wait (also in Retry-After).",
+            },
         },
+        "additionalProperties": True,
         "required": ["type", "title", "status", "code", "instance", "request_id"],
     },
     "FieldProblem": {
@@ -166,9 +197,8 @@ def _has_json_body(handler: HTTPRouteHandler) -> bool:
     data = handler.parsed_fn_signature.parameters.get("data")
     if data is None:
         return False
-    kwarg = data.kwarg_definition
-    media_type = getattr(kwarg, "media_type", None)
-    return media_type is None or str(media_type) in {"application/json", "RequestEncodingType.JSON"}
+    media_type = getattr(data.kwarg_definition, "media_type", None)
+    return media_type is None or getattr(media_type, "value", media_type) == "application/json"
 
 
 def _has_parameters(handler: HTTPRouteHandler) -> bool:
@@ -185,6 +215,8 @@ def route_problems(handler: HTTPRouteHandler) -> dict[int, list[str]]:
         codes.update(("payload_too_large", "validation_failed"))
     if _has_parameters(handler):
         codes.add("validation_failed")
+    if any(":str}" not in part and "{" in part for path in handler.paths for part in path.split("/")):
+        codes.add("not_found")  # a path parameter of the wrong type matches no route
     for header, _ in request_headers(handler):
         codes.update(_HEADER_PROBLEMS[header])
     by_status: dict[int, list[str]] = {}
@@ -201,7 +233,7 @@ def request_headers(handler: HTTPRouteHandler) -> list[tuple[str, bool]]:
         out.append(("Idempotency-Key", idempotency == "required"))
     if handler.opt.get("if_match"):
         out.append(("If-Match", True))
-    if handler.opt.get("etag") and "GET" in handler.http_methods:
+    if handler.opt.get("not_modified"):
         out.append(("If-None-Match", False))
     return out
 
@@ -241,14 +273,42 @@ def _schema_types(handler: HTTPRouteHandler) -> tuple[Any, Any]:
 def _msgspec_schemas(types_: list[Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     usable = []
     for t in types_:
+        if t is None:
+            continue
         try:
             msgspec.json.schema(t)
         except TypeError:
             continue
         usable.append(t)
     found, components = msgspec.json.schema_components(usable, ref_template=REF)
+    _mark_date_times(usable, components)
     by_type = dict(zip(usable, found, strict=True))
     return [by_type.get(t, {}) for t in types_], components
+
+
+def _mark_date_times(types_: list[Any], components: dict[str, Any]) -> None:
+    """msgspec writes `format: date-time` only for Meta(tz=True); every datetime of this API is one."""
+    structs: dict[str, mi.StructType] = {}
+    todo = list(mi.multi_type_info(types_))
+    while todo:
+        info = todo.pop()
+        if isinstance(info, mi.StructType) and info.cls.__name__ not in structs:
+            structs[info.cls.__name__] = info
+            todo += [field.type for field in info.fields]
+        item = getattr(info, "item_type", None)
+        if isinstance(item, mi.Type):
+            todo.append(item)
+        todo += list(getattr(info, "types", ()))
+    for name, info in structs.items():
+        properties = components.get(name, {}).get("properties", {})
+        for field in info.fields:
+            kinds = field.type.types if isinstance(field.type, mi.UnionType) else (field.type,)
+            if not any(isinstance(k, mi.DateTimeType) for k in kinds):
+                continue
+            prop = properties.get(field.encode_name, {})
+            for option in prop.get("anyOf", [prop]):
+                if option.get("type") == "string":
+                    option.setdefault("format", "date-time")
 
 
 def _walk(node: Any) -> Iterator[dict[str, Any]]:
@@ -265,9 +325,18 @@ def _tidy_schemas(document: dict[str, Any]) -> None:
     """int64 integers; one-of-a-kind unions as oneOf; litestar's null-type lists as anyOf."""
     for node in _walk(document):
         if node.get("type") == "integer":
+            # litestar hands bounds over as floats: 2**63 - 1 comes back as 2.0**63
+            for bound in ("minimum", "maximum"):
+                if isinstance(node.get(bound), float):
+                    node[bound] = max(INT64_MIN, min(INT64_MAX, int(node[bound])))
             node.setdefault("format", "int64")
-            node.setdefault("minimum", INT64_MIN)
-            node.setdefault("maximum", INT64_MAX)
+            if "exclusiveMinimum" not in node:
+                node.setdefault("minimum", INT64_MIN)
+            if "exclusiveMaximum" not in node:
+                node.setdefault("maximum", INT64_MAX)
+        if node.get("items") is False and node.get("prefixItems"):
+            # a fixed-length tuple; generators want a schema for `items`, not `false`
+            node["items"] = node["prefixItems"][0]
         if "discriminator" in node and "anyOf" in node:
             node["oneOf"] = node.pop("anyOf")
 
@@ -303,11 +372,31 @@ def _problem_responses(handler: HTTPRouteHandler) -> dict[str, Any]:
     return responses
 
 
-def _finish_operation(operation: dict[str, Any], handler: HTTPRouteHandler, schemas: tuple[Any, Any]) -> None:
+def _hoist_shared_body(operation: dict[str, Any], components: dict[str, Any]) -> None:
+    """A body schema shared by several media types becomes one component (named by its title), so generators
+    make one model of it, not one per media type."""
+    content = operation.get("requestBody", {}).get("content", {})
+    inline = [media["schema"] for media in content.values() if "title" in media.get("schema", {})]
+    if len(inline) > 1:
+        name = inline[0]["title"]
+        components[name] = inline[0]
+        for media in content.values():
+            media["schema"] = {"$ref": REF.format(name=name)}
+
+
+def _finish_operation(
+    operation: dict[str, Any], handler: HTTPRouteHandler, schemas: tuple[Any, Any], components: dict[str, Any]
+) -> None:
     returned, body = schemas
     responses = {k: v for k, v in operation.get("responses", {}).items() if int(k) < 400}
     for status, response in responses.items():
         headers = response.setdefault("headers", {})
+        if "location" in headers:  # litestar's name for a redirect's header
+            headers["Location"] = {
+                "description": "Where to go: a short-lived link.",
+                "schema": {"type": "string", "format": "uri"},
+            }
+            del headers["location"]
         headers["X-Request-ID"] = {"$ref": "#/components/headers/X-Request-ID"}
         if handler.opt.get("etag") and status.startswith("2"):
             headers["ETag"] = {"$ref": "#/components/headers/ETag"}
@@ -316,17 +405,39 @@ def _finish_operation(operation: dict[str, Any], handler: HTTPRouteHandler, sche
             content["application/json"]["schema"] = returned
         if not headers:
             response.pop("headers")
-    if handler.opt.get("etag") and "get" in {m.lower() for m in handler.http_methods}:
+    if handler.opt.get("not_modified"):
         responses["304"] = {
             "description": "Not modified: the If-None-Match sent names the current version.",
             "headers": {name: {"$ref": f"#/components/headers/{name}"} for name in ("ETag", "X-Request-ID")},
         }
+    upload_field = handler.opt.get("upload_field")
+    if upload_field:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {upload_field: {"type": "string", "format": "binary"}},
+                        "required": [upload_field],
+                        "additionalProperties": False,
+                    },
+                    "encoding": {
+                        upload_field: {"contentType": "image/jpeg, image/png, image/webp, image/heic"}
+                    },
+                }
+            },
+        }
+    _hoist_shared_body(operation, components)
     if body and "requestBody" in operation:
         operation["requestBody"]["content"] = _json_content(body)
         operation["requestBody"]["required"] = True
     responses.update(_problem_responses(handler))
     operation["responses"] = dict(sorted(responses.items()))
     parameters = [p for p in operation.get("parameters", []) if p["in"] != "header"]
+    for parameter in parameters:  # litestar marks only the schema of a deprecated parameter
+        if parameter.get("schema", {}).pop("deprecated", False):
+            parameter["deprecated"] = True
     for name, required in request_headers(handler):
         parameters.append({"name": name, "in": "header", "required": required, **_REQUEST_HEADERS[name]})
     if parameters:
@@ -358,11 +469,11 @@ def document(app: Litestar) -> dict[str, Any]:
     }
     for index, (path, method, handler) in enumerate(found):
         pair = (body_schemas[2 * index] or None, body_schemas[2 * index + 1] or None)
-        _finish_operation(doc["paths"][path][method], handler, pair)
+        _finish_operation(doc["paths"][path][method], handler, pair, schemas)
     webhooks = _optional_module("mobile_contract.webhooks")
     if webhooks is not None:
-        doc["webhooks"] = webhooks.WEBHOOKS
-        schemas.update(webhooks.WEBHOOK_SCHEMAS)
+        doc["webhooks"] = copy.deepcopy(webhooks.WEBHOOKS)
+        schemas.update(copy.deepcopy(webhooks.WEBHOOK_SCHEMAS))
     _drop_unused_schemas(doc)
     _tidy_schemas(doc)
     descriptions = _optional_module("mobile_contract.descriptions")

@@ -15,11 +15,12 @@ INT64_MAX = 2**63 - 1
 #: A server-made integer id (deliveries, outbox entries) in a path: 1 to 2^63-1.
 Int64Id = Annotated[int, PathParameter(ge=1, le=INT64_MAX, description="An integer id (1 to 2^63-1)")]
 
-#: The deprecated v1 integer cursor: rows with a smaller id than this one.
+#: The deprecated v1 integer cursor: rows with a smaller id than this one. `ge=1`, not `gt=0`: litestar drops a
+#: falsy bound from the document, which then promised any int64 (schemathesis sent a negative one).
 BeforeId = Annotated[
     int | None,
     QueryParameter(
-        gt=0,
+        ge=1,
         le=INT64_MAX,
         description="Deprecated (use the v2 operation's `cursor`): only rows with a smaller id than this one, "
         "i.e. the `next_cursor` of the previous page",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from uuid import UUID
 
 import asyncpg
@@ -48,7 +48,7 @@ from cases.models import (
 )
 from cases.routing import route
 from cases.views import decode_cursor, encode_cursor, present, timeline
-from cases.workflow import PAUSED, SYSTEM, TRANSITIONS, Step, Transition
+from cases.workflow import PAUSED, SYSTEM, TRANSITIONS, Action, Step, Transition
 from media import service as media
 from media.storage import Storage
 
@@ -67,7 +67,7 @@ class Actor(msgspec.Struct, frozen=True):
 
 
 class TransitionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    action: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+    action: Action
     note: Annotated[str, msgspec.Meta(max_length=1000)] = ""
     photo_ids: Annotated[list[UUID], msgspec.Meta(max_length=9)] = []
     department: Annotated[str, msgspec.Meta(max_length=32)] | None = None
@@ -96,9 +96,9 @@ def _allowed_roles(actor: Actor, case: asyncpg.Record, transition: Transition) -
     return usable
 
 
-def allowed_actions(actor: Actor, case: asyncpg.Record) -> list[str]:
+def allowed_actions(actor: Actor, case: asyncpg.Record) -> list[Action]:
     return sorted(
-        action
+        cast(Action, action)
         for (state, action), t in TRANSITIONS.items()
         if state == case["state"] and _allowed_roles(actor, case, t)
     )

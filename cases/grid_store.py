@@ -573,6 +573,7 @@ async def route(
     """Everything a routing decision needs, in one statement; None when the category does not exist."""
     return await conn.fetchrow(ROUTE_SQL, lat, lon, category, at)
 
+
 # coverage: the outline of the unit grids ------------------------------------------------------------------------
 
 _UNIT_GRIDS_VERSION = "count(*) AS unit_grids, max(updated_at) AS changed_at"

@@ -9,11 +9,13 @@ from uuid import UUID
 import msgspec
 
 from cases.geo import CRS
-from media.models import PhotoLink
+from cases.workflow import Action, State, Step
+from media.models import PhotoLink, Point
 
 Kind = Literal["component", "event"]
 CategoryCode = Annotated[str, msgspec.Meta(pattern=r"^[CE][0-9]{4,5}$")]
-Hours = Annotated[float, msgspec.Meta(gt=0, le=9999)]
+#: a time limit; the catalogue keeps hours to the hundredth (numeric(6, 2), > 0), so 0.01 is the least one
+Hours = Annotated[float, msgspec.Meta(ge=0.01, le=9999)]
 
 
 class Department(msgspec.Struct, frozen=True):
@@ -79,11 +81,6 @@ class Location(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     crs: CRS = "wgs84"
 
 
-class Point(msgspec.Struct, frozen=True):
-    lat: float
-    lon: float
-
-
 class ReportCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     category: CategoryCode
     location: Location
@@ -99,7 +96,7 @@ class ReportCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class TimelineEntry(msgspec.Struct, frozen=True, omit_defaults=True):
     at: datetime
     kind: str
-    state: str | None = None
+    state: State | None = None
     note: str = ""
 
 
@@ -109,7 +106,7 @@ class ReportView(msgspec.Struct, frozen=True, omit_defaults=True):
     id: UUID
     number: str
     case_id: UUID
-    status: str
+    status: State
     category: str
     description: str
     location: Point
@@ -134,7 +131,7 @@ class ReportCreated(msgspec.Struct, frozen=True):
     id: UUID
     number: str
     case_id: UUID
-    status: str
+    status: State
     joined_existing: bool
     location_mismatch: bool
     created_at: datetime
@@ -145,7 +142,7 @@ class NearbyCase(msgspec.Struct, frozen=True):
     report_id: UUID
     number: str
     category: str
-    status: str
+    status: State
     distance_m: float
     location: Point
     reporter_count: int
@@ -157,7 +154,7 @@ class ReportSummary(msgspec.Struct, frozen=True):
     id: UUID
     number: str
     case_id: UUID
-    status: str
+    status: State
     category: str
     description: str
     created_at: datetime
@@ -212,7 +209,7 @@ class Scope(msgspec.Struct, frozen=True):
 
 
 class CurrentStep(msgspec.Struct, frozen=True):
-    step: str
+    step: Step
     due_at: datetime
     due_soon_at: datetime
     paused: bool
@@ -221,7 +218,7 @@ class CurrentStep(msgspec.Struct, frozen=True):
 
 class CaseSummary(msgspec.Struct, frozen=True):
     id: UUID
-    state: str
+    state: State
     version: int
     round: int
     category: str
@@ -245,8 +242,8 @@ class HistoryEntry(msgspec.Struct, frozen=True):
     at: datetime
     kind: str
     actor_id: UUID | None
-    from_state: str | None
-    to_state: str | None
+    from_state: State | None
+    to_state: State | None
     note: str
     photo_ids: list[UUID]
     public: bool
@@ -255,7 +252,7 @@ class HistoryEntry(msgspec.Struct, frozen=True):
 
 class StepRecord(msgspec.Struct, frozen=True):
     round: int
-    step: str
+    step: Step
     assignee_id: UUID | None
     department: str | None
     started_at: datetime
@@ -270,14 +267,14 @@ class CaseDetail(msgspec.Struct, frozen=True, omit_defaults=True):
     """A case for staff (full history) or for the public (public timeline only)."""
 
     id: UUID
-    state: str
+    state: State
     category: str
     location: Point
     created_at: datetime
     view: Literal["staff", "public"]
     timeline: list[TimelineEntry] = []
     summary: CaseSummary | None = None
-    allowed_actions: list[str] | None = None
+    allowed_actions: list[Action] | None = None
     history: list[HistoryEntry] | None = None
     steps: list[StepRecord] | None = None
     report_numbers: list[str] | None = None

@@ -100,7 +100,8 @@ async def update_category(
     if before is None:
         raise CategoryNotFound(f"no category {code}")
     changes = {k: v for k, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
-    if changes.get("default_department") and not await store.department_exists(
+    # "" too: it names no department (it reached the foreign key as a 500)
+    if changes.get("default_department") is not None and not await store.department_exists(
         conn, changes["default_department"]
     ):
         raise UnknownCategory("no such department", fields=("default_department",))

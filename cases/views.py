@@ -11,7 +11,8 @@ import asyncpg
 
 from cases.errors import InvalidCursor
 from cases.geo import CRS, from_wgs84, to_wgs84, validate_lat_lon
-from cases.models import Location, Point, TimelineEntry
+from cases.models import Location, TimelineEntry
+from media.models import Point
 
 
 def to_point(location: Location) -> tuple[float, float]:

@@ -36,6 +36,30 @@ STATES: Final[tuple[State, ...]] = get_args(State)
 FINISHED: Final[frozenset[str]] = frozenset({"closed", "rejected", "voided"})
 PAUSED: Final[frozenset[str]] = frozenset({"deferred", "parked"})
 
+Action = Literal[
+    "accept",
+    "approve_extension",
+    "check_pass",
+    "close",
+    "defer",
+    "deny_extension",
+    "dispatch",
+    "handle",
+    "not_found",
+    "park",
+    "reassign",
+    "register",
+    "reject",
+    "reopen",
+    "request_extension",
+    "resume",
+    "return",
+    "rework",
+    "send_to_check",
+    "send_to_verify",
+    "verify",
+    "void",
+]
 Step = Literal["verify", "register", "dispatch", "accept", "handle", "check", "close"]
 Field = Literal["note", "photo_ids", "department", "new_deadline"]
 
@@ -134,6 +158,7 @@ TRANSITIONS: Final[dict[tuple[str, str], Transition]] = {
 }
 
 ACTIONS: Final[frozenset[str]] = frozenset(action for _, action in TRANSITIONS)
+assert set(get_args(Action)) == ACTIONS, "the Action literal names exactly the actions of the table"
 
 
 def actions_from(state: str, roles: frozenset[str] | set[str] | None = None) -> list[str]:

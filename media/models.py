@@ -27,7 +27,9 @@ class MediaConfig(msgspec.Struct, frozen=True, kw_only=True):
 
 class UploadCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     content_type: ImageType
-    size: Annotated[int, msgspec.Meta(gt=0)]
+    # the limit is the city's MAX_UPLOAD_BYTES (15 MB unless set lower), checked by the service so that a
+    # larger claim is refused as upload_too_large (413); the published maximum is the default
+    size: Annotated[int, msgspec.Meta(gt=0, extra_json_schema={"maximum": 15 * 1024 * 1024})]
     sha256: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -41,7 +43,9 @@ class UploadTicket(msgspec.Struct, frozen=True):
     max_size: int
 
 
-class LatLon(msgspec.Struct, frozen=True):
+class Point(msgspec.Struct, frozen=True):
+    """A point in degrees (latitude, longitude), in the coordinate system the context names."""
+
     lat: float
     lon: float
 
@@ -51,7 +55,7 @@ class PhotoProcessed(msgspec.Struct, frozen=True):
     width: int
     height: int
     taken_at: datetime | None
-    exif_location: LatLon | None
+    exif_location: Point | None
     content_type: str
 
 

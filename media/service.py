@@ -20,11 +20,11 @@ from media import store
 from media.errors import MediaError, UploadMismatch, UploadNotFound, UploadNotReceived, UploadTooLarge
 from media.models import (
     EXTENSIONS,
-    LatLon,
     MediaConfig,
     PhotoLink,
     PhotoProcessed,
     PhotoRef,
+    Point,
     UploadCreate,
     UploadTicket,
 )
@@ -201,7 +201,7 @@ async def _store_photo(
 
 
 def _processed(row: asyncpg.Record) -> PhotoProcessed:
-    location = LatLon(lat=row["exif_lat"], lon=row["exif_lon"]) if row["exif_lat"] is not None else None
+    location = Point(lat=row["exif_lat"], lon=row["exif_lon"]) if row["exif_lat"] is not None else None
     return PhotoProcessed(
         photo_id=row["id"],
         width=row["width"],

@@ -532,10 +532,6 @@ PARAMETERS: dict[str, str] = {
         "The ETag of the copy the app holds, from the ETag header of an earlier answer. While it is still "
         "current the answer is 304 Not Modified with no body: keep using the copy."
     ),
-    "getCase.If-None-Match": (
-        'The case\'s ETag from an earlier read (its version, quoted: "7"). While the case has not changed the '
-        "answer is 304 Not Modified with no body."
-    ),
     # places and coordinate systems
     "crs": (
         "The coordinate system of the coordinates sent and answered: wgs84 (GPS, photo EXIF), gcj02 (Amap, "
@@ -701,7 +697,6 @@ PARAMETER_EXAMPLES: dict[str, Any] = {
         "MjAyNi0xMS0yMlQwMjo0MToyNy41MzAwMDArMDA6MDB8NDEyLjd8NTUyMzF8MzkuOTI3NDk2Mjk5MzAzODA1fDExNi40MDk3NTU3NTgwNDMy"
     ),
     "If-None-Match": '"4f1c9a2e7b3d0e8f5a6b1c2d3e4f5a6b"',
-    "getCase.If-None-Match": '"7"',
     "listDevices.limit": 20,
     "before": 1842,
     "listGridImports.before": "2026-11-20T08:00:00+08:00",
@@ -811,13 +806,20 @@ SCHEMAS: dict[str, str] = {
         "(事件, such as exposed rubbish), with its names, department, time limits and reporting rules."
     ),
     "CategoryUpdate": "An admin's change to a category; fields left out stay as they are.",
+    "GridFeatureCollection": (
+        "A GeoJSON FeatureCollection (RFC 7946) of unit or responsibility grids (单元网格, 责任网格): Polygon or "
+        "MultiPolygon features, each with a `code` property; read as it is sent, up to 50 MB."
+    ),
     "ServiceArea": "Where the city takes reports: the area, its bounding box and its centre.",
     # reports
     "Location": (
         "A point as the phone gives it: latitude and longitude in degrees and the coordinate system they are in. "
         "The server stores WGS-84 and keeps the original pair and its system."
     ),
-    "Point": "A point in degrees, in the coordinate system the request asked for (crs, wgs84 by default).",
+    "Point": (
+        "A point in degrees: in the coordinate system the request asked for (crs, wgs84 by default), or WGS-84 "
+        "where the context says so (a photo's EXIF position)."
+    ),
     "ReportCreate": (
         "A new report (随手拍): what (category), where (location, address), a description and the photos "
         "uploaded before. Unknown members are refused."
@@ -852,7 +854,6 @@ SCHEMAS: dict[str, str] = {
         "A photo the server has checked and processed, with what it read from the EXIF data; use its photo_id "
         "in a report or a transition."
     ),
-    "LatLon": "A WGS-84 point in degrees.",
     "PhotoLink": (
         "Short-lived links (15 minutes) to a photo's clean copies, stripped of every metadata; fetch new links "
         "by reading the report or case again."
@@ -971,6 +972,11 @@ SCHEMAS: dict[str, str] = {
 # "Schema.property" -> description, with units, ranges and what null means.
 
 PROPERTIES: dict[str, str] = {
+    "GridFeatureCollection.type": "Always FeatureCollection.",
+    "GridFeatureCollection.features": (
+        "The grids: Polygon or MultiPolygon features in WGS-84 with a `code` property (15-digit unit grid codes "
+        "under the district code; responsibility grid codes as the GIS office gives them) and optionally `name`."
+    ),
     # OtpRequest, OtpSent, grants, TokenPair
     "OtpRequest.phone": (
         "The phone number to send the code to, up to 32 characters: E.164 (+8613812341234) or a mainland "
@@ -1107,7 +1113,7 @@ PROPERTIES: dict[str, str] = {
     "CategoryUpdate.join_window_hours": "Join window in hours, 0 to 720 (30 days; 0: never join).",
     "CategoryUpdate.min_photos": "Photos a report needs at least, 0 to 6.",
     "CategoryUpdate.active": "false retires the category; true brings it back.",
-    # ServiceArea, Location, Point, LatLon
+    # ServiceArea, Location, Point
     "ServiceArea.name": "The area's name, for example 东城区.",
     "ServiceArea.geometry": "The area as a GeoJSON Polygon or MultiPolygon, coordinates [lon, lat] in the system asked for.",
     "ServiceArea.bbox": "The bounding box [min_lon, min_lat, max_lon, max_lat], in WGS-84 degrees.",
@@ -1120,8 +1126,6 @@ PROPERTIES: dict[str, str] = {
     ),
     "Point.lat": "Latitude in degrees, 7 decimals (about 1 cm).",
     "Point.lon": "Longitude in degrees, 7 decimals.",
-    "LatLon.lat": "Latitude in WGS-84 degrees.",
-    "LatLon.lon": "Longitude in WGS-84 degrees.",
     # ReportCreate, ReportCreated
     "ReportCreate.category": (
         "The category code from the catalogue, for example E0102 exposed rubbish (暴露垃圾); it must be active "
@@ -2003,7 +2007,6 @@ EXAMPLES: dict[str, Any] = {
         "exif_location": {"lat": 39.92893, "lon": 116.41604},
         "content_type": "image/jpeg",
     },
-    "LatLon": {"lat": 39.92893, "lon": 116.41604},
     "PhotoLink": {
         "id": "01936c2d-f0a2-7e55-a1b3-6c7d8e9f0a13",
         "display_url": (

@@ -80,7 +80,7 @@ class DevicePage(msgspec.Struct, frozen=True):
     next_cursor: str | None
 
 
-HourMinute = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["22:00"])]
+HourMinute = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 
 
 class QuietHours(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

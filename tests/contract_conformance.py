@@ -32,7 +32,10 @@ _CHECKED_HEADERS = ("WWW-Authenticate", "Retry-After", "ETag")
 
 @functools.cache
 def _document() -> dict[str, Any]:
-    return json.loads(contract.render(create_app(load_settings(env="test"), connect=False)))
+    document: dict[str, Any] = json.loads(
+        contract.render(create_app(load_settings(env="test"), connect=False))
+    )
+    return document
 
 
 @functools.cache

@@ -68,6 +68,12 @@ class AuthController(Controller):
     @post(
         "/otp",
         operation_id="requestOtp",
+        opt={
+            "problems": (
+                "invalid_phone",
+                "rate_limited",
+            )
+        },
         status_code=HTTP_202_ACCEPTED,
         summary="Send a 6-digit sign-in code to a phone by SMS",
         security=[{}],
@@ -83,6 +89,20 @@ class AuthController(Controller):
     @post(
         "/token",
         operation_id="issueToken",
+        opt={
+            "problems": (
+                "otp_invalid",
+                "otp_expired",
+                "otp_exhausted",
+                "refresh_token_invalid",
+                "refresh_token_reused",
+                "firebase_token_invalid",
+                "firebase_not_configured",
+                "invalid_phone",
+                "rate_limited",
+                "user_disabled",
+            )
+        },
         status_code=200,
         summary="Exchange a code, refresh or Firebase token",
         security=[{}],

@@ -60,6 +60,12 @@ class CalendarController(Controller):
 
     @get(
         operation_id="listCalendarDays",
+        opt={
+            "problems": (
+                "invalid_calendar_range",
+                "invalid_calendar_date",
+            )
+        },
         summary="Working days and days off, with the rule behind each (admins)",
     )
     async def list_days(
@@ -90,6 +96,7 @@ class CalendarController(Controller):
     @put(
         "/{day:str}",
         operation_id="setCalendarOverride",
+        opt={"problems": ("invalid_calendar_date",)},
         summary="Make a day a working day or a day off, whatever the official calendar says (admins; audited)",
     )
     async def set_override(
@@ -119,6 +126,12 @@ class CalendarController(Controller):
     @delete(
         "/{day:str}",
         operation_id="deleteCalendarOverride",
+        opt={
+            "problems": (
+                "invalid_calendar_date",
+                "calendar_override_not_found",
+            )
+        },
         summary="Give a day back to the official calendar (admins; audited)",
         status_code=200,
     )

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal, requires_role
@@ -34,7 +35,8 @@ from cases.models import (
     Task,
     TaskPage,
 )
-from cases.workflow import STATES
+from cases.workflow import Action
+from cases.workflow import State as CaseState
 from identity.models import STAFF_ROLES, Principal
 
 QUEUE_ROLES = tuple(sorted(STAFF_ROLES - {"property_manager"}))
@@ -58,13 +60,13 @@ async def calendar(state: State, conn: asyncpg.Connection) -> WorkCalendar:
 
 class TransitionResult(msgspec.Struct, frozen=True):
     case: CaseSummary
-    allowed_actions: list[str]
+    allowed_actions: list[Action]
 
 
 class BulkItem(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     case_id: UUID
     version: int
-    action: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+    action: Action
     department: str | None = None
     note: Annotated[str, msgspec.Meta(max_length=1000)] = ""
 
@@ -104,6 +106,12 @@ class CasesController(Controller):
 
     @get(
         operation_id="listCases",
+        opt={
+            "problems": (
+                "invalid_cursor",
+                "unsupported_crs",
+            )
+        },
         summary="A staff queue: filter by state, department, grid, overdue or due soon (cursor-paginated)",
         dependencies={"principal": requires_role(*QUEUE_ROLES)},
     )
@@ -111,7 +119,7 @@ class CasesController(Controller):
         self,
         conn: DbConn,
         principal: Caller,
-        case_state: Annotated[str | None, QueryParameter(name="state", max_length=32)] = None,
+        case_state: Annotated[CaseState | None, QueryParameter(name="state")] = None,
         department: Annotated[str | None, QueryParameter(max_length=32)] = None,
         grid: FromQuery[UUID | None] = None,
         overdue: FromQuery[bool] = False,
@@ -120,13 +128,6 @@ class CasesController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         crs: FromQuery[CRS] = "wgs84",
     ) -> CasePage:
-        if case_state is not None and case_state not in STATES:
-            raise ProblemError(
-                422,
-                "validation_failed",
-                f"unknown state {case_state}",
-                errors=[FieldError(field="state", code="invalid", message="one of: " + ", ".join(STATES))],
-            )
         return await casework.queue(
             conn,
             scope_of(principal),
@@ -143,7 +144,13 @@ class CasesController(Controller):
     @get(
         "/{case_id:uuid}",
         operation_id="getCase",
-        opt={"etag": True},
+        opt={
+            "problems": (
+                "case_not_found",
+                "unsupported_crs",
+            ),
+            "etag": True,
+        },
         summary="A case: full history for staff who may see it, the public timeline for everyone else",
         dependencies={"principal": Provide(provide_optional_principal)},
         security=[{}, {"bearer": []}],
@@ -174,7 +181,22 @@ class CasesController(Controller):
     @post(
         "/{case_id:uuid}/transitions",
         operation_id="transitionCase",
-        opt={"etag": True},
+        opt={
+            "problems": (
+                "case_not_found",
+                "transition_not_allowed",
+                "action_forbidden",
+                "version_conflict",
+                "missing_fields",
+                "unknown_department",
+                "no_inspector_on_duty",
+                "photo_unavailable",
+                "deadline_beyond_calendar",
+            ),
+            "if_match": True,
+            "idempotency_key": "optional",
+            "etag": True,
+        },
         summary="Take an action on a case (If-Match: version; Idempotency-Key makes offline retries safe)",
         status_code=200,
         dependencies={"principal": requires_role(*QUEUE_ROLES)},
@@ -252,6 +274,12 @@ class InspectorController(Controller):
     @get(
         "/tasks",
         operation_id="listInspectorTasks",
+        opt={
+            "problems": (
+                "invalid_coordinates",
+                "unsupported_crs",
+            )
+        },
         summary="My open verification and check tasks, by deadline then distance",
         deprecated=True,
     )
@@ -268,6 +296,26 @@ class InspectorController(Controller):
     @post(
         "/reports",
         operation_id="submitPatrolReport",
+        responses={
+            200: ResponseSpec(
+                ReportCreated,
+                description="A retry: the report this Idempotency-Key or client_id already made",
+            )
+        },
+        opt={
+            "problems": (
+                "invalid_coordinates",
+                "unsupported_crs",
+                "unknown_category",
+                "category_not_reportable",
+                "outside_service_area",
+                "photos_required",
+                "photo_unavailable",
+                "report_limit_reached",
+                "deadline_beyond_calendar",
+            ),
+            "idempotency_key": "required",
+        },
         summary="A patrol report: the same photo flow as citizens, registered directly (Idempotency-Key required)",
         status_code=201,
     )
@@ -328,6 +376,12 @@ class SyncController(Controller):
 
     @get(
         operation_id="sync",
+        opt={
+            "problems": (
+                "invalid_cursor",
+                "unsupported_crs",
+            )
+        },
         summary="What changed for me since the cursor: cases, tasks and tombstones, for offline field apps",
         dependencies={"principal": requires_role(*QUEUE_ROLES)},
     )

@@ -65,6 +65,7 @@ class GeoJSONUpload(Operation):
 
     def __post_init__(self) -> None:
         schema = Schema(
+            title="GridFeatureCollection",
             type=OpenAPIType.OBJECT,
             description="A GeoJSON FeatureCollection of Polygon/MultiPolygon features with a `code` property "
             "(up to 50 MB)",
@@ -91,6 +92,7 @@ class GridsAdminController(Controller):
     @post(
         "/import",
         operation_id="importGrids",
+        opt={"problems": ("grid_import_refused",)},
         summary="Import unit or responsibility grids from GeoJSON; refused as a whole with every bad feature named",
         status_code=200,
         request_max_body_size=MAX_GRID_FILE_BYTES,
@@ -160,6 +162,7 @@ class GridsAdminController(Controller):
     @get(
         "/imports/{import_id:uuid}",
         operation_id="getGridImport",
+        opt={"problems": ("not_found",)},
         summary="One grid import with its problems (or repairs, warnings and gaps)",
     )
     async def get_import(self, conn: DbConn, principal: Caller, import_id: FromPath[UUID]) -> ImportLogDetail:
@@ -176,6 +179,13 @@ class DutiesController(Controller):
 
     @put(
         operation_id="putDuty",
+        opt={
+            "problems": (
+                "unknown_grid",
+                "not_an_inspector",
+                "invalid_duty",
+            )
+        },
         summary="Put an inspector on duty for a responsibility grid (the same start again changes its end)",
     )
     async def put_duty(
@@ -198,6 +208,7 @@ class DutiesController(Controller):
 
     @get(
         operation_id="listDuties",
+        opt={"problems": ("unknown_grid",)},
         summary="Inspectors' duties, of one grid and running at a time when asked",
         deprecated=True,
     )
@@ -219,6 +230,12 @@ class CategoryDepartmentsController(Controller):
 
     @put(
         operation_id="putCategoryDepartment",
+        opt={
+            "problems": (
+                "unknown_category",
+                "unknown_department",
+            )
+        },
         summary="Which department handles a category in a district (district_code null: in any district)",
     )
     async def put_link(

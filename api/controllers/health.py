@@ -24,6 +24,7 @@ class HealthController(Controller):
     @get(
         "/readyz",
         operation_id="readyz",
+        opt={"problems": ("dependency_unavailable",)},
         summary="Readiness: the database and the bucket answer",
         security=[{}],
     )

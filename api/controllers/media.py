@@ -62,6 +62,14 @@ class UploadsController(Controller):
 
     @post(
         operation_id="createUpload",
+        opt={
+            "problems": (
+                "upload_too_large",
+                "unsupported_image_type",
+                "storage_unavailable",
+                "rate_limited",
+            )
+        },
         summary="Announce a photo; PUT its bytes to the returned URL",
         status_code=HTTP_201_CREATED,
     )
@@ -73,6 +81,17 @@ class UploadsController(Controller):
     @post(
         "/{upload_id:uuid}/complete",
         operation_id="completeUpload",
+        opt={
+            "problems": (
+                "upload_not_found",
+                "upload_not_received",
+                "upload_mismatch",
+                "unsupported_image_type",
+                "image_too_large",
+                "corrupt_image",
+                "storage_unavailable",
+            )
+        },
         summary="Process a PUT photo: checks, EXIF position and time, clean copies",
         status_code=200,
     )
@@ -90,6 +109,19 @@ class PhotosController(Controller):
 
     @post(
         operation_id="uploadPhoto",
+        opt={
+            "upload_field": "file",
+            "problems": (
+                "bad_request",  # a body that is not multipart/form-data at all
+                "unsupported_image_type",
+                "upload_mismatch",
+                "image_too_large",
+                "corrupt_image",
+                "upload_too_large",
+                "unsupported_media_type",
+                "storage_unavailable",
+            ),
+        },
         summary="Upload a photo through the API (multipart field `file`), for clients without presigned PUT",
         status_code=HTTP_201_CREATED,
         request_max_body_size=15 * 1024 * 1024 + MULTIPART_OVERHEAD,
@@ -120,6 +152,8 @@ class PhotosController(Controller):
     @get(
         "/{photo_id:uuid}",
         operation_id="getPhoto",
+        status_code=302,
+        opt={"problems": ("photo_not_found",)},
         summary="Redirect to a short-lived link to a photo's clean copy, if the caller may see it",
         dependencies={"principal": Provide(provide_optional_principal)},
         security=[{}, {"bearer": []}],

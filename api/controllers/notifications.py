@@ -169,6 +169,7 @@ class DevicesController(Controller):
     @delete(
         "/{token:str}",
         operation_id="removeDevice",
+        opt={"problems": ("device_not_found",)},
         summary="Stop push to this phone (on sign-out)",
         status_code=204,
     )
@@ -191,6 +192,7 @@ class QuietHoursController(Controller):
 
     @put(
         operation_id="setQuietHours",
+        opt={"problems": ("invalid_quiet_hours",)},
         summary="Hold pushes back between start and end (local time; urgent ones still come)",
     )
     async def set_quiet_hours(
@@ -212,6 +214,7 @@ class InboxController(Controller):
 
     @get(
         operation_id="listInbox",
+        opt={"problems": ("invalid_cursor",)},
         summary="My messages, newest first, with the unread count (cursor-paginated)",
     )
     async def list_inbox(
@@ -236,6 +239,7 @@ class InboxController(Controller):
     @post(
         "/{notification_id:uuid}/read",
         operation_id="markInboxRead",
+        opt={"problems": ("notification_not_found",)},
         summary="Mark one message read",
         status_code=200,
     )
@@ -342,7 +346,15 @@ class WebhooksAdminController(Controller):
     dependencies = {"principal": requires_role("admin")}
 
     @post(
-        operation_id="createWebhook", summary="Register a webhook subscriber (http(s), public addresses only)"
+        operation_id="createWebhook",
+        opt={
+            "problems": (
+                "webhook_url_invalid",
+                "webhook_target_forbidden",
+                "webhook_host_unresolvable",
+            )
+        },
+        summary="Register a webhook subscriber (http(s), public addresses only)",
     )
     async def create(
         self,
@@ -369,13 +381,19 @@ class WebhooksAdminController(Controller):
     async def list_hooks(self, conn: DbConn, principal: Caller) -> list[Webhook]:
         return (await webhooks.list_subscribers(conn)).items
 
-    @get("/{webhook_id:uuid}", operation_id="getWebhook", summary="One webhook subscriber")
+    @get(
+        "/{webhook_id:uuid}",
+        operation_id="getWebhook",
+        opt={"problems": ("webhook_not_found",)},
+        summary="One webhook subscriber",
+    )
     async def get_hook(self, conn: DbConn, principal: Caller, webhook_id: FromPath[UUID]) -> Webhook:
         return await webhooks.get_subscriber(conn, webhook_id)
 
     @delete(
         "/{webhook_id:uuid}",
         operation_id="deleteWebhook",
+        opt={"problems": ("webhook_not_found",)},
         summary="Remove a subscriber; its undelivered events are dropped",
         status_code=204,
     )
@@ -390,6 +408,7 @@ class WebhooksAdminController(Controller):
     @post(
         "/{webhook_id:uuid}/resume",
         operation_id="resumeWebhook",
+        opt={"problems": ("webhook_not_found",)},
         summary="Resume a paused subscriber; what waited is delivered",
         status_code=200,
     )
@@ -405,6 +424,7 @@ class WebhooksAdminController(Controller):
     @get(
         "/{webhook_id:uuid}/deliveries",
         operation_id="listWebhookDeliveries",
+        opt={"problems": ("webhook_not_found",)},
         summary="A subscriber's delivery log, newest first: status, attempts, last error",
         deprecated=True,
     )
@@ -449,6 +469,12 @@ class DeliveriesAdminController(Controller):
     @post(
         "/{delivery_id:int}/replay",
         operation_id="replayDelivery",
+        opt={
+            "problems": (
+                "delivery_not_found",
+                "not_dead",
+            )
+        },
         summary="Try a dead delivery again, with a fresh count of attempts",
         status_code=200,
     )
@@ -464,6 +490,7 @@ class DeliveriesAdminController(Controller):
     @post(
         "/replay-dead",
         operation_id="replayDeadDeliveries",
+        opt={"problems": ("webhook_not_found",)},
         summary="Try every dead delivery again (of one channel or subscriber)",
         status_code=200,
     )
@@ -514,6 +541,12 @@ class OutboxAdminController(Controller):
     @post(
         "/{outbox_id:int}/replay",
         operation_id="replayOutbox",
+        opt={
+            "problems": (
+                "outbox_entry_not_found",
+                "not_dead",
+            )
+        },
         summary="Fan a dead outbox entry out again",
         status_code=200,
     )

@@ -8,6 +8,7 @@ from uuid import UUID
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -42,6 +43,7 @@ from cases.models import (
     ReportView,
     ServiceArea,
 )
+from cases.workflow import State as CaseState
 from identity import service as identity
 from identity.models import Principal, Role
 
@@ -132,6 +134,7 @@ class CategoriesController(Controller):
 
     @get(
         operation_id="listCategories",
+        opt={"etag": True, "not_modified": True},
         summary="The active category catalogue (cache it: ETag / If-None-Match)",
         security=[{}],
     )
@@ -145,6 +148,13 @@ class CategoriesController(Controller):
     @patch(
         "/{code:str}",
         operation_id="updateCategory",
+        opt={
+            "problems": (
+                "category_not_found",
+                "unknown_category",
+                "unknown_department",
+            )
+        },
         summary="Change a category (admins; audited)",
         dependencies={"principal": requires_role("admin")},
     )
@@ -179,6 +189,12 @@ class ServiceAreaController(Controller):
 
     @get(
         operation_id="getServiceArea",
+        opt={
+            "problems": (
+                "no_service_area",
+                "unsupported_crs",
+            )
+        },
         summary="Where the city takes reports: GeoJSON, bbox and centre",
         security=[{}],
     )
@@ -224,6 +240,26 @@ class ReportsController(Controller):
 
     @post(
         operation_id="submitReport",
+        responses={
+            200: ResponseSpec(
+                ReportCreated,
+                description="A retry: the report this Idempotency-Key or client_id already made",
+            )
+        },
+        opt={
+            "problems": (
+                "invalid_coordinates",
+                "unsupported_crs",
+                "unknown_category",
+                "category_not_reportable",
+                "outside_service_area",
+                "photos_required",
+                "photo_unavailable",
+                "report_limit_reached",
+                "deadline_beyond_calendar",
+            ),
+            "idempotency_key": "required",
+        },
         summary="Submit a report (needs an Idempotency-Key; retries return the original answer)",
         status_code=HTTP_201_CREATED,
     )
@@ -246,7 +282,17 @@ class ReportsController(Controller):
 
         return await run_once(conn, principal.user_id, key, fingerprint(request, data), produce)
 
-    @get("/mine", operation_id="listMyReports", summary="My reports with their status and public timeline")
+    @get(
+        "/mine",
+        operation_id="listMyReports",
+        opt={
+            "problems": (
+                "invalid_cursor",
+                "unsupported_crs",
+            )
+        },
+        summary="My reports with their status and public timeline",
+    )
     async def mine(
         self,
         conn: DbConn,
@@ -259,6 +305,13 @@ class ReportsController(Controller):
     @get(
         "/nearby",
         operation_id="listNearbyReports",
+        opt={
+            "problems": (
+                "invalid_coordinates",
+                "unsupported_crs",
+                "unknown_category",
+            )
+        },
         summary="Open cases of a category near a point: offer 'follow this one instead'",
     )
     async def nearby(
@@ -281,6 +334,12 @@ class ReportsController(Controller):
     @get(
         "/{report_id:uuid}",
         operation_id="getReport",
+        opt={
+            "problems": (
+                "report_not_found",
+                "unsupported_crs",
+            )
+        },
         summary="A report: the full view for its reporter and staff, the public view for everyone else",
         dependencies={"principal": Provide(provide_optional_principal)},
         security=[{}, {"bearer": []}],
@@ -299,6 +358,7 @@ class ReportsController(Controller):
     @post(
         "/{report_id:uuid}/follow",
         operation_id="followReport",
+        opt={"problems": ("report_not_found",)},
         summary="Follow a report's case",
         status_code=200,
     )
@@ -328,6 +388,12 @@ class ReportsController(Controller):
     @post(
         "/{report_id:uuid}/rating",
         operation_id="rateReport",
+        opt={
+            "problems": (
+                "report_not_found",
+                "rating_not_allowed",
+            )
+        },
         summary="The reporter rates a closed case; 'not fixed' within 7 days reopens it",
         status_code=200,
     )
@@ -342,6 +408,7 @@ class ReportsController(Controller):
     @post(
         "/{report_id:uuid}/hide",
         operation_id="hideReport",
+        opt={"problems": ("report_not_found",)},
         summary="Hide a report from the public, with a reason (staff; audited)",
         status_code=200,
         dependencies={"principal": requires_role(*MODERATORS)},
@@ -370,6 +437,13 @@ class ReportsController(Controller):
     @post(
         "/{report_id:uuid}/recategorise",
         operation_id="recategoriseReport",
+        opt={
+            "problems": (
+                "report_not_found",
+                "unknown_category",
+                "category_not_reportable",
+            )
+        },
         summary="Move a report and its case to another category (staff; audited)",
         status_code=200,
         dependencies={"principal": requires_role(*MODERATORS)},
@@ -406,6 +480,13 @@ class MapController(Controller):
     @get(
         "/reports",
         operation_id="mapReports",
+        opt={
+            "problems": (
+                "invalid_coordinates",
+                "unsupported_crs",
+                "unknown_category",
+            )
+        },
         summary="Public cases in a box as GeoJSON; clustered when the box holds too many",
         security=[{}],
     )
@@ -415,7 +496,7 @@ class MapController(Controller):
         conn: DbConn,
         bbox: Annotated[str, QueryParameter(max_length=100, description="min_lon,min_lat,max_lon,max_lat")],
         category: Annotated[str | None, QueryParameter(max_length=8)] = None,
-        status: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        status: FromQuery[CaseState | None] = None,
         crs: FromQuery[CRS] = "wgs84",
     ) -> dict[str, Any]:
         return await service.map_reports(conn, state.cases_config, bbox, category, status, crs)

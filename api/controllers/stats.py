@@ -48,6 +48,7 @@ class StatsController(Controller):
     @get(
         "/indicators",
         operation_id="getIndicators",
+        opt={"problems": ("invalid_period",)},
         summary="Indicators (综合评价) per department, inspector, grid or district over local days, with the "
         "weighted score and grade; district-scoped callers see their districts only",
         dependencies={"principal": requires_role(*READERS)},
@@ -78,6 +79,7 @@ class StatsController(Controller):
     @get(
         "/weights/{kind:str}",
         operation_id="getIndicatorWeights",
+        opt={"problems": ("unknown_weight_kind",)},
         summary="The weights of the indicators in the score of a department, inspector, grid or district",
         dependencies={"principal": requires_role(*READERS)},
     )
@@ -92,6 +94,12 @@ class StatsController(Controller):
     @put(
         "/weights/{kind:str}",
         operation_id="setIndicatorWeights",
+        opt={
+            "problems": (
+                "unknown_weight_kind",
+                "invalid_weights",
+            )
+        },
         summary="Replace the weights of a kind: points per indicator adding up to 100 (admins; audited)",
         dependencies={"principal": requires_role("admin")},
     )

@@ -65,6 +65,7 @@ class UsersController(Controller):
     @get(
         "/{user_id:uuid}",
         operation_id="getUser",
+        opt={"problems": ("user_not_found",)},
         summary="A user as staff see them (phone masked unless the role needs it)",
         dependencies={"principal": requires_role(*STAFF_ROLES)},
     )
@@ -74,6 +75,12 @@ class UsersController(Controller):
     @put(
         "/{user_id:uuid}/roles",
         operation_id="setUserRoles",
+        opt={
+            "problems": (
+                "user_not_found",
+                "invalid_scope",
+            )
+        },
         summary="Replace a user's roles and scopes (audited)",
         dependencies={"principal": requires_role("admin")},
     )

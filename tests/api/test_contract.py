@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from api import openapi
 from api.app import create_app
+from api.i18n import TITLES
 from api.settings import load_settings
-from mobile_contract import contract
+from mobile_contract import contract, descriptions
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAINS = ("identity", "media", "cases", "notifications", "housing")
@@ -59,3 +61,139 @@ def test_domain_packages_know_no_http() -> None:
         if name.split(".")[0] in {"litestar", "api"}
     ]
     assert offenders == []
+
+
+# --- the document says everything a generated client needs --------------------------------------------------
+
+
+def _app() -> Any:
+    return create_app(load_settings(env="test"), connect=False)
+
+
+def _document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(contract.CONTRACT_PATH.read_text(encoding="utf-8"))
+    return document
+
+
+def test_every_route_documents_its_problems_and_headers() -> None:
+    """Walk the app's routes: each answers what its route implies (a token, a role, parameters, a body, the
+    headers it reads), and the committed document says so for each."""
+    app, doc = _app(), _document()
+    missing = []
+    for path, method, handler in openapi.operations(app):
+        operation = doc["paths"].get(path, {}).get(method)
+        if operation is None:
+            missing.append(f"{method.upper()} {path} is not in the document")
+            continue
+        for status, codes in openapi.route_problems(handler).items():
+            response = operation["responses"].get(str(status))
+            if response is None:
+                missing.append(f"{operation['operationId']}: no {status} ({codes})")
+                continue
+            schema = response["content"]["application/problem+json"]["schema"]
+            if schema["allOf"][1]["properties"]["code"]["enum"] != codes:
+                missing.append(f"{operation['operationId']}: {status} does not list {codes}")
+            if status == 401 and "WWW-Authenticate" not in response["headers"]:
+                missing.append(f"{operation['operationId']}: 401 without WWW-Authenticate")
+            if status in (429, 503) and "Retry-After" not in response["headers"]:
+                missing.append(f"{operation['operationId']}: {status} without Retry-After")
+        declared = {(p["name"], p.get("required", False)) for p in operation.get("parameters", [])}
+        for header, required in openapi.request_headers(handler):
+            if (header, required) not in declared:
+                missing.append(
+                    f"{operation['operationId']}: header {header} (required={required}) not declared"
+                )
+    assert missing == []
+
+
+def test_protected_routes_document_401_and_role_routes_403() -> None:
+    doc = _document()
+    for path, method, handler in openapi.operations(_app()):
+        responses = doc["paths"][path][method]["responses"]
+        problems = openapi.route_problems(handler)
+        assert ("401" in responses) == (401 in problems), f"{method} {path}"
+        if "forbidden" in problems.get(403, []):
+            assert "403" in responses
+
+
+def test_every_problem_code_has_a_status_and_both_titles() -> None:
+    doc = _document()
+    for path_item in doc["paths"].values():
+        for operation in path_item.values():
+            for status, response in operation["responses"].items():
+                if int(status) < 400:
+                    continue
+                for code in response["content"]["application/problem+json"]["schema"]["allOf"][1][
+                    "properties"
+                ]["code"]["enum"]:
+                    assert openapi.problem_status(code) == int(status), code
+                    assert code in TITLES, f"{code} has no zh-CN/en title"
+
+
+def test_schemas_say_what_the_server_refuses() -> None:
+    """Request bodies refuse unknown members, integers are int64, unions are discriminated, and nothing is left
+    of litestar's default error body."""
+    doc = _document()
+    text = json.dumps(doc)
+    assert '"extra"' not in text or "status_code" not in text
+    schemas = doc["components"]["schemas"]
+    for path_item in doc["paths"].values():
+        for operation in path_item.values():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body is None:
+                continue
+            refs = [body["schema"], *body["schema"].get("oneOf", [])]
+            for ref in refs:
+                if "$ref" in ref:
+                    name = ref["$ref"].rsplit("/", 1)[-1]
+                    # GeoJSON (read raw by the grid import) allows foreign members; every Struct refuses them
+                    assert (
+                        schemas[name].get("additionalProperties") is False or name == "GridFeatureCollection"
+                    )
+            if "oneOf" in body["schema"]:
+                assert "discriminator" in body["schema"], operation["operationId"]
+    for node in openapi._walk(doc):
+        if node.get("type") == "integer":
+            assert node.get("format") == "int64" and node.get("maximum", 0) <= openapi.INT64_MAX
+
+
+def test_every_operation_parameter_schema_and_property_is_described() -> None:
+    doc = _document()
+    undescribed = []
+    for path, path_item in doc["paths"].items():
+        for method, operation in path_item.items():
+            name = operation["operationId"]
+            if not operation.get("description"):
+                undescribed.append(f"operation {name} ({method.upper()} {path})")
+            undescribed += [
+                f"parameter {name}.{p['name']}"
+                for p in operation.get("parameters", [])
+                if not p.get("description")
+            ]
+    for name, schema in doc["components"]["schemas"].items():
+        if not schema.get("description") and "properties" in schema:
+            undescribed.append(f"schema {name}")
+        undescribed += [
+            f"property {name}.{prop}"
+            for prop, spec in schema.get("properties", {}).items()
+            if not spec.get("description")
+        ]
+    assert undescribed == []
+
+
+def test_descriptions_name_only_what_exists() -> None:
+    doc = _document()
+    ops = {op["operationId"]: op for item in doc["paths"].values() for op in item.values()}
+    params = {(op_id, p["name"]) for op_id, op in ops.items() for p in op.get("parameters", [])}
+    schemas = doc["components"]["schemas"]
+    stale = [k for k in descriptions.OPERATIONS if k not in ops]
+    for key in [*descriptions.PARAMETERS, *descriptions.PARAMETER_EXAMPLES]:
+        op_id, _, name = key.rpartition(".")
+        if (op_id and (op_id, name) not in params) or (not op_id and all(n != name for _, n in params)):
+            stale.append(key)
+    stale += [k for k in [*descriptions.SCHEMAS, *descriptions.EXAMPLES] if k not in schemas]
+    for key in descriptions.PROPERTIES:
+        schema, _, prop = key.partition(".")
+        if prop not in schemas.get(schema, {}).get("properties", {}):
+            stale.append(key)
+    assert stale == []

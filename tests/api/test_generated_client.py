@@ -212,8 +212,8 @@ async def test_a_generated_client_drives_the_loop(
         assert problem.code == m.TransitionCaseResponse409Code("version_conflict")
         assert problem.status == 409
         assert problem.instance == f"/v1/cases/{case.id}/transitions"
-        assert problem.additional_properties["version"] == case.version
-        assert problem.additional_properties["state"] == "registered"
+        assert problem.version == case.version  # typed members of the problem
+        assert problem.state == "registered"
 
         case = await act("dispatcher", "dispatch", department="sanitation")
         assert case.current_step.step == "accept"

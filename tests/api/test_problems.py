@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 import pytest
 from litestar import Litestar, get
 from litestar.testing import AsyncTestClient
 
 from api.i18n import TITLES, negotiate
+from api.settings import Settings
+from tests.identity.helpers import bearer, staff_token
 
 PROBLEM_KEYS = {"type", "title", "status", "code", "instance", "request_id"}
 
@@ -62,6 +65,25 @@ async def test_field_errors_name_the_field(client: AsyncTestClient[Any]) -> None
     body = assert_problem(await client.post("/v1/auth/otp", json={"phone": 138}), 422, "validation_failed")
     assert body["errors"][0]["field"] == "phone"
     assert body["errors"][0]["code"] == "invalid"
+
+
+async def test_nul_in_any_text_is_refused_by_name(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, settings: Settings
+) -> None:
+    """PostgreSQL text cannot hold U+0000: each of these was a 500 (found by schemathesis)."""
+    admin = bearer(await staff_token(db, settings, "+8613700000077", "admin"))
+    before = await db.fetchrow("SELECT display_name, locale FROM users WHERE phone = '+8613700000077'")
+    for request, field in (
+        (client.get("/v1/admin/category-departments?category=E01%0002", headers=admin), "category"),
+        (client.get("/v1/reports/nearby?lat=39.9&lon=116.4&category=%00", headers=admin), "category"),
+        (client.patch("/v1/categories/E%0002", json={"active": False}, headers=admin), "code"),
+        (client.patch("/v1/me", json={"display_name": "a\u0000b"}, headers=admin), "display_name"),
+    ):
+        body = assert_problem(await request, 422, "validation_failed")
+        assert [e["field"] for e in body["errors"]] == [field], body
+    assert (
+        await db.fetchrow("SELECT display_name, locale FROM users WHERE phone = '+8613700000077'") == before
+    )
 
 
 @pytest.mark.parametrize(

@@ -58,10 +58,13 @@ async def test_etag_and_if_none_match(
     ("body", "status", "code"),
     [
         ({"limit_normal_hours": -1}, 422, "validation_failed"),
+        # rounds to 0.00 in the catalogue: was a 500 from its CHECK constraint (found by schemathesis)
+        ({"limit_urgent_hours": 5e-324}, 422, "validation_failed"),
         ({"duplicate_radius_m": 5000}, 422, "validation_failed"),
         ({"colour": "red"}, 422, "validation_failed"),
         ({"limit_urgent_hours": 500}, 422, "unknown_category"),
         ({"default_department": "no-such-dept"}, 422, "unknown_category"),
+        ({"default_department": ""}, 422, "unknown_category"),  # was a 500 (found by schemathesis)
     ],
 )
 async def test_bad_category_edits_change_nothing(

@@ -689,7 +689,7 @@ def test_demo_grids_are_valid_and_complete() -> None:
 
     units = parse_feature_collection(encoded("unit"), "unit")
     blocks = parse_feature_collection(encoded("responsibility"), "responsibility")
-    assert (units.total, units.problems, blocks.total, blocks.problems) == (480, [], 30, [])
+    assert (units.total, units.problems, blocks.total, blocks.problems) == (2649, [], 185, [])
 
 
 # the demo city --------------------------------------------------------------------------------------------------
@@ -705,7 +705,7 @@ async def test_the_demo_city_routes_to_the_demo_inspector(db: asyncpg.Connection
     async with db.transaction():
         await seed_demo(db, auth_config(settings))  # again: nothing added
     assert await db.fetchrow(counts) == first
-    assert first is not None and tuple(first) == (480, 30, 30, 4, 2)
+    assert first is not None and tuple(first) == (2649, 185, 185, 4, 2)
 
     inspector = await db.fetchval("SELECT id FROM users WHERE phone = '+8613800138002'")
     decision = await route(db, 39.9087, 116.3975, "C0117", datetime.now(UTC))  # the demo report point

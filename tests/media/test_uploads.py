@@ -251,6 +251,26 @@ async def test_direct_upload_refusals(
     assert await db.fetchval("SELECT count(*) FROM photos") == 0
 
 
+async def test_direct_upload_of_another_type_or_of_no_multipart_body(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, citizen: str
+) -> None:
+    """Both refusals are in the contract (the client fixture checks every answer against it); schemathesis
+    found them undocumented."""
+    r = await client.post(
+        "/v1/photos", files={"file": ("x.jpg", images.png(), "image/jpeg")}, headers=bearer(citizen)
+    )
+    assert r.status_code == 422
+    assert r.json()["code"] == "upload_mismatch"
+    r = await client.post(
+        "/v1/photos",
+        content=b"--b0undary\r\n\xca\xadd\t--b0undary--\r\n",
+        headers={**bearer(citizen), "Content-Type": "multipart/form-data; boundary=b0undary"},
+    )
+    assert r.status_code == 400
+    assert r.json()["code"] == "bad_request"
+    assert await db.fetchval("SELECT count(*) FROM photos") == 0
+
+
 async def test_photo_access_follows_the_report(
     client: AsyncTestClient[Any], db: asyncpg.Connection, citizen: str, settings: Settings, demo_city: None
 ) -> None:

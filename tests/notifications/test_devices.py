@@ -32,7 +32,7 @@ async def test_a_token_moves_to_the_latest_user(
 
     # the phone changes hands (sign-out, sign-in as someone else)
     r = await client.post("/v1/devices", json=body, headers=bearer(follower.token))
-    assert r.status_code == 200
+    assert r.status_code == 201  # new to the follower
     assert await db.fetchval("SELECT user_id FROM devices WHERE token = $1", TOKEN) == follower.id
 
     r = await client.delete(f"/v1/devices/{TOKEN}", headers=bearer(reporter.token))

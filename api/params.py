@@ -6,9 +6,12 @@ Integer ids are PostgreSQL `bigint`s: a larger number in a path or query string 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from litestar.params import PathParameter, QueryParameter
+
+from api.errors import FieldError, ProblemError
 
 INT64_MAX = 2**63 - 1
 
@@ -41,3 +44,28 @@ Cursor = Annotated[
 #: a shorter one is the last.
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="At most this many items (1 to 200)")]
 DEFAULT_LIMIT = 50
+
+
+#: A time in a query string: RFC 3339 with its offset (2026-11-22T08:00:00+08:00 or ...Z). Not a bare number,
+#: which litestar's lax conversion would otherwise take as seconds since 1970.
+RFC3339 = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+DateTimeText = Annotated[str | None, QueryParameter(pattern=RFC3339, max_length=40, format="date-time")]
+
+
+def date_time(value: str | None, field: str) -> datetime | None:
+    """The time a DateTimeText parameter names (the pattern has already refused what is not RFC 3339)."""
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:  # the pattern lets through a 30th of February
+        raise ProblemError(
+            422,
+            "validation_failed",
+            f"{field} is not a valid time",
+            errors=[
+                FieldError(field=field, code="invalid", message="RFC 3339, e.g. 2026-11-22T08:00:00+08:00")
+            ],
+        ) from exc

@@ -6,7 +6,6 @@ Admins only. Every change is audited; a grid import is also logged in `grid_impo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -16,7 +15,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
 from api.errors import ProblemError, register_domain_errors
-from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.params import DEFAULT_LIMIT, Cursor, DateTimeText, Limit, date_time
 from cases import grids, routing
 from cases.errors import CasesError, GridImportRefused
 from cases.grid_store import GridKind
@@ -154,10 +153,10 @@ class GridsAdminController(Controller):
         self,
         conn: DbConn,
         principal: Caller,
-        before: FromQuery[datetime | None] = None,
+        before: DateTimeText = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> list[ImportLogEntry]:
-        return (await grids.import_log(conn, before=before, limit=limit)).items
+        return (await grids.import_log(conn, before=date_time(before, "before"), limit=limit)).items
 
     @get(
         "/imports/{import_id:uuid}",
@@ -217,10 +216,10 @@ class DutiesController(Controller):
         conn: DbConn,
         principal: Caller,
         grid: Annotated[str | None, QueryParameter(max_length=32)] = None,
-        at: FromQuery[datetime | None] = None,
+        at: DateTimeText = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 500,
     ) -> list[Duty]:
-        return await routing.list_duties(conn, grid, _zoned(at), limit)
+        return await routing.list_duties(conn, grid, date_time(at, "at"), limit)
 
 
 class CategoryDepartmentsController(Controller):
@@ -305,11 +304,11 @@ class RoutingAdminV2Controller(Controller):
         conn: DbConn,
         principal: Caller,
         grid: Annotated[str | None, QueryParameter(max_length=32)] = None,
-        at: FromQuery[datetime | None] = None,
+        at: DateTimeText = None,
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
     ) -> DutyPage:
-        return await routing.duty_page(conn, grid, _zoned(at), cursor=cursor, limit=limit)
+        return await routing.duty_page(conn, grid, date_time(at, "at"), cursor=cursor, limit=limit)
 
     @get(
         "/category-departments",
@@ -330,9 +329,3 @@ class RoutingAdminV2Controller(Controller):
         limit: Limit = DEFAULT_LIMIT,
     ) -> CategoryDepartmentPage:
         return await routing.category_departments(conn, category, cursor=cursor, limit=limit)
-
-
-def _zoned(at: datetime | None) -> datetime | None:
-    if at is not None and at.tzinfo is None:
-        raise ProblemError(422, "validation_failed", "`at` needs a time zone, e.g. 2026-11-22T08:00:00+08:00")
-    return at

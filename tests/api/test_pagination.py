@@ -343,6 +343,16 @@ async def test_duties_v2_page_through_every_duty_once(
     assert (r.status_code, r.json()["code"]) == (422, "unknown_grid")
     r = await client.get("/v2/admin/duties", params={"at": "2026-11-02T08:00:00"}, headers=admin)
     assert (r.status_code, r.json()["code"]) == (422, "validation_failed")
+    # a bare number is not a time (litestar's lax conversion took it as seconds since 1970)
+    for path, name in [
+        ("/v1/admin/duties", "at"),
+        ("/v2/admin/duties", "at"),
+        ("/v1/admin/grids/imports", "before"),
+    ]:
+        r = await client.get(path, params={name: "1764576000"}, headers=admin)
+        assert (r.status_code, r.json()["code"]) == (422, "validation_failed"), path
+    r = await client.get("/v1/admin/duties", params={"at": "2026-02-30T08:00:00Z"}, headers=admin)
+    assert (r.status_code, r.json()["code"]) == (422, "validation_failed")
     r = await client.get("/v1/admin/duties", params={"limit": 4}, headers=admin)
     assert r.json() == every[:4]
 

@@ -364,7 +364,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = load_settings()
+        # the contract is rendered from the code alone: it needs no named environment or secret
+        settings = (
+            load_settings(env=os.environ.get("CITYLOOP_ENV") or "dev")
+            if args.fn is cmd_contract
+            else load_settings()
+        )
     except SettingsError as exc:
         print(f"cityloop: {exc}", file=sys.stderr)
         return 2

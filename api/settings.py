@@ -1,7 +1,9 @@
 """Typed settings, read once from environment variables.
 
 Every variable is documented in `.env.example`. Secrets have no production defaults, and the app refuses to
-start in production with settings that only make sense in development or tests.
+start in production with settings that only make sense in development or tests. It refuses to start at all when
+CITYLOOP_ENV is not set, unless JWT_SECRET is a real secret: the dev defaults (a public JWT secret among them)
+apply only to an environment named dev or test.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import msgspec
 Environment = Literal["dev", "test", "production"]
 
 DEV_JWT_SECRET = "dev-only-secret-not-for-production-000000"  # noqa: S105 - refused in production below
+MIN_JWT_SECRET = 32  # characters of a real secret
 
 
 class SettingsError(Exception):
@@ -138,7 +141,16 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         if var in environ and environ[var] != "":
             raw[field] = environ[var]
     raw.update(overrides)
-    if raw.get("env", "dev") != "production":
+    if "env" not in raw:
+        # An unnamed environment used to run as dev, signing tokens with the public dev secret: anyone could
+        # forge an admin's token. Name it, or give a real secret (then no dev default applies either).
+        secret = str(raw.get("jwt_secret", ""))
+        if len(secret) < MIN_JWT_SECRET or secret == DEV_JWT_SECRET:
+            raise SettingsError(
+                "CITYLOOP_ENV is not set: name the environment (dev, test or production), or set JWT_SECRET "
+                f"to a random secret of at least {MIN_JWT_SECRET} characters"
+            )
+    elif raw["env"] != "production":
         for field, value in _NON_PRODUCTION_DEFAULTS.items():
             raw.setdefault(field, value)
     try:
@@ -159,8 +171,10 @@ def check_settings(settings: Settings) -> None:
             )
         if settings.sms_gateway == "console":
             problems.append("SMS_GATEWAY=console stores codes in the database: set SMS_GATEWAY=http")
-        if len(settings.jwt_secret) < 32 or settings.jwt_secret == DEV_JWT_SECRET:
-            problems.append("JWT_SECRET must be set to a random secret of at least 32 characters")
+        if len(settings.jwt_secret) < MIN_JWT_SECRET or settings.jwt_secret == DEV_JWT_SECRET:
+            problems.append(
+                f"JWT_SECRET must be set to a random secret of at least {MIN_JWT_SECRET} characters"
+            )
         if not settings.s3_access_key or not settings.s3_secret_key:
             problems.append("S3_ACCESS_KEY and S3_SECRET_KEY must be set")
         if settings.fcm_url:

@@ -63,3 +63,59 @@ def test_the_emulator_is_fine_in_test() -> None:
 def test_malformed_values_are_refused(env: dict[str, str]) -> None:
     with pytest.raises(SettingsError):
         load_settings(env)
+
+
+# an unnamed environment ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"JWT_SECRET": "short"},
+        {"JWT_SECRET": "dev-only-secret-not-for-production-000000"},  # the public dev secret, given by hand
+        {"CITYLOOP_ENV": "", "DATABASE_URL": "postgresql://db/cityloop"},  # empty counts as unset
+    ],
+)
+def test_an_unnamed_environment_without_a_real_secret_refuses_to_start(env: dict[str, str]) -> None:
+    with pytest.raises(SettingsError, match="CITYLOOP_ENV is not set"):
+        load_settings(env)
+
+
+def test_an_unnamed_environment_with_a_real_secret_gets_no_dev_defaults() -> None:
+    settings = load_settings({"JWT_SECRET": "r" * 40})
+    assert settings.jwt_secret == "r" * 40
+    assert settings.otp_per_ip_per_hour == 30  # not the generous dev limit
+
+
+@pytest.mark.parametrize("env", ["dev", "test"])
+def test_a_named_dev_or_test_environment_starts_with_the_dev_defaults(env: str) -> None:
+    from api.settings import DEV_JWT_SECRET
+
+    settings = load_settings({"CITYLOOP_ENV": env})
+    assert settings.env == env
+    assert settings.jwt_secret == DEV_JWT_SECRET
+
+
+def test_the_command_line_and_the_server_refuse_an_unnamed_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api import asgi, cli
+
+    monkeypatch.delenv("CITYLOOP_ENV", raising=False)
+    monkeypatch.delenv("JWT_SECRET", raising=False)
+    assert cli.main(["users", "token", "13912345678"]) == 2
+    assert "CITYLOOP_ENV is not set" in capsys.readouterr().err
+    with pytest.raises(SettingsError, match="CITYLOOP_ENV is not set"):
+        asgi.app()  # what `uvicorn --factory api.asgi:app` calls: the server does not start
+    # the contract is rendered from the code alone and needs no environment
+    assert cli.main(["contract", "check"]) in (0, 1)
+    assert "CITYLOOP_ENV" not in capsys.readouterr().err
+
+
+def test_the_local_services_name_their_environment() -> None:
+    # `make run` and `make test` source var/PROFILE/env, written by scripts/services.sh
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[2] / "scripts" / "services.sh").read_text(encoding="utf-8")
+    assert 'envline CITYLOOP_ENV "$PROFILE"' in script

@@ -58,14 +58,43 @@ def signature_matches(secret: str, timestamp: str, body: bytes, header: str) -> 
 # where a webhook may go ------------------------------------------------------------------------------------------
 
 
+# IPv6 forms that carry an IPv4 address where no public webhook receiver lives, refused whatever they embed: the
+# address would be judged as IPv6 (and most count as global) while the packets may end up at the embedded IPv4.
+_REFUSED_V6 = (
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible ::a.b.c.d (deprecated by RFC 4291), and :: and ::1
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # IPv4-translated ::ffff:0:a.b.c.d (SIIT, RFC 2765)
+    ipaddress.IPv6Network("64:ff9b:1::/48"),  # local-use NAT64 (RFC 8215): the operator's own translator
+    ipaddress.IPv6Network("2001::/32"),  # Teredo: a tunnel to the client address it embeds
+    ipaddress.IPv6Network("2002::/16"),  # 6to4 (deprecated by RFC 7526): relays reach the embedded address
+)
+# IPv6 forms whose embedded IPv4 is what is reached, judged as that IPv4 address: a public one is allowed.
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")  # DNS64/NAT64 (RFC 6052), as on IPv6-only hosts
+
+
+def _v4_is_forbidden(ip: ipaddress.IPv4Address) -> bool:
+    return not ip.is_global or ip.is_multicast
+
+
 def forbidden_address(address: str) -> bool:
-    """Loopback, private, link-local, shared, reserved, multicast, unspecified: anything not global."""
+    """Loopback, private, link-local, shared, reserved, multicast, unspecified: anything not global.
+
+    IPv6 addresses that embed an IPv4 address are judged by it: the IPv4-mapped `::ffff:a.b.c.d` and the
+    well-known NAT64 prefix `64:ff9b::/96` (allowed when the embedded address is public, as DNS64 answers are
+    on an IPv6-only network); IPv4-compatible, IPv4-translated, local-use NAT64, Teredo and 6to4 addresses are
+    refused outright, public embedded address or not.
+    """
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _v4_is_forbidden(ip)
+    if ip.ipv4_mapped is not None:
+        return _v4_is_forbidden(ip.ipv4_mapped)
+    if ip in _NAT64_WELL_KNOWN:
+        return _v4_is_forbidden(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if any(ip in network for network in _REFUSED_V6):
+        return True
     return not ip.is_global or ip.is_multicast
 
 

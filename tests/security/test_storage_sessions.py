@@ -4,13 +4,27 @@ inward through an IPv6 form that embeds an IPv4 address."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
+import json
+import logging
+import socket
+from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import asyncpg
 import pytest
+import uvicorn
 from litestar.testing import AsyncTestClient
 
+from api.app import auth_config, create_app
+from api.observability import configure_logging
 from api.settings import Settings
+from identity import service as identity
+from identity import store as identity_store
+from identity.models import RequestContext
 from notifications.webhooks import check_target, forbidden_address
 from tests.identity.helpers import bearer, staff_token
 
@@ -80,3 +94,108 @@ async def test_registering_a_webhook_at_an_embedding_address_is_refused(
 
 async def test_a_webhook_at_a_public_nat64_address_is_accepted() -> None:
     await check_target("https://[64:ff9b::5db8:d822]/cityloop", allow_private=False)
+
+
+# tokens kept out of logs --------------------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def serving_with_logs(settings: Settings) -> AsyncIterator[tuple[str, io.StringIO]]:
+    """The API under uvicorn as `cityloop serve` runs it (our logging, uvicorn's loggers propagating to it),
+    with uvicorn's access log switched back on: every line any logger writes lands in the returned buffer."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, logging.getLogger("uvicorn.access").disabled)
+    out = io.StringIO()
+    configure_logging("DEBUG", stream=out)
+    logging.getLogger("uvicorn.access").disabled = False
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings), lifespan="on", log_config=None, access_log=True, ws="websockets-sansio"
+        )
+    )
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        for _ in range(500):
+            if server.started or serving.done():
+                break
+            await asyncio.sleep(0.01)
+        assert server.started, "uvicorn did not start"
+        yield f"127.0.0.1:{sock.getsockname()[1]}", out
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(serving, 15)
+        root.handlers[:], level, logging.getLogger("uvicorn.access").disabled = saved
+        root.setLevel(level)
+
+
+async def test_tokens_in_a_query_string_a_header_or_a_body_never_reach_the_log(
+    db: asyncpg.Connection, settings: Settings
+) -> None:
+    phone = "+8613900000077"
+    access = await staff_token(db, settings, phone, "citizen")
+    async with db.transaction():
+        pair = await identity.issue_tokens_for(
+            db, auth_config(settings), phone, RequestContext(actor_label="t")
+        )
+    async with serving_with_logs(settings) as (origin, out), aiohttp.ClientSession() as http:
+        # the live socket with the token in its query string: uvicorn logs the path with the query
+        ws = await http.ws_connect(f"ws://{origin}/v1/live?access_token={access}")
+        assert json.loads((await ws.receive(timeout=10)).data)["type"] == "ready"
+        await ws.close()
+        # an HTTP request with the token in the query, the header, and a refresh token in the body
+        async with http.get(f"http://{origin}/v1/me?access_token={access}", headers=bearer(access)) as r:
+            assert r.status == 200
+        async with http.post(
+            f"http://{origin}/v1/auth/token",
+            json={"grant_type": "refresh_token", "refresh_token": pair.refresh_token},
+        ) as r:
+            assert r.status == 200
+            fresh = await r.json()
+        # a sign-in code by SMS
+        async with http.post(f"http://{origin}/v1/auth/otp", json={"phone": "13900000078"}) as r:
+            assert r.status == 202
+        sms = await identity_store.last_sms(db, "+8613900000078")
+        assert sms is not None
+        code = "".join(ch for ch in sms["body"] if ch.isdigit())[:6]
+        # and whatever code logs them by mistake, in the message, its arguments, extras or an exception
+        leaky = logging.getLogger("cityloop.somewhere")
+        leaky.info(
+            "GET /v1/live?access_token=%s", access, extra={"headers": {"authorization": f"Bearer {access}"}}
+        )
+        leaky.warning(
+            "sms %s", sms["body"], extra={"body": {"refresh_token": pair.refresh_token, "code": code}}
+        )
+        try:
+            raise RuntimeError(f"refresh failed for {pair.refresh_token!r}: Authorization: Bearer {access}")
+        except RuntimeError:
+            leaky.exception("boom", extra={"refresh_token": fresh["refresh_token"]})
+    text = out.getvalue()
+    assert "WebSocket /v1/live?access_token=[REDACTED]" in text  # the line is still there, the token is not
+    assert "/v1/me?access_token=[REDACTED]" in text  # uvicorn's access log
+    for secret in (access, pair.refresh_token, fresh["access_token"], fresh["refresh_token"], code):
+        assert secret not in text, f"{secret[:12]}... is in the log"
+    assert text.count("[REDACTED]") >= 8
+    for line in text.splitlines():
+        json.loads(line)  # still one JSON document a line
+
+
+def test_a_handler_a_library_installs_on_its_own_logger_redacts_too() -> None:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    out = io.StringIO()
+    library = logging.getLogger("some.library")
+    own = logging.StreamHandler(out)
+    library.addHandler(own)
+    library.propagate = False
+    try:
+        configure_logging("INFO", stream=io.StringIO())
+        library.warning("retrying https://x/?token=abcdef123456 with Authorization: Bearer abcdef123456")
+    finally:
+        library.removeHandler(own)
+        library.propagate = True
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    assert "abcdef123456" not in out.getvalue()
+    assert "token=[REDACTED]" in out.getvalue()

@@ -169,6 +169,12 @@ async def refresh(conn: asyncpg.Connection, config: AuthConfig, refresh_token: s
     row = await store.claim_refresh_token(conn, token_hash)
     if row is None or row["revoked_at"] is not None or row["expired"]:
         raise RefreshTokenInvalid("the refresh token is invalid or has expired")
+    if row["user_disabled"]:
+        # however the account was disabled, this session ends now and stays ended if it is enabled again
+        await store.revoke_session(conn, row["session_id"], "account disabled")
+        refused = RefreshTokenInvalid("the refresh token is invalid or has expired")
+        refused.persist = True  # the revocation is committed with the refusal
+        raise refused
     if row["used_at"] is not None:
         await store.revoke_session(conn, row["session_id"], "refresh token reused")
         raise RefreshTokenReused("the refresh token was used already; the session is revoked")
@@ -263,6 +269,25 @@ async def set_roles(
         after=[_grant_dict(g) for g in after.roles],
     )
     return after
+
+
+async def set_disabled(
+    conn: asyncpg.Connection,
+    actor_id: UUID | None,
+    user_id: UUID,
+    disabled: bool,
+    ctx: RequestContext,
+) -> User:
+    """Disable an account, ending every session it has (refresh tokens included), or enable it again (an
+    audited, privileged action). Enabling starts no session: the user signs in anew, old tokens stay dead.
+    Safe to repeat: disabling a disabled account ends any session left and records nothing new."""
+    await get_user(conn, user_id)
+    changed = await store.set_user_disabled(conn, user_id, disabled)
+    revoked = await store.revoke_user_sessions(conn, user_id, "account disabled") if disabled else 0
+    if changed or revoked:
+        action = "user.disable" if disabled else "user.enable"
+        await audit(conn, ctx, actor_id, action, "user", str(user_id), sessions_revoked=revoked)
+    return await get_user(conn, user_id)
 
 
 def _grant_dict(grant: RoleGrant) -> dict[str, str]:

@@ -67,6 +67,17 @@ async def update_user(
     )
 
 
+async def set_user_disabled(conn: asyncpg.Connection, user_id: UUID, disabled: bool) -> bool:
+    """Disable or enable an account; True when that changed it (a disabled account keeps its first date)."""
+    status = await conn.execute(
+        """UPDATE users SET disabled_at = CASE WHEN $2 THEN now() END, updated_at = now()
+           WHERE id = $1 AND (disabled_at IS NOT NULL) <> $2""",
+        user_id,
+        disabled,
+    )
+    return bool(status != "UPDATE 0")
+
+
 async def add_role(conn: asyncpg.Connection, user_id: UUID, grant: RoleGrant) -> bool:
     status = await conn.execute(
         """INSERT INTO user_roles (user_id, role, scope_kind, scope_id) VALUES ($1, $2, $3, $4)
@@ -217,8 +228,9 @@ async def insert_refresh_token(
 async def claim_refresh_token(conn: asyncpg.Connection, token_hash: str) -> Record | None:
     """Lock a refresh token with its session; the caller decides whether it may be used."""
     return await conn.fetchrow(
-        """SELECT t.session_id, t.used_at, t.expires_at <= now() AS expired, s.user_id, s.revoked_at
-           FROM refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
+        """SELECT t.session_id, t.used_at, t.expires_at <= now() AS expired, s.user_id, s.revoked_at,
+                  u.disabled_at IS NOT NULL AS user_disabled
+           FROM refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
            WHERE t.token_hash = $1 FOR UPDATE OF t, s""",
         token_hash,
     )
@@ -234,6 +246,17 @@ async def revoke_session(conn: asyncpg.Connection, session_id: UUID, why: str) -
         session_id,
         why,
     )
+
+
+async def revoke_user_sessions(conn: asyncpg.Connection, user_id: UUID, why: str) -> int:
+    """End every live session of a user (their refresh tokens die with them); how many were live."""
+    result = await conn.execute(
+        """UPDATE auth_sessions SET revoked_at = now(), revoked_why = $2
+           WHERE user_id = $1 AND revoked_at IS NULL""",
+        user_id,
+        why,
+    )
+    return int(result.split()[-1])
 
 
 # SMS -----------------------------------------------------------------------------------------------------------

@@ -60,6 +60,17 @@ OPERATIONS: dict[str, str] = {
         "department by its code, or an estate; a role without a scope applies everywhere. Duplicate grants are "
         "merged. Admins only; audited with the roles before and after. Safe to repeat (PUT)."
     ),
+    "disableUser": (
+        "Disables an account (停用账号), for example of staff who left or of an abusive reporter: every session "
+        "of the user ends at once, so their refresh tokens answer refresh_token_invalid and their access tokens "
+        "session_revoked, and they cannot sign in (user_disabled) until enabled again. Answers the user. Admins "
+        "only; audited (user.disable, with the number of sessions ended). Safe to repeat."
+    ),
+    "enableUser": (
+        "Enables a disabled account (启用账号). The sessions that disabling ended stay ended: the user signs in "
+        "anew with an SMS code, and no old refresh or access token works again. Answers the user. Admins only; "
+        "audited (user.enable). Safe to repeat."
+    ),
     "listAudit": (
         "The audit log, newest first: who did what to which target, when, from which address and in which "
         "request, with the details of the change (before and after). Filter by target type and id, for "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, patch, put
+from litestar import Controller, Request, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
@@ -93,6 +93,38 @@ class UsersController(Controller):
         data: JSONBody[RolesUpdate],
     ) -> UserView:
         user = await service.set_roles(conn, principal.user_id, user_id, data.roles, request_context(request))
+        return user_view(user, principal)
+
+    @post(
+        "/{user_id:uuid}/disable",
+        operation_id="disableUser",
+        opt={"problems": ("user_not_found",)},
+        summary="Disable an account and end all its sessions (audited)",
+        description="Disables an account (停用账号): every session ends at once, refresh tokens included, and the "
+        "user cannot sign in until enabled again. Admins only; audited.",
+        status_code=200,
+        dependencies={"principal": requires_role("admin")},
+    )
+    async def disable(
+        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, user_id: FromPath[UUID]
+    ) -> UserView:
+        user = await service.set_disabled(conn, principal.user_id, user_id, True, request_context(request))
+        return user_view(user, principal)
+
+    @post(
+        "/{user_id:uuid}/enable",
+        operation_id="enableUser",
+        opt={"problems": ("user_not_found",)},
+        summary="Enable a disabled account; its old sessions stay ended (audited)",
+        description="Enables a disabled account (启用账号). Sessions ended by disabling stay ended: the user signs "
+        "in anew. Admins only; audited.",
+        status_code=200,
+        dependencies={"principal": requires_role("admin")},
+    )
+    async def enable(
+        self, request: Request[Any, Any, Any], conn: DbConn, principal: Caller, user_id: FromPath[UUID]
+    ) -> UserView:
+        user = await service.set_disabled(conn, principal.user_id, user_id, False, request_context(request))
         return user_view(user, principal)
 
 

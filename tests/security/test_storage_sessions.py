@@ -26,7 +26,7 @@ from identity import service as identity
 from identity import store as identity_store
 from identity.models import RequestContext
 from notifications.webhooks import check_target, forbidden_address
-from tests.identity.helpers import bearer, staff_token
+from tests.identity.helpers import bearer, last_code, sign_in, staff_token
 
 ADMIN = "13800138010"
 
@@ -199,3 +199,106 @@ def test_a_handler_a_library_installs_on_its_own_logger_redacts_too() -> None:
         root.setLevel(level)
     assert "abcdef123456" not in out.getvalue()
     assert "token=[REDACTED]" in out.getvalue()
+
+
+# a disabled account's sessions ---------------------------------------------------------------------------------
+
+
+async def refresh(client: AsyncTestClient[Any], refresh_token: str) -> Any:
+    return await client.post(
+        "/v1/auth/token", json={"grant_type": "refresh_token", "refresh_token": refresh_token}
+    )
+
+
+async def test_disabling_ends_every_session_and_enabling_revives_none(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, settings: Settings
+) -> None:
+    admin = await staff_token(db, settings, ADMIN, "admin")
+    phone = "13912345670"
+    first = await sign_in(client, db, phone)  # two phones signed in
+    await db.execute("DELETE FROM rate_limit_hits")  # the one-code-a-minute limit
+    second = await sign_in(client, db, phone)
+    user_id = first["user_id"]
+
+    r = await client.post(f"/v1/users/{user_id}/disable", headers=bearer(admin))
+    assert r.status_code == 200, r.text
+    assert r.json()["disabled"] is True
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL", user_id
+        )
+        == 0
+    )
+    for tokens in (first, second):
+        r = await refresh(client, tokens["refresh_token"])
+        assert (r.status_code, r.json()["code"]) == (401, "refresh_token_invalid")
+        r = await client.get("/v1/me", headers=bearer(tokens["access_token"]))
+        assert (r.status_code, r.json()["code"]) == (401, "session_revoked")
+    await db.execute("DELETE FROM rate_limit_hits")
+    assert (await client.post("/v1/auth/otp", json={"phone": phone})).status_code == 202
+    code = await last_code(db, "+86" + phone)
+    r = await client.post("/v1/auth/token", json={"grant_type": "otp", "phone": phone, "code": code})
+    assert (r.status_code, r.json()["code"]) == (403, "user_disabled")
+
+    r = await client.post(f"/v1/users/{user_id}/enable", headers=bearer(admin))
+    assert r.status_code == 200 and r.json()["disabled"] is False
+    for tokens in (first, second):  # the old sessions stay dead
+        r = await refresh(client, tokens["refresh_token"])
+        assert (r.status_code, r.json()["code"]) == (401, "refresh_token_invalid")
+        r = await client.get("/v1/me", headers=bearer(tokens["access_token"]))
+        assert (r.status_code, r.json()["code"]) == (401, "session_revoked")
+    await db.execute("DELETE FROM rate_limit_hits")
+    fresh = await sign_in(client, db, phone)  # a new sign-in works
+    assert (await client.get("/v1/me", headers=bearer(fresh["access_token"]))).status_code == 200
+
+    actions = await db.fetch(
+        "SELECT action, details FROM audit_log WHERE target_id = $1 ORDER BY id", str(user_id)
+    )
+    assert [(a["action"], a["details"]) for a in actions] == [
+        ("user.disable", {"sessions_revoked": 2}),
+        ("user.enable", {"sessions_revoked": 0}),
+    ]
+
+
+async def test_an_account_disabled_behind_the_services_back_cannot_refresh_either(
+    client: AsyncTestClient[Any], db: asyncpg.Connection
+) -> None:
+    """An operator's UPDATE of disabled_at: the refresh is refused and ends the session for good."""
+    tokens = await sign_in(client, db, "13912345671")
+    await db.execute("UPDATE users SET disabled_at = now() WHERE id = $1::uuid", tokens["user_id"])
+    r = await client.get("/v1/me", headers=bearer(tokens["access_token"]))
+    assert (r.status_code, r.json()["code"]) == (403, "user_disabled")  # as before
+    r = await refresh(client, tokens["refresh_token"])
+    assert (r.status_code, r.json()["code"]) == (401, "refresh_token_invalid")
+    r = await client.get("/v1/me", headers=bearer(tokens["access_token"]))
+    assert (r.status_code, r.json()["code"]) == (401, "session_revoked")
+    await db.execute("UPDATE users SET disabled_at = NULL WHERE id = $1::uuid", tokens["user_id"])
+    r = await refresh(client, tokens["refresh_token"])
+    assert (r.status_code, r.json()["code"]) == (401, "refresh_token_invalid")
+    assert await db.fetchval("SELECT revoked_why FROM auth_sessions") == "account disabled"
+
+
+STATE = "SELECT s.id, u.disabled_at, s.revoked_at FROM users u JOIN auth_sessions s ON s.user_id = u.id ORDER BY 1"
+
+
+@pytest.mark.parametrize("action", ["disable", "enable"])
+async def test_only_admins_disable_or_enable_and_only_existing_users(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, settings: Settings, action: str
+) -> None:
+    tokens = await sign_in(client, db, "13912345672")
+    user_id = tokens["user_id"]
+    dispatcher = await staff_token(db, settings, "+8613700000003", "dispatcher", ("district", "110101"))
+    admin = await staff_token(db, settings, ADMIN, "admin")
+    before = await db.fetch(STATE)
+    for token, status, code in (
+        (tokens["access_token"], 403, "forbidden"),
+        (dispatcher, 403, "forbidden"),
+    ):
+        r = await client.post(f"/v1/users/{user_id}/{action}", headers=bearer(token))
+        assert (r.status_code, r.json()["code"]) == (status, code)
+    r = await client.post(f"/v1/users/{user_id}/{action}")
+    assert (r.status_code, r.json()["code"]) == (401, "unauthenticated")
+    r = await client.post(f"/v1/users/01936a10-2b3c-7d4e-8f5a-6b7c8d9e0f11/{action}", headers=bearer(admin))
+    assert (r.status_code, r.json()["code"]) == (404, "user_not_found")
+    assert await db.fetch(STATE) == before
+    assert await db.fetchval("SELECT count(*) FROM audit_log WHERE action LIKE 'user.%able'") == 0

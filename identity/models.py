@@ -19,6 +19,8 @@ Role = Literal[
     "property_manager",
     "resident",
     "admin",
+    "property_staff",
+    "housing_officer",
 ]
 ROLES: tuple[Role, ...] = (
     "citizen",
@@ -31,8 +33,13 @@ ROLES: tuple[Role, ...] = (
     "property_manager",
     "resident",
     "admin",
+    "property_staff",
+    "housing_officer",
 )
-STAFF_ROLES: frozenset[Role] = frozenset(ROLES) - {"citizen", "resident"}
+#: Housing roles (housing/access.py): property staff of an estate (scope: estate), housing officers of a district
+#: (scope: district; oversight of its estates, read-only on money). They are not staff of the city's case loop.
+HOUSING_ROLES: frozenset[Role] = frozenset({"property_staff", "housing_officer"})
+STAFF_ROLES: frozenset[Role] = frozenset(ROLES) - {"citizen", "resident"} - HOUSING_ROLES
 #: Staff roles that need a person's full phone number (calling a reporter back, managing accounts).
 FULL_PHONE_ROLES: frozenset[Role] = frozenset({"admin", "intake_clerk"})
 

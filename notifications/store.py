@@ -145,6 +145,64 @@ async def mark_all_read(conn: asyncpg.Connection, user_id: UUID, up_to: UUID | N
     return int(result.split()[-1])
 
 
+# live events read again (notifications/live.py) ------------------------------------------------------------------
+
+
+async def live_head(conn: asyncpg.Connection, user_id: UUID) -> Record:
+    """Where a user's live stream is now: their newest inbox message (null: none) and the newest case event."""
+    row = await conn.fetchrow(
+        """SELECT (SELECT id FROM notifications WHERE user_id = $1 ORDER BY seq DESC LIMIT 1) AS inbox_id,
+                  (SELECT coalesce(max(id), 0) FROM case_events) AS event_id""",
+        user_id,
+    )
+    assert row is not None
+    return row
+
+
+async def inbox_seq(conn: asyncpg.Connection, user_id: UUID, notification_id: UUID) -> int | None:
+    seq: int | None = await conn.fetchval(
+        "SELECT seq FROM notifications WHERE id = $1 AND user_id = $2", notification_id, user_id
+    )
+    return seq
+
+
+async def inbox_after(conn: asyncpg.Connection, user_id: UUID, after_seq: int, limit: int) -> list[Record]:
+    """A user's inbox messages after `after_seq`, oldest first."""
+    return await conn.fetch(
+        """SELECT id, kind, case_id, created_at FROM notifications
+           WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3""",
+        user_id,
+        after_seq,
+        limit,
+    )
+
+
+async def case_events_after(
+    conn: asyncpg.Connection, user_id: UUID, after_id: int, limit: int
+) -> list[Record]:
+    """State changes after case event `after_id`, oldest first, of the cases a user is around by the rule of
+    the live `case` events (fanout.plan_transition): they reported it (a report not hidden), follow it, are its
+    inspector, or handle for its department; not the changes they made themselves."""
+    return await conn.fetch(
+        """WITH around AS (
+               SELECT case_id FROM reports WHERE reporter_id = $1 AND hidden_at IS NULL
+               UNION SELECT case_id FROM case_followers WHERE user_id = $1
+               UNION SELECT id FROM cases WHERE inspector_id = $1
+               UNION SELECT c.id FROM cases c
+                     JOIN user_roles r ON r.scope_id = c.department_code
+                      AND r.role = 'department_handler' AND r.scope_kind = 'department'
+                     WHERE r.user_id = $1
+           )
+           SELECT e.id, e.case_id, e.to_state, e.at FROM case_events e
+           WHERE e.id > $2 AND e.to_state IS NOT NULL AND e.actor_id IS DISTINCT FROM $1
+             AND e.case_id IN (SELECT case_id FROM around)
+           ORDER BY e.id LIMIT $3""",
+        user_id,
+        after_id,
+        limit,
+    )
+
+
 # the outbox ----------------------------------------------------------------------------------------------------
 
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
+from collections.abc import AsyncGenerator, Iterable
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import asyncpg
 import jwt
 from litestar import Controller, Request, Response, WebSocket, delete, get, post, put, websocket
-from litestar.channels import ChannelsPlugin
-from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
+from litestar.channels import ChannelsBackend, ChannelsPlugin, Subscriber
+from litestar.channels.subscriber import BacklogStrategy
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
@@ -105,13 +108,76 @@ def notifications_config(settings: Settings) -> NotificationsConfig:
     )
 
 
+class LiveChannelsBackend(ChannelsBackend):
+    """litestar's channels over `live.Listener`: one LISTEN connection per API process that comes back after it
+    drops (litestar's AsyncPgChannelsBackend never reconnects), and a `live.RESYNC` on every channel then."""
+
+    def __init__(self, dsn: str) -> None:
+        self._dsn = dsn
+        self.listener = live.Listener(self.connect)
+
+    async def connect(self) -> asyncpg.Connection:
+        """The LISTEN connection, named in pg_stat_activity by its application_name."""
+        return await asyncpg.connect(
+            self._dsn, server_settings={"application_name": live.LISTENER_APPLICATION_NAME}
+        )
+
+    async def on_startup(self) -> None:
+        await self.listener.start()
+
+    async def on_shutdown(self) -> None:
+        await self.listener.stop()
+
+    async def publish(self, data: bytes, channels: Iterable[str]) -> None:
+        conn = await asyncpg.connect(self._dsn)
+        try:
+            for channel in channels:
+                await conn.execute("SELECT pg_notify($1, $2)", channel, data.decode())
+        finally:
+            await conn.close()
+
+    async def subscribe(self, channels: Iterable[str]) -> None:
+        await self.listener.listen(channels)
+
+    async def unsubscribe(self, channels: Iterable[str]) -> None:
+        await self.listener.unlisten(channels)
+
+    async def stream_events(self) -> AsyncGenerator[tuple[str, bytes], None]:
+        async for event in self.listener.events():
+            yield event
+
+    async def get_history(self, channel: str, limit: int | None = None) -> list[bytes]:
+        raise NotImplementedError
+
+
+class LiveSubscriber(Subscriber):
+    """A socket's backlog of events. When it is full (a socket that does not read), the oldest is dropped and
+    `missed` is set: the socket catches up from the store before it sends the next one."""
+
+    def __init__(
+        self,
+        plugin: ChannelsPlugin,
+        max_backlog: int | None = None,
+        backlog_strategy: BacklogStrategy = "dropleft",
+    ) -> None:
+        super().__init__(plugin, max_backlog, backlog_strategy)
+        self.max_backlog = max_backlog
+        self.missed = False
+
+    def put_nowait(self, item: bytes | None) -> bool:
+        if self.max_backlog and self.qsize >= self.max_backlog:
+            self.missed = True
+        return super().put_nowait(item)
+
+
 def channels_plugin(settings: Settings) -> ChannelsPlugin:
     """Live events on PostgreSQL LISTEN/NOTIFY: the worker NOTIFYs, every API process LISTENs."""
     return ChannelsPlugin(
-        backend=AsyncPgChannelsBackend(dsn=settings.database_url),
+        backend=LiveChannelsBackend(settings.database_url),
         arbitrary_channels_allowed=True,
         subscriber_max_backlog=1000,
-        subscriber_backlog_strategy="dropleft",
+        subscriber_backlog_strategy="dropleft",  # never blocks, not even the end of the stream
+        subscriber_class=LiveSubscriber,
     )
 
 
@@ -264,6 +330,9 @@ class InboxController(Controller):
 
 AUTH_TIMEOUT_S = 10.0
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_TRY_AGAIN_LATER = 1013
+
+log = logging.getLogger("cityloop.live")
 
 
 async def _principal(state: State, token: str) -> Principal:
@@ -271,23 +340,65 @@ async def _principal(state: State, token: str) -> Principal:
         return await identity.authenticate(conn, state.auth_config, token)
 
 
-async def _token(socket: WebSocket[Any, Any, Any]) -> str | None:
-    """The access token from `?access_token=` or a first message {"type": "auth", "access_token": "..."}."""
+async def _credentials(socket: WebSocket[Any, Any, Any]) -> tuple[str | None, str | None]:
+    """The access token from `?access_token=` or a first message {"type": "auth", "access_token": "..."}, and
+    the `last_event_id` to resume from (the auth message's, else the query's)."""
+    resume = socket.query_params.get("last_event_id")
+    last_event_id = str(resume) if resume else None
     token = socket.query_params.get("access_token")
     if token:
-        return str(token)
+        return str(token), last_event_id
     try:
         first = await asyncio.wait_for(socket.receive_text(), timeout=AUTH_TIMEOUT_S)
         message = json.loads(first)
     except (TimeoutError, ValueError):
-        return None
+        return None, last_event_id
     if (
         isinstance(message, dict)
         and message.get("type") == "auth"
         and isinstance(message.get("access_token"), str)
     ):
-        return str(message["access_token"])
-    return None
+        if isinstance(message.get("last_event_id"), str):
+            last_event_id = message["last_event_id"]
+        return str(message["access_token"]), last_event_id
+    return None, last_event_id
+
+
+class _LiveSender:
+    """Sends a socket's events in order: live ones from its subscriber, and, after its listener came back or
+    its backlog overflowed, first what it missed, read again from the store a page at a time."""
+
+    def __init__(
+        self, socket: WebSocket[Any, Any, Any], state: State, stream: live.Stream, subscriber: LiveSubscriber
+    ) -> None:
+        self.socket, self.state, self.stream, self.subscriber = socket, state, stream, subscriber
+        self.closed = False
+
+    async def on_event(self, payload: bytes) -> None:
+        if self.closed:
+            return
+        if payload == live.RESYNC or self.subscriber.missed:
+            self.subscriber.missed = False
+            await self.catch_up()
+            if payload == live.RESYNC or self.closed:
+                return
+        frame = self.stream.live(payload)
+        if frame is not None:
+            await self.socket.send_text(frame)
+
+    async def catch_up(self) -> None:
+        complete = False
+        while not complete:
+            try:
+                async with acquire(self.state.pool) as conn:
+                    frames, complete = await self.stream.catch_up(conn)
+            except Exception as exc:  # the app reconnects with its last live_id and resumes
+                log.warning("live socket of %s cannot catch up: %r", self.stream.user_id, exc, exc_info=True)
+                self.closed = True
+                await self.socket.close(code=CLOSE_TRY_AGAIN_LATER, reason="catch_up_failed")
+                return
+            for frame in frames:
+                await self.socket.send_text(frame)
 
 
 @websocket(
@@ -296,13 +407,15 @@ async def _token(socket: WebSocket[Any, Any, Any]) -> str | None:
     description="Live events for the signed-in user: new inbox messages and case changes (ids only). "
     'Authenticate with a first message {"type": "auth", "access_token": "..."} (or ?access_token=, which '
     "proxies may log). The socket closes with code 4401 when the token is refused or expires: reconnect with a "
-    'fresh one. Send {"type": "ping"} for {"type": "pong"}.',
+    'fresh one. Send {"type": "ping"} for {"type": "pong"}. Every event carries live_id: reconnect with the last '
+    "one as last_event_id (in the auth message or the query) to be sent first what was missed.",
 )
 async def live_events(socket: WebSocket[Any, Any, Any], channels: NamedDependency[ChannelsPlugin]) -> None:
     await socket.accept()
-    token = await _token(socket)
+    token, last_event_id = await _credentials(socket)
+    state = socket.app.state
     try:
-        principal = await _principal(socket.app.state, token) if token else None
+        principal = await _principal(state, token) if token else None
     except IdentityError as exc:
         await socket.close(code=CLOSE_UNAUTHENTICATED, reason=exc.code)
         return
@@ -311,8 +424,23 @@ async def live_events(socket: WebSocket[Any, Any, Any], channels: NamedDependenc
         return
     expires_at = _expiry(token or "")
     async with channels.start_subscription([live.user_channel(principal.user_id)]) as subscriber:
-        await socket.send_json({"type": "ready", "user_id": str(principal.user_id), "expires_at": expires_at})
-        async with subscriber.run_in_background(socket.send_text):
+        # listening before reading the store: what commits from now on is heard, what came before is read
+        async with acquire(state.pool) as conn:
+            stream, missed = await live.open_stream(conn, principal.user_id, last_event_id)
+        await socket.send_json(
+            {
+                "type": "ready",
+                "user_id": str(principal.user_id),
+                "expires_at": expires_at,
+                "live_id": stream.start,
+                "resumed": stream.resumed,
+            }
+        )
+        for frame in missed:
+            await socket.send_text(frame)
+        assert isinstance(subscriber, LiveSubscriber)
+        sender = _LiveSender(socket, state, stream, subscriber)
+        async with subscriber.run_in_background(sender.on_event, join=False):
             with contextlib.suppress(WebSocketDisconnect):
                 while True:
                     try:

@@ -34,6 +34,7 @@ from cases import store as cases_store
 from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
 from cases.workflow import STATES
 from identity.errors import SessionRevoked, TokenInvalid, UserDisabled
+from notifications import live
 from notifications.fanout import CITIZEN_KINDS, DEADLINE_KINDS, INSPECTOR_KINDS
 from notifications.runner import Notifier
 from notifications.texts import TEMPLATES
@@ -117,6 +118,7 @@ def test_the_document_is_valid_asyncapi_3(parsed: dict[str, Any], document: dict
     assert document["asyncapi"] == "3.0.0"
     assert document["channels"]["live"]["address"] == "/v1/live"
     assert document["channels"]["live"]["bindings"]["ws"]["query"]["properties"]["access_token"]
+    assert document["channels"]["live"]["bindings"]["ws"]["query"]["properties"]["last_event_id"]
 
 
 @pytest.mark.parametrize(
@@ -171,6 +173,9 @@ def test_close_codes_timeouts_and_heartbeats_are_the_codes(document: dict[str, A
         assert (controller.CLOSE_UNAUTHENTICATED, reason) in documented
         assert f"| {controller.CLOSE_UNAUTHENTICATED} | `{reason}` |" in channel["description"]
     assert (4500, "Internal Server Error") in documented  # litestar's close on an unhandled error
+    assert (controller.CLOSE_TRY_AGAIN_LATER, "catch_up_failed") in documented
+    assert f"| {controller.CLOSE_TRY_AGAIN_LATER} | `catch_up_failed` |" in channel["description"]
+    assert channel["x-resume-limit"] == live.RESUME_LIMIT
     assert channel["x-auth-timeout-s"] == controller.AUTH_TIMEOUT_S
     served = uvicorn.Config(app=create_app)  # the API is served with uvicorn's WebSocket defaults
     heartbeat = channel["x-heartbeat"]
@@ -254,6 +259,11 @@ async def _transition(
         assert r.status == 200, await r.text()
 
 
+def _bare(frame: dict[str, Any]) -> dict[str, Any]:
+    """An event without its position in the stream (`live_id`) and its `replayed` flag."""
+    return {k: v for k, v in frame.items() if k not in ("live_id", "replayed")}
+
+
 def _example(message: dict[str, Any], **changes: Any) -> dict[str, Any]:
     payload: dict[str, Any] = message["examples"][0]["payload"]
     return {**payload, **changes}
@@ -276,8 +286,9 @@ async def test_the_live_socket_sends_what_the_document_says(
         handler = await http.ws_connect(f"ws://{origin}/v1/live")
         await handler.send_json(_example(auth, access_token=staff.tokens["department_handler"]))
         lead = await http.ws_connect(f"ws://{origin}/v1/live?access_token={staff.tokens['shift_lead']}")
+        readies = {}
         for ws, token in ((citizen, reporter), (handler, staff.tokens["department_handler"])):
-            ready = await check.receive(ws)
+            ready = readies[token] = await check.receive(ws)
             claims = jwt.decode(token, options={"verify_signature": False})
             assert (ready["type"], ready["user_id"], ready["expires_at"]) == (
                 "ready",
@@ -315,9 +326,22 @@ async def test_the_live_socket_sends_what_the_document_says(
         event_id = await db.fetchval("SELECT max(id) FROM case_events WHERE case_id = $1", case_id)
         inbox = {"type": "inbox", "id": str(note), "kind": "report.registered", "case_id": str(case_id)}
         change = {"type": "case", "case_id": str(case_id), "state": "registered", "event_id": event_id}
-        assert sorted(heard["citizen"], key=lambda m: m["type"]) == [change, inbox]
-        assert heard["handler"] == [change]
+        assert sorted(map(_bare, heard["citizen"]), key=lambda m: m["type"]) == [change, inbox]
+        assert list(map(_bare, heard["handler"])) == [change]
         assert sorted(m["kind"] for m in heard["lead"]) == ["deadline.due_soon", "deadline.overdue"]
+        assert not any(m["replayed"] for m in heard["citizen"] + heard["handler"] + heard["lead"])
+
+        # the citizen reconnects with the documented `auth` and ready's live_id as last_event_id: what was
+        # missed since comes first, replayed
+        again = await http.ws_connect(f"ws://{origin}/v1/live")
+        resume_from = readies[reporter]["live_id"]
+        await again.send_json(_example(auth, access_token=reporter, last_event_id=resume_from))
+        ready = await check.receive(again)
+        assert (ready["resumed"], ready["live_id"]) == (True, resume_from)
+        replayed = [await check.receive(again) for _ in range(2)]
+        assert sorted(map(_bare, replayed), key=lambda m: m["type"]) == [change, inbox]
+        assert all(m["replayed"] for m in replayed)
+        await again.close()
 
         # the documented ping gets the documented pong
         await lead.send_json(_example(ping))

@@ -69,6 +69,8 @@ async def test_apps_hear_of_their_messages_and_cases(
 
         [note_id] = await db.fetch("SELECT id FROM notifications WHERE user_id = $1", reporter.id)
         first, second = await receive(mine), await receive(mine)
+        assert isinstance(first.pop("live_id"), str)  # to resume from (tests/faults/test_live_reconnect.py)
+        assert first.pop("replayed") is False
         assert first == {
             "type": "inbox",
             "id": str(note_id["id"]),

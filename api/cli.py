@@ -288,6 +288,30 @@ def cmd_grids_route(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger_check(settings: Settings, args: argparse.Namespace) -> int:
+    """Prove the ledger (housing/ledger.py): every entry balances, every stored balance equals its lines, every
+    home's receivable equals its open bills. One snapshot (REPEATABLE READ); exit 1 on any difference."""
+    from housing import ledger
+
+    progress = TerminalProgress(sys.stderr)
+
+    async def run() -> ledger.CheckReport:
+        conn = await connect(settings)
+        try:
+            async with conn.transaction(isolation="repeatable_read", readonly=True):
+                return await ledger.check(conn, progress, chunk_entries=args.chunk)
+        finally:
+            await conn.close()
+
+    report = asyncio.run(run())
+    progress.close()
+    if args.json:
+        print(msgspec.json.encode(report).decode())
+    else:
+        print(ledger.describe(report))
+    return 0 if report.ok else 1
+
+
 def cmd_contract(settings: Settings, args: argparse.Namespace) -> int:
     document = contract.render(create_app(settings, connect=False))
     if args.action == "write":
@@ -354,6 +378,18 @@ def parser() -> argparse.ArgumentParser:
     grid_route.add_argument("category", help="category code, e.g. E0102")
     grid_route.add_argument("--at", type=_aware_datetime, help="ISO time with a zone (default: now)")
     grid_route.set_defaults(fn=cmd_grids_route)
+
+    ledger_group = sub.add_parser("ledger", help="the housing ledger").add_subparsers(
+        dest="command", required=True
+    )
+    ledger_check = ledger_group.add_parser(
+        "check", help="prove every entry balances and every stored balance equals its entries (exit 1 if not)"
+    )
+    ledger_check.add_argument("--json", action="store_true", help="print the report as JSON")
+    ledger_check.add_argument(
+        "--chunk", type=int, default=250_000, help="entries read per step (default 250,000)"
+    )
+    ledger_check.set_defaults(fn=cmd_ledger_check)
 
     c = sub.add_parser("contract", help="the published OpenAPI document")
     c.add_argument("action", choices=["write", "check"])

@@ -94,3 +94,136 @@ class BindingForbidden(HousingError):
     """The caller may not decide on, or end, this binding."""
 
     code = "binding_forbidden"
+
+
+# the ledger ---------------------------------------------------------------------------------------------------------
+
+
+class InvalidAmount(HousingError):
+    """An amount that is not a whole, positive number of fen (a fraction, a negative, zero where it may not be)."""
+
+    code = "invalid_amount"
+
+
+class UnbalancedEntry(HousingError):
+    """A journal entry whose lines do not sum to zero, or with fewer than two lines (a programming error: the
+    database refuses such an entry at commit too)."""
+
+    code = "ledger_unbalanced"
+
+
+class EntryNotFound(HousingError):
+    code = "ledger_entry_not_found"
+
+
+class EntryAlreadyReversed(HousingError):
+    """The entry was reversed already (context: ``reversed_by``), or is itself a reversal."""
+
+    code = "ledger_entry_reversed"
+
+
+# fee items, billing runs and bills ----------------------------------------------------------------------------------
+
+
+class FeeItemNotFound(HousingError):
+    code = "fee_item_not_found"
+
+
+class InvalidFeeItem(HousingError):
+    """A fee item whose fields do not fit its kind (tiers of water, a heating season, a late fee's rate)."""
+
+    code = "invalid_fee_item"
+
+
+class FeeItemExists(HousingError):
+    """The estate has a fee item of that name already, or a second active late fee item."""
+
+    code = "fee_item_exists"
+
+
+class InvalidBillingPeriod(HousingError):
+    """A period that is not YYYY-MM or YYYY-Qn."""
+
+    code = "invalid_billing_period"
+
+
+class BillingPeriodOverlaps(HousingError):
+    """The estate has a billing run of another period that overlaps this one (context: ``period``)."""
+
+    code = "billing_period_overlaps"
+
+
+class BillingRunNotFound(HousingError):
+    code = "billing_run_not_found"
+
+
+class BillNotFound(HousingError):
+    code = "bill_not_found"
+
+
+class BillStateConflict(HousingError):
+    """The bill's state does not allow this action (context: its ``state``)."""
+
+    code = "bill_state_conflict"
+
+
+class BillVersionConflict(HousingError):
+    """The bill changed since the version the caller sent (context: the current ``version`` and ``state``)."""
+
+    code = "bill_version_conflict"
+
+
+class InsufficientCredit(HousingError):
+    """A refund of credit larger than the home's credit (context: ``credit_fen``)."""
+
+    code = "insufficient_credit"
+
+
+class RefundTooLarge(HousingError):
+    """A refund larger than what was paid on the bill and not yet refunded (context: ``refundable_fen``)."""
+
+    code = "refund_too_large"
+
+
+class InvalidProvider(HousingError):
+    """A payment provider's name that is not a short lower-case word (wechat, alipay)."""
+
+    code = "invalid_provider"
+
+
+class ReadingImportRefused(HousingError):
+    """A meter readings file refused as a whole; ``report`` names every offending row. Its log row persists."""
+
+    code = "reading_import_refused"
+    persist = True
+
+    def __init__(self, detail: str, *, report: object, **context: Any) -> None:
+        super().__init__(detail, **context)
+        self.report = report
+
+
+# the maintenance fund -----------------------------------------------------------------------------------------------
+
+
+class FundRateMissing(HousingError):
+    """The estate has no first-deposit rate yet (set it first)."""
+
+    code = "fund_rate_missing"
+
+
+class FundNotOpened(HousingError):
+    """The home has no first deposit in the maintenance fund yet."""
+
+    code = "fund_not_opened"
+
+
+class FundInterestExists(HousingError):
+    """Interest of that date was shared among the estate's homes already (context: ``run_id``)."""
+
+    code = "fund_interest_exists"
+
+
+class FundHasNoHomes(HousingError):
+    """No home of the estate has a share of the fund to share interest among."""
+
+    code = "fund_no_homes"

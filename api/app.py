@@ -27,6 +27,7 @@ from api.controllers.grids import (
 )
 from api.controllers.health import HealthController
 from api.controllers.media import PhotosController, UploadsController
+from api.controllers.housing import ROUTES as HOUSING_ROUTES
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
 from api.controllers.notifications import channels_plugin, notifications_config
 from api.controllers.reports import (
@@ -173,6 +174,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             RoutingAdminV2Controller,
             StatsController,
             *NOTIFICATION_ROUTES,
+            *HOUSING_ROUTES,
             _Metrics,
         ],
         plugins=[channels_plugin(settings)],

@@ -11,9 +11,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -312,6 +313,60 @@ def cmd_ledger_check(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("a date is YYYY-MM-DD, e.g. 2026-11-01") from exc
+
+
+def cmd_housing_import(settings: Settings, args: argparse.Namespace) -> int:
+    """The owners register of an estate from CSV or XLSX (housing/register.py): all or nothing."""
+    from zoneinfo import ZoneInfo
+
+    from housing import register
+    from housing.errors import HousingError, RegisterImportRefused
+    from housing.models import RegisterImportReport
+
+    try:
+        raw = args.file.read_bytes()
+    except OSError as exc:
+        print(f"cityloop: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    progress = TerminalProgress(sys.stderr)
+    ctx = RequestContext(actor_label=f"cli:{os.environ.get('USER', 'operator')}")
+    effective = args.effective or datetime.now(ZoneInfo(settings.city_timezone)).date()
+
+    async def run(conn: asyncpg.Connection) -> RegisterImportReport:
+        try:
+            report = await register.import_register(
+                conn,
+                args.estate,
+                raw,
+                file_name=args.file.name,
+                effective_date=effective,
+                dry_run=args.dry_run,
+                default_region=settings.default_phone_region,
+                actor_label=ctx.actor_label,
+                progress=progress,
+            )
+        except RegisterImportRefused as exc:  # the refusal's log row is committed with the audit entry
+            report = register.refused_report(exc)
+        details = register.audit_details(report)
+        await service.audit(conn, ctx, None, "register.import", "register_import", str(report.id), **details)
+        return report
+
+    try:
+        report = asyncio.run(_with_conn(settings, run))
+    except HousingError as exc:
+        progress.close()
+        print(f"cityloop: {exc.code}: {exc}", file=sys.stderr)
+        return 1
+    progress.close()
+    print(register.describe(report))
+    return 1 if report.outcome == "refused" else 0
+
+
 def cmd_contract(settings: Settings, args: argparse.Namespace) -> int:
     document = contract.render(create_app(settings, connect=False))
     if args.action == "write":
@@ -378,6 +433,26 @@ def parser() -> argparse.ArgumentParser:
     grid_route.add_argument("category", help="category code, e.g. E0102")
     grid_route.add_argument("--at", type=_aware_datetime, help="ISO time with a zone (default: now)")
     grid_route.set_defaults(fn=cmd_grids_route)
+
+    housing = sub.add_parser("housing", help="estates and homes").add_subparsers(
+        dest="command", required=True
+    )
+    register_import = housing.add_parser(
+        "import", help="import an estate's owners register (业主名册) from CSV or XLSX; all or nothing"
+    )
+    register_import.add_argument(
+        "file", type=Path, help="a CSV (UTF-8 or GBK/GB18030, as Excel saves it) or XLSX file"
+    )
+    register_import.add_argument("--estate", required=True, type=UUID, help="the estate's id")
+    register_import.add_argument(
+        "--effective",
+        type=_iso_date,
+        help="the date changed owners own from (default: today, in the city's zone)",
+    )
+    register_import.add_argument(
+        "--dry-run", action="store_true", help="check and count, write nothing (the run is logged)"
+    )
+    register_import.set_defaults(fn=cmd_housing_import)
 
     ledger_group = sub.add_parser("ledger", help="the housing ledger").add_subparsers(
         dest="command", required=True

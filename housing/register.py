@@ -655,6 +655,12 @@ async def _write(
             progress("write", steps, steps)
 
 
+def refused_report(exc: RegisterImportRefused) -> RegisterImportReport:
+    """The report a refusal carries."""
+    assert isinstance(exc.report, RegisterImportReport)
+    return exc.report
+
+
 def audit_details(report: RegisterImportReport) -> dict[str, Any]:
     """What the audit log keeps of an import (the import log keeps the rest)."""
     keep = ("file_name", "sha256", "outcome", "rows", "homes_created", "homes_updated", "owners_changed")

@@ -79,6 +79,7 @@ def media_config(settings: Settings) -> MediaConfig:
         max_pixels=settings.max_image_pixels,
         keep_originals=settings.keep_originals,
         city_timezone=settings.city_timezone,
+        uploads_per_hour=settings.uploads_per_hour,
     )
 
 

@@ -52,6 +52,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     default_phone_region: str = "CN"
     city_timezone: str = "Asia/Shanghai"
     reports_per_day: int = 20
+    uploads_per_hour: int = 60
     max_upload_bytes: int = 15 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     keep_originals: bool = True
@@ -107,6 +108,7 @@ _ENV_VARS = {
     "DEFAULT_PHONE_REGION": "default_phone_region",
     "CITY_TIMEZONE": "city_timezone",
     "REPORTS_PER_DAY": "reports_per_day",
+    "UPLOADS_PER_HOUR": "uploads_per_hour",
     "MAX_UPLOAD_BYTES": "max_upload_bytes",
     "MAX_IMAGE_PIXELS": "max_image_pixels",
     "KEEP_ORIGINALS": "keep_originals",
@@ -182,6 +184,8 @@ def check_settings(settings: Settings) -> None:
         problems += _fcm_credentials_problems(settings.fcm_credentials_file)
     if settings.sms_gateway == "http" and not settings.sms_http_url:
         problems.append("SMS_GATEWAY=http needs SMS_HTTP_URL")
+    if settings.uploads_per_hour < 1:
+        problems.append("UPLOADS_PER_HOUR must be at least 1")
     if settings.db_pool_min > settings.db_pool_max:
         problems.append("DB_POOL_MIN is larger than DB_POOL_MAX")
     if not 1 <= settings.notify_max_attempts <= 100:

@@ -62,7 +62,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
                         async with acquire(pool) as conn, conn.transaction():
                             removed = await identity.housekeeping(conn)
                             removed["idempotency_keys"] = await purge_idempotency_keys(conn)
-                            removed["abandoned_uploads"] = await media.purge_abandoned_uploads(conn, storage)
+                            removed.update(await media.storage_housekeeping(conn, storage))
                         log.info("housekeeping", extra=removed)
                         last_housekeeping = loop.time()
                 except (TimeoutError, OSError, MediaError) as exc:

@@ -56,7 +56,9 @@ OTP_TEXT = {
 }
 
 
-async def _limit(conn: asyncpg.Connection, bucket: str, limit: int, window_s: int) -> None:
+async def rate_limit(conn: asyncpg.Connection, bucket: str, limit: int, window_s: int) -> None:
+    """Count a hit in `bucket`'s fixed window; past `limit`, RateLimited with the seconds until the window ends
+    (the API answers 429 rate_limited with Retry-After). The hit is part of the caller's transaction."""
     hits, window_end = await store.hit_rate_limit(conn, bucket, window_s)
     if hits > limit:
         retry_after = max(1, math.ceil((window_end - datetime.now(UTC)).total_seconds()))
@@ -74,9 +76,9 @@ async def request_otp(
     """Send a 6-digit sign-in code, within the per-phone and per-address limits."""
     phone = normalize_phone(raw_phone, config.default_phone_region)
     if ctx.client_addr:
-        await _limit(conn, f"otp:ip:{ctx.client_addr}", config.otp_per_ip_per_hour, HOUR)
-    await _limit(conn, f"otp:phone-min:{phone}", config.otp_per_phone_per_minute, MINUTE)
-    await _limit(conn, f"otp:phone-day:{phone}", config.otp_per_phone_per_day, DAY)
+        await rate_limit(conn, f"otp:ip:{ctx.client_addr}", config.otp_per_ip_per_hour, HOUR)
+    await rate_limit(conn, f"otp:phone-min:{phone}", config.otp_per_phone_per_minute, MINUTE)
+    await rate_limit(conn, f"otp:phone-day:{phone}", config.otp_per_phone_per_day, DAY)
     code = new_otp_code()
     await store.supersede_otps(conn, phone)
     await store.insert_otp(conn, phone, hash_otp(config.jwt_secret, phone, code), config.otp_ttl_s)

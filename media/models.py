@@ -22,6 +22,7 @@ class MediaConfig(msgspec.Struct, frozen=True, kw_only=True):
     max_pixels: int = 40_000_000
     keep_originals: bool = True  # originals stay private in the bucket; False drops them after processing
     put_url_ttl: timedelta = timedelta(minutes=15)
+    uploads_per_hour: int = 60  # photos a user may announce or send in an hour (UPLOADS_PER_HOUR)
     city_timezone: str = "Asia/Shanghai"  # EXIF capture times without an offset are local times
 
 
@@ -34,13 +35,19 @@ class UploadCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class UploadTicket(msgspec.Struct, frozen=True):
-    """Where the phone PUTs the bytes: the URL, the headers to send with it, and until when it works."""
+    """Where the phone sends the bytes, until when that works, and the most a photo may have.
+
+    The preferred way is a form POST to `post_url` with `post_fields` (a storage policy that accepts exactly
+    the announced size and type); `put_url` with `headers` is the older way, kept for apps of contract 2.0.
+    """
 
     upload_id: UUID
-    put_url: str
-    headers: dict[str, str]
+    put_url: Annotated[str, msgspec.Meta(extra_json_schema={"deprecated": True})]
+    headers: Annotated[dict[str, str], msgspec.Meta(extra_json_schema={"deprecated": True})]
     expires_at: datetime
     max_size: int
+    post_url: str
+    post_fields: dict[str, str]
 
 
 class Point(msgspec.Struct, frozen=True):

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from identity.service import rate_limit
 from media import store
 from media.errors import MediaError, UploadMismatch, UploadNotFound, UploadNotReceived, UploadTooLarge
 from media.models import (
@@ -29,9 +30,15 @@ from media.models import (
     UploadTicket,
 )
 from media.pipeline import ProcessedImage, process_image
-from media.storage import Storage
+from media.storage import ListedObject, Storage
 
 LINK_TTL = timedelta(minutes=15)
+#: an object no photo or upload accounts for is removed once it is this old (a photo's transaction may still be
+#: open when its copies are written; sharing a bucket between databases, as tests do, stays safe)
+ORPHAN_GRACE = timedelta(hours=1)
+COPY_PREFIXES = ("display/", "original/", "thumb/")
+UPLOAD_PREFIX = "uploads/"
+HOUR = 3600
 
 
 class ImageWorkers:
@@ -54,22 +61,31 @@ class ImageWorkers:
 async def create_upload(
     conn: asyncpg.Connection, storage: Storage, config: MediaConfig, owner_id: UUID, data: UploadCreate
 ) -> UploadTicket:
-    """Announce an upload; the phone PUTs the bytes straight to the bucket with the returned URL."""
+    """Announce an upload; the phone sends the bytes straight to the bucket, by the returned form POST (the
+    storage accepts exactly the announced size and type under this key) or by the older PUT URL (size and type
+    signed as headers). At most `uploads_per_hour` a user, with the direct uploads."""
     if data.size > config.max_upload_bytes:
         raise UploadTooLarge(
             f"a photo is at most {config.max_upload_bytes} bytes",
             fields=("size",),
             limit=config.max_upload_bytes,
         )
+    await rate_limit(conn, f"uploads:{owner_id}", config.uploads_per_hour, HOUR)
     row = await store.insert_upload(
         conn, owner_id, data.content_type, data.size, data.sha256, datetime.now(UTC) + config.put_url_ttl
     )
+    key = row["object_key"]
+    post_url, post_fields = storage.presigned_post(key, data.content_type, data.size, config.put_url_ttl)
     return UploadTicket(
         upload_id=row["id"],
-        put_url=storage.presigned_put(row["object_key"], config.put_url_ttl),
+        put_url=storage.presigned_put(
+            key, config.put_url_ttl, content_type=data.content_type, size=data.size
+        ),
         headers={"Content-Type": data.content_type},
         expires_at=row["expires_at"],
         max_size=config.max_upload_bytes,
+        post_url=post_url,
+        post_fields=post_fields,
     )
 
 
@@ -81,17 +97,22 @@ async def complete_upload(
     owner_id: UUID,
     upload_id: UUID,
 ) -> PhotoProcessed:
-    """Check the PUT object against what was announced, process it, and keep the clean copies.
+    """Check the uploaded object against what was announced (its size, then the SHA-256 of its bytes: the
+    local S3 stand-in enforces no upload policy, so this is the check that always holds), process it, and keep
+    the clean copies under their own keys.
 
-    Completing twice gives the same photo. Whatever is refused leaves no photo and no object behind.
+    Completing twice gives the same photo, and never reads the upload's key again: bytes sent there after the
+    first `complete` (the link works until it expires) are deleted, now or by the worker's sweep. Whatever is
+    refused leaves no photo and no object behind.
     """
     upload = await store.lock_upload(conn, upload_id)
     if upload is None or upload["owner_id"] != owner_id:
         raise UploadNotFound("no such upload")
+    key = upload["object_key"]
     if upload["photo_id"] is not None:
         rows = await store.photos_by_ids(conn, [upload["photo_id"]])
+        await storage.remove(key)
         return _processed(rows[0])
-    key = upload["object_key"]
     info = await storage.stat(key)
     if info is None:
         raise UploadNotReceived(
@@ -127,7 +148,9 @@ async def upload_direct(
     fp: BinaryIO,
     declared_type: str,
 ) -> PhotoProcessed:
-    """A photo sent through the API (clients that cannot PUT to presigned URLs). `fp` may spill to disk."""
+    """A photo sent through the API (clients that cannot PUT to presigned URLs). `fp` may spill to disk.
+    Counts against the same hourly limit as announced uploads."""
+    await rate_limit(conn, f"uploads:{owner_id}", config.uploads_per_hour, HOUR)
     digest, size = hashlib.sha256(), 0
     fp.seek(0)
     while chunk := fp.read(256 * 1024):
@@ -167,16 +190,17 @@ async def _store_photo(
         )
     display_key = f"display/{image.display.sha256}.jpg"
     thumb_key = f"thumb/{image.thumbnail.sha256}.jpg"
-    await storage.put_if_absent(display_key, image.display.data, "image/jpeg")
-    await storage.put_if_absent(thumb_key, image.thumbnail.data, "image/jpeg")
+    # written even when the same bytes are there already: the object is young again, so the orphan sweep
+    # (which spares objects younger than ORPHAN_GRACE) cannot remove it under this transaction
+    await storage.put_bytes(display_key, image.display.data, "image/jpeg")
+    await storage.put_bytes(thumb_key, image.thumbnail.data, "image/jpeg")
     original_key = None
     if config.keep_originals:
         original_key = f"original/{sha256}.{EXTENSIONS[image.content_type]}"
-        if await storage.stat(original_key) is None:
-            if uploaded_key:
-                await storage.copy(uploaded_key, original_key)
-            else:
-                await storage.put_file(original_key, fp, size, image.content_type)
+        if uploaded_key:
+            await storage.copy(uploaded_key, original_key)
+        else:
+            await storage.put_file(original_key, fp, size, image.content_type)
     taken_at = image.taken_at
     if taken_at is not None and taken_at.tzinfo is None:
         taken_at = taken_at.replace(tzinfo=ZoneInfo(config.city_timezone))
@@ -249,6 +273,76 @@ async def photo_key(conn: asyncpg.Connection, photo_id: UUID, size: str) -> tupl
     column = {"display": "display_key", "thumb": "thumb_key", "original": "original_key"}[size]
     owner: UUID = rows[0]["owner_id"]
     return owner, rows[0][column]
+
+
+# housekeeping -------------------------------------------------------------------------------------------------
+
+
+async def storage_housekeeping(conn: asyncpg.Connection, storage: Storage) -> dict[str, int]:
+    """The worker's storage job (every housekeeping pass, in one transaction): uploads never completed, bytes
+    under an upload's key that nothing will read, and copies that belong to no photo. Counts by kind."""
+    return {
+        "abandoned_uploads": await purge_abandoned_uploads(conn, storage),
+        "stray_upload_objects": await purge_stray_upload_objects(conn, storage),
+        "orphan_objects": await purge_orphan_copies(conn, storage),
+    }
+
+
+#: where each sweep stopped, by (bucket, prefix): a pass takes the next batch, so a large bucket is covered in
+#: turns and none is listed whole at once (kept in the worker's memory: a restart begins again at the start)
+_sweep_after: dict[tuple[str, str], str] = {}
+
+
+async def _next_batch(storage: Storage, prefix: str, batch: int) -> list[ListedObject]:
+    position = (storage.bucket, prefix)
+    objects = await storage.list_objects(prefix, start_after=_sweep_after.get(position, ""), limit=batch)
+    _sweep_after[position] = objects[-1].key if len(objects) == batch else ""
+    return objects
+
+
+async def purge_stray_upload_objects(
+    conn: asyncpg.Connection, storage: Storage, *, batch: int = 5000, grace: timedelta = ORPHAN_GRACE
+) -> int:
+    """Delete objects under uploads/ that no open upload waits for: bytes sent after `complete` (the upload
+    has its photo: at once), or under a key no upload has (once older than `grace`)."""
+    objects = await _next_batch(storage, UPLOAD_PREFIX, batch)
+    if not objects:
+        return 0
+    uploads = {row["object_key"]: row for row in await store.uploads_by_keys(conn, [o.key for o in objects])}
+    now = datetime.now(UTC)
+    stray = [
+        o.key
+        for o in objects
+        if (o.key in uploads and uploads[o.key]["photo_id"] is not None)
+        or (o.key not in uploads and now - o.last_modified >= grace)
+    ]
+    await storage.remove_many(stray)
+    return len(stray)
+
+
+async def purge_orphan_copies(
+    conn: asyncpg.Connection, storage: Storage, *, batch: int = 1000, grace: timedelta = ORPHAN_GRACE
+) -> int:
+    """Delete display, thumbnail and original copies that no photo refers to (a photo's transaction that
+    rolled back after writing them, say), once older than `grace`. Another prefix is never touched."""
+    removed = 0
+    now = datetime.now(UTC)
+    for prefix in COPY_PREFIXES:
+        old = [o for o in await _next_batch(storage, prefix, batch) if now - o.last_modified >= grace]
+        if not old:
+            continue
+        referenced = await store.referenced_keys(conn, [o.key for o in old])
+        orphans = []
+        for o in old:
+            if o.key in referenced:
+                continue
+            # written again since the listing (the same bytes in a photo being stored now): young, spared
+            info = await storage.stat(o.key)
+            if info is not None and now - (info.last_modified or o.last_modified) >= grace:
+                orphans.append(o.key)
+        await storage.remove_many(orphans)
+        removed += len(orphans)
+    return removed
 
 
 async def purge_abandoned_uploads(conn: asyncpg.Connection, storage: Storage, limit: int = 500) -> int:

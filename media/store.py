@@ -90,3 +90,20 @@ async def take_abandoned_uploads(conn: asyncpg.Connection, limit: int) -> list[R
 
 async def delete_uploads(conn: asyncpg.Connection, upload_ids: list[UUID]) -> None:
     await conn.execute("DELETE FROM uploads WHERE id = ANY($1::uuid[])", upload_ids)
+
+
+async def uploads_by_keys(conn: asyncpg.Connection, object_keys: list[str]) -> list[Record]:
+    return await conn.fetch(
+        "SELECT object_key, photo_id FROM uploads WHERE object_key = ANY($1::text[])", object_keys
+    )
+
+
+async def referenced_keys(conn: asyncpg.Connection, object_keys: list[str]) -> set[str]:
+    """Which of these object keys a photo refers to, as a display, thumbnail or original copy (one scan)."""
+    rows = await conn.fetch(
+        """SELECT DISTINCT v.key FROM photos p,
+                  LATERAL (VALUES (p.display_key), (p.thumb_key), (p.original_key)) v (key)
+           WHERE v.key = ANY($1::text[])""",
+        object_keys,
+    )
+    return {row["key"] for row in rows}

@@ -70,7 +70,7 @@ class UploadsController(Controller):
                 "rate_limited",
             )
         },
-        summary="Announce a photo; PUT its bytes to the returned URL",
+        summary="Announce a photo; POST its bytes to the returned form (or PUT them to the older URL)",
         status_code=HTTP_201_CREATED,
     )
     async def create(
@@ -120,6 +120,7 @@ class PhotosController(Controller):
                 "upload_too_large",
                 "unsupported_media_type",
                 "storage_unavailable",
+                "rate_limited",
             ),
         },
         summary="Upload a photo through the API (multipart field `file`), for clients without presigned PUT",

@@ -5,28 +5,41 @@ inward through an IPv6 form that embeds an IPv4 address."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import importlib
+import inspect
 import io
 import json
 import logging
+import os
 import socket
+import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import asyncpg
+import msgspec
 import pytest
 import uvicorn
 from litestar.testing import AsyncTestClient
 
-from api.app import auth_config, create_app
+from api.app import auth_config, create_app, storage_config
 from api.observability import configure_logging
-from api.settings import Settings
+from api.settings import Settings, SettingsError, load_settings
 from identity import service as identity
 from identity import store as identity_store
 from identity.models import RequestContext
+from media.service import purge_orphan_copies, purge_stray_upload_objects, storage_housekeeping
+from media.storage import Storage, presign_v4
 from notifications.webhooks import check_target, forbidden_address
+from tests import contract_conformance
 from tests.identity.helpers import bearer, last_code, sign_in, staff_token
+from tests.media import images
+from tests.media.helpers import announce, put
 
 ADMIN = "13800138010"
 
@@ -302,3 +315,237 @@ async def test_only_admins_disable_or_enable_and_only_existing_users(
     assert (r.status_code, r.json()["code"]) == (404, "user_not_found")
     assert await db.fetch(STATE) == before
     assert await db.fetchval("SELECT count(*) FROM audit_log WHERE action LIKE 'user.%able'") == 0
+
+
+# uploads: bounded at the storage, checked at `complete`, purged after -------------------------------------------
+
+
+@pytest.fixture
+async def citizen(client: AsyncTestClient[Any], db: asyncpg.Connection) -> str:
+    token: str = (await sign_in(client, db, "13912345679"))["access_token"]
+    return token
+
+
+async def post_form(ticket: dict[str, Any], data: bytes, content_type: str = "image/jpeg") -> int:
+    """What the app does with the form: the fields as given, then the bytes in a `file` field, last."""
+    form = aiohttp.FormData()
+    for name, value in ticket["post_fields"].items():
+        form.add_field(name, value)
+    form.add_field("file", data, filename="photo", content_type=content_type)
+    async with aiohttp.ClientSession() as http, http.post(ticket["post_url"], data=form) as r:
+        return r.status
+
+
+async def stored(storage: Storage, key: str) -> bool:
+    return await storage.stat(key) is not None
+
+
+def policy_of(ticket: dict[str, Any]) -> dict[str, Any]:
+    policy: dict[str, Any] = json.loads(base64.b64decode(ticket["post_fields"]["policy"]))
+    return policy
+
+
+async def test_the_form_post_is_bounded_to_the_announced_size_type_and_key(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, citizen: str, app: Any
+) -> None:
+    data = images.phone_jpeg()
+    r = await announce(client, citizen, data)
+    assert r.status_code == 201, r.text
+    ticket = r.json()
+    key = await db.fetchval("SELECT object_key FROM uploads")
+    # the storage's policy: this key, this type, exactly the announced size, until the ticket expires (MinIO
+    # and S3 refuse anything else; s3rver, the local stand-in, ignores policies: `complete` checks anyway)
+    policy = policy_of(ticket)
+    assert ["eq", "$key", key] in policy["conditions"]
+    assert ["eq", "$Content-Type", "image/jpeg"] in policy["conditions"]
+    assert ["content-length-range", len(data), len(data)] in policy["conditions"]
+    expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+    assert abs(expires - datetime.fromisoformat(ticket["expires_at"])) < timedelta(seconds=5)
+    assert ticket["post_fields"]["key"] == key and ticket["post_fields"]["Content-Type"] == "image/jpeg"
+    assert ticket["post_url"].endswith("/" + app.state.storage.bucket)
+    # the deprecated PUT URL signs the type and the length: the storage takes no other body
+    query = parse_qs(urlsplit(ticket["put_url"]).query)
+    assert query["X-Amz-SignedHeaders"] == ["content-length;content-type;host"]
+    assert ticket["headers"] == {"Content-Type": "image/jpeg"}
+
+    assert await post_form(ticket, data) == 204
+    r = await client.post(f"/v1/uploads/{ticket['upload_id']}/complete", headers=bearer(citizen))
+    assert r.status_code == 200, r.text
+    assert not await stored(app.state.storage, key)  # the upload's key is emptied; the copies live elsewhere
+
+
+async def test_the_put_signer_agrees_with_the_sdk_where_both_sign_the_host_only(settings: Settings) -> None:
+    storage = Storage(storage_config(settings))
+    try:
+        now = datetime(2026, 11, 22, 1, 39, 2, tzinfo=UTC)
+        sdk = storage.client.get_presigned_url(
+            "PUT", storage.bucket, "uploads/a b/c", expires=timedelta(minutes=15), request_date=now
+        )
+        ours = presign_v4(
+            "PUT",
+            f"http://{settings.s3_endpoint}",
+            f"/{storage.bucket}/uploads/a b/c",
+            region=settings.s3_region,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key,
+            now=now,
+            expires=timedelta(minutes=15),
+            headers={},
+        )
+        assert ours == sdk
+    finally:
+        storage.close()
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        pytest.param(lambda data: data + os.urandom(2 * 1024 * 1024), id="megabytes more than announced"),
+        pytest.param(lambda data: data[:-1] + bytes([data[-1] ^ 1]), id="same size, other bytes"),
+        pytest.param(lambda data: data[: len(data) // 2], id="fewer bytes"),
+    ],
+)
+async def test_bytes_other_than_announced_are_refused_at_complete_and_deleted(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, citizen: str, app: Any, sent: Any
+) -> None:
+    """The local stand-in stores whatever is sent (as a misconfigured store would): `complete` is the check."""
+    data = images.phone_jpeg()
+    ticket = (await announce(client, citizen, data)).json()
+    key = await db.fetchval("SELECT object_key FROM uploads")
+    assert await post_form(ticket, sent(data)) == 204  # s3rver ignores the policy
+    r = await client.post(f"/v1/uploads/{ticket['upload_id']}/complete", headers=bearer(citizen))
+    assert (r.status_code, r.json()["code"]) == (422, "upload_mismatch")
+    assert r.json()["errors"][0]["field"] in ("size", "sha256")
+    assert not await stored(app.state.storage, key)
+    assert await db.fetchval("SELECT count(*) FROM photos") == 0
+    assert await db.fetchval("SELECT photo_id FROM uploads") is None
+
+
+async def test_bytes_sent_after_complete_are_never_read_and_are_purged(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, citizen: str, app: Any
+) -> None:
+    storage: Storage = app.state.storage
+    data = images.phone_jpeg()
+    ticket = (await announce(client, citizen, data)).json()
+    key = await db.fetchval("SELECT object_key FROM uploads")
+    assert await post_form(ticket, data) == 204
+    first = await client.post(f"/v1/uploads/{ticket['upload_id']}/complete", headers=bearer(citizen))
+    assert first.status_code == 200
+    photo = await db.fetchrow("SELECT * FROM photos")
+
+    # the links still work until they expire: whatever is sent there now is not a photo
+    junk = os.urandom(4096)
+    assert await post_form(ticket, junk) == 204
+    again = await client.post(f"/v1/uploads/{ticket['upload_id']}/complete", headers=bearer(citizen))
+    assert again.json() == first.json()  # the same photo, the junk never read ...
+    assert not await stored(storage, key)  # ... and deleted
+    assert await put(ticket["put_url"], junk, "image/jpeg") == 200
+    async with db.transaction():
+        counts = await storage_housekeeping(db, storage)  # the worker's job
+    assert counts["stray_upload_objects"] >= 1
+    assert not await stored(storage, key)
+    assert await db.fetchval("SELECT count(*) FROM photos") == 1
+    for copy in (photo["display_key"], photo["thumb_key"], photo["original_key"]):
+        assert await stored(storage, copy)  # the photo's own copies stay
+
+
+async def test_the_worker_runs_the_storage_job() -> None:
+    source = inspect.getsource(importlib.import_module("api.worker"))
+    assert "media.storage_housekeeping(" in source
+
+
+@pytest.fixture
+async def own_bucket(settings: Settings) -> AsyncIterator[Storage]:
+    """A bucket of this test's own, so that sweeping without a grace period cannot touch other tests' objects."""
+    storage = Storage(
+        msgspec.structs.replace(storage_config(settings), bucket=f"sweep-{uuid.uuid4().hex[:12]}")
+    )
+    await storage.run(lambda: storage.client.make_bucket(storage.bucket))
+    try:
+        yield storage
+    finally:
+        keys = [o.key for o in await storage.list_objects("", limit=10_000)]
+        await storage.remove_many(keys)
+        await storage.run(lambda: storage.client.remove_bucket(storage.bucket))
+        storage.close()
+
+
+async def test_copies_that_belong_to_no_photo_are_purged_once_old(
+    db: asyncpg.Connection, own_bucket: Storage
+) -> None:
+    storage = own_bucket
+    owner = await db.fetchval("INSERT INTO users (phone) VALUES ('+8613912340000') RETURNING id")
+    await db.execute(
+        """INSERT INTO photos (owner_id, original_sha256, content_type, width, height, display_key, display_width,
+                               display_height, thumb_key, original_key)
+           VALUES ($1, repeat('a', 64), 'image/jpeg', 4, 3, 'display/kept.jpg', 4, 3, 'thumb/kept.jpg',
+                   'original/kept.jpg')""",
+        owner,
+    )
+    upload_id = await db.fetchval(
+        """INSERT INTO uploads (owner_id, content_type, size, sha256, object_key, expires_at)
+           VALUES ($1, 'image/jpeg', 3, repeat('b', 64), 'uploads/open/1', now() + interval '10 minutes')
+           RETURNING id""",
+        owner,
+    )
+    kept = ["display/kept.jpg", "thumb/kept.jpg", "original/kept.jpg", "uploads/open/1", "elsewhere/x.txt"]
+    orphans = [
+        "display/a.jpg",
+        "display/b.jpg",
+        "display/c.jpg",
+        "thumb/a.jpg",
+        "original/a.jpg",
+        "uploads/gone/1",
+    ]
+    for key in kept + orphans:
+        await storage.put_bytes(key, b"abc", "image/jpeg")
+
+    async with db.transaction():  # young: nothing goes
+        assert await purge_orphan_copies(db, storage) == 0
+        assert await purge_stray_upload_objects(db, storage) == 0
+    removed = 0
+    for _ in range(3):  # a batch of 2 a pass: the passes take turns through the bucket
+        async with db.transaction():
+            removed += await purge_orphan_copies(db, storage, batch=2, grace=timedelta(0))
+    removed += await purge_stray_upload_objects(db, storage, grace=timedelta(0))
+    assert removed == len(orphans)
+    left = sorted(o.key for o in await storage.list_objects(""))
+    assert left == sorted(kept)
+
+    # once its upload is complete, the upload's key is stray however young
+    photo_id = await db.fetchval("SELECT id FROM photos")
+    await db.execute("UPDATE uploads SET photo_id = $2 WHERE id = $1", upload_id, photo_id)
+    assert await purge_stray_upload_objects(db, storage) == 1
+    assert not await stored(storage, "uploads/open/1")
+
+
+async def test_announcing_uploads_is_rate_limited_per_user(
+    db: asyncpg.Connection, settings: Settings, citizen: str
+) -> None:
+    limited = msgspec.structs.replace(settings, uploads_per_hour=3)
+    async with AsyncTestClient(create_app(limited)) as client:
+        client.event_hooks["response"].append(contract_conformance.check)
+        data = images.phone_jpeg()
+        for _ in range(3):
+            assert (await announce(client, citizen, data)).status_code == 201
+        r = await announce(client, citizen, data)
+        assert (r.status_code, r.json()["code"]) == (429, "rate_limited")
+        assert 1 <= int(r.headers["Retry-After"]) <= 3600
+        assert r.json()["retry_after"] == int(r.headers["Retry-After"])
+        assert await db.fetchval("SELECT count(*) FROM uploads") == 3
+        # the direct upload counts against the same limit
+        r = await client.post(
+            "/v1/photos", files={"file": ("p.jpg", data, "image/jpeg")}, headers=bearer(citizen)
+        )
+        assert (r.status_code, r.json()["code"]) == (429, "rate_limited")
+        assert await db.fetchval("SELECT count(*) FROM photos") == 0
+        # another user has their own
+        other = (await sign_in(client, db, "13912345678"))["access_token"]
+        assert (await announce(client, other, data)).status_code == 201
+
+
+def test_the_upload_limit_is_a_setting() -> None:
+    assert load_settings({"CITYLOOP_ENV": "test"}).uploads_per_hour == 60
+    assert load_settings({"CITYLOOP_ENV": "test", "UPLOADS_PER_HOUR": "5"}).uploads_per_hour == 5
+    with pytest.raises(SettingsError, match="UPLOADS_PER_HOUR"):
+        load_settings({"CITYLOOP_ENV": "test", "UPLOADS_PER_HOUR": "0"})

@@ -319,6 +319,7 @@ def api(base_url: str, template_db: str) -> Iterator[Api]:
         otp_per_phone_per_minute=1_000_000,
         otp_per_phone_per_day=1_000_000,
         otp_per_ip_per_hour=1_000_000,
+        uploads_per_hour=1_000_000,
     )
 
     async def create() -> None:

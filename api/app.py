@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.enums import ScopeType
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -40,9 +41,10 @@ from api.controllers.stats import StatsController
 from api.controllers.users import AuditController, AuditV2Controller, MeController, UsersController
 from api.db import create_pool, provide_conn
 from api.errors import exception_handlers
-from api.nul_guard import refuse_nul
+from api.nul_guard import NulWebSocketGuard, refuse_nul
 from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, request_id_middleware
 from api.openapi import PublishedDocument
+from api.proxies import TrustedProxies, parse_networks
 from api.settings import Settings
 from cases.deadlines import CalendarConfig
 from cases.service import CasesConfig
@@ -185,7 +187,13 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
         },
         lifespan=[lifespan],
         state=state,
-        middleware=[request_id_middleware, prometheus.middleware],
+        middleware=[
+            # first: the client's address behind TRUSTED_PROXIES, before anything reads or logs it
+            DefineMiddleware(TrustedProxies, networks=parse_networks(settings.trusted_proxies)),
+            request_id_middleware,
+            prometheus.middleware,
+            NulWebSocketGuard,
+        ],
         before_request=before_request,
         guards=[token_guard],
         exception_handlers=exception_handlers(),

@@ -85,6 +85,8 @@ def requires_role(*roles: Role) -> Provide:
 
 
 def request_context(request: Request[Any, Any, Any], actor_label: str = "") -> RequestContext:
+    """Who is asking, for limits, sessions and the audit log. The client's address is the peer's, or behind a
+    proxy of TRUSTED_PROXIES the one it forwarded (api/proxies.py rewrote the scope's client already)."""
     host = request.client.host if request.client else None
     try:
         client = str(ipaddress.ip_address(host)) if host else None
@@ -93,7 +95,8 @@ def request_context(request: Request[Any, Any, Any], actor_label: str = "") -> R
     return RequestContext(
         client_ip=client,
         client_addr=host,
-        user_agent=request.headers.get("user-agent"),
+        # text for the sessions table: PostgreSQL text cannot hold U+0000 (servers refuse it in headers anyway)
+        user_agent=request.headers.get("user-agent", "").replace("\x00", "")[:256] or None,
         request_id=current_request_id(),
         actor_label=actor_label,
     )

@@ -125,6 +125,27 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+#: The longest request head (request line and headers) the server buffers. A longer one is answered 400 and its
+#: connection closed as soon as this much has arrived: a 50 MB header used to hold the event loop for seconds.
+#: A reverse proxy refuses long heads earlier still (deploy/README.md).
+MAX_REQUEST_HEAD_BYTES = 32 * 1024
+
+
+def server_options() -> dict[str, Any]:
+    """uvicorn's options for the API, besides where it listens (tests/security run the same)."""
+    return {
+        # h11 bounds the head it buffers (its max incomplete event size); httptools buffers any length of header
+        # line, copying it again for each packet that arrives
+        "http": "h11",
+        "h11_max_incomplete_event_size": MAX_REQUEST_HEAD_BYTES,
+        # X-Forwarded-For is read by api.proxies from TRUSTED_PROXIES only; uvicorn's own handling would
+        # believe it from any loopback peer
+        "proxy_headers": False,
+        "log_config": None,
+        "access_log": False,
+    }
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     """The API under uvicorn, plus the worker as a child process (unless --no-worker)."""
     import uvicorn
@@ -143,9 +164,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             host=settings.host,
             port=settings.port,
             workers=settings.workers,
-            log_config=None,
-            access_log=False,
-            proxy_headers=True,
+            **server_options(),
         )
     finally:
         if worker is not None:

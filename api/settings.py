@@ -15,6 +15,8 @@ from typing import Literal
 
 import msgspec
 
+from api.proxies import parse_networks
+
 Environment = Literal["dev", "test", "production"]
 
 DEV_JWT_SECRET = "dev-only-secret-not-for-production-000000"  # noqa: S105 - refused in production below
@@ -74,6 +76,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_timeout_s: float = 10.0
     webhook_pause_after: int = 10
     webhook_allow_private_targets: bool = False
+    # reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs; none by default): api/proxies.py
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -129,6 +133,7 @@ _ENV_VARS = {
     "WEBHOOK_TIMEOUT_S": "webhook_timeout_s",
     "WEBHOOK_PAUSE_AFTER": "webhook_pause_after",
     "WEBHOOK_ALLOW_PRIVATE_TARGETS": "webhook_allow_private_targets",
+    "TRUSTED_PROXIES": "trusted_proxies",
 }
 
 # Defaults that differ outside production: generous limits for scripts that sign many demo users in.
@@ -143,6 +148,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         if var in environ and environ[var] != "":
             raw[field] = environ[var]
     raw.update(overrides)
+    if isinstance(raw.get("trusted_proxies"), str):  # comma-separated in the environment
+        raw["trusted_proxies"] = tuple(p.strip() for p in str(raw["trusted_proxies"]).split(",") if p.strip())
     if "env" not in raw:
         # An unnamed environment used to run as dev, signing tokens with the public dev secret: anyone could
         # forge an admin's token. Name it, or give a real secret (then no dev default applies either).
@@ -194,6 +201,10 @@ def check_settings(settings: Settings) -> None:
         problems.append("NOTIFY_BACKOFF_BASE_S must be positive and at most NOTIFY_BACKOFF_MAX_S")
     if settings.webhook_pause_after < 1 or settings.webhook_timeout_s <= 0:
         problems.append("WEBHOOK_PAUSE_AFTER must be at least 1 and WEBHOOK_TIMEOUT_S positive")
+    try:
+        parse_networks(settings.trusted_proxies)
+    except ValueError as exc:
+        problems.append(f"TRUSTED_PROXIES is a comma-separated list of addresses or CIDR networks: {exc}")
     if problems:
         raise SettingsError("; ".join(problems))
 

@@ -237,12 +237,45 @@ async def submit_report(
 
     Returns the report and whether it was created now (False: the phone's client_id was seen already, and the
     earlier report is returned unchanged).
+
+    Two requests with the same client_id at once (a phone retrying under a new Idempotency-Key) both pass the
+    first look-up; the reports table's unique (reporter_id, client_id) decides: the second waits on the first's
+    row, finds it taken, undoes its own work (a savepoint) and returns the first report.
     """
-    lat, lon = to_point(data.location)
-    if data.client_id is not None:
+    if data.client_id is None:
+        created = await _file_report(conn, config, calendar, viewer, data, patrol=patrol)
+        assert created is not None
+        return created, True
+    existing = await store.get_report_by_client_id(conn, viewer.user_id, data.client_id)
+    if existing is not None:
+        return _created(existing), False
+    try:
+        async with conn.transaction():  # a savepoint, rolled back when a twin request filed it first
+            created = await _file_report(conn, config, calendar, viewer, data, patrol=patrol)
+            if created is None:
+                raise _FiledByTwin
+    except _FiledByTwin:
         existing = await store.get_report_by_client_id(conn, viewer.user_id, data.client_id)
-        if existing is not None:
-            return _created(existing), False
+        assert existing is not None
+        return _created(existing), False
+    return created, True
+
+
+class _FiledByTwin(Exception):
+    """Another request with the same client_id filed the report first (see submit_report)."""
+
+
+async def _file_report(
+    conn: asyncpg.Connection,
+    config: CasesConfig,
+    calendar: WorkCalendar,
+    viewer: Viewer,
+    data: ReportCreate,
+    *,
+    patrol: bool,
+) -> ReportCreated | None:
+    """File the report; None when its client_id turns out to be taken (its work must then be undone)."""
+    lat, lon = to_point(data.location)
     category = await _reportable_category(conn, data.category, viewer)
     if await store.in_service_area(conn, lat, lon) is False:
         raise OutsideServiceArea("the location is outside the city's service area", fields=("location",))
@@ -314,9 +347,11 @@ async def submit_report(
         location_mismatch=mismatch,
         joined_existing=joined is not None,
     )
+    if row is None:
+        return None
     await store.attach_photos(conn, row["id"], data.photo_ids)
     await store.follow(conn, case_id, viewer.user_id)
-    created = ReportCreated(
+    return ReportCreated(
         id=row["id"],
         number=number,
         case_id=case_id,
@@ -325,7 +360,6 @@ async def submit_report(
         location_mismatch=mismatch,
         created_at=row["created_at"],
     )
-    return created, True
 
 
 def _created(row: asyncpg.Record) -> ReportCreated:

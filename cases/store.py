@@ -282,13 +282,16 @@ async def next_report_number(conn: asyncpg.Connection, day: date) -> int:
     return value
 
 
-async def insert_report(conn: asyncpg.Connection, **fields: Any) -> Record:
-    row = await conn.fetchrow(
+async def insert_report(conn: asyncpg.Connection, **fields: Any) -> Record | None:
+    """The new report's id and time; None when the reporter already has a report with this client_id (a twin
+    request, committed first: the unique constraint decides, waiting for a twin still in flight)."""
+    return await conn.fetchrow(
         """INSERT INTO reports (number, case_id, reporter_id, client_id, category_code, description, location,
                                 original_lat, original_lon, original_crs, address, anonymous, location_mismatch,
                                 joined_existing)
            VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($8, $7), 4326), $9, $10, $11, $12, $13, $14,
                    $15)
+           ON CONFLICT (reporter_id, client_id) DO NOTHING
            RETURNING id, created_at""",
         fields["number"],
         fields["case_id"],
@@ -306,8 +309,6 @@ async def insert_report(conn: asyncpg.Connection, **fields: Any) -> Record:
         fields["location_mismatch"],
         fields["joined_existing"],
     )
-    assert row is not None
-    return row
 
 
 async def attach_photos(conn: asyncpg.Connection, report_id: UUID, photo_ids: list[UUID]) -> None:

@@ -386,6 +386,79 @@ def cmd_housing_import(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if report.outcome == "refused" else 0
 
 
+def cmd_billing_run(settings: Settings, args: argparse.Namespace) -> int:
+    """Make (or go on with) the bills of an estate for a period (housing/billing.py), with a progress bar."""
+    from api.db import create_pool
+    from housing import billing
+    from housing.errors import HousingError
+
+    progress = TerminalProgress(sys.stderr)
+
+    async def run() -> billing.BillingRun:
+        made = await _with_conn(
+            settings, lambda conn: billing.create_run(conn, args.estate, args.period, None)
+        )
+        pool = await create_pool(settings)
+        try:
+            return await billing.execute_run(pool, made[0].id, progress=progress)
+        finally:
+            await pool.close()
+
+    try:
+        result = asyncio.run(run())
+    except HousingError as exc:
+        progress.close()
+        print(f"cityloop: {exc.code}: {exc}", file=sys.stderr)
+        return 1
+    progress.close()
+    print(msgspec.json.encode(result).decode())
+    return 0 if result.state == "completed" else 1
+
+
+def cmd_readings_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Water meter readings of an estate from CSV (housing/readings.py): all or nothing, a report, --dry-run."""
+    from zoneinfo import ZoneInfo
+
+    from housing import readings
+    from housing.errors import HousingError, ReadingImportRefused
+
+    try:
+        raw = args.file.read_bytes()
+    except OSError as exc:
+        print(f"cityloop: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    progress = TerminalProgress(sys.stderr)
+    ctx = RequestContext(actor_label=f"cli:{os.environ.get('USER', 'operator')}")
+
+    async def run(conn: asyncpg.Connection) -> readings.ReadingImportReport:
+        try:
+            report = await readings.import_readings(
+                conn,
+                args.fee_item,
+                raw,
+                file_name=args.file.name,
+                dry_run=args.dry_run,
+                actor_label=ctx.actor_label,
+                today=datetime.now(ZoneInfo(settings.city_timezone)).date(),
+                progress=progress,
+            )
+        except ReadingImportRefused as exc:  # the refusal's log row is committed with the audit entry
+            report = readings.refused_report(exc)
+        details = readings.audit_details(report)
+        await service.audit(conn, ctx, None, "readings.import", "reading_import", str(report.id), **details)
+        return report
+
+    try:
+        report = asyncio.run(_with_conn(settings, run))
+    except HousingError as exc:
+        progress.close()
+        print(f"cityloop: {exc.code}: {exc}", file=sys.stderr)
+        return 1
+    progress.close()
+    print(readings.describe(report))
+    return 1 if report.outcome == "refused" else 0
+
+
 def cmd_contract(settings: Settings, args: argparse.Namespace) -> int:
     document = contract.render(create_app(settings, connect=False))
     if args.action == "write":
@@ -484,6 +557,25 @@ def parser() -> argparse.ArgumentParser:
         "--chunk", type=int, default=250_000, help="entries read per step (default 250,000)"
     )
     ledger_check.set_defaults(fn=cmd_ledger_check)
+
+    billing_group = sub.add_parser("billing", help="bills of estates").add_subparsers(
+        dest="command", required=True
+    )
+    billing_run = billing_group.add_parser(
+        "run", help="make the bills of an estate for a period (idempotent; goes on with a stopped run)"
+    )
+    billing_run.add_argument("--estate", required=True, type=UUID, help="the estate's id")
+    billing_run.add_argument("--period", required=True, help="YYYY-MM or YYYY-Qn")
+    billing_run.set_defaults(fn=cmd_billing_run)
+    readings_import = billing_group.add_parser(
+        "readings", help="import water meter readings from CSV (all or nothing)"
+    )
+    readings_import.add_argument("file", type=Path, help="CSV: building, entrance, room, read_on, reading")
+    readings_import.add_argument("--fee-item", required=True, type=UUID, help="the water fee item's id")
+    readings_import.add_argument(
+        "--dry-run", action="store_true", help="check and count, write nothing (the run is logged)"
+    )
+    readings_import.set_defaults(fn=cmd_readings_import)
 
     c = sub.add_parser("contract", help="the published OpenAPI document")
     c.add_argument("action", choices=["write", "check"])

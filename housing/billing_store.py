@@ -1,0 +1,680 @@
+"""SQL of billing: fee items, billing runs, bills and their events, meter readings, arrears and reminders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+Record = asyncpg.Record
+
+# fee items ----------------------------------------------------------------------------------------------------------
+
+_ITEM_COLUMNS = """id, estate_id, kind, name, price_fen, tier_bounds, tier_prices, season_start, season_end,
+    applies_to, due_days, grace_days, active, version"""
+
+
+async def insert_fee_item(conn: asyncpg.Connection, values: dict[str, Any]) -> Record | None:
+    """The new item, or None when the estate has one of that name (or a second active late fee)."""
+    row: Record | None = await conn.fetchrow(
+        f"""INSERT INTO fee_items (estate_id, kind, name, price_fen, tier_bounds, tier_prices, season_start,
+                                   season_end, applies_to, due_days, grace_days, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            ON CONFLICT DO NOTHING RETURNING {_ITEM_COLUMNS}""",
+        values["estate_id"],
+        values["kind"],
+        values["name"],
+        values["price_fen"],
+        values["tier_bounds"],
+        values["tier_prices"],
+        values["season_start"],
+        values["season_end"],
+        values["applies_to"],
+        values["due_days"],
+        values["grace_days"],
+        values["created_by"],
+    )
+    return row
+
+
+async def get_fee_item(conn: asyncpg.Connection, item_id: UUID, *, lock: bool = False) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        f"SELECT {_ITEM_COLUMNS} FROM fee_items WHERE id = $1" + (" FOR UPDATE" if lock else ""), item_id
+    )
+    return row
+
+
+async def list_fee_items(
+    conn: asyncpg.Connection, estate_id: UUID, *, active_only: bool = False
+) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        f"""SELECT {_ITEM_COLUMNS} FROM fee_items WHERE estate_id = $1 AND (NOT $2 OR active)
+            ORDER BY kind, name, id""",
+        estate_id,
+        active_only,
+    )
+    return rows
+
+
+async def update_fee_item(
+    conn: asyncpg.Connection, item_id: UUID, version: int, values: dict[str, Any]
+) -> Record | None:
+    """Guarded by version; None when the version moved (or a name clash made the update refuse)."""
+    row: Record | None = await conn.fetchrow(
+        f"""UPDATE fee_items SET name = $3, price_fen = $4, tier_bounds = $5, tier_prices = $6, season_start = $7,
+                   season_end = $8, due_days = $9, grace_days = $10, active = $11, version = version + 1,
+                   updated_at = now()
+            WHERE id = $1 AND version = $2 RETURNING {_ITEM_COLUMNS}""",
+        item_id,
+        version,
+        values["name"],
+        values["price_fen"],
+        values["tier_bounds"],
+        values["tier_prices"],
+        values["season_start"],
+        values["season_end"],
+        values["due_days"],
+        values["grace_days"],
+        values["active"],
+    )
+    return row
+
+
+async def name_taken(conn: asyncpg.Connection, estate_id: UUID, name: str, except_id: UUID) -> bool:
+    taken: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM fee_items WHERE estate_id = $1 AND name = $2 AND id <> $3)",
+        estate_id,
+        name,
+        except_id,
+    )
+    return taken
+
+
+async def other_active_late_fee(conn: asyncpg.Connection, estate_id: UUID, except_id: UUID) -> bool:
+    found: bool = await conn.fetchval(
+        """SELECT EXISTS (SELECT 1 FROM fee_items WHERE estate_id = $1 AND kind = 'late_fee' AND active
+                          AND id <> $2)""",
+        estate_id,
+        except_id,
+    )
+    return found
+
+
+async def replace_item_homes(
+    conn: asyncpg.Connection, item_id: UUID, homes: Sequence[UUID], quantities: Sequence[int]
+) -> None:
+    await conn.execute("DELETE FROM fee_item_homes WHERE fee_item_id = $1", item_id)
+    await conn.execute(
+        """INSERT INTO fee_item_homes (fee_item_id, home_id, quantity)
+           SELECT $1, * FROM unnest($2::uuid[], $3::int[])""",
+        item_id,
+        homes,
+        quantities,
+    )
+
+
+async def homes_outside_estate(
+    conn: asyncpg.Connection, estate_id: UUID, homes: Sequence[UUID]
+) -> list[UUID]:
+    rows = await conn.fetch(
+        """SELECT h.id FROM unnest($2::uuid[]) AS h(id)
+           WHERE NOT EXISTS (SELECT 1 FROM homes x WHERE x.id = h.id AND x.estate_id = $1)""",
+        estate_id,
+        homes,
+    )
+    return [r["id"] for r in rows]
+
+
+async def item_homes(conn: asyncpg.Connection, item_id: UUID) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        "SELECT home_id, quantity FROM fee_item_homes WHERE fee_item_id = $1 ORDER BY home_id", item_id
+    )
+    return rows
+
+
+# billing runs -------------------------------------------------------------------------------------------------------
+
+_RUN_COLUMNS = """id, estate_id, period, period_start, period_end, state, homes_total, homes_done, bills_created,
+    amount_fen, credit_applied_fen, attempts, last_error, last_home_id, requested_by, created_at, started_at,
+    finished_at"""
+
+
+async def overlapping_run(
+    conn: asyncpg.Connection, estate_id: UUID, period: str, start: date, end: date
+) -> str | None:
+    found: str | None = await conn.fetchval(
+        """SELECT period FROM billing_runs
+           WHERE estate_id = $1 AND period <> $2 AND period_start < $4 AND period_end > $3 LIMIT 1""",
+        estate_id,
+        period,
+        start,
+        end,
+    )
+    return found
+
+
+async def insert_run(
+    conn: asyncpg.Connection, estate_id: UUID, period: str, start: date, end: date, requested_by: UUID | None
+) -> tuple[Record, bool]:
+    """(the run, made now) — the existing run of the period when there is one."""
+    row: Record | None = await conn.fetchrow(
+        f"""INSERT INTO billing_runs (estate_id, period, period_start, period_end, requested_by, homes_total)
+            VALUES ($1, $2, $3, $4, $5, (SELECT count(*) FROM homes WHERE estate_id = $1))
+            ON CONFLICT (estate_id, period) DO NOTHING RETURNING {_RUN_COLUMNS}""",
+        estate_id,
+        period,
+        start,
+        end,
+        requested_by,
+    )
+    if row is not None:
+        return row, True
+    existing = await conn.fetchrow(
+        f"SELECT {_RUN_COLUMNS} FROM billing_runs WHERE estate_id = $1 AND period = $2", estate_id, period
+    )
+    assert existing is not None
+    return existing, False
+
+
+async def get_run(conn: asyncpg.Connection, run_id: UUID, *, lock: bool = False) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        f"SELECT {_RUN_COLUMNS} FROM billing_runs WHERE id = $1" + (" FOR UPDATE" if lock else ""), run_id
+    )
+    return row
+
+
+async def list_runs(
+    conn: asyncpg.Connection, estate_id: UUID, after: tuple[date, UUID] | None, limit: int
+) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        f"""SELECT {_RUN_COLUMNS} FROM billing_runs
+            WHERE estate_id = $1 AND ($2::date IS NULL OR (period_start, id) < ($2, $3::uuid))
+            ORDER BY period_start DESC, id DESC LIMIT $4""",
+        estate_id,
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
+    return rows
+
+
+async def runs_to_do(conn: asyncpg.Connection, limit: int) -> list[UUID]:
+    rows = await conn.fetch(
+        "SELECT id FROM billing_runs WHERE state <> 'completed' ORDER BY created_at LIMIT $1", limit
+    )
+    return [r["id"] for r in rows]
+
+
+async def start_run(conn: asyncpg.Connection, run_id: UUID) -> None:
+    await conn.execute(
+        """UPDATE billing_runs SET state = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
+                  homes_total = (SELECT count(*) FROM homes h WHERE h.estate_id = billing_runs.estate_id)
+           WHERE id = $1""",
+        run_id,
+    )
+
+
+async def run_progress(
+    conn: asyncpg.Connection, run_id: UUID, homes: int, bills: int, amount: int, credit: int, last_home: UUID
+) -> None:
+    await conn.execute(
+        """UPDATE billing_runs SET homes_done = homes_done + $2, bills_created = bills_created + $3,
+                  amount_fen = amount_fen + $4, credit_applied_fen = credit_applied_fen + $5, last_home_id = $6
+           WHERE id = $1""",
+        run_id,
+        homes,
+        bills,
+        amount,
+        credit,
+        last_home,
+    )
+
+
+async def finish_run(conn: asyncpg.Connection, run_id: UUID) -> None:
+    await conn.execute(
+        """UPDATE billing_runs SET state = 'completed', finished_at = now(), last_error = NULL,
+                  homes_total = greatest(homes_total, homes_done)
+           WHERE id = $1""",
+        run_id,
+    )
+
+
+async def run_failed(conn: asyncpg.Connection, run_id: UUID, error: str) -> None:
+    await conn.execute("UPDATE billing_runs SET last_error = $2 WHERE id = $1", run_id, error[:500])
+
+
+# what a batch of homes needs ---------------------------------------------------------------------------------------
+
+
+async def batch_homes(
+    conn: asyncpg.Connection, estate_id: UUID, after: UUID | None, limit: int
+) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        """SELECT id, building_id, area_counted FROM homes
+           WHERE estate_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3""",
+        estate_id,
+        after,
+        limit,
+    )
+    return rows
+
+
+async def batch_owners(
+    conn: asyncpg.Connection, homes: Sequence[UUID], start: date, end: date
+) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        """SELECT home_id, id, owned_from, owned_until FROM home_owners
+           WHERE home_id = ANY($1::uuid[]) AND owned_from < $3 AND (owned_until IS NULL OR owned_until > $2)""",
+        homes,
+        start,
+        end,
+    )
+    return rows
+
+
+async def batch_quantities(
+    conn: asyncpg.Connection, homes: Sequence[UUID], items: Sequence[UUID]
+) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        """SELECT fee_item_id, home_id, quantity FROM fee_item_homes
+           WHERE home_id = ANY($1::uuid[]) AND fee_item_id = ANY($2::uuid[])""",
+        homes,
+        items,
+    )
+    return rows
+
+
+async def batch_water(
+    conn: asyncpg.Connection, homes: Sequence[UUID], items: Sequence[UUID], start: date, end: date
+) -> list[Record]:
+    """Per home and water item: the last reading in [start, end), the last before start, and the base of the
+    reading year (the last reading of the previous year, else the year's first)."""
+    rows: list[Record] = await conn.fetch(
+        """SELECT h.home_id, i.fee_item_id, cur.read_on AS cur_on, cur.reading AS cur, prev.read_on AS prev_on,
+                  prev.reading AS prev, coalesce(b0.reading, b1.reading) AS base
+           FROM unnest($1::uuid[]) AS h(home_id) CROSS JOIN unnest($2::uuid[]) AS i(fee_item_id)
+           JOIN LATERAL (SELECT read_on, reading FROM meter_readings m
+                         WHERE m.home_id = h.home_id AND m.fee_item_id = i.fee_item_id AND m.read_on >= $3
+                           AND m.read_on < $4 ORDER BY m.read_on DESC LIMIT 1) cur ON true
+           JOIN LATERAL (SELECT read_on, reading FROM meter_readings m
+                         WHERE m.home_id = h.home_id AND m.fee_item_id = i.fee_item_id AND m.read_on < $3
+                         ORDER BY m.read_on DESC LIMIT 1) prev ON true
+           LEFT JOIN LATERAL (SELECT reading FROM meter_readings m
+                              WHERE m.home_id = h.home_id AND m.fee_item_id = i.fee_item_id
+                                AND m.read_on < make_date(extract(year FROM cur.read_on)::int, 1, 1)
+                              ORDER BY m.read_on DESC LIMIT 1) b0 ON true
+           LEFT JOIN LATERAL (SELECT reading FROM meter_readings m
+                              WHERE m.home_id = h.home_id AND m.fee_item_id = i.fee_item_id
+                                AND m.read_on >= make_date(extract(year FROM cur.read_on)::int, 1, 1)
+                              ORDER BY m.read_on LIMIT 1) b1 ON true""",
+        homes,
+        items,
+        start,
+        end,
+    )
+    return rows
+
+
+async def batch_overdue(conn: asyncpg.Connection, homes: Sequence[UUID], before: date) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        """SELECT b.home_id, b.id, b.due_date, b.amount_fen - b.paid_fen - b.waived_fen AS outstanding
+           FROM bills b JOIN fee_items f ON f.id = b.fee_item_id
+           WHERE b.home_id = ANY($1::uuid[]) AND b.state IN ('issued', 'partly_paid') AND f.kind <> 'late_fee'
+             AND b.due_date < $2""",
+        homes,
+        before,
+    )
+    return rows
+
+
+async def insert_bills(
+    conn: asyncpg.Connection,
+    estate_id: UUID,
+    run_id: UUID | None,
+    period: str,
+    start: date,
+    end: date,
+    homes: Sequence[UUID],
+    items: Sequence[UUID],
+    due: Sequence[date],
+    amounts: Sequence[int],
+    lines: Sequence[str],
+) -> list[Record]:
+    """Insert the bills that do not exist yet (unique per home, item and period); returns those inserted."""
+    rows: list[Record] = await conn.fetch(
+        """INSERT INTO bills (estate_id, run_id, period, period_start, period_end, home_id, fee_item_id, due_date,
+                              amount_fen, lines)
+           SELECT $1, $2, $3, $4, $5, u.home_id, u.fee_item_id, u.due_date, u.amount, u.lines::jsonb
+           FROM unnest($6::uuid[], $7::uuid[], $8::date[], $9::bigint[], $10::text[])
+                AS u(home_id, fee_item_id, due_date, amount, lines)
+           ON CONFLICT (home_id, fee_item_id, period_start) DO NOTHING
+           RETURNING id, home_id, fee_item_id, amount_fen""",
+        estate_id,
+        run_id,
+        period,
+        start,
+        end,
+        homes,
+        items,
+        due,
+        amounts,
+        lines,
+    )
+    return rows
+
+
+# bills --------------------------------------------------------------------------------------------------------------
+
+BILL_COLUMNS = """b.id, b.estate_id, b.home_id, b.fee_item_id, f.name AS fee_item_name, f.kind AS fee_kind, b.run_id,
+    b.period, b.period_start, b.period_end, b.due_date, b.amount_fen, b.paid_fen, b.waived_fen, b.refunded_fen,
+    b.state, b.lines, b.reason, b.version, b.issued_at, b.updated_at"""
+BILL_FROM = "bills b JOIN fee_items f ON f.id = b.fee_item_id"
+
+
+async def get_bill(conn: asyncpg.Connection, bill_id: UUID, *, lock: bool = False) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        f"SELECT {BILL_COLUMNS} FROM {BILL_FROM} WHERE b.id = $1" + (" FOR UPDATE OF b" if lock else ""),
+        bill_id,
+    )
+    return row
+
+
+async def bill_home(conn: asyncpg.Connection, bill_id: UUID) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        """SELECT b.home_id, b.estate_id, e.district_code FROM bills b JOIN estates e ON e.id = b.estate_id
+           WHERE b.id = $1""",
+        bill_id,
+    )
+    return row
+
+
+async def open_bills(conn: asyncpg.Connection, homes: Sequence[UUID]) -> list[Record]:
+    """The homes' open bills, oldest first (due date, period, id), locked."""
+    rows: list[Record] = await conn.fetch(
+        """SELECT id, home_id, estate_id, fee_item_id, amount_fen, paid_fen, waived_fen, state, version
+           FROM bills WHERE home_id = ANY($1::uuid[]) AND state IN ('issued', 'partly_paid')
+           ORDER BY home_id, due_date, period_start, id FOR UPDATE""",
+        homes,
+    )
+    return rows
+
+
+async def settle_bills(
+    conn: asyncpg.Connection,
+    ids: Sequence[UUID],
+    from_states: Sequence[str],
+    to_states: Sequence[str],
+    versions: Sequence[int],
+    paid: Sequence[int],
+    waived: Sequence[int],
+    refunded: Sequence[int],
+    reasons: Sequence[str | None],
+) -> list[Record]:
+    """Guarded updates of many bills at once: each only from the state and version it was read in. Amounts are
+    added; a reason, when given, is set. Returns the bills updated."""
+    rows: list[Record] = await conn.fetch(
+        """UPDATE bills b SET state = u.to_state, version = b.version + 1, paid_fen = b.paid_fen + u.paid,
+                  waived_fen = b.waived_fen + u.waived, refunded_fen = b.refunded_fen + u.refunded,
+                  reason = coalesce(u.reason, b.reason), updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[],
+                       $8::text[]) AS u(id, from_state, to_state, version, paid, waived, refunded, reason)
+           WHERE b.id = u.id AND b.state = u.from_state AND b.version = u.version
+           RETURNING b.id, b.state, b.version""",
+        ids,
+        from_states,
+        to_states,
+        versions,
+        paid,
+        waived,
+        refunded,
+        reasons,
+    )
+    return rows
+
+
+async def insert_events(
+    conn: asyncpg.Connection,
+    bills: Sequence[UUID],
+    actions: Sequence[str],
+    from_states: Sequence[str | None],
+    to_states: Sequence[str],
+    amounts: Sequence[int],
+    reasons: Sequence[str | None],
+    entries: Sequence[int | None],
+    refs: Sequence[str | None],
+    actors: Sequence[UUID | None],
+) -> None:
+    await conn.execute(
+        """INSERT INTO bill_events (bill_id, action, from_state, to_state, amount_fen, reason, entry_id, ref, actor_id)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[],
+                                $7::bigint[], $8::text[], $9::uuid[])""",
+        bills,
+        actions,
+        from_states,
+        to_states,
+        amounts,
+        reasons,
+        entries,
+        refs,
+        actors,
+    )
+
+
+async def bill_events(conn: asyncpg.Connection, bill_id: UUID) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        """SELECT id, action, from_state, to_state, amount_fen, reason, entry_id, ref, at
+           FROM bill_events WHERE bill_id = $1 ORDER BY id""",
+        bill_id,
+    )
+    return rows
+
+
+async def issue_entry(conn: asyncpg.Connection, bill_id: UUID) -> int | None:
+    entry: int | None = await conn.fetchval(
+        "SELECT id FROM ledger_entries WHERE bill_id = $1 AND kind = 'bill' ORDER BY id LIMIT 1", bill_id
+    )
+    return entry
+
+
+async def user_bills(
+    conn: asyncpg.Connection,
+    user_id: UUID,
+    state: str | None,
+    home_id: UUID | None,
+    after: UUID | None,
+    limit: int,
+) -> list[Record]:
+    """Bills of the homes the user is bound to now (active bindings), newest first."""
+    rows: list[Record] = await conn.fetch(
+        f"""SELECT {BILL_COLUMNS} FROM {BILL_FROM}
+            WHERE b.home_id IN (SELECT hb.home_id FROM home_bindings hb
+                                WHERE hb.user_id = $1 AND hb.state = 'active')
+              AND ($2::text IS NULL OR b.state = $2) AND ($3::uuid IS NULL OR b.home_id = $3)
+              AND ($4::uuid IS NULL OR b.id < $4)
+            ORDER BY b.id DESC LIMIT $5""",
+        user_id,
+        state,
+        home_id,
+        after,
+        limit,
+    )
+    return rows
+
+
+# arrears and reminders ----------------------------------------------------------------------------------------------
+
+
+async def arrears_by_building(conn: asyncpg.Connection, estate_id: UUID, as_of: date) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        """SELECT g.id AS building_id, g.name AS building,
+                  count(DISTINCT b.home_id) AS homes, count(*) AS bills,
+                  sum(b.amount_fen - b.paid_fen - b.waived_fen)::bigint AS outstanding_fen,
+                  min(b.due_date) AS oldest_due
+           FROM bills b JOIN homes h ON h.id = b.home_id JOIN buildings g ON g.id = h.building_id
+           WHERE b.estate_id = $1 AND b.state IN ('issued', 'partly_paid') AND b.due_date < $2
+           GROUP BY g.id, g.name ORDER BY g.name, g.id""",
+        estate_id,
+        as_of,
+    )
+    return rows
+
+
+async def arrears_by_home(
+    conn: asyncpg.Connection,
+    estate_id: UUID,
+    building_id: UUID | None,
+    as_of: date,
+    after: UUID | None,
+    limit: int,
+) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        """SELECT h.id AS home_id, h.building_id, g.name AS building, h.entrance, h.floor, h.room,
+                  count(*) AS bills, sum(b.amount_fen - b.paid_fen - b.waived_fen)::bigint AS outstanding_fen,
+                  min(b.due_date) AS oldest_due,
+                  (SELECT max(r.sent_at) FROM bill_reminders r WHERE r.home_id = h.id) AS last_reminded_at
+           FROM bills b JOIN homes h ON h.id = b.home_id JOIN buildings g ON g.id = h.building_id
+           WHERE b.estate_id = $1 AND b.state IN ('issued', 'partly_paid') AND b.due_date < $3
+             AND ($2::uuid IS NULL OR h.building_id = $2) AND ($4::uuid IS NULL OR h.id > $4)
+           GROUP BY h.id, g.name ORDER BY h.id LIMIT $5""",
+        estate_id,
+        building_id,
+        as_of,
+        after,
+        limit,
+    )
+    return rows
+
+
+async def homes_in_arrears(
+    conn: asyncpg.Connection,
+    estate_id: UUID,
+    home_ids: Sequence[UUID] | None,
+    building_id: UUID | None,
+    as_of: date,
+    min_outstanding: int,
+) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        """SELECT b.home_id, count(*) AS bills, sum(b.amount_fen - b.paid_fen - b.waived_fen)::bigint AS outstanding,
+                  (SELECT max(r.sent_at) FROM bill_reminders r WHERE r.home_id = b.home_id) AS last_reminded_at
+           FROM bills b JOIN homes h ON h.id = b.home_id
+           WHERE b.estate_id = $1 AND b.state IN ('issued', 'partly_paid') AND b.due_date < $4
+             AND ($2::uuid[] IS NULL OR b.home_id = ANY($2::uuid[])) AND ($3::uuid IS NULL OR h.building_id = $3)
+           GROUP BY b.home_id HAVING sum(b.amount_fen - b.paid_fen - b.waived_fen) >= $5
+           ORDER BY b.home_id""",
+        estate_id,
+        home_ids,
+        building_id,
+        as_of,
+        min_outstanding,
+    )
+    return rows
+
+
+async def home_residents(conn: asyncpg.Connection, homes: Sequence[UUID]) -> list[Record]:
+    """The users bound to the homes now (owners, family, tenants), not disabled."""
+    rows: list[Record] = await conn.fetch(
+        """SELECT hb.home_id, hb.user_id, hb.relation FROM home_bindings hb JOIN users u ON u.id = hb.user_id
+           WHERE hb.home_id = ANY($1::uuid[]) AND hb.state = 'active' AND u.disabled_at IS NULL
+           ORDER BY hb.home_id, hb.user_id""",
+        homes,
+    )
+    return rows
+
+
+async def insert_outbox(conn: asyncpg.Connection, topic: str, payload: dict[str, Any]) -> int:
+    outbox_id: int = await conn.fetchval(
+        "INSERT INTO outbox (topic, payload) VALUES ($1, $2) RETURNING id", topic, payload
+    )
+    return outbox_id
+
+
+async def insert_reminder(
+    conn: asyncpg.Connection,
+    estate_id: UUID,
+    home_id: UUID,
+    outstanding: int,
+    bills: int,
+    recipients: int,
+    outbox_id: int | None,
+    sent_by: UUID | None,
+) -> None:
+    await conn.execute(
+        """INSERT INTO bill_reminders (estate_id, home_id, outstanding_fen, bills, recipients, outbox_id, sent_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+        estate_id,
+        home_id,
+        outstanding,
+        bills,
+        recipients,
+        outbox_id,
+        sent_by,
+    )
+
+
+# meter readings -----------------------------------------------------------------------------------------------------
+
+
+async def home_keys(conn: asyncpg.Connection, estate_id: UUID) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        """SELECT h.id, g.name AS building, h.entrance, h.room FROM homes h JOIN buildings g ON g.id = h.building_id
+           WHERE h.estate_id = $1""",
+        estate_id,
+    )
+    return rows
+
+
+async def readings_around(conn: asyncpg.Connection, item_id: UUID, homes: Sequence[UUID]) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        """SELECT home_id, read_on, reading FROM meter_readings
+           WHERE fee_item_id = $1 AND home_id = ANY($2::uuid[]) ORDER BY home_id, read_on""",
+        item_id,
+        homes,
+    )
+    return rows
+
+
+async def upsert_readings(
+    conn: asyncpg.Connection,
+    item_id: UUID,
+    import_id: UUID,
+    homes: Sequence[UUID],
+    days: Sequence[date],
+    readings: Sequence[int],
+) -> int:
+    status: str = await conn.execute(
+        """INSERT INTO meter_readings (fee_item_id, home_id, read_on, reading, import_id)
+           SELECT $1, u.home_id, u.read_on, u.reading, $2 FROM unnest($3::uuid[], $4::date[], $5::bigint[])
+                AS u(home_id, read_on, reading)
+           ON CONFLICT (home_id, fee_item_id, read_on) DO UPDATE SET reading = EXCLUDED.reading,
+                  import_id = EXCLUDED.import_id
+           WHERE meter_readings.reading <> EXCLUDED.reading""",
+        item_id,
+        import_id,
+        homes,
+        days,
+        readings,
+    )
+    return int(status.split()[-1])
+
+
+async def insert_reading_import(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
+    import_id: UUID = await conn.fetchval(
+        """INSERT INTO reading_imports (id, estate_id, fee_item_id, file_name, sha256, encoding, outcome, counts,
+                                        problems, problem_count, actor_label)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id""",
+        values["id"],
+        values["estate_id"],
+        values["fee_item_id"],
+        values["file_name"],
+        values["sha256"],
+        values["encoding"],
+        values["outcome"],
+        values["counts"],
+        values["problems"],
+        values["problem_count"],
+        values["actor_label"],
+    )
+    return import_id

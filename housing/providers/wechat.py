@@ -111,7 +111,19 @@ class _GatewayCore(Core):  # type: ignore[misc]  # the SDK has no type informati
         self._refresh_min_interval_s = refresh_min_interval_s
         self._last_refresh = float("-inf")
         self._certificates_lock = threading.RLock()
-        super().__init__(**kwargs)
+        self.certificates_answer: tuple[int, Any] | None = None  # the last /v3/certificates answer
+        try:
+            super().__init__(**kwargs)
+        except Exception as exc:
+            if self.certificates_answer is not None and "platform certificate" in str(exc):
+                raise _NoCertificate(*self.certificates_answer) from exc
+            raise
+
+    def request(self, path: str, *args: Any, **kwargs: Any) -> tuple[int, Any]:
+        answer = cast(tuple[int, Any], super().request(path, *args, **kwargs))
+        if path == "/v3/certificates":
+            self.certificates_answer = answer
+        return answer
 
     @property
     def _gate_way(self) -> str:
@@ -139,6 +151,12 @@ class _GatewayCore(Core):  # type: ignore[misc]  # the SDK has no type informati
     def _verify_signature(self, headers: Any, body: Any) -> bool:
         with self._certificates_lock:  # the refresh clears the list before filling it again
             return bool(super()._verify_signature(headers, body))
+
+
+class _NoCertificate(Exception):
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(f"no platform certificate ({status})")
+        self.status, self.body = status, body
 
 
 class _SDK(WeChatPay):  # type: ignore[misc]
@@ -183,11 +201,17 @@ class WeChatPayProvider:
             )
         except requests.RequestException as exc:
             raise ProviderUnavailable(f"platform certificates: {exc}", provider=PROVIDER) from exc
-        except Exception as exc:  # the SDK raises bare Exceptions
-            if "key" in str(exc) and "certificate" not in str(exc):
-                raise ProviderConfigInvalid(str(exc), provider=PROVIDER) from exc
-            # no certificate could be downloaded or decrypted (the provider is down, or the APIv3 key is wrong)
-            raise ProviderUnavailable(str(exc), provider=PROVIDER) from exc
+        except _NoCertificate as exc:
+            if exc.status == 200:  # served, but nothing decrypted: the APIv3 key is not the merchant's
+                raise ProviderConfigInvalid(
+                    "no platform certificate decrypts under the APIv3 key", provider=PROVIDER
+                ) from exc
+            _checked(
+                exc.status, exc.body
+            )  # 4xx: ProviderRefused (SIGN_ERROR: a merchant key WeChat does not know)
+            raise ProviderUnavailable(f"platform certificates: {exc.status}", provider=PROVIDER) from exc
+        except Exception as exc:  # the SDK raises bare Exceptions: a key that does not load
+            raise ProviderConfigInvalid(str(exc), provider=PROVIDER) from exc
         pay_type = WeChatPayType.APP if config.trade_type == "APP" else WeChatPayType.JSAPI
         return _SDK(core, pay_type=pay_type, mchid=config.mchid, appid=config.appid)
 

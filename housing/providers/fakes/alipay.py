@@ -38,7 +38,7 @@ from aiohttp import web
 from housing.providers.base import CHINA_TZ
 from housing.providers.config import AlipayConfig
 from housing.providers.fakes.common import Deliverer, Delivery, Notification, Server, is_loopback_url
-from housing.providers.fakes.keys import private_pem, public_pem, rsa_key, sign_sha256, verify_sha256
+from housing.providers.fakes.keys import private_pem, process_key, public_pem, sign_sha256, verify_sha256
 from housing.providers.statements import ALIPAY_COLUMNS
 
 Mode = Literal[
@@ -97,8 +97,8 @@ class FakeAlipay:
     calls: list[str] = field(default_factory=list)  # the methods of every gateway call that verified
 
     def __post_init__(self) -> None:
-        self.app_key = rsa_key()
-        self.alipay_key = rsa_key()
+        self.app_key = process_key("alipay-app")
+        self.alipay_key = process_key("alipay-platform")
         self.deliverer = Deliverer(
             acknowledged_by=lambda _status, body: body.strip() == b"success",
             retry_delays_s=self.retry_delays_s,
@@ -226,8 +226,10 @@ class FakeAlipay:
 
     def notification(self, url: str, params: dict[str, str], *, mode: Mode = "normal") -> Notification:
         signed = {k: v for k, v in params.items() if k not in ("sign", "sign_type")}
-        key = rsa_key() if mode == "forged" else self.alipay_key
-        params = {**params, "sign_type": "RSA2", "sign": sign_sha256(key, _content(signed))}
+        key = process_key("stranger") if mode == "forged" else self.alipay_key
+        # a notification is signed over every parameter but sign and sign_type, empty ones included
+        content = "&".join(f"{k}={v}" for k, v in sorted(signed.items()))
+        params = {**params, "sign_type": "RSA2", "sign": sign_sha256(key, content)}
         if mode == "tampered":
             params["total_amount"] = _yuan(_fen(params["total_amount"]) - 1)
         if mode == "unsigned":
@@ -581,7 +583,8 @@ class FakeAlipay:
 
 
 def _content(params: dict[str, str]) -> str:
-    """Alipay's string to sign: non-empty parameters sorted by name, 'k=v' joined with '&', values as they are."""
+    """Alipay's string to sign of a request: non-empty parameters sorted by name, 'k=v' joined with '&', values
+    as they are."""
     return "&".join(f"{k}={v}" for k, v in sorted(params.items()) if v != "")
 
 

@@ -92,6 +92,7 @@ class Deliverer:
     _held: list[Notification] = field(default_factory=list)
     _hold_next: bool = False
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _tail: asyncio.Task[None] | None = None
     _session: aiohttp.ClientSession | None = None
     _changed: asyncio.Condition | None = None
 
@@ -99,29 +100,46 @@ class Deliverer:
         self._hold_next = True
 
     async def send(self, notification: Notification, *, delay_s: float = 0.0) -> None:
-        """Deliver in the background (after ``delay_s``); ``wait_for`` or ``deliveries`` tell what happened."""
+        """Deliver in the background (after ``delay_s``); ``wait_for`` or ``deliveries`` tell what happened.
+
+        First attempts go out in the order they were sent (a late one waits its delay, outside that order);
+        retries of an unacknowledged one follow on their own schedule.
+        """
         if self._hold_next:
             self._hold_next = False
             self._held.append(notification)
             return
         held, self._held = self._held, []
-        task = asyncio.create_task(self._deliver_all([notification, *held], delay_s))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        previous = None if delay_s else self._tail
+        task = asyncio.create_task(self._deliver_all([notification, *held], delay_s, previous))
+        if not delay_s:
+            self._tail = task
+        self._track(task)
 
     async def post(self, notification: Notification) -> Delivery:
         """Deliver once, now, and return the delivery (no retries)."""
         return await self._attempt(notification, 1)
 
-    async def _deliver_all(self, notifications: list[Notification], delay_s: float) -> None:
+    def _track(self, task: asyncio.Task[None]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver_all(
+        self, notifications: list[Notification], delay_s: float, previous: asyncio.Task[None] | None
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
         if delay_s:
             await asyncio.sleep(delay_s)
         for notification in notifications:
-            for attempt, pause in enumerate((0.0, *self.retry_delays_s), start=1):
-                if pause:
-                    await asyncio.sleep(pause)
-                if (await self._attempt(notification, attempt)).acknowledged:
-                    break
+            if not (await self._attempt(notification, 1)).acknowledged and self.retry_delays_s:
+                self._track(asyncio.create_task(self._retry(notification)))
+
+    async def _retry(self, notification: Notification) -> None:
+        for attempt, pause in enumerate(self.retry_delays_s, start=2):
+            await asyncio.sleep(pause)
+            if (await self._attempt(notification, attempt)).acknowledged:
+                return
 
     async def _attempt(self, notification: Notification, attempt: int) -> Delivery:
         if not is_loopback_url(notification.url):  # checked when the order was made; checked again here

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +14,15 @@ from cryptography.x509.oid import NameOID
 
 
 def rsa_key() -> rsa.RSAPrivateKey:
+    """A fresh 2048-bit RSA key (tens to hundreds of milliseconds on a busy machine)."""
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@functools.cache
+def process_key(role: str) -> rsa.RSAPrivateKey:
+    """The key of ``role`` ('wechat-platform', 'alipay-app', 'stranger', ...), made once per process: every fake
+    in a test run shares them, so that a hundred tests do not make four hundred keys."""
+    return rsa_key()
 
 
 def private_pem(key: rsa.RSAPrivateKey) -> str:

@@ -49,8 +49,8 @@ from housing.providers.fakes.common import Deliverer, Delivery, Notification, Se
 from housing.providers.fakes.keys import (
     certificate_pem,
     private_pem,
+    process_key,
     public_pem,
-    rsa_key,
     self_signed_certificate,
     serial_hex,
     sign_sha256,
@@ -132,9 +132,9 @@ class FakeWeChatPay:
     )  # (method, path) of every API call that verified
 
     def __post_init__(self) -> None:
-        self.merchant_key = rsa_key()
+        self.merchant_key = process_key("wechat-merchant")
         self.merchant_serial = secrets.token_hex(20).upper()
-        self.platform_key = rsa_key()
+        self.platform_key = process_key("wechat-platform")
         self.platform_certificate = self_signed_certificate(self.platform_key, "Tenpay.com Root CA (fake)")
         self.platform_serial = serial_hex(self.platform_certificate)
         self.public_key_id = "PUB_KEY_ID_" + "".join(secrets.choice("0123456789") for _ in range(30))
@@ -280,7 +280,7 @@ class FakeWeChatPay:
         }
         body = json.dumps(envelope, ensure_ascii=False)
         timestamp = int(time.time()) - (360 if mode == "stale" else 0)
-        signer = rsa_key() if mode == "forged" else self.platform_key
+        signer = process_key("stranger") if mode == "forged" else self.platform_key
         headers = self._signature_headers(body, timestamp=timestamp, key=signer)
         if mode == "unknown_serial":
             headers["Wechatpay-Serial"] = secrets.token_hex(20).upper()

@@ -174,6 +174,13 @@ async def balance(conn: asyncpg.Connection, key: AccountKey) -> int:
     return int(row["balance"]) if row is not None else 0
 
 
+async def account_lines(
+    conn: asyncpg.Connection, account_id: int, after_line: int | None, limit: int
+) -> list[asyncpg.Record]:
+    """An account's lines oldest first (after the line ``after_line``), each with the balance after it."""
+    return await store.account_lines(conn, account_id, after_line, limit)
+
+
 async def post(conn: asyncpg.Connection, entry: Entry) -> int:
     """Post one entry; returns its id."""
     (entry_id,) = await post_many(conn, [entry])

@@ -1,7 +1,7 @@
 """Payment providers (WeChat Pay API v3, Alipay) behind one protocol, ``PaymentProvider``.
 
 The bills side calls ``create_order`` (what the app needs to pay), ``verify_callback`` (a typed, verified
-``PaymentEvent`` / ``RefundEvent``, or a ``CallbackRefused`` error), answers the provider with ``ack()`` /
+``PaymentCallback`` / ``RefundCallback``, or a ``CallbackRefused`` error), answers the provider with ``ack()`` /
 ``nack()``, and uses ``query_order``, ``close_order``, ``refund``, ``query_refund`` and ``statement`` (the daily
 reconciliation). Configuration comes in as ``WeChatPayConfig`` / ``AlipayConfig``; ``production_problems``
 refuses a fake or local base URL in production. No HTTP framework is imported here.
@@ -15,12 +15,12 @@ from housing.providers.models import (
     AppPayment,
     CallbackAnswer,
     CallbackEvent,
-    OrderStatus,
-    PaymentEvent,
-    RefundEvent,
-    RefundStatus,
-    Statement,
-    StatementRow,
+    PaymentCallback,
+    ProviderOrder,
+    ProviderRefund,
+    ProviderStatement,
+    ProviderStatementRow,
+    RefundCallback,
     WeChatAppParams,
     WeChatJsapiParams,
 )
@@ -41,13 +41,13 @@ __all__ = [
     "AppPayment",
     "CallbackAnswer",
     "CallbackEvent",
-    "OrderStatus",
-    "PaymentEvent",
+    "PaymentCallback",
     "PaymentProvider",
-    "RefundEvent",
-    "RefundStatus",
-    "Statement",
-    "StatementRow",
+    "ProviderOrder",
+    "ProviderRefund",
+    "ProviderStatement",
+    "ProviderStatementRow",
+    "RefundCallback",
     "WeChatAppParams",
     "WeChatJsapiParams",
     "WeChatPayConfig",

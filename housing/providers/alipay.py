@@ -54,12 +54,12 @@ from housing.providers.models import (
     CallbackAnswer,
     CallbackEvent,
     Channel,
-    OrderStatus,
-    PaymentEvent,
+    PaymentCallback,
     PaymentState,
-    RefundEvent,
-    RefundStatus,
-    Statement,
+    ProviderOrder,
+    ProviderRefund,
+    ProviderStatement,
+    RefundCallback,
 )
 from housing.providers.money import fen_to_yuan, yuan_to_fen
 from housing.providers.statements import MAX_STATEMENT_FILE_BYTES, parse_alipay_bill_zip
@@ -168,13 +168,13 @@ class AlipayProvider:
         )
         return AlipayOrderString(order_string=str(order_string))
 
-    async def query_order(self, out_trade_no: str) -> OrderStatus:
+    async def query_order(self, out_trade_no: str) -> ProviderOrder:
         check_out_trade_no(out_trade_no, PROVIDER)
         try:
             answer = await self._api(lambda sdk: sdk.api_alipay_trade_query(out_trade_no=out_trade_no))
         except ProviderRefused as exc:
             if exc.provider_code == "ACQ.TRADE_NOT_EXIST":  # an order string nobody opened yet
-                return OrderStatus(
+                return ProviderOrder(
                     channel="alipay",
                     out_trade_no=out_trade_no,
                     provider_transaction_id="",
@@ -193,7 +193,7 @@ class AlipayProvider:
             raise ProviderResponseInvalid(f"unreadable trade: {exc}", provider=PROVIDER) from exc
         if answer.get("out_trade_no") != out_trade_no:
             raise ProviderResponseInvalid("the answer is about another order", provider=PROVIDER)
-        return OrderStatus(
+        return ProviderOrder(
             channel="alipay",
             out_trade_no=out_trade_no,
             provider_transaction_id=str(answer.get("trade_no", "")),
@@ -225,7 +225,7 @@ class AlipayProvider:
         reason: str,
         *,
         notify_url: str | None = None,
-    ) -> RefundStatus:
+    ) -> ProviderRefund:
         """alipay.trade.refund, then the refund's own query (the answer says only the order's refunded total;
         a repeated refund_no answers fund_change N). Alipay notifies the order's notify_url of the refund;
         ``notify_url`` is not used."""
@@ -251,7 +251,7 @@ class AlipayProvider:
             raise ProviderResponseInvalid("the answer is about another order", provider=PROVIDER)
         return await self.query_refund(out_trade_no, refund_no)
 
-    async def query_refund(self, out_trade_no: str, refund_no: str) -> RefundStatus:
+    async def query_refund(self, out_trade_no: str, refund_no: str) -> ProviderRefund:
         check_out_trade_no(out_trade_no, PROVIDER)
         check_refund_no(refund_no, PROVIDER)
         answer = await self._api(
@@ -268,7 +268,7 @@ class AlipayProvider:
             raise ProviderResponseInvalid(f"unreadable refund: {exc}", provider=PROVIDER) from exc
         if answer.get("out_request_no", refund_no) != refund_no:
             raise ProviderResponseInvalid("the answer is about another refund", provider=PROVIDER)
-        return RefundStatus(
+        return ProviderRefund(
             channel="alipay",
             out_trade_no=out_trade_no,
             refund_no=refund_no,
@@ -327,7 +327,7 @@ class AlipayProvider:
         total = _amount(params, "total_amount")
         currency = params.get("trans_currency") or "CNY"
         if params.get("out_biz_no") and params.get("refund_fee"):
-            return RefundEvent(
+            return RefundCallback(
                 channel="alipay",
                 out_trade_no=out_trade_no,
                 provider_transaction_id=trade_no,
@@ -345,7 +345,7 @@ class AlipayProvider:
         paid_at = _time(params.get("gmt_payment")) if state == "paid" else None
         if state == "paid" and paid_at is None:
             raise CallbackMalformed("a paid trade without gmt_payment", provider=PROVIDER)
-        return PaymentEvent(
+        return PaymentCallback(
             channel="alipay",
             out_trade_no=out_trade_no,
             provider_transaction_id=trade_no,
@@ -364,7 +364,7 @@ class AlipayProvider:
 
     # the daily statement (业务明细) ----------------------------------------------------------------------------
 
-    async def statement(self, day: date) -> Statement:
+    async def statement(self, day: date) -> ProviderStatement:
         try:
             answer = await self._api(
                 lambda sdk: sdk.server_api(
@@ -374,7 +374,7 @@ class AlipayProvider:
             )
         except ProviderRefused as exc:
             if exc.provider_code == "isp.bill_not_exist":  # a day without a transaction has no file
-                return Statement(channel="alipay", day=day, rows=[], payments_fen=0, refunds_fen=0)
+                return ProviderStatement(channel="alipay", day=day, rows=[], payments_fen=0, refunds_fen=0)
             raise
         url = answer.get("bill_download_url")
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):

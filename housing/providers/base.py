@@ -20,9 +20,9 @@ from housing.providers.models import (
     CallbackAnswer,
     CallbackEvent,
     Channel,
-    OrderStatus,
-    RefundStatus,
-    Statement,
+    ProviderOrder,
+    ProviderRefund,
+    ProviderStatement,
 )
 
 T = TypeVar("T")
@@ -47,7 +47,9 @@ class PaymentProvider(Protocol):
         ...
 
     async def verify_callback(self, headers: Mapping[str, str], body: bytes) -> CallbackEvent:
-        """Verify a callback and read it; raises a ``CallbackRefused`` subclass when it is not believed."""
+        """Verify a callback and read it. Raises a ``CallbackRefused`` subclass when it is not believed, and
+        ``ProviderUnavailable`` when it could not be checked now (WeChat: the platform certificates could not be
+        fetched); answer both with ``nack()``, so that the provider sends it again."""
         ...
 
     def ack(self) -> CallbackAnswer:
@@ -58,7 +60,7 @@ class PaymentProvider(Protocol):
         """The answer that tells the provider to send the callback again later."""
         ...
 
-    async def query_order(self, out_trade_no: str) -> OrderStatus: ...
+    async def query_order(self, out_trade_no: str) -> ProviderOrder: ...
 
     async def close_order(self, out_trade_no: str) -> None: ...
 
@@ -71,11 +73,11 @@ class PaymentProvider(Protocol):
         reason: str,
         *,
         notify_url: str | None = None,
-    ) -> RefundStatus: ...
+    ) -> ProviderRefund: ...
 
-    async def query_refund(self, out_trade_no: str, refund_no: str) -> RefundStatus: ...
+    async def query_refund(self, out_trade_no: str, refund_no: str) -> ProviderRefund: ...
 
-    async def statement(self, day: date) -> Statement:
+    async def statement(self, day: date) -> ProviderStatement:
         """The provider's trade statement of ``day`` (China Standard Time), parsed and checked."""
         ...
 

@@ -2,12 +2,12 @@
 
 - ``WeChatAppParams`` / ``WeChatJsapiParams`` / ``AlipayOrderString``: what the app needs to pay (调起支付), signed
   for the app by the merchant's key.
-- ``PaymentEvent`` / ``RefundEvent``: a verified callback (``CallbackEvent`` is either), with the provider's
+- ``PaymentCallback`` / ``RefundCallback``: a verified callback (``CallbackEvent`` is either), with the provider's
   own fields kept in ``raw``. A callback is evidence, not truth: the caller compares amount and currency with its
   order and applies it once, keyed by the provider's transaction id.
 - ``CallbackAnswer``: the HTTP answer each provider expects to a callback.
-- ``OrderStatus`` / ``RefundStatus``: what a query (or a refund request) says now.
-- ``Statement`` / ``StatementRow``: the daily statement (对账单), parsed.
+- ``ProviderOrder`` / ``ProviderRefund``: what a query (or a refund request) says now.
+- ``ProviderStatement`` / ``ProviderStatementRow``: the daily statement (对账单), parsed.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class AlipayOrderString(msgspec.Struct, frozen=True, kw_only=True, tag="alipay_a
 AppPayment = WeChatAppParams | WeChatJsapiParams | AlipayOrderString
 
 
-class PaymentEvent(msgspec.Struct, frozen=True, kw_only=True, tag="payment"):
+class PaymentCallback(msgspec.Struct, frozen=True, kw_only=True, tag="payment"):
     """A verified payment callback."""
 
     channel: Channel
@@ -77,7 +77,7 @@ class PaymentEvent(msgspec.Struct, frozen=True, kw_only=True, tag="payment"):
     raw: dict[str, Any]  # the provider's notification, decrypted (WeChat) or as a dict (Alipay)
 
 
-class RefundEvent(msgspec.Struct, frozen=True, kw_only=True, tag="refund"):
+class RefundCallback(msgspec.Struct, frozen=True, kw_only=True, tag="refund"):
     """A verified refund callback (WeChat REFUND.*; Alipay's trade notification carrying out_biz_no and
     refund_fee)."""
 
@@ -95,7 +95,7 @@ class RefundEvent(msgspec.Struct, frozen=True, kw_only=True, tag="refund"):
     raw: dict[str, Any]
 
 
-CallbackEvent = PaymentEvent | RefundEvent
+CallbackEvent = PaymentCallback | RefundCallback
 
 
 class CallbackAnswer(msgspec.Struct, frozen=True, kw_only=True):
@@ -106,7 +106,7 @@ class CallbackAnswer(msgspec.Struct, frozen=True, kw_only=True):
     content_type: str | None  # None: no body, no Content-Type
 
 
-class OrderStatus(msgspec.Struct, frozen=True, kw_only=True):
+class ProviderOrder(msgspec.Struct, frozen=True, kw_only=True):
     channel: Channel
     out_trade_no: str
     provider_transaction_id: str
@@ -117,7 +117,7 @@ class OrderStatus(msgspec.Struct, frozen=True, kw_only=True):
     raw: dict[str, Any]
 
 
-class RefundStatus(msgspec.Struct, frozen=True, kw_only=True):
+class ProviderRefund(msgspec.Struct, frozen=True, kw_only=True):
     channel: Channel
     out_trade_no: str
     refund_no: str
@@ -131,7 +131,7 @@ class RefundStatus(msgspec.Struct, frozen=True, kw_only=True):
 StatementKind = Literal["payment", "refund"]
 
 
-class StatementRow(msgspec.Struct, frozen=True, kw_only=True):
+class ProviderStatementRow(msgspec.Struct, frozen=True, kw_only=True):
     """One line of a daily statement. ``amount_fen`` is positive for both kinds: what was paid, or refunded."""
 
     kind: StatementKind
@@ -145,11 +145,11 @@ class StatementRow(msgspec.Struct, frozen=True, kw_only=True):
     raw: dict[str, str]  # the row as the provider wrote it, header -> cell
 
 
-class Statement(msgspec.Struct, frozen=True, kw_only=True):
+class ProviderStatement(msgspec.Struct, frozen=True, kw_only=True):
     """A provider's daily statement (China Standard Time day), checked against its own summary lines."""
 
     channel: Channel
     day: date
-    rows: list[StatementRow]
+    rows: list[ProviderStatementRow]
     payments_fen: int  # sum of payment rows (equal to the provider's summary)
     refunds_fen: int  # sum of refund rows (equal to the provider's summary)

@@ -25,7 +25,7 @@ from typing import Final
 
 from housing.providers.base import CHINA_TZ
 from housing.providers.errors import StatementInvalid
-from housing.providers.models import Channel, Statement, StatementKind, StatementRow
+from housing.providers.models import Channel, ProviderStatement, ProviderStatementRow, StatementKind
 from housing.providers.money import signed_yuan_to_fen, yuan_to_fen
 
 MAX_STATEMENT_FILE_BYTES: Final = 256 * 1024 * 1024
@@ -73,7 +73,7 @@ WECHAT_SUMMARY_COLUMNS: Final = (
 _WECHAT_NEEDED: Final = ("交易时间", "微信订单号", "商户订单号", "交易状态", "货币种类", "订单金额")
 
 
-def parse_wechat_trade_bill(content: bytes, day: date) -> Statement:
+def parse_wechat_trade_bill(content: bytes, day: date) -> ProviderStatement:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -90,7 +90,7 @@ def parse_wechat_trade_bill(content: bytes, day: date) -> Statement:
         raise _invalid("wechat", "the summary does not read")
     summary = dict(zip(summary_header, summary_cells, strict=True))
 
-    rows: list[StatementRow] = []
+    rows: list[ProviderStatementRow] = []
     for number, line in enumerate(lines[1:-2], start=2):
         cells = _cells(line, tick=True)
         if len(cells) != len(header):
@@ -109,7 +109,7 @@ def parse_wechat_trade_bill(content: bytes, day: date) -> Statement:
         else:
             raise _invalid("wechat", f"line {number}: unknown 交易状态 {state!r}")
         rows.append(
-            StatementRow(
+            ProviderStatementRow(
                 kind=kind,
                 out_trade_no=raw["商户订单号"],
                 provider_transaction_id=raw["微信订单号"],
@@ -177,7 +177,7 @@ _ALIPAY_NEEDED: Final = (
 _ALIPAY_TOTAL: Final = re.compile(r"#(交易|退款)合计：([0-9]+)笔，商家实收共(-?[0-9.]+)元")
 
 
-def parse_alipay_bill_zip(content: bytes, day: date) -> Statement:
+def parse_alipay_bill_zip(content: bytes, day: date) -> ProviderStatement:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = [n for n in archive.namelist() if n.endswith(".csv") and "汇总" not in n]
@@ -196,7 +196,7 @@ def parse_alipay_bill_zip(content: bytes, day: date) -> Statement:
     return parse_alipay_bill_csv(text, day)
 
 
-def parse_alipay_bill_csv(text: str, day: date) -> Statement:
+def parse_alipay_bill_csv(text: str, day: date) -> ProviderStatement:
     table: list[str] = []
     totals: dict[str, tuple[int, int]] = {}
     for line in text.splitlines():
@@ -216,7 +216,7 @@ def parse_alipay_bill_csv(text: str, day: date) -> Statement:
     missing = [name for name in _ALIPAY_NEEDED if name not in header]
     if missing:
         raise _invalid("alipay", f"the statement lacks the columns {missing}")
-    rows: list[StatementRow] = []
+    rows: list[ProviderStatementRow] = []
     for number, record in enumerate(records[1:], start=2):
         cells = [cell.strip() for cell in record]  # the tabs Alipay appends, and spaces
         if len(cells) != len(header):
@@ -238,7 +238,7 @@ def parse_alipay_bill_csv(text: str, day: date) -> Statement:
         else:
             raise _invalid("alipay", f"row {number}: unknown 业务类型 {kind_name!r}")
         rows.append(
-            StatementRow(
+            ProviderStatementRow(
                 kind=kind,
                 out_trade_no=raw["商户订单号"],
                 provider_transaction_id=raw["支付宝交易号"],
@@ -268,8 +268,8 @@ def parse_alipay_bill_csv(text: str, day: date) -> Statement:
 # shared ---------------------------------------------------------------------------------------------------------
 
 
-def _statement(channel: Channel, day: date, rows: list[StatementRow]) -> Statement:
-    return Statement(
+def _statement(channel: Channel, day: date, rows: list[ProviderStatementRow]) -> ProviderStatement:
+    return ProviderStatement(
         channel=channel,
         day=day,
         rows=rows,

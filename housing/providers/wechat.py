@@ -61,13 +61,13 @@ from housing.providers.models import (
     CallbackAnswer,
     CallbackEvent,
     Channel,
-    OrderStatus,
-    PaymentEvent,
+    PaymentCallback,
     PaymentState,
-    RefundEvent,
+    ProviderOrder,
+    ProviderRefund,
+    ProviderStatement,
+    RefundCallback,
     RefundState,
-    RefundStatus,
-    Statement,
     WeChatAppParams,
     WeChatJsapiParams,
 )
@@ -306,13 +306,13 @@ class WeChatPayProvider:
             sign=sign,
         )
 
-    async def query_order(self, out_trade_no: str) -> OrderStatus:
+    async def query_order(self, out_trade_no: str) -> ProviderOrder:
         check_out_trade_no(out_trade_no, PROVIDER)
         try:
             _, body = await self._request(lambda sdk: sdk.query(out_trade_no=out_trade_no))
         except ProviderRefused as exc:
             if exc.provider_code == "ORDER_NOT_EXIST":
-                return OrderStatus(
+                return ProviderOrder(
                     channel="wechat",
                     out_trade_no=out_trade_no,
                     provider_transaction_id="",
@@ -328,7 +328,7 @@ class WeChatPayProvider:
             event = _transaction(data, self.config)
         except (CallbackMalformed, AmountInvalid, CallbackUnknownMerchant) as exc:
             raise ProviderResponseInvalid(str(exc), provider=PROVIDER) from exc
-        return OrderStatus(
+        return ProviderOrder(
             channel="wechat",
             out_trade_no=event.out_trade_no,
             provider_transaction_id=event.provider_transaction_id,
@@ -354,7 +354,7 @@ class WeChatPayProvider:
         reason: str,
         *,
         notify_url: str | None = None,
-    ) -> RefundStatus:
+    ) -> ProviderRefund:
         check_out_trade_no(out_trade_no, PROVIDER)
         check_refund_no(refund_no, PROVIDER)
         check_fen(amount_fen, PROVIDER)
@@ -374,7 +374,7 @@ class WeChatPayProvider:
         )
         return self._refund_status(_json_object(body))
 
-    async def query_refund(self, out_trade_no: str, refund_no: str) -> RefundStatus:
+    async def query_refund(self, out_trade_no: str, refund_no: str) -> ProviderRefund:
         check_refund_no(refund_no, PROVIDER)
         _, body = await self._request(lambda sdk: sdk.query_refund(out_refund_no=refund_no))
         status = self._refund_status(_json_object(body))
@@ -382,11 +382,11 @@ class WeChatPayProvider:
             raise ProviderResponseInvalid("the refund belongs to another order", provider=PROVIDER)
         return status
 
-    def _refund_status(self, data: dict[str, Any]) -> RefundStatus:
+    def _refund_status(self, data: dict[str, Any]) -> ProviderRefund:
         try:
             state = REFUND_STATES[_text(data, "status")]
             amount = _object(data, "amount")
-            return RefundStatus(
+            return ProviderRefund(
                 channel="wechat",
                 out_trade_no=_text(data, "out_trade_no"),
                 refund_no=_text(data, "out_refund_no"),
@@ -460,7 +460,7 @@ class WeChatPayProvider:
                 raise CallbackUnknownMerchant("the refund is for another mchid", provider=PROVIDER)
             try:
                 amount = _object(resource, "amount")
-                return RefundEvent(
+                return RefundCallback(
                     channel="wechat",
                     out_trade_no=_text(resource, "out_trade_no"),
                     provider_transaction_id=_text(resource, "transaction_id"),
@@ -478,7 +478,7 @@ class WeChatPayProvider:
                 raise CallbackMalformed(f"unknown refund_status {exc}", provider=PROVIDER) from exc
         if event_type.startswith("TRANSACTION."):
             event = _transaction(resource, self.config)
-            return PaymentEvent(
+            return PaymentCallback(
                 channel="wechat",
                 out_trade_no=event.out_trade_no,
                 provider_transaction_id=event.provider_transaction_id,
@@ -499,14 +499,14 @@ class WeChatPayProvider:
 
     # the daily statement (交易账单) ---------------------------------------------------------------------------
 
-    async def statement(self, day: date) -> Statement:
+    async def statement(self, day: date) -> ProviderStatement:
         try:
             _, body = await self._request(
                 lambda sdk: sdk.trade_bill(bill_date=day.isoformat(), bill_type="ALL", tar_type="GZIP")
             )
         except ProviderRefused as exc:
             if exc.provider_code == "NO_STATEMENT_EXIST":  # a day without a transaction has no file
-                return Statement(channel="wechat", day=day, rows=[], payments_fen=0, refunds_fen=0)
+                return ProviderStatement(channel="wechat", day=day, rows=[], payments_fen=0, refunds_fen=0)
             raise
         bill = _json_object(body)
         url, hash_value = bill.get("download_url"), bill.get("hash_value")

@@ -28,9 +28,9 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from housing.providers import (
     AlipayOrderString,
     AlipayProvider,
-    PaymentEvent,
+    PaymentCallback,
     PaymentProvider,
-    RefundEvent,
+    RefundCallback,
     WeChatAppParams,
     WeChatJsapiParams,
     WeChatPayProvider,
@@ -284,6 +284,15 @@ async def test_wechat_refusals_and_outages_are_typed(
         await wechat.query_order("BILL2024010003")
 
 
+async def test_wechat_certificates_under_another_apiv3_key_are_a_configuration_error(
+    wechat_fake: FakeWeChatPay,
+) -> None:
+    provider = WeChatPayProvider(wechat_fake.client_config(apiv3_key="0" * 32))
+    with pytest.raises(ProviderConfigInvalid, match="APIv3"):
+        await provider.create_order("BILL2024010008", 100, "物业费", "http://127.0.0.1:9/n")
+    assert wechat_fake.orders == {}
+
+
 async def test_wechat_answers_signed_by_another_key_are_not_believed(wechat_fake: FakeWeChatPay) -> None:
     wechat_fake.public_key_mode = True
     stranger_key = public_pem(process_key("test-stranger"))
@@ -304,7 +313,7 @@ async def test_wechat_public_key_mode_needs_no_certificate(wechat_fake: FakeWeCh
 
     event = await provider.verify_callback(notification.headers, notification.body)
 
-    assert isinstance(event, PaymentEvent) and event.amount_fen == 100
+    assert isinstance(event, PaymentCallback) and event.amount_fen == 100
     assert ("GET", "/v3/certificates") not in wechat_fake.calls
 
 
@@ -339,7 +348,7 @@ async def test_wechat_callback_verifies_into_the_payment(
     assert (delivery.status, delivery.answer, delivery.acknowledged) == (204, b"", True)
     (event,) = wechat_receiver.events
     order = wechat_fake.orders["BILL2024010010"]
-    assert event == PaymentEvent(
+    assert event == PaymentCallback(
         channel="wechat",
         out_trade_no="BILL2024010010",
         provider_transaction_id=order.transaction_id,
@@ -418,7 +427,7 @@ async def test_wechat_unknown_serials_refresh_the_certificates_at_most_once_a_mi
             await wechat.verify_callback(notification.headers, notification.body)
     assert wechat_fake.calls.count(("GET", "/v3/certificates")) == 1
     good = wechat_fake.payment_notification("BILL2024010021")
-    assert isinstance(await wechat.verify_callback(good.headers, good.body), PaymentEvent)
+    assert isinstance(await wechat.verify_callback(good.headers, good.body), PaymentCallback)
 
 
 async def test_wechat_timestamps_more_than_five_minutes_off_are_stale(
@@ -433,7 +442,7 @@ async def test_wechat_timestamps_more_than_five_minutes_off_are_stale(
         )
         if ok:
             assert isinstance(
-                await provider.verify_callback(notification.headers, notification.body), PaymentEvent
+                await provider.verify_callback(notification.headers, notification.body), PaymentCallback
             )
         else:
             with pytest.raises(CallbackStale):
@@ -507,7 +516,7 @@ async def test_wechat_refund_round_trip_with_its_callback(
     (delivery,) = await wechat_fake.deliverer.wait_for(1)
     assert delivery.acknowledged
     (event,) = wechat_receiver.events
-    assert isinstance(event, RefundEvent)
+    assert isinstance(event, RefundCallback)
     refund = wechat_fake.refunds["REFUND0001"]
     assert (event.out_trade_no, event.refund_no, event.provider_refund_id) == (
         "BILL2024010030",
@@ -655,7 +664,7 @@ async def test_alipay_callback_verifies_into_the_payment(
     assert (delivery.status, delivery.answer, delivery.acknowledged) == (200, b"success", True)
     (event,) = alipay_receiver.events
     trade = alipay_fake.orders["BILL2024020010"]
-    assert event == PaymentEvent(
+    assert event == PaymentCallback(
         channel="alipay",
         out_trade_no="BILL2024020010",
         provider_transaction_id=trade.trade_no,
@@ -842,7 +851,7 @@ async def test_alipay_malformed_callbacks(alipay: AlipayProvider, alipay_fake: F
     for body, error in cases:
         with pytest.raises(error):
             await alipay.verify_callback(good.headers, body)
-    assert isinstance(await alipay.verify_callback(good.headers, good.body), PaymentEvent)
+    assert isinstance(await alipay.verify_callback(good.headers, good.body), PaymentCallback)
 
 
 # Alipay: refunds and the statement --------------------------------------------------------------------------------
@@ -859,7 +868,7 @@ async def test_alipay_refund_round_trip_with_its_callback(
     (delivery,) = await alipay_fake.deliverer.wait_for(1)
     assert delivery.acknowledged
     (event,) = alipay_receiver.events
-    assert isinstance(event, RefundEvent)
+    assert isinstance(event, RefundCallback)
     assert (event.out_trade_no, event.refund_no, event.state) == ("BILL2024020040", "REFUND0001", "succeeded")
     assert (event.refunded_total_fen, event.total_fen, event.amount_fen) == (2500, 10000, None)
     assert event.provider_transaction_id == alipay_fake.orders["BILL2024020040"].trade_no
@@ -878,7 +887,7 @@ async def test_alipay_refund_round_trip_with_its_callback(
     assert rest.amount_fen == 7500
     await alipay_fake.deliverer.wait_for(2)
     last = alipay_receiver.events[-1]
-    assert isinstance(last, RefundEvent) and last.refunded_total_fen == 10000
+    assert isinstance(last, RefundCallback) and last.refunded_total_fen == 10000
     assert last.raw["trade_status"] == "TRADE_CLOSED"
 
 

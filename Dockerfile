@@ -12,6 +12,7 @@ COPY identity identity
 COPY media media
 COPY cases cases
 COPY notifications notifications
+COPY housing housing
 COPY mobile_contract mobile_contract
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install .
 

@@ -10,6 +10,7 @@ from cases import service as cases_service
 from cases import store as cases_store
 from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
 from cases.demo_grids import seed_demo_grids
+from housing.demo import DEMO_ESTATE_ID, seed_demo_estate
 from identity import service
 from identity import store as identity_store
 from identity.models import AuthConfig, RequestContext, Role, RoleGrant, ScopeKind
@@ -26,9 +27,11 @@ DEMO_USERS: list[tuple[str, str, Role, tuple[ScopeKind, str] | None]] = [
     ("+8613800138005", "派遣员 钱七", "dispatcher", ("district", DEMO_DISTRICT)),
     ("+8613800138006", "环卫处置员 孙八", "department_handler", ("department", "sanitation")),
     ("+8613800138007", "领导 周九", "leader", ("district", DEMO_DISTRICT)),
-    ("+8613800138008", "物业经理 吴十", "property_manager", ("estate", "demo-estate")),
-    ("+8613800138009", "业主 郑一", "resident", ("estate", "demo-estate")),
+    ("+8613800138008", "物业经理 吴十", "property_manager", ("estate", str(DEMO_ESTATE_ID))),
+    ("+8613800138009", "业主 郑一", "resident", ("estate", str(DEMO_ESTATE_ID))),
     ("+8613800138010", "管理员 冯二", "admin", None),
+    ("+8613800138011", "物业客服 陈三", "property_staff", ("estate", str(DEMO_ESTATE_ID))),
+    ("+8613800138012", "房管员 褚四", "housing_officer", ("district", DEMO_DISTRICT)),
 ]
 
 
@@ -48,4 +51,8 @@ async def seed_demo(conn: asyncpg.Connection, config: AuthConfig) -> list[tuple[
     inspector_phone = next(phone for phone, _, role, _ in DEMO_USERS if role == "inspector")
     inspector = await identity_store.get_user_by_phone(conn, inspector_phone)
     await seed_demo_grids(conn, inspector["id"] if inspector else None)
+    # the demo estate (小区) with its owners register, the demo resident bound to their home
+    resident_phone = next(phone for phone, _, role, _ in DEMO_USERS if role == "resident")
+    resident = await identity_store.get_user_by_phone(conn, resident_phone)
+    await seed_demo_estate(conn, resident_phone, resident["id"] if resident else None)
     return [(phone, name, role) for phone, name, role, _ in DEMO_USERS]

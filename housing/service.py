@@ -111,8 +111,10 @@ def _standards(standards: list[FeeStandard]) -> list[tuple[str, int, str, str]]:
     return [(s.item.strip(), s.price_fen, s.basis, s.note.strip()) for s in standards]
 
 
-async def create_estate(conn: asyncpg.Connection, data: EstateCreate) -> UUID:
+async def create_estate(conn: asyncpg.Connection, data: EstateCreate, estate_id: UUID | None = None) -> UUID:
+    """A new estate (with the given id, for the demo's fixed one) and its published fee standards."""
     values: dict[str, Any] = {
+        "id": estate_id,
         "name": data.name.strip(),
         "address": data.address.strip(),
         "district_code": data.district_code,
@@ -126,9 +128,9 @@ async def create_estate(conn: asyncpg.Connection, data: EstateCreate) -> UUID:
         "office_hours": data.office_hours.strip(),
     }
     _no_blank(values, ("name", "address", "property_company"))
-    estate_id = await store.insert_estate(conn, values)
-    await store.replace_fee_standards(conn, estate_id, _standards(data.fee_standards))
-    return estate_id
+    new_id = await store.insert_estate(conn, values)
+    await store.replace_fee_standards(conn, new_id, _standards(data.fee_standards))
+    return new_id
 
 
 def _no_blank(values: dict[str, Any], names: tuple[str, ...]) -> None:

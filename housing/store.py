@@ -34,9 +34,9 @@ async def geometry_problem(conn: asyncpg.Connection, geojson: str) -> str | None
 
 async def insert_estate(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
     estate_id: UUID = await conn.fetchval(
-        """INSERT INTO estates (name, address, district_code, location, location_original, boundary,
+        """INSERT INTO estates (id, name, address, district_code, location, location_original, boundary,
                property_company, service_grade, service_content, contact_name, contact_phone, office_hours)
-           VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($5, $4), 4326), $6,
+           VALUES (coalesce($14, uuid_generate_v7()), $1, $2, $3, ST_SetSRID(ST_MakePoint($5, $4), 4326), $6,
                    ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($7), 4326)), $8, $9, $10, $11, $12, $13)
            RETURNING id""",
         values["name"],
@@ -52,6 +52,7 @@ async def insert_estate(conn: asyncpg.Connection, values: dict[str, Any]) -> UUI
         values["contact_name"],
         values["contact_phone"],
         values["office_hours"],
+        values.get("id"),
     )
     return estate_id
 
@@ -213,6 +214,20 @@ async def get_home(conn: asyncpg.Connection, home_id: UUID) -> asyncpg.Record | 
         home_id,
     )
     return row
+
+
+async def find_home(
+    conn: asyncpg.Connection, estate_id: UUID, building: str, entrance: str, room: str
+) -> UUID | None:
+    home_id: UUID | None = await conn.fetchval(
+        """SELECT h.id FROM homes h JOIN buildings b ON b.id = h.building_id
+           WHERE h.estate_id = $1 AND b.name = $2 AND h.entrance = $3 AND h.room = $4""",
+        estate_id,
+        building,
+        entrance,
+        room,
+    )
+    return home_id
 
 
 async def current_owners(conn: asyncpg.Connection, home_id: UUID) -> list[asyncpg.Record]:

@@ -40,15 +40,17 @@ class FeeStandard(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     note: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 
+#: a ring of 4 to 1,000 positions: an estate's boundary has a few dozen (and a request body is at most 1 MB)
+Ring = Annotated[list[PositionPair], msgspec.Meta(min_length=4, max_length=1_000)]
+Rings = Annotated[list[Ring], msgspec.Meta(min_length=1, max_length=20)]
+
+
 class PolygonGeometry(
     msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type", tag="Polygon"
 ):
     """A GeoJSON Polygon in WGS-84: rings of [longitude, latitude] positions, the first ring the outer one."""
 
-    coordinates: Annotated[
-        list[Annotated[list[PositionPair], msgspec.Meta(min_length=4, max_length=10_000)]],
-        msgspec.Meta(min_length=1, max_length=100),
-    ]
+    coordinates: Rings
 
 
 class MultiPolygonGeometry(
@@ -56,15 +58,7 @@ class MultiPolygonGeometry(
 ):
     """A GeoJSON MultiPolygon in WGS-84: an estate in several separate parts."""
 
-    coordinates: Annotated[
-        list[
-            Annotated[
-                list[Annotated[list[PositionPair], msgspec.Meta(min_length=4, max_length=10_000)]],
-                msgspec.Meta(min_length=1, max_length=100),
-            ]
-        ],
-        msgspec.Meta(min_length=1, max_length=100),
-    ]
+    coordinates: Annotated[list[Rings], msgspec.Meta(min_length=1, max_length=20)]
 
 
 Boundary = PolygonGeometry | MultiPolygonGeometry

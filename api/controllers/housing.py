@@ -19,7 +19,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from api.errors import FieldError, ProblemError, register_domain_errors
+from api.errors import register_domain_errors
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from cases.geo import CRS
@@ -81,7 +81,6 @@ ESTATE_MANAGERS: tuple[Role, ...] = ("admin", "property_staff", "property_manage
 ESTATE_READERS: tuple[Role, ...] = (*ESTATE_MANAGERS, "housing_officer")
 MAX_REGISTER_BYTES = register.MAX_FILE_BYTES
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 @dataclass
@@ -109,18 +108,9 @@ class RegisterUpload(Operation):
         )
 
 
-def _effective_date(state: State, text: str | None) -> date:
-    if text is None:
-        return datetime.now(ZoneInfo(state.settings.city_timezone)).date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ProblemError(
-            422,
-            "validation_failed",
-            "effective_date is not a valid date",
-            errors=[FieldError(field="effective_date", code="invalid", message="YYYY-MM-DD")],
-        ) from exc
+def _effective_date(state: State, given: date | None) -> date:
+    """The date changed owners own from: the one given, else today in the city's time zone."""
+    return given if given is not None else datetime.now(ZoneInfo(state.settings.city_timezone)).date()
 
 
 class EstatesController(Controller):
@@ -247,7 +237,7 @@ class EstatesController(Controller):
         principal: Caller,
         estate_id: FromPath[UUID],
         dry_run: FromQuery[bool] = False,
-        effective_date: Annotated[str | None, QueryParameter(pattern=DATE_PATTERN, max_length=10)] = None,
+        effective_date: FromQuery[date | None] = None,
         file_name: Annotated[str, QueryParameter(min_length=1, max_length=200)] = "register.csv",
     ) -> RegisterImportReport:
         effective = _effective_date(state, effective_date)

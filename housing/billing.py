@@ -38,13 +38,17 @@ from housing import fees, ledger, settlement
 from housing.errors import (
     BillingPeriodOverlaps,
     BillingRunNotFound,
+    EstateForbidden,
     EstateNotFound,
     FeeItemExists,
     FeeItemNotFound,
     HomeNotFound,
+    InvalidCursor,
     InvalidFeeItem,
 )
 from housing.fees import FeeItem, FeeItemCreate, FeeItemHomes, FeeItemUpdate, Season, Tier
+from housing.paging import decode_cursor, encode_cursor
+from identity.models import Principal
 
 log = logging.getLogger("cityloop.billing")
 
@@ -94,6 +98,19 @@ def _columns(
         "due_days": due_days,
         "grace_days": grace_days,
     }
+
+
+async def require_money_manager(conn: asyncpg.Connection, principal: Principal, estate_id: UUID) -> None:
+    """EstateNotFound, or EstateForbidden unless the caller decides on the estate's money: its property manager
+    (by the estate scope of the role; unscoped: every estate) or an admin. Property staff and housing officers
+    do not (officers read money, never change it)."""
+    await _estate_exists(conn, estate_id)
+    if principal.has_role("admin"):
+        return
+    scopes = principal.scopes("property_manager", "estate")
+    if principal.has_role("property_manager") and (scopes is None or str(estate_id) in scopes):
+        return
+    raise EstateForbidden("only the estate's property manager and admins decide on its fees and bills")
 
 
 async def _estate_exists(conn: asyncpg.Connection, estate_id: UUID) -> None:
@@ -177,6 +194,14 @@ async def update_fee_item(
     return item_view(updated)
 
 
+async def fee_item_estate(conn: asyncpg.Connection, item_id: UUID) -> UUID:
+    row = await store.get_fee_item(conn, item_id)
+    if row is None:
+        raise FeeItemNotFound(f"no fee item {item_id}")
+    estate_id: UUID = row["estate_id"]
+    return estate_id
+
+
 async def get_fee_item(conn: asyncpg.Connection, item_id: UUID) -> FeeItem:
     row = await store.get_fee_item(conn, item_id)
     if row is None:
@@ -229,6 +254,8 @@ class BillingRunCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class BillingRun(msgspec.Struct, frozen=True, kw_only=True):
+    """The bills of one estate for one period, made by the worker in batches of homes: its progress."""
+
     id: UUID
     estate_id: UUID
     period: str
@@ -292,6 +319,28 @@ async def create_run(
         )
     row, made = await store.insert_run(conn, estate_id, period.text, period.start, period.end, requested_by)
     return run_view(row), made
+
+
+async def list_runs(
+    conn: asyncpg.Connection, estate_id: UUID, cursor: str | None, limit: int
+) -> BillingRunPage:
+    await _estate_exists(conn, estate_id)
+    after = None
+    if cursor:
+        start, run_id = decode_cursor(cursor, (str, UUID))
+        try:
+            after = (date.fromisoformat(str(start)), UUID(str(run_id)))
+        except ValueError as exc:
+            raise InvalidCursor(
+                "the cursor is not one this API gave out",
+                fields=[{"field": "cursor", "code": "invalid_cursor"}],
+            ) from exc
+    rows = await store.list_runs(conn, estate_id, after, limit)
+    items = [run_view(r) for r in rows]
+    last = rows[-1] if len(rows) == limit else None
+    return BillingRunPage(
+        items=items, next_cursor=encode_cursor(last["period_start"].isoformat(), last["id"]) if last else None
+    )
 
 
 async def get_run(conn: asyncpg.Connection, run_id: UUID) -> BillingRun:

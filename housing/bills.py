@@ -19,10 +19,13 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from housing import access, ledger
 from housing import billing_store as store
-from housing import ledger
-from housing.errors import BillNotFound, BillStateConflict, BillVersionConflict
+from housing import store as housing_store
+from housing.errors import BillNotFound, BillStateConflict, BillVersionConflict, HomeForbidden
 from housing.fees import BillLine, FeeKind
+from housing.paging import decode_cursor, encode_cursor
+from identity.models import Principal
 
 BillState = Literal["issued", "partly_paid", "paid", "waived", "cancelled"]
 BILL_STATES: Final[tuple[BillState, ...]] = get_args(BillState)
@@ -103,6 +106,9 @@ class Bill(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class BillEvent(msgspec.Struct, frozen=True):
+    """Something that happened to a bill, oldest first: issued, paid (in part), credit applied, waived,
+    cancelled, refunded; with the ledger entry it posted."""
+
     id: int
     action: str  # issue, pay_part, pay_full, credit_part, credit_full, waive, cancel, refund
     from_state: BillState | None
@@ -114,6 +120,8 @@ class BillEvent(msgspec.Struct, frozen=True):
 
 
 class BillDetail(Bill, frozen=True, kw_only=True):
+    """A bill with its history (events, oldest first)."""
+
     events: list[BillEvent]
 
 
@@ -180,6 +188,43 @@ async def get_bill(conn: asyncpg.Connection, bill_id: UUID) -> BillDetail:
         for e in await store.bill_events(conn, bill_id)
     ]
     return BillDetail(**msgspec.structs.asdict(bill_view(row)), events=events)
+
+
+async def require_bill_reader(conn: asyncpg.Connection, principal: Principal, bill_id: UUID) -> None:
+    """BillNotFound, or HomeForbidden unless the caller is bound to the bill's home now (any relation) or reads
+    the estate's staff views (its staff, the district's housing officers, admins)."""
+    row = await store.bill_home(conn, bill_id)
+    if row is None:
+        raise BillNotFound(f"no bill {bill_id}")
+    if access.reads_estate(principal, str(row["estate_id"]), row["district_code"]):
+        return
+    if not await housing_store.is_bound(
+        conn, row["home_id"], principal.user_id, ("owner", "family", "tenant")
+    ):
+        raise HomeForbidden("this is not a bill of one of your homes")
+
+
+async def bill_estate(conn: asyncpg.Connection, bill_id: UUID) -> UUID:
+    row = await store.bill_home(conn, bill_id)
+    if row is None:
+        raise BillNotFound(f"no bill {bill_id}")
+    estate_id: UUID = row["estate_id"]
+    return estate_id
+
+
+async def my_bills(
+    conn: asyncpg.Connection,
+    user_id: UUID,
+    state: BillState | None,
+    home_id: UUID | None,
+    cursor: str | None,
+    limit: int,
+) -> BillPage:
+    """The bills of the homes the user is bound to now, newest first."""
+    after = UUID(str(decode_cursor(cursor, (UUID,))[0])) if cursor else None
+    rows = await store.user_bills(conn, user_id, state, home_id, after, limit)
+    items = [bill_view(r) for r in rows]
+    return BillPage(items=items, next_cursor=encode_cursor(items[-1].id) if len(items) == limit else None)
 
 
 # staff decisions ----------------------------------------------------------------------------------------------------

@@ -227,3 +227,7 @@ class FundHasNoHomes(HousingError):
     """No home of the estate has a share of the fund to share interest among."""
 
     code = "fund_no_homes"
+
+
+class BuildingNotFound(HousingError):
+    code = "building_not_found"

@@ -117,6 +117,9 @@ class Season(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class FeeItemCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A new fee item of an estate: what kind, its name and price, and what its kind needs (water: tiers;
+    heating: the season; parking and assigned flat items: applies_to assigned; a late fee: grace days)."""
+
     kind: FeeKind
     name: FeeName
     price_fen: PriceFen = 0
@@ -140,6 +143,8 @@ class FeeItemUpdate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class FeeItem(msgspec.Struct, frozen=True, kw_only=True):
+    """A fee item billing applies in an estate."""
+
     id: UUID
     estate_id: UUID
     kind: FeeKind
@@ -170,6 +175,8 @@ class FeeItemHome(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class FeeItemHomes(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The homes an assigned fee item applies to (the whole list)."""
+
     homes: Annotated[list[FeeItemHome], msgspec.Meta(max_length=20_000)]
 
 

@@ -25,24 +25,30 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from housing import billing_store, ledger, money
+from housing import access, billing_store, ledger, money
 from housing import fund_store as store
+from housing import store as housing_store
 from housing.errors import (
+    BuildingNotFound,
     EstateNotFound,
     FundHasNoHomes,
     FundInterestExists,
     FundNotOpened,
     FundRateMissing,
+    HomeForbidden,
     HomeNotFound,
     InvalidCursor,
 )
 from housing.paging import decode_cursor, encode_cursor
+from identity.models import Principal
 
 TOPUP_TOPIC: Final = "housing.fund_topup"
 THRESHOLD_PERCENT: Final = money.TOPUP_THRESHOLD.numerator * 100 // money.TOPUP_THRESHOLD.denominator
 
 
 class FundRate(msgspec.Struct, frozen=True):
+    """The estate's first-deposit rate of the maintenance fund."""
+
     estate_id: UUID
     rate_fen_m2: int
     updated_at: datetime
@@ -71,6 +77,8 @@ class InterestShare(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class InterestShared(msgspec.Struct, frozen=True, kw_only=True):
+    """Interest shared among the homes: how much, on which settlement date, among how many homes."""
+
     id: UUID
     estate_id: UUID
     as_of: date
@@ -109,6 +117,8 @@ class FundStatement(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class BuildingFund(msgspec.Struct, frozen=True, kw_only=True):
+    """One building's part of the fund."""
+
     building_id: UUID
     building: str
     homes: int
@@ -134,6 +144,8 @@ class EstateFund(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class HomeFund(msgspec.Struct, frozen=True, kw_only=True):
+    """One home's share of the fund, as a building's list shows it."""
+
     home_id: UUID
     entrance: str
     floor: int
@@ -354,6 +366,26 @@ async def reverse(conn: asyncpg.Connection, entry_id: int, *, memo: str, actor_i
     return reversal
 
 
+async def require_statement_reader(conn: asyncpg.Connection, principal: Principal, home_id: UUID) -> None:
+    """HomeNotFound, or HomeForbidden unless the caller is an owner bound to the home now, or reads the estate's
+    staff views (its staff, the district's housing officers, admins)."""
+    row = await housing_store.get_home(conn, home_id)
+    if row is None:
+        raise HomeNotFound(f"no home {home_id}")
+    if access.reads_estate(principal, str(row["estate_id"]), row["district_code"]):
+        return
+    if not await housing_store.is_bound(conn, home_id, principal.user_id, ("owner",)):
+        raise HomeForbidden("only the home's owners read its fund statement")
+
+
+async def building_estate(conn: asyncpg.Connection, building_id: UUID) -> UUID:
+    found = await store.building(conn, building_id)
+    if found is None:
+        raise BuildingNotFound(f"no building {building_id}")
+    estate_id: UUID = found["estate_id"]
+    return estate_id
+
+
 # what people read ------------------------------------------------------------------------------------------------------
 
 
@@ -439,7 +471,7 @@ async def building_fund(
 ) -> BuildingFundPage:
     found = await store.building(conn, building_id)
     if found is None:
-        raise HomeNotFound(f"no building {building_id}")
+        raise BuildingNotFound(f"no building {building_id}")
     after = decode_cursor(cursor, (str, int, str, UUID)) if cursor else None
     rows = await store.building_homes(conn, building_id, after, limit)  # type: ignore[arg-type]
     items = [

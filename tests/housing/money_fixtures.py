@@ -132,3 +132,19 @@ async def check_ok(db: asyncpg.Connection) -> ledger.CheckReport:
         report = await ledger.check(db)
     assert report.ok, ledger.describe(report)
     return report
+
+
+async def person(
+    db: asyncpg.Connection, settings: Any, phone: str, role: str, scope: tuple[str, str] | None = None
+) -> tuple[str, UUID]:
+    """A signed-in user with one role (as `cityloop users create` makes them): (access token, user id)."""
+    from identity.phone import normalize_phone
+    from tests.identity.helpers import staff_token
+
+    token = await staff_token(db, settings, phone, role, scope)  # type: ignore[arg-type]
+    user_id: UUID = await db.fetchval("SELECT id FROM users WHERE phone = $1", normalize_phone(phone))
+    return token, user_id
+
+
+def auth(token: str, **headers: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", **headers}

@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from litestar.testing import AsyncTestClient
 
 from api.db import create_pool
 from api.settings import Settings
@@ -30,7 +31,7 @@ from housing.errors import (
     ReadingImportRefused,
     RefundTooLarge,
 )
-from tests.housing.money_fixtures import Estate, check_ok, counts, fee_item, make_estate
+from tests.housing.money_fixtures import Estate, auth, bind, check_ok, counts, fee_item, make_estate, person
 
 MANAGER = frozenset({"property_manager"})
 
@@ -699,3 +700,216 @@ async def test_a_bill_as_people_read_it(db: asyncpg.Connection, pool: asyncpg.Po
     assert detail.lines[0].amount_fen == 30_000 and detail.lines[0].unit == "m2_hundredths"
     assert detail.due_date == date(2026, 10, 1) + timedelta(days=30)
     assert estate.id == detail.estate_id
+
+
+# over HTTP: the manager's and the resident's side -------------------------------------------------------------------
+
+
+class Scene:
+    """An estate with a fee item billed for November, its manager, staff, an officer, two residents."""
+
+    estate: Estate
+    manager: str
+    staff: str
+    officer: str
+    other_manager: str
+    resident: str
+    stranger: str
+    home: UUID
+
+
+@pytest.fixture
+async def scene(db: asyncpg.Connection, settings: Settings, pool: asyncpg.Pool) -> Scene:
+    s = Scene()
+    s.estate = await make_estate(db)
+    other = await make_estate(db, name="另一个小区")
+    s.manager, _ = await person(db, settings, "13900000011", "property_manager", ("estate", str(s.estate.id)))
+    s.staff, _ = await person(db, settings, "13900000012", "property_staff", ("estate", str(s.estate.id)))
+    s.officer, _ = await person(db, settings, "13900000013", "housing_officer", ("district", "110101"))
+    s.other_manager, _ = await person(
+        db, settings, "13900000014", "property_manager", ("estate", str(other.id))
+    )
+    s.resident, resident_id = await person(db, settings, "13900000015", "resident")
+    s.stranger, _ = await person(db, settings, "13900000016", "resident")
+    s.home = s.estate.homes[0]
+    await bind(db, s.home, resident_id, "tenant")
+    return s
+
+
+async def test_fee_items_over_http(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, scene: Scene
+) -> None:
+    url = f"/v1/estates/{scene.estate.id}/fee-items"
+    good = {"kind": "property", "name": "物业费", "price_fen": 250}
+    r = await client.post(url, json=good, headers=auth(scene.manager, **{"Idempotency-Key": "fee-item-0001"}))
+    assert r.status_code == 201, r.text
+    item = r.json()
+    assert (item["kind"], item["price_fen"], item["version"]) == ("property", 250, 1)
+    again = await client.post(
+        url, json=good, headers=auth(scene.manager, **{"Idempotency-Key": "fee-item-0001"})
+    )
+    assert again.status_code == 201 and again.json() == item
+    before = await counts(db)
+    refusals: list[tuple[str, dict[str, Any], int, str]] = [
+        (scene.manager, {**good, "name": "车位", "kind": "parking"}, 422, "invalid_fee_item"),
+        (scene.manager, {**good, "price_fen": -250}, 422, "validation_failed"),
+        (scene.manager, {**good, "price_fen": 2.5}, 422, "validation_failed"),
+        (scene.manager, {**good, "name": "物业费"}, 409, "fee_item_exists"),
+        (scene.manager, {**good, "colour": "red"}, 422, "validation_failed"),
+        (scene.staff, {**good, "name": "保洁费"}, 403, "forbidden"),
+        (scene.officer, {**good, "name": "保洁费"}, 403, "forbidden"),
+        (scene.other_manager, {**good, "name": "保洁费"}, 403, "estate_forbidden"),
+    ]
+    for token, body, status, code in refusals:
+        r = await client.post(url, json=body, headers=auth(token))
+        assert (r.status_code, r.json()["code"]) == (status, code), (body, r.text)
+    assert await counts(db) == before
+    # a new price with If-Match: the version read
+    patch = f"/v1/fee-items/{item['id']}"
+    r = await client.patch(patch, json={"price_fen": 260}, headers=auth(scene.manager))
+    assert (r.status_code, r.json()["code"]) == (428, "precondition_required")
+    r = await client.patch(patch, json={"price_fen": 260}, headers=auth(scene.manager, **{"If-Match": '"7"'}))
+    assert (r.status_code, r.json()["code"]) == (409, "bill_version_conflict")
+    r = await client.patch(patch, json={"price_fen": -1}, headers=auth(scene.manager, **{"If-Match": '"1"'}))
+    assert (r.status_code, r.json()["code"]) == (422, "validation_failed")
+    assert await counts(db) == before
+    r = await client.patch(patch, json={"price_fen": 260}, headers=auth(scene.manager, **{"If-Match": '"1"'}))
+    assert r.status_code == 200 and (r.json()["price_fen"], r.json()["version"]) == (260, 2)
+    r = await client.get(url, headers=auth(scene.officer))
+    assert r.status_code == 200 and [i["name"] for i in r.json()] == ["物业费"]
+    r = await client.get(url, headers=auth(scene.other_manager))
+    assert (r.status_code, r.json()["code"]) == (403, "estate_forbidden")
+
+
+async def test_billing_runs_and_my_bills_over_http(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, pool: asyncpg.Pool, scene: Scene
+) -> None:
+    await fee_item(db, scene.estate, kind="property", name="物业费", price_fen=250)
+    url = f"/v1/estates/{scene.estate.id}/billing-runs"
+    before = await counts(db)
+    for token, body, status, code in [
+        (scene.staff, {"period": "2026-13"}, 422, "invalid_billing_period"),
+        (scene.staff, {"period": 202611}, 422, "validation_failed"),
+        (scene.officer, {"period": "2026-11"}, 403, "forbidden"),
+        (scene.other_manager, {"period": "2026-11"}, 403, "estate_forbidden"),
+        (scene.resident, {"period": "2026-11"}, 403, "forbidden"),
+    ]:
+        r = await client.post(url, json=body, headers=auth(token))
+        assert (r.status_code, r.json()["code"]) == (status, code), (body, r.text)
+    assert await counts(db) == before
+    r = await client.post(url, json={"period": "2026-11"}, headers=auth(scene.staff))
+    assert r.status_code == 202 and r.json()["state"] == "pending", r.text
+    run_id = r.json()["id"]
+    r = await client.post(url, json={"period": "2026-11"}, headers=auth(scene.manager))
+    assert r.status_code == 202 and r.json()["id"] == run_id
+    r = await client.post(url, json={"period": "2026-Q4"}, headers=auth(scene.manager))
+    assert (r.status_code, r.json()["code"]) == (409, "billing_period_overlaps")
+    assert await billing.run_pending(pool) == 1  # the worker's job
+    r = await client.get(f"/v1/billing-runs/{run_id}", headers=auth(scene.officer))
+    assert r.status_code == 200 and (r.json()["state"], r.json()["bills_created"]) == ("completed", 6)
+    r = await client.get(url, headers=auth(scene.officer))
+    assert r.status_code == 200 and [x["period"] for x in r.json()["items"]] == ["2026-11"]
+    # the resident sees the bills of their home only, and can filter and page
+    r = await client.get("/v1/me/bills", headers=auth(scene.resident))
+    assert r.status_code == 200
+    (bill,) = r.json()["items"]
+    assert (bill["home_id"], bill["amount_fen"], bill["state"]) == (str(scene.home), 22375, "issued")
+    assert bill["period_end"] == "2026-11-30" and bill["lines"][0]["unit"] == "m2_hundredths"
+    r = await client.get("/v1/me/bills", params={"state": "paid"}, headers=auth(scene.resident))
+    assert r.json()["items"] == []
+    r = await client.get("/v1/me/bills", params={"state": "unpaid"}, headers=auth(scene.resident))
+    assert (r.status_code, r.json()["code"]) == (422, "validation_failed")
+    r = await client.get("/v1/me/bills", params={"cursor": "not-a-cursor"}, headers=auth(scene.resident))
+    assert (r.status_code, r.json()["code"]) == (422, "invalid_cursor")
+    r = await client.get("/v1/me/bills", headers=auth(scene.stranger))
+    assert r.status_code == 200 and r.json() == {"items": [], "next_cursor": None}
+    r = await client.get(f"/v1/bills/{bill['id']}", headers=auth(scene.resident))
+    assert r.status_code == 200 and r.headers["ETag"] == '"1"' and r.json()["events"][0]["action"] == "issue"
+    r = await client.get(f"/v1/bills/{bill['id']}", headers=auth(scene.stranger))
+    assert (r.status_code, r.json()["code"]) == (403, "home_forbidden")
+    r = await client.get(f"/v1/bills/{UUID(int=7)}", headers=auth(scene.resident))
+    assert (r.status_code, r.json()["code"]) == (404, "bill_not_found")
+
+
+async def test_waiving_and_cancelling_over_http(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, pool: asyncpg.Pool, scene: Scene
+) -> None:
+    await fee_item(db, scene.estate, kind="property", name="物业费", price_fen=250)
+    await _bill_run(db, pool, scene.estate, "2026-11")
+    (bill,) = await _bills(db, home_id=scene.home)
+    url = f"/v1/bills/{bill['id']}/decisions"
+    waive = {"action": "waive", "reason": "困难户减免"}
+    before = await counts(db)
+    for token, body, headers, status, code in [
+        (scene.manager, waive, {}, 428, "precondition_required"),
+        (scene.manager, waive, {"If-Match": "seven"}, 400, "invalid_if_match"),
+        (scene.manager, waive, {"If-Match": '"2"'}, 409, "bill_version_conflict"),
+        (scene.manager, {"action": "waive", "reason": ""}, {"If-Match": '"1"'}, 422, "validation_failed"),
+        (scene.manager, {"action": "pay_full", "reason": "x"}, {"If-Match": '"1"'}, 422, "validation_failed"),
+        (scene.staff, waive, {"If-Match": '"1"'}, 403, "forbidden"),
+        (scene.officer, waive, {"If-Match": '"1"'}, 403, "forbidden"),
+        (scene.other_manager, waive, {"If-Match": '"1"'}, 403, "estate_forbidden"),
+    ]:
+        r = await client.post(url, json=body, headers=auth(token, **headers))
+        assert (r.status_code, r.json()["code"]) == (status, code), (body, headers, r.text)
+    assert await counts(db) == before
+    async with db.transaction():
+        await settlement.apply_payment(
+            db, home_id=scene.home, amount_fen=10_000, provider="wechat", ref="wx-7"
+        )
+    r = await client.post(
+        url, json={"action": "cancel", "reason": "开错了"}, headers=auth(scene.manager, **{"If-Match": '"2"'})
+    )
+    assert (r.status_code, r.json()["code"], r.json()["state"]) == (409, "bill_state_conflict", "partly_paid")
+    r = await client.post(url, json=waive, headers=auth(scene.manager, **{"If-Match": '"2"'}))
+    assert r.status_code == 200, r.text
+    assert (r.json()["state"], r.json()["waived_fen"], r.headers["ETag"]) == ("waived", 12_375, '"3"')
+    await check_ok(db)
+
+
+async def test_arrears_and_reminders_over_http(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, pool: asyncpg.Pool, scene: Scene
+) -> None:
+    await fee_item(db, scene.estate, kind="property", name="物业费", price_fen=250, due_days=0)
+    await _bill_run(db, pool, scene.estate, "2026-10")
+    r = await client.get(f"/v1/estates/{scene.estate.id}/arrears", headers=auth(scene.officer))
+    assert r.status_code == 200
+    arrears = r.json()
+    assert (arrears["homes"], arrears["bills"]) == (6, 6)
+    assert [b["building"] for b in arrears["buildings"]] == ["1号楼", "2号楼"]
+    building = arrears["buildings"][0]["building_id"]
+    r = await client.get(
+        f"/v1/estates/{scene.estate.id}/arrears/homes",
+        params={"building_id": building, "limit": 2},
+        headers=auth(scene.staff),
+    )
+    assert r.status_code == 200 and len(r.json()["items"]) == 2 and r.json()["next_cursor"]
+    r = await client.get(f"/v1/estates/{scene.estate.id}/arrears", headers=auth(scene.other_manager))
+    assert (r.status_code, r.json()["code"]) == (403, "estate_forbidden")
+    url = f"/v1/estates/{scene.estate.id}/reminders"
+    before = await counts(db)
+    other_home = (await make_estate(db, name="第三个小区")).homes[0]
+    for token, body, status, code in [
+        (scene.staff, {"home_ids": [str(other_home)]}, 404, "home_not_found"),
+        (scene.staff, {"min_outstanding_fen": -1}, 422, "validation_failed"),
+        (scene.staff, {"home_ids": []}, 422, "validation_failed"),
+        (scene.officer, {}, 403, "forbidden"),
+        (scene.resident, {}, 403, "forbidden"),
+    ]:
+        r = await client.post(url, json=body, headers=auth(token))
+        assert (r.status_code, r.json()["code"]) == (status, code), (body, r.text)
+    assert await counts(db) == before
+    assert await db.fetchval("SELECT count(*) FROM outbox WHERE topic = 'housing.bill_reminder'") == 0
+    r = await client.post(url, json={}, headers=auth(scene.staff, **{"Idempotency-Key": "remind-2026-11-01"}))
+    assert r.status_code == 200, r.text
+    assert r.json() == {
+        "homes": 1,
+        "recipients": 1,
+        "skipped_recently_reminded": 0,
+        "skipped_without_residents": 5,
+    }
+    (row,) = await db.fetch("SELECT payload FROM outbox WHERE topic = 'housing.bill_reminder'")
+    assert row["payload"]["home_id"] == str(scene.home) and row["payload"]["outstanding_fen"] == 22375
+    r = await client.post(url, json={}, headers=auth(scene.manager))
+    assert r.json()["skipped_recently_reminded"] == 1 and r.json()["homes"] == 0
+    assert await db.fetchval("SELECT count(*) FROM outbox WHERE topic = 'housing.bill_reminder'") == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -13,7 +14,9 @@ import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from litestar.testing import AsyncTestClient
 
+from api.settings import Settings
 from housing import fund, ledger, money
 from housing.errors import (
     EntryAlreadyReversed,
@@ -23,7 +26,7 @@ from housing.errors import (
     FundRateMissing,
     InvalidAmount,
 )
-from tests.housing.money_fixtures import Estate, bind, check_ok, counts, make_estate
+from tests.housing.money_fixtures import Estate, auth, bind, check_ok, counts, make_estate, person
 
 # the largest-remainder method, pure ------------------------------------------------------------------------------------
 
@@ -250,3 +253,88 @@ async def test_statements_page_and_summaries(db: asyncpg.Connection) -> None:
     assert [i.home_id for i in page.items + page2.items] == estate.homes[:3]
     with pytest.raises(FundNotOpened):
         await fund.statement(db, UUID(int=9), None, 10)
+
+
+# over HTTP ---------------------------------------------------------------------------------------------------------
+
+
+async def test_the_fund_over_http(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, settings: Settings
+) -> None:
+    estate = await make_estate(db)
+    admin, _ = await person(db, settings, "13900000021", "admin")
+    manager, _ = await person(db, settings, "13900000022", "property_manager", ("estate", str(estate.id)))
+    officer, _ = await person(db, settings, "13900000023", "housing_officer", ("district", "110101"))
+    elsewhere, _ = await person(db, settings, "13900000024", "housing_officer", ("district", "110102"))
+    owner, owner_id = await person(db, settings, "13900000025", "resident")
+    tenant, tenant_id = await person(db, settings, "13900000026", "resident")
+    home = estate.homes[0]
+    await bind(db, home, owner_id, "owner")
+    await bind(db, home, tenant_id, "tenant")
+    base = f"/v1/estates/{estate.id}/fund"
+    before = await counts(db)
+    r = await client.post(f"{base}/first-deposits", headers=auth(admin))
+    assert (r.status_code, r.json()["code"]) == (409, "fund_rate_missing")
+    for token, body, status, code in [
+        (admin, {"rate_fen_m2": 0}, 422, "validation_failed"),
+        (admin, {"rate_fen_m2": 99.5}, 422, "validation_failed"),
+        (admin, {"rate_fen_m2": -100}, 422, "validation_failed"),
+        (manager, {"rate_fen_m2": 10000}, 403, "forbidden"),
+        (officer, {"rate_fen_m2": 10000}, 403, "forbidden"),
+    ]:
+        r = await client.put(f"{base}/rate", json=body, headers=auth(token))
+        assert (r.status_code, r.json()["code"]) == (status, code), body
+    r = await client.get(f"/v1/homes/{home}/fund", headers=auth(owner))
+    assert (r.status_code, r.json()["code"]) == (404, "fund_not_opened")
+    assert await counts(db) == before
+    r = await client.put(f"{base}/rate", json={"rate_fen_m2": 10000}, headers=auth(admin))
+    assert r.status_code == 200 and r.json()["rate_fen_m2"] == 10000
+    r = await client.post(f"{base}/first-deposits", headers=auth(admin))
+    assert r.status_code == 200 and r.json()["homes"] == 6
+    interest = {"amount_fen": 1001, "as_of": "2026-12-21"}
+    snapshot = await counts(db)
+    for body, status, code in [
+        ({**interest, "amount_fen": -5}, 422, "validation_failed"),
+        ({**interest, "amount_fen": 0}, 422, "validation_failed"),
+        ({**interest, "amount_fen": 10.5}, 422, "validation_failed"),
+        ({**interest, "as_of": "2026-02-30"}, 422, "validation_failed"),
+    ]:
+        r = await client.post(f"{base}/interest", json=body, headers=auth(admin))
+        assert (r.status_code, r.json()["code"]) == (status, code), body
+    assert await counts(db) == snapshot
+    r = await client.post(
+        f"{base}/interest", json=interest, headers=auth(admin, **{"Idempotency-Key": "int-20261221"})
+    )
+    assert r.status_code == 201 and r.json()["homes"] == 6, r.text
+    r = await client.post(
+        f"{base}/interest", json=interest, headers=auth(admin, **{"Idempotency-Key": "int-20261221"})
+    )
+    assert r.status_code == 201  # the retry answers the first result
+    snapshot = await counts(db)
+    r = await client.post(f"{base}/interest", json=interest, headers=auth(admin))
+    assert (r.status_code, r.json()["code"]) == (409, "fund_interest_exists")
+    assert await counts(db) == snapshot
+    # the owner reads the home's statement; a tenant does not; the officer of the district reads the summaries
+    r = await client.get(f"/v1/homes/{home}/fund", headers=auth(owner))
+    assert r.status_code == 200
+    statement = r.json()
+    assert statement["first_deposit_fen"] == 895_000 and [i["kind"] for i in statement["items"]] == [
+        "fund_deposit",
+        "fund_interest",
+    ]
+    r = await client.get(f"/v1/homes/{home}/fund", headers=auth(tenant))
+    assert (r.status_code, r.json()["code"]) == (403, "home_forbidden")
+    r = await client.get(f"/v1/homes/{UUID(int=3)}/fund", headers=auth(owner))
+    assert (r.status_code, r.json()["code"]) == (404, "home_not_found")
+    r = await client.get(base, headers=auth(officer))
+    assert (
+        r.status_code == 200 and r.json()["interest_shared_fen"] == 1001 and len(r.json()["buildings"]) == 2
+    )
+    r = await client.get(base, headers=auth(elsewhere))
+    assert (r.status_code, r.json()["code"]) == (403, "estate_forbidden")
+    building = estate.buildings["2号楼"]
+    r = await client.get(f"/v1/buildings/{building}/fund", headers=auth(manager))
+    assert r.status_code == 200 and len(r.json()["items"]) == 3 and r.json()["building_id"] == str(building)
+    r = await client.get(f"/v1/buildings/{UUID(int=4)}/fund", headers=auth(manager))
+    assert (r.status_code, r.json()["code"]) == (404, "building_not_found")
+    await check_ok(db)

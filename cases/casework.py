@@ -8,7 +8,7 @@ and an outbox row.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, cast
 from uuid import UUID
@@ -159,8 +159,11 @@ async def apply(
     request: TransitionRequest,
     *,
     now: datetime | None = None,
+    event_data: Mapping[str, Any] | None = None,
 ) -> asyncpg.Record:
-    """Apply one action to a case. Returns the case as it is afterwards."""
+    """Apply one action to a case. Returns the case as it is afterwards.
+
+    `event_data` goes into the case event's data (staff history only, never the public timeline)."""
     now = now or datetime.now(UTC)
     case = await workflow_store.get_case(conn, case_id)
     if case is None:
@@ -189,7 +192,7 @@ async def apply(
         await _check_photos(conn, actor, request.photo_ids)
 
     changes: dict[str, Any] = {}
-    data: dict[str, Any] = {"action": request.action}
+    data: dict[str, Any] = {**(event_data or {}), "action": request.action}
     to_state = transition.to
     if to_state == "resume":
         to_state = case["resume_state"]
@@ -212,6 +215,10 @@ async def apply(
             raise UnknownDepartment(f"no department {request.department}", fields=("department",))
         data["from_department"] = case["department_code"]
         changes["department_code"] = request.department
+    if request.action == "return":
+        # the department gives the case back: it leaves the department's views until it is dispatched again
+        data["from_department"] = case["department_code"]
+        changes["department_code"] = None
     if transition.starts in ("verify", "check"):
         inspector = case["inspector_id"] or await _inspector_on_duty(conn, case, now)
         if inspector is None:
@@ -343,7 +350,9 @@ async def route_new_case(
     """Route a new case by place and category, store the decision with its reason, and start its first step.
 
     A citizen's report that needs verification goes to the grid's inspector on duty; without one it waits in
-    the intake queue. A case that needs no verification waits for registration.
+    the intake queue. A case that needs no verification waits for registration. The decision's department is
+    stored as the case's suggested department, for the dispatcher: the department itself sees the case once it
+    is dispatched there.
     """
     now = now or datetime.now(UTC)
     case = await workflow_store.get_case(conn, case_id)
@@ -355,7 +364,7 @@ async def route_new_case(
         unit_grid_id=decision.unit_grid_id,
         responsibility_grid_id=decision.responsibility_grid_id,
         district_code=decision.district_code,
-        department_code=decision.department_code,
+        suggested_department=decision.department_code,
         inspector_id=decision.inspector_id,
         needs_verification=needs_verification,
     )
@@ -440,6 +449,49 @@ def scope_of(user_id: UUID, grants: list[tuple[str, str | None, str | None]]) ->
     return Scope(everything, frozenset(districts), frozenset(departments), inspector)
 
 
+_ACTING_DISTRICT_ROLES = frozenset({"intake_clerk", "shift_lead", "dispatcher"})
+
+
+def acts_on(
+    user_id: UUID,
+    grants: Iterable[tuple[str, str | None, str | None]],
+    case: asyncpg.Record | Mapping[str, Any],
+) -> bool:
+    """Whether the user acts on the case, and so may have the originals of its photos.
+
+    An original keeps what the clean copies lose: the EXIF GPS position, the capture time, the camera. It goes
+    only to the people who handle the case (DOMAIN.md §1):
+
+    - admins;
+    - the case's own inspector (监督员, `inspector_id`), who verifies (核实) and checks (核查) on site;
+    - the handlers of the department the case is dispatched to (专业部门: `department_code`, set by dispatch;
+      an unscoped handler acts for every department), who go and fix it;
+    - intake clerks (受理员), shift leads (值班长) and dispatchers (派遣员) whose district is the case's (or who
+      are unscoped; a case outside every grid, with no district, is every district's intake, as in queues).
+
+    Not to leaders (they read indicators and change nothing), property managers, other inspectors, other
+    departments, a department the case was only suggested to, nor citizens (the uploader has the file).
+    """
+    for role, kind, scope_id in grants:
+        every_department = not (kind == "department" and scope_id)
+        every_district = not (kind == "district" and scope_id)
+        if (
+            role == "admin"
+            or (role == "inspector" and case["inspector_id"] is not None and case["inspector_id"] == user_id)
+            or (
+                role == "department_handler"
+                and case["department_code"] is not None
+                and (every_department or scope_id == case["department_code"])
+            )
+            or (
+                role in _ACTING_DISTRICT_ROLES
+                and (every_district or case["district_code"] is None or scope_id == case["district_code"])
+            )
+        ):
+            return True
+    return False
+
+
 def actor_of(user_id: UUID, grants: list[tuple[str, str | None, str | None]]) -> Actor:
     districts: set[str] | None = set()
     departments: set[str] | None = set()
@@ -495,6 +547,7 @@ def summary(row: asyncpg.Record | Mapping[str, Any], crs: CRS = "wgs84") -> Case
         reporter_count=row["reporter_count"],
         district_code=row["district_code"],
         department=row["department_code"],
+        suggested_department=row["suggested_department"],
         responsibility_grid_id=row["responsibility_grid_id"],
         unit_grid_id=row["unit_grid_id"],
         inspector_id=row["inspector_id"],
@@ -558,6 +611,10 @@ async def queue(
     return CasePage(items=[summary(r, crs) for r in rows], next_cursor=next_cursor)
 
 
+#: the events a reporter causes by reporting: their actor is not shown when the report is anonymous
+_REPORTER_EVENTS = frozenset({"reported", "report_joined", "routed"})
+
+
 async def case_detail(
     conn: asyncpg.Connection,
     storage: Storage,
@@ -567,7 +624,12 @@ async def case_detail(
     actor: Actor | None,
     crs: CRS = "wgs84",
 ) -> CaseDetail:
-    """Staff who may see the case get its whole history; everyone else the public timeline of a visible case."""
+    """Staff who may see the case get its whole history; everyone else the public timeline of a visible case.
+
+    An anonymous reporter stays anonymous in the history too: the events they caused as a reporter (reported,
+    report_joined, routed) carry no actor, whoever reads them. Only an admin may learn who filed an anonymous
+    report, one report at a time and audited (getReport).
+    """
     row = await workflow_store.get_case(conn, case_id)
     if row is None:
         raise CaseNotFound("no such case")
@@ -595,6 +657,8 @@ async def case_detail(
         assignee_id=open_step["assignee_id"] if open_step else None,
     )
     events = await workflow_store.case_events(conn, case_id)
+    reports = await workflow_store.case_reports(conn, case_id)
+    anonymous = {r["reporter_id"] for r in reports if r["anonymous"]}
     return CaseDetail(
         id=row["id"],
         state=row["state"],
@@ -610,7 +674,9 @@ async def case_detail(
                 id=e["id"],
                 at=e["at"],
                 kind=e["kind"],
-                actor_id=e["actor_id"],
+                actor_id=None
+                if e["kind"] in _REPORTER_EVENTS and e["actor_id"] in anonymous
+                else e["actor_id"],
                 from_state=e["from_state"],
                 to_state=e["to_state"],
                 note=e["note"],
@@ -635,7 +701,7 @@ async def case_detail(
             )
             for d in await workflow_store.case_deadlines(conn, case_id)
         ],
-        report_numbers=[r["number"] for r in await workflow_store.case_reports(conn, case_id)],
+        report_numbers=[r["number"] for r in reports],
         photos=await media.photo_links(conn, storage, await workflow_store.case_photo_ids(conn, case_id)),
     )
 
@@ -828,10 +894,20 @@ async def sync(
 REOPEN_WINDOW = timedelta(days=7)
 
 
+def _rating_note(rating: Rating) -> str:
+    """The public note of a reopening by rating: the verdict and the score, never the comment."""
+    return "reporter: not fixed" + (f" (score {rating.score}/5)" if rating.score is not None else "")
+
+
 async def rate(
     conn: asyncpg.Connection, calendar: WorkCalendar, case_id: UUID, reporter_id: UUID, rating: Rating
 ) -> RatingResult:
-    """The reporter's verdict on a closed case; "not fixed" within 7 days of closure reopens it."""
+    """The reporter's verdict on a closed case; "not fixed" within 7 days of closure reopens it.
+
+    The verdict (fixed or not, the score) is public: the reopening's note on the public timeline says it. The
+    comment is the reporter's own words and is for staff only: it is kept with the rating and in the reopening
+    event's data (the staff history), never in a public note.
+    """
     case = await workflow_store.get_case(conn, case_id)
     if case is None:
         raise CaseNotFound("no such case")
@@ -850,7 +926,8 @@ async def rate(
             Actor.system(),
             case_id,
             case["version"],
-            TransitionRequest(action="reopen", note=rating.comment or "reporter: not fixed"),
+            TransitionRequest(action="reopen", note=_rating_note(rating)),
+            event_data={"rating": {"fixed": rating.fixed, "score": rating.score, "comment": rating.comment}},
         )
         reopened = True
     return RatingResult(case_id=case_id, round=case["round"], reopened=reopened)

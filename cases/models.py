@@ -235,6 +235,9 @@ class CaseSummary(msgspec.Struct, frozen=True):
     created_at: datetime
     updated_at: datetime
     current_step: CurrentStep | None
+    #: the department routing suggests (category and district), for the dispatcher; `department` is the one
+    #: the case is dispatched to, null until then
+    suggested_department: str | None = None
 
 
 class HistoryEntry(msgspec.Struct, frozen=True):

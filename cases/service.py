@@ -14,6 +14,7 @@ import msgspec
 from cases import casework, grid_store, store, workflow_store
 from cases.deadlines import WorkCalendar
 from cases.errors import (
+    ActionForbidden,
     CategoryNotFound,
     CategoryNotReportable,
     InvalidCoordinates,
@@ -56,9 +57,27 @@ class CasesConfig(msgspec.Struct, frozen=True, kw_only=True):
     map_feature_cap: int = 500  # above this many cases in the box, the map answers with clusters
 
 
+Grant = tuple[str, str | None, str | None]  # (role, scope kind, scope id)
+
+
 class Viewer(msgspec.Struct, frozen=True):
+    """A signed-in reader: who they are, whether they are staff, and their role grants (for scopes)."""
+
     user_id: UUID
     is_staff: bool
+    grants: tuple[Grant, ...] = ()
+
+    @property
+    def is_admin(self) -> bool:
+        return any(role == "admin" for role, _, _ in self.grants)
+
+
+async def _in_scope(conn: asyncpg.Connection, viewer: Viewer | None, case_id: UUID) -> bool:
+    """Staff whose scope covers the case (the rule of case views, workflow_store.case_visible)."""
+    if viewer is None or not viewer.is_staff:
+        return False
+    scope = casework.scope_of(viewer.user_id, list(viewer.grants))
+    return await workflow_store.case_visible(conn, scope, case_id)
 
 
 # the catalogue ------------------------------------------------------------------------------------------------
@@ -380,14 +399,22 @@ def _created(row: asyncpg.Record) -> ReportCreated:
 async def get_report(
     conn: asyncpg.Connection, storage: Storage, report_id: UUID, viewer: Viewer | None, crs: CRS = "wgs84"
 ) -> ReportView:
-    """The reporter and staff get the full view; everyone else the public one, and nothing of a hidden report."""
+    """The full view goes to the reporter and to staff whose scope covers the report's case (the rule of case
+    views: casework.scope_of, workflow_store.case_visible). Everyone else, staff out of scope included, gets the
+    public view, and a hidden report is not found for them.
+
+    An anonymous report's reporter is shown to nobody but the reporter and admins: a full view for other staff
+    leaves out reporter_id and client_id (the phone's own id). The caller writes an admin's view of an
+    anonymous reporter to the audit log.
+    """
     row = await store.get_report(conn, report_id)
     if row is None:
         raise ReportNotFound("no such report")
-    full = viewer is not None and (viewer.is_staff or viewer.user_id == row["reporter_id"])
+    reporter = viewer is not None and viewer.user_id == row["reporter_id"]
+    staff = await _in_scope(conn, viewer, row["case_id"])
+    full = reporter or staff
     if row["hidden"] and not full:
         raise ReportNotFound("no such report")
-    staff = viewer is not None and viewer.is_staff
     if staff:
         events = await store.full_timeline(conn, row["case_id"])
     else:
@@ -410,11 +437,12 @@ async def get_report(
     if not full:
         following = await store.is_following(conn, row["case_id"], viewer.user_id) if viewer else None
         return msgspec.structs.replace(view, following=following)
+    named = not row["anonymous"] or reporter or (viewer is not None and viewer.is_admin)
     return msgspec.structs.replace(
         view,
         anonymous=row["anonymous"],
-        reporter_id=row["reporter_id"],
-        client_id=row["client_id"],
+        reporter_id=row["reporter_id"] if named else None,
+        client_id=row["client_id"] if named else None,
         joined_existing=row["joined_existing"],
         location_mismatch=row["location_mismatch"],
         original_location=Location(lat=row["original_lat"], lon=row["original_lon"], crs=row["original_crs"]),
@@ -490,7 +518,7 @@ async def nearby(
 
 async def follow(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) -> UUID:
     row = await store.get_report(conn, report_id)
-    if row is None or (row["hidden"] and not viewer.is_staff):
+    if row is None or (row["hidden"] and not await _in_scope(conn, viewer, row["case_id"])):
         raise ReportNotFound("no such report")
     await store.follow(conn, row["case_id"], viewer.user_id)
     case_id: UUID = row["case_id"]
@@ -503,7 +531,7 @@ Unfollowed = Literal["unfollowed", "not_following", "reporter"]
 async def unfollow(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) -> Unfollowed:
     """Stop following a report's case; unfollowing a case one does not follow changes nothing.
 
-    The report must be one the caller may follow (not hidden, unless staff), or the case one they follow
+    The report must be one the caller may follow (not hidden, unless staff in scope), or the case one they follow
     already: leaving what one follows reveals nothing, even after moderation hid it. A reporter of the case
     (with a report still shown) is told of its progress as a reporter, following or not, so the follow stays
     and the answer says so ("reporter").
@@ -513,7 +541,7 @@ async def unfollow(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) ->
         raise ReportNotFound("no such report")
     case_id: UUID = row["case_id"]
     following = await store.is_following(conn, case_id, viewer.user_id)
-    if row["hidden"] and not viewer.is_staff and not following:
+    if row["hidden"] and not following and not await _in_scope(conn, viewer, case_id):
         raise ReportNotFound("no such report")
     if await store.reports_case(conn, case_id, viewer.user_id):
         return "reporter"
@@ -583,6 +611,42 @@ async def map_reports(
     return {"type": "FeatureCollection", "features": features, "total": total, "clustered": clustered}
 
 
+PhotoSize = Literal["display", "thumb", "original"]
+
+
+async def may_see_photo(
+    conn: asyncpg.Connection, photo_id: UUID, owner_id: UUID, size: PhotoSize, viewer: Viewer | None
+) -> bool:
+    """Whether the reader may have this copy of a photo.
+
+    The clean copies (display, thumb: every metadata stripped) go to anyone when the photo is part of a report
+    the public may see (neither the report nor its case hidden), to the photo's owner, to admins, and to staff
+    whose scope covers a case the photo belongs to (by a report or as evidence in its history).
+
+    The original keeps its EXIF data (GPS position, capture time, camera) and goes only to the staff who act on
+    one of the photo's cases (casework.acts_on: admins, the case's inspector, the department it is dispatched
+    to, intake clerks, shift leads and dispatchers of its district): never to the public, leaders, property
+    managers, other inspectors or departments, or its owner.
+    """
+    if viewer is not None and viewer.is_admin:
+        return True
+    if size == "original":
+        if viewer is None or not viewer.is_staff:
+            return False
+        cases = await store.photo_cases(conn, photo_id)
+        return any(casework.acts_on(viewer.user_id, viewer.grants, case) for case in cases)
+    if viewer is not None and viewer.user_id == owner_id:
+        return True
+    if await store.photo_is_public(conn, photo_id):
+        return True
+    if viewer is None or not viewer.is_staff:
+        return False
+    for case in await store.photo_cases(conn, photo_id):
+        if await _in_scope(conn, viewer, case["id"]):
+            return True
+    return False
+
+
 async def case_of_own_report(conn: asyncpg.Connection, report_id: UUID, user_id: UUID) -> UUID:
     """The case behind one of the caller's own reports (others' reports are not found)."""
     row = await store.get_report(conn, report_id)
@@ -595,10 +659,23 @@ async def case_of_own_report(conn: asyncpg.Connection, report_id: UUID, user_id:
 # moderation ---------------------------------------------------------------------------------------------------
 
 
-async def hide_report(conn: asyncpg.Connection, report_id: UUID, reason: str, actor_id: UUID) -> UUID:
+async def _moderated_report(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) -> asyncpg.Record:
+    """A report the moderator's scope covers (its case is in their scope, as for case views). Out of scope, a
+    hidden report is not found (as for anyone who may not see it) and a visible one is refused."""
     row = await store.get_report(conn, report_id)
     if row is None:
         raise ReportNotFound("no such report")
+    if not await _in_scope(conn, viewer, row["case_id"]):
+        if row["hidden"]:
+            raise ReportNotFound("no such report")
+        raise ActionForbidden("this report's case is not in your scope")
+    return row
+
+
+async def hide_report(conn: asyncpg.Connection, report_id: UUID, reason: str, viewer: Viewer) -> UUID:
+    """Hide a report from the public (moderators whose scope covers its case)."""
+    row = await _moderated_report(conn, report_id, viewer)
+    actor_id = viewer.user_id
     await store.hide_report(conn, report_id, reason)
     await store.hide_case_if_all_reports_hidden(conn, row["case_id"], reason)
     await store.insert_case_event(
@@ -615,11 +692,11 @@ async def hide_report(conn: asyncpg.Connection, report_id: UUID, reason: str, ac
 
 
 async def recategorise(
-    conn: asyncpg.Connection, report_id: UUID, category_code: str, note: str, actor_id: UUID
+    conn: asyncpg.Connection, report_id: UUID, category_code: str, note: str, viewer: Viewer
 ) -> tuple[str, str]:
-    row = await store.get_report(conn, report_id)
-    if row is None:
-        raise ReportNotFound("no such report")
+    """Move a report and its case to another category (moderators whose scope covers its case)."""
+    row = await _moderated_report(conn, report_id, viewer)
+    actor_id = viewer.user_id
     category = await store.get_category(conn, category_code)
     if category is None or not category["active"]:
         raise UnknownCategory(f"no active category {category_code}", fields=("category",))

@@ -524,6 +524,18 @@ async def map_clusters(
     )
 
 
+async def photo_cases(conn: asyncpg.Connection, photo_id: UUID) -> list[Record]:
+    """The cases a photo belongs to: through a report, or as evidence in a case event (verify, handle, check)."""
+    return await conn.fetch(
+        """SELECT c.id, c.district_code, c.department_code, c.inspector_id, c.hidden_at FROM cases c
+           WHERE c.id IN (SELECT r.case_id FROM report_photos rp JOIN reports r ON r.id = rp.report_id
+                          WHERE rp.photo_id = $1
+                          UNION SELECT e.case_id FROM case_events e WHERE e.photo_ids @> ARRAY[$1::uuid])
+           ORDER BY c.id""",
+        photo_id,
+    )
+
+
 async def photo_is_public(conn: asyncpg.Connection, photo_id: UUID) -> bool:
     """A photo of a report that the public may see (neither the report nor its case is hidden)."""
     found: bool = await conn.fetchval(

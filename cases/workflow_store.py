@@ -19,7 +19,7 @@ Record = asyncpg.Record
 CASE_COLUMNS = """c.id, c.category_code, c.state, c.source, c.urgent, ST_Y(c.location) AS lat, ST_X(c.location) AS lon,
     c.address, c.description, c.reporter_count, c.version, c.hidden_at, c.created_at, c.updated_at, c.closed_at,
     c.unit_grid_id, c.responsibility_grid_id, c.district_code, c.department_code, c.inspector_id,
-    c.needs_verification, c.resume_state, c.round, c.registered_at"""
+    c.needs_verification, c.resume_state, c.round, c.registered_at, c.suggested_department"""
 
 
 async def get_case(conn: asyncpg.Connection, case_id: UUID) -> Record | None:
@@ -33,19 +33,21 @@ async def set_routing(
     unit_grid_id: UUID | None,
     responsibility_grid_id: UUID | None,
     district_code: str | None,
-    department_code: str | None,
+    suggested_department: str | None,
     inspector_id: UUID | None,
     needs_verification: bool,
 ) -> None:
+    """Store a routing decision. Its department is only a suggestion for the dispatcher (suggested_department):
+    the case's department_code, which department views follow, is set when the case is dispatched."""
     await conn.execute(
         """UPDATE cases SET unit_grid_id = $2, responsibility_grid_id = $3, district_code = $4,
-                  department_code = $5, inspector_id = $6, needs_verification = $7
+                  suggested_department = $5, inspector_id = $6, needs_verification = $7
            WHERE id = $1""",
         case_id,
         unit_grid_id,
         responsibility_grid_id,
         district_code,
-        department_code,
+        suggested_department,
         inspector_id,
         needs_verification,
     )
@@ -226,6 +228,9 @@ async def case_photo_ids(conn: asyncpg.Connection, case_id: UUID) -> list[UUID]:
 
 # queues, tasks and sync ---------------------------------------------------------------------------------------
 
+# Who sees a case (cases/casework.py scope_of): everything, districts, departments (c.department_code is the
+# department the case is dispatched to, NULL before dispatch and after a return: never the routing's suggestion),
+# or an inspector's own cases and the grids they are on duty for.
 _VISIBLE = """($1::boolean
     OR c.district_code = ANY($2::text[]) OR (cardinality($2::text[]) > 0 AND c.district_code IS NULL)
     OR c.department_code = ANY($3::text[])
@@ -453,7 +458,8 @@ async def cases_moved_away_between(
 
 async def case_reports(conn: asyncpg.Connection, case_id: UUID) -> list[Record]:
     return await conn.fetch(
-        "SELECT id, number, reporter_id, created_at, hidden_at FROM reports WHERE case_id = $1 ORDER BY created_at",
+        """SELECT id, number, reporter_id, anonymous, created_at, hidden_at FROM reports WHERE case_id = $1
+           ORDER BY created_at""",
         case_id,
     )
 

@@ -117,10 +117,14 @@ OPERATIONS: dict[str, str] = {
         "back in the `crs` sent. Any signed-in user."
     ),
     "getReport": (
-        "One report. Its reporter and staff get the full view: reporter id, client id, the location as it was "
-        "sent, the photo position check and the moderation state. Everyone else, signed in or not, gets the "
+        "One report. Its reporter and the staff whose scope covers its case (the district's intake clerks, "
+        "shift leads, dispatchers and leaders, the case's inspector, the department it is dispatched to, "
+        "admins) get the full view: reporter id, client id, the location as it was sent, the photo position "
+        "check and the moderation state. Everyone else, signed in or not and other staff included, gets the "
         "public view, and a hidden report is not found for them; the reporter's identity and phone number are "
-        "never public. Use `crs` to get the location in the coordinate system of the map SDK."
+        "never public. An anonymous report (匿名) names its reporter to nobody but the reporter and admins: "
+        "other staff get the full view without reporter_id and client_id, and an admin's view is audited. Use "
+        "`crs` to get the location in the coordinate system of the map SDK."
     ),
     "followReport": (
         "Follows the case behind a report: the caller receives its messages (registered, dispatched, closed, "
@@ -130,17 +134,22 @@ OPERATIONS: dict[str, str] = {
     "rateReport": (
         "The reporter rates the result once the case is closed (结案): fixed or not, with an optional score of "
         '1 to 5 and a comment. "Not fixed" within 7 days of closure reopens the case for a new round, back '
-        "to the department (返工). Each round may be rated once, and only by the report's own reporter."
+        "to the department (返工). Each round may be rated once, and only by the report's own reporter. The "
+        "verdict and the score are public (the reopening's note on the timeline); the comment is for staff "
+        "only."
     ),
     "hideReport": (
         "Hides a report from the public (moderation), with a reason that staff see; when every report of a "
-        "case is hidden, the case leaves the map and the public views too. The reporter and staff still see "
-        "it. Intake clerks (受理员), shift leads (值班长) and admins only; audited."
+        "case is hidden, the case leaves the map and the public views too. The reporter and staff in scope "
+        "still see it. Intake clerks (受理员), shift leads (值班长) and admins only, on reports whose case their "
+        "scope covers: another district's report is refused as action_forbidden (a hidden one is not found); "
+        "audited."
     ),
     "recategoriseReport": (
         "Moves a report and its case to another active category; the change is shown on the public timeline "
-        "with the note. Intake clerks (受理员), shift leads (值班长) and admins only; audited with the category "
-        "before and after."
+        "with the note. Intake clerks (受理员), shift leads (值班长) and admins only, on reports whose case "
+        "their scope covers (another district's: action_forbidden; a hidden one: not found); audited with the "
+        "category before and after."
     ),
     "mapReports": (
         "Public cases inside a bounding box as a GeoJSON FeatureCollection for the city map, optionally of one "
@@ -179,14 +188,18 @@ OPERATIONS: dict[str, str] = {
         "createUpload (429 rate_limited with Retry-After). Any signed-in user."
     ),
     "getPhoto": (
-        "Redirects (302) to a link valid 15 minutes to one copy of a photo: `display`, `thumb`, or `original` "
-        "(staff only, as it keeps its metadata). Anyone may see the photos of a public case; the photo's owner "
-        "and staff may see the rest. A photo the caller may not see is answered as if it did not exist."
+        "Redirects (302) to a link valid 15 minutes to one copy of a photo: `display`, `thumb`, or `original`. "
+        "Anyone may see the clean copies of a public report's photos; the photo's owner, admins and staff whose "
+        "scope covers a case of the photo may see the rest. The original keeps its metadata (GPS position, "
+        "capture time): it goes only to the staff acting on the photo's case (its inspector, the department it "
+        "is dispatched to, the district's intake clerks, shift leads and dispatchers) and admins. A photo the "
+        "caller may not see is answered as if it did not exist."
     ),
     # the case workflow
     "listCases": (
         "A staff queue of the cases the caller's roles and scope show: admins and unscoped staff see every "
-        "case, district-scoped staff their districts, department handlers (专业部门) their department's cases, "
+        "case, district-scoped staff their districts, department handlers (专业部门) the cases dispatched to "
+        "their department (from dispatch until they return it), "
         "inspectors (监督员) their grids and tasks. Filter by state, department, grid, `overdue` or `due_soon` "
         "(80 % of the open step's time used); with either of the last two the queue is ordered by the open "
         "step's deadline, otherwise newest first. Paging: pass `next_cursor` back as `cursor`; it is null on "
@@ -503,7 +516,8 @@ OPERATIONS: dict[str, str] = {
         "Stops following the case behind a report (关注): no more inbox messages or pushes about it. "
         "Unfollowing a case the caller does not follow changes nothing, so the call is safe to repeat. The "
         "case's own reporters always hear of its progress and cannot unfollow it. A report hidden by "
-        "moderators is not found, unless the caller is staff or follows its case already."
+        "moderators is not found, unless the caller is staff whose scope covers its case or follows its case "
+        "already."
     ),
     "getCoverage": (
         "Where reports are routed to a grid: the outline of all unit grids (单元网格), dissolved into one "
@@ -696,7 +710,7 @@ PARAMETERS: dict[str, str] = {
         "Only cases in this state: reported, verifying, verified, registered, rejected, dispatched, accepted, "
         "extension_requested, handled, checking, checked, closed, deferred, parked or voided."
     ),
-    "department": "Only cases of this department, by its code (for example sanitation).",
+    "department": "Only cases dispatched to this department, by its code (for example sanitation).",
     "grid": (
         "A responsibility grid (责任网格) by its 9-digit code: district (6, GB/T 2260) and a 3-digit "
         "sequence, for example 110101001. Leave it out for every grid."
@@ -1557,10 +1571,15 @@ PROPERTIES: dict[str, str] = {
         "The case's timeline, oldest first: the public events for the public and the reporter, every event for "
         "staff."
     ),
-    "ReportView.view": "full for the reporter and staff, public for everyone else.",
+    "ReportView.view": "full for the reporter and staff whose scope covers the case, public for everyone else.",
     "ReportView.anonymous": "Full view only: whether the reporter asked not to be named.",
-    "ReportView.reporter_id": "Full view only: who reported.",
-    "ReportView.client_id": "Full view only: the phone's own id for the report, as sent; null when none.",
+    "ReportView.reporter_id": (
+        "Full view only: who reported; left out of an anonymous report for everyone but its reporter and admins."
+    ),
+    "ReportView.client_id": (
+        "Full view only: the phone's own id for the report, as sent; left out when none, and of an anonymous "
+        "report for everyone but its reporter and admins."
+    ),
     "ReportView.joined_existing": "Full view only: true when the report joined an open case instead of opening one.",
     "ReportView.location_mismatch": (
         "Full view only: true when a photo's GPS position was more than 500 m from the location sent."
@@ -1606,7 +1625,10 @@ PROPERTIES: dict[str, str] = {
     "Recategorise.note": "Why, at most 500 characters; shown on the public timeline.",
     "Rating.fixed": "Whether the problem is really fixed. false within 7 days of closure reopens the case.",
     "Rating.score": "Satisfaction from 1 (poor) to 5 (very good); null or left out for none.",
-    "Rating.comment": "A comment, at most 500 characters; when it reopens the case it is the reopening note.",
+    "Rating.comment": (
+        "A comment, at most 500 characters, for staff only: never on the public timeline (a reopening's public "
+        "note says `reporter: not fixed` and the score; the comment is in the event's data in the staff history)."
+    ),
     "RatingResult.case_id": "The case rated.",
     "RatingResult.round": "The round rated (1 for the first; each reopening starts a new round).",
     "RatingResult.reopened": "true when the rating reopened the case for a new round.",
@@ -1664,7 +1686,15 @@ PROPERTIES: dict[str, str] = {
     "CaseSummary.description": "The first report's description.",
     "CaseSummary.reporter_count": 'How many reports the case has ("me too" included).',
     "CaseSummary.district_code": "The district's 6-digit code (GB/T 2260), for example 110101; null outside every grid.",
-    "CaseSummary.department": "The code of the department (专业部门) that handles it; null until one is known.",
+    "CaseSummary.department": (
+        "The code of the department (专业部门) the case is dispatched to (派遣); null until it is dispatched and "
+        "after the department returns it. The department sees the case from then on."
+    ),
+    "CaseSummary.suggested_department": (
+        "The department routing suggests for the dispatcher (the category's department in this district, else "
+        "in any district, else the category's default); null when none. It does not show the case to that "
+        "department: dispatching does."
+    ),
     "CaseSummary.responsibility_grid_id": "The responsibility grid (责任网格) it lies in; null when none.",
     "CaseSummary.unit_grid_id": "The unit grid (单元网格) it lies in; null outside every grid.",
     "CaseSummary.inspector_id": (
@@ -1697,7 +1727,10 @@ PROPERTIES: dict[str, str] = {
     "HistoryEntry.kind": (
         "What happened: reported, routed, report_joined, report_hidden, recategorised, or a workflow action."
     ),
-    "HistoryEntry.actor_id": "Who did it; null for the system (routing, automatic hand-overs, a reopening by rating).",
+    "HistoryEntry.actor_id": (
+        "Who did it; null for the system (routing, automatic hand-overs, a reopening by rating), and for what an "
+        "anonymous reporter did by reporting (reported, report_joined, routed)."
+    ),
     "HistoryEntry.from_state": "The state before; null when the state did not change.",
     "HistoryEntry.to_state": "The state after; null when the state did not change.",
     "HistoryEntry.note": "The note given with it; empty when none.",
@@ -1705,7 +1738,8 @@ PROPERTIES: dict[str, str] = {
     "HistoryEntry.public": "true when it is on the public timeline.",
     "HistoryEntry.data": (
         "Details by kind: for routed, the routing decision and the reason for each part (grid, inspector, "
-        "department); for dispatch, the previous department; for recategorised, from and to."
+        "department); for dispatch, reassign and return, the previous department (from_department); for "
+        "recategorised, from and to; for a reopen by rating, the rating (fixed, score, comment)."
     ),
     "StepRecord.round": "The round the step belongs to.",
     "StepRecord.step": "verify, register, dispatch, accept, handle, check or close.",

@@ -14,8 +14,9 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_201_CREATED
 
 from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal
+from api.controllers.reports import viewer_of
 from api.errors import ProblemError, register_domain_errors
-from cases import store as cases_store
+from cases import service as cases_service
 from media import service
 from media.errors import MediaError
 from media.models import PhotoProcessed, UploadCreate, UploadTicket
@@ -172,12 +173,9 @@ class PhotosController(Controller):
         if found is None:
             raise ProblemError(404, "photo_not_found", "no such photo")
         owner, key = found
-        staff = principal is not None and principal.is_staff
-        if size == "original":
-            allowed = staff  # originals keep their metadata: staff only
-        else:
-            allowed = staff or (principal is not None and principal.user_id == owner)
-            allowed = allowed or await cases_store.photo_is_public(conn, photo_id)
+        viewer = viewer_of(principal) if principal else None
+        # originals keep their metadata: only staff acting on the photo's case (see cases.service.may_see_photo)
+        allowed = await cases_service.may_see_photo(conn, photo_id, owner, size, viewer)
         if not allowed or key is None:
             # the same answer as for a missing photo: ids of private photos leak nothing
             raise ProblemError(404, "photo_not_found", "no such photo")

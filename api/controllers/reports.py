@@ -125,7 +125,11 @@ MODERATORS: tuple[Role, ...] = ("intake_clerk", "shift_lead", "admin")
 
 
 def viewer_of(principal: Principal) -> service.Viewer:
-    return service.Viewer(user_id=principal.user_id, is_staff=principal.is_staff)
+    return service.Viewer(
+        user_id=principal.user_id,
+        is_staff=principal.is_staff,
+        grants=tuple((g.role, g.scope_kind, g.scope_id) for g in principal.roles),
+    )
 
 
 class CategoriesController(Controller):
@@ -340,12 +344,13 @@ class ReportsController(Controller):
                 "unsupported_crs",
             )
         },
-        summary="A report: the full view for its reporter and staff, the public view for everyone else",
+        summary="A report: the full view for its reporter and staff in scope, the public view for everyone else",
         dependencies={"principal": Provide(provide_optional_principal)},
         security=[{}, {"bearer": []}],
     )
     async def get_report(
         self,
+        request: Request[Any, Any, Any],
         state: State,
         conn: DbConn,
         principal: OptionalCaller,
@@ -353,7 +358,19 @@ class ReportsController(Controller):
         crs: FromQuery[CRS] = "wgs84",
     ) -> ReportView:
         viewer = viewer_of(principal) if principal else None
-        return await service.get_report(conn, state.storage, report_id, viewer, crs)
+        view = await service.get_report(conn, state.storage, report_id, viewer, crs)
+        if principal and view.anonymous and view.reporter_id and view.reporter_id != principal.user_id:
+            # only an admin is shown who filed an anonymous report: every such look is on record
+            await identity.audit(
+                conn,
+                request_context(request),
+                principal.user_id,
+                "report.anonymous_reporter_viewed",
+                "report",
+                str(report_id),
+                case_id=str(view.case_id),
+            )
+        return view
 
     @post(
         "/{report_id:uuid}/follow",
@@ -408,7 +425,7 @@ class ReportsController(Controller):
     @post(
         "/{report_id:uuid}/hide",
         operation_id="hideReport",
-        opt={"problems": ("report_not_found",)},
+        opt={"problems": ("report_not_found", "action_forbidden")},
         summary="Hide a report from the public, with a reason (staff; audited)",
         status_code=200,
         dependencies={"principal": requires_role(*MODERATORS)},
@@ -421,7 +438,7 @@ class ReportsController(Controller):
         report_id: FromPath[UUID],
         data: JSONBody[HideReport],
     ) -> dict[str, Any]:
-        case_id = await service.hide_report(conn, report_id, data.reason, principal.user_id)
+        case_id = await service.hide_report(conn, report_id, data.reason, viewer_of(principal))
         await identity.audit(
             conn,
             request_context(request),
@@ -440,6 +457,7 @@ class ReportsController(Controller):
         opt={
             "problems": (
                 "report_not_found",
+                "action_forbidden",
                 "unknown_category",
                 "category_not_reportable",
             )
@@ -457,7 +475,7 @@ class ReportsController(Controller):
         data: JSONBody[Recategorise],
     ) -> dict[str, Any]:
         before, after = await service.recategorise(
-            conn, report_id, data.category, data.note, principal.user_id
+            conn, report_id, data.category, data.note, viewer_of(principal)
         )
         await identity.audit(
             conn,

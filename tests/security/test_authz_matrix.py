@@ -1,0 +1,1163 @@
+"""The authorization matrix: every operation of the app, called by every role, scoped in and out, on objects the
+caller owns and objects they do not.
+
+The operations come from the app's route table (api/openapi.py `operations`), so an operation added to the app
+without a row in MATRIX fails `test_the_matrix[<operationId>]` and `test_every_operation_has_a_row`. A row
+is a list of variants (the object the call is about: a visible or hidden report, one's own or another's
+upload, ...); each variant builds the call for a caller and says, per caller, which outcome is expected:
+
+- allowed (2xx or the redirect), or a stated answer past the checks (a 409 for the reporter, ...);
+- 401 unauthenticated (no token);
+- 403 forbidden (the role) or action_forbidden (the role, out of scope);
+- 404 (what the caller may not see does not exist for them) or the public view of it.
+
+The callers (tests/security/city.py): citizen (who reported the city's cases and owns its photos, devices and
+messages), another citizen (who reported its anonymous report), a resident, and every staff role twice: in
+scope (district 110101, the sanitation department the cases are dispatched to, the cases' inspector) and out
+of scope (district 110102, water); a property manager; an admin; and nobody (no token).
+
+Besides the outcome, every answer goes through the contract check (tests/contract_conformance.py), and no
+answer may carry the anonymous reporter's id (but the admin's and their own), a hidden report's reason (but
+in scope), or, in a public view, any private member or the reporter's id.
+
+One database and one app for the module; calls that change something get objects made for them, so the order
+of the calls does not matter.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from PIL import Image
+
+from api.app import auth_config, create_app
+from api.db import connect
+from api.openapi import operations
+from api.settings import Settings, load_settings
+from identity import service as identity
+from identity.models import ROLES, STAFF_ROLES, RoleGrant
+from tests import contract_conformance
+from tests.cases.grid_fixtures import cells, collection, encode
+from tests.security.city import (
+    CTX,
+    DEPT_IN,
+    DISTRICT_OUT,
+    GRID_IN,
+    IN_POINT,
+    IN_SCOPE,
+    NO_GRID,
+    PEOPLE,
+    City,
+    build_city,
+    fresh_token,
+    new_case,
+    new_photo,
+    new_report,
+    new_user,
+)
+
+CALLERS = (*PEOPLE, "anonymous")
+ANY_ROLE = None
+QUEUE = tuple(sorted(STAFF_ROLES - {"property_manager"}))
+MODERATORS = ("intake_clerk", "shift_lead", "admin")
+READERS = ("leader", "shift_lead", "dispatcher", "admin")
+#: staff who act on the city's cases (casework.acts_on): they get photo originals
+ACTING = frozenset({"inspector", "intake_clerk", "shift_lead", "dispatcher", "department_handler", "admin"})
+PRIVATE = (
+    "anonymous",
+    "reporter_id",
+    "client_id",
+    "joined_existing",
+    "location_mismatch",
+    "original_location",
+    "hidden",
+    "hidden_reason",
+)
+HIDDEN_REASON = "含个人信息"
+
+
+# outcomes ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    label: str
+    statuses: frozenset[int]
+    code: str | None = None  # the problem code, for refusals
+    view: str | None = None  # the `view` member of the body, for reads with a public and a private form
+
+
+def ok(*statuses: int, code: str | None = None) -> Outcome:
+    return Outcome(f"allowed {statuses or ''}", frozenset(statuses or (200, 201, 202, 204, 302)), code)
+
+
+OK = ok()
+UNAUTHENTICATED = Outcome("401", frozenset({401}), "unauthenticated")
+FORBIDDEN = Outcome("403 (role)", frozenset({403}), "forbidden")
+OUT_OF_SCOPE = Outcome("403 (scope)", frozenset({403}), "action_forbidden")
+PUBLIC = Outcome("public view", frozenset({200}), view="public")
+FULL = Outcome("full view", frozenset({200}), view="full")
+STAFF_VIEW = Outcome("staff view", frozenset({200}), view="staff")
+#: past the role and ownership checks, whatever the operation then answers
+PAST_CHECKS = Outcome("past the checks", frozenset(range(200, 600)) - {401, 403, 404})
+
+
+def not_found(code: str) -> Outcome:
+    return Outcome("404", frozenset({404}), code)
+
+
+Expect = Callable[[str], Outcome]
+
+
+def rule(
+    allowed: Outcome = OK,
+    *,
+    roles: Collection[str] | None = ANY_ROLE,
+    anonymous: Outcome = UNAUTHENTICATED,
+    denied: Outcome = FORBIDDEN,
+    out: Outcome | None = None,
+    **by_name: Outcome,
+) -> Expect:
+    """`allowed` for callers holding one of `roles` (any role: None); `denied` for the other roles; `out`, when
+    given, for role holders out of scope (not in IN_SCOPE: the city's cases are not theirs); `anonymous` without
+    a token; `by_name` overrides any of these for one caller."""
+
+    def expect(name: str) -> Outcome:
+        if name in by_name:
+            return by_name[name]
+        if name == "anonymous":
+            return anonymous
+        if roles is not None and PEOPLE[name][0] not in roles:
+            return denied
+        if out is not None and name not in IN_SCOPE:
+            return out
+        return allowed
+
+    return expect
+
+
+def everyone(outcome: Outcome = OK) -> Expect:
+    return rule(outcome, anonymous=outcome)
+
+
+ADMIN_ONLY = rule(roles=("admin",))
+
+
+# the calls --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Call:
+    path: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] | None = None
+    json: Any = None
+    content: bytes | None = None
+    files: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    token: str | None = None  # None: the caller's own (none for anonymous)
+    ctx: dict[str, Any] = field(default_factory=dict)  # what the checks need to know
+
+
+class World:
+    """The module's city, the objects every call may read, and builders of objects made for one call."""
+
+    def __init__(
+        self, client: AsyncTestClient[Litestar], db: asyncpg.Connection, settings: Settings, city: City
+    ):
+        self.client, self.db, self.settings, self.city = client, db, settings, city
+        self.ids = city.ids
+        self.counter = itertools.count(1)
+        self.fixed: dict[str, Any] = {}
+
+    def next(self) -> int:
+        return next(self.counter)
+
+    async def setup(self) -> None:
+        db, ids, f = self.db, self.ids, self.fixed
+        f["photo"] = await new_photo(db, ids["citizen"])
+        f["case"] = await new_case(db, self.city, in_grid=True, step="handle")
+        f["report"] = await new_report(db, f["case"], ids["citizen"], photo_ids=(f["photo"],))
+        f["hidden_photo"] = await new_photo(db, ids["citizen"])
+        f["hidden_case"] = await new_case(db, self.city, in_grid=True, hidden=True, step="handle")
+        f["hidden_report"] = await new_report(
+            db, f["hidden_case"], ids["citizen"], hidden=True, photo_ids=(f["hidden_photo"],)
+        )
+        f["anon_case"] = await new_case(db, self.city, in_grid=True, step="handle")
+        f["anon_report"] = await new_report(db, f["anon_case"], ids["other_citizen"], anonymous=True)
+        f["loose_photo"] = await new_photo(db, ids["citizen"])  # in no report yet
+        # routed to district 110101 and suggested to sanitation, not dispatched yet
+        f["undispatched"] = await new_case(
+            db, self.city, "registered", department=None, in_grid=True, step="dispatch"
+        )
+        f["task_case"] = await new_case(
+            db, self.city, "verifying", department=None, in_grid=True, step="verify"
+        )
+        f["device"] = f"citizen-phone-{uuid.uuid4().hex}"
+        await self.device(ids["citizen"], f["device"])
+        f["notification"] = await self.notification(ids["citizen"])
+        f["webhook"] = await self.webhook()
+        f["grid_import"] = await db.fetchval("SELECT id FROM grid_imports ORDER BY id LIMIT 1")
+
+    def token(self, name: str) -> str:
+        return self.city.tokens[name]
+
+    async def case(self, state: str, **kwargs: Any) -> uuid.UUID:
+        return await new_case(self.db, self.city, state, **kwargs)
+
+    async def report(self, state: str = "verifying", **kwargs: Any) -> uuid.UUID:
+        case = await self.case(state, department=None if state in ("verifying", "registered") else DEPT_IN)
+        return await new_report(self.db, case, self.ids["citizen"], **kwargs)
+
+    async def device(self, user_id: uuid.UUID, token: str | None = None) -> str:
+        token = token or f"phone-{uuid.uuid4().hex}"
+        await self.db.execute(
+            "INSERT INTO devices (token, user_id, platform, app_version, locale) VALUES ($1, $2, 'android', '1.0', 'zh-CN')",
+            token,
+            user_id,
+        )
+        return token
+
+    async def notification(self, user_id: uuid.UUID) -> uuid.UUID:
+        notification_id: uuid.UUID = await self.db.fetchval(
+            "INSERT INTO notifications (user_id, outbox_id, kind, case_id) VALUES ($1, $2, 'report.registered', $3) "
+            "RETURNING id",
+            user_id,
+            10_000_000 + self.next(),
+            self.fixed.get("case"),
+        )
+        return notification_id
+
+    async def webhook(self) -> uuid.UUID:
+        webhook_id: uuid.UUID = await self.db.fetchval(
+            "INSERT INTO webhook_subscribers (url, events, secret) VALUES ('https://8.8.8.8/hook', "
+            "'{case.transitioned}', 'a-secret-of-16-chars') RETURNING id"
+        )
+        return webhook_id
+
+    async def upload(self, owner_id: uuid.UUID) -> uuid.UUID:
+        upload_id: uuid.UUID = await self.db.fetchval(
+            """INSERT INTO uploads (owner_id, content_type, size, sha256, object_key, expires_at)
+               VALUES ($1, 'image/jpeg', 1024, $2, $3, now() + interval '15 minutes') RETURNING id""",
+            owner_id,
+            "0" * 64,
+            f"uploads/{uuid.uuid4()}.jpg",
+        )
+        return upload_id
+
+
+Build = Callable[[World, str], Awaitable[Call]]
+Check = Callable[[World, str, Call, httpx.Response], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    build: Build
+    expect: Expect
+    check: Check | None = None
+
+
+def fixed(**path: str) -> Build:
+    """A call on objects of the city every caller may read: path parameters by the fixed objects' names."""
+
+    async def build(w: World, who: str) -> Call:
+        return Call(path={name: w.fixed[key] for name, key in path.items()})
+
+    return build
+
+
+def plain(**call: Any) -> Build:
+    async def build(w: World, who: str) -> Call:
+        return Call(**call)
+
+    return build
+
+
+def one(build: Build, expect: Expect, check: Check | None = None) -> list[Variant]:
+    return [Variant("", build, expect, check)]
+
+
+# builders of single calls ------------------------------------------------------------------------------------------
+
+
+async def b_logout(w: World, who: str) -> Call:
+    return Call(token=None if who == "anonymous" else await fresh_token(w.db, w.settings, who))
+
+
+async def b_request_otp(w: World, who: str) -> Call:
+    return Call(json={"phone": f"+86138{w.next():08d}"})
+
+
+async def b_issue_token(w: World, who: str) -> Call:
+    phone = f"+86136{w.next():08d}"
+    config = auth_config(w.settings)
+    await identity.create_user(w.db, config, phone, [RoleGrant(role="citizen")], CTX)
+    tokens = await identity.issue_tokens_for(w.db, config, phone, CTX)
+    return Call(json={"grant_type": "refresh_token", "refresh_token": tokens.refresh_token})
+
+
+async def b_set_roles(w: World, who: str) -> Call:
+    return Call(path={"user_id": await new_user(w.db, w.settings)}, json={"roles": [{"role": "citizen"}]})
+
+
+async def b_some_user(w: World, who: str) -> Call:
+    return Call(path={"user_id": await new_user(w.db, w.settings)})
+
+
+async def b_hidden_report_for_call(w: World, who: str) -> Call:
+    case = await w.case("accepted", hidden=True)
+    report = await new_report(w.db, case, w.ids["citizen"], hidden=True)
+    return Call(path={"report_id": report})
+
+
+async def b_moderate(w: World, who: str, body: dict[str, Any]) -> Call:
+    report = await w.report()
+    return Call(path={"report_id": report}, json=body, ctx={"report": report})
+
+
+async def b_hide(w: World, who: str) -> Call:
+    return await b_moderate(w, who, {"reason": "广告"})
+
+
+async def b_recategorise(w: World, who: str) -> Call:
+    return await b_moderate(w, who, {"category": "E0103", "note": "渣土"})
+
+
+async def c_moderation_refused_changes_nothing(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    if r.status_code < 300:
+        return
+    row = await w.db.fetchrow(
+        "SELECT hidden_at, category_code FROM reports WHERE id = $1", call.ctx["report"]
+    )
+    assert (row["hidden_at"], row["category_code"]) == (None, "E0102"), (
+        "a refused moderation changed the report"
+    )
+
+
+async def b_rate(w: World, who: str) -> Call:
+    case = await w.case("closed", closed_at=datetime.now(UTC) - timedelta(days=30))
+    report = await new_report(w.db, case, w.ids["citizen"])
+    return Call(path={"report_id": report}, json={"fixed": True, "score": 5}, ctx={"case": case})
+
+
+async def c_rating_refused_writes_nothing(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    count = await w.db.fetchval("SELECT count(*) FROM case_ratings WHERE case_id = $1", call.ctx["case"])
+    assert count == (1 if r.status_code == 200 else 0)
+
+
+async def b_submit(w: World, who: str) -> Call:
+    body = {"category": "E0102", "description": "垃圾", "location": NO_GRID}
+    return Call(json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+
+
+async def b_own_upload(w: World, who: str) -> Call:
+    owner = w.ids["citizen"] if who == "anonymous" else w.ids[who]
+    return Call(path={"upload_id": await w.upload(owner)})
+
+
+async def b_citizens_upload(w: World, who: str) -> Call:
+    return Call(path={"upload_id": await w.upload(w.ids["citizen"])})
+
+
+async def b_original(w: World, who: str) -> Call:
+    return Call(path={"photo_id": w.fixed["photo"]}, query={"size": "original"})
+
+
+async def b_create_upload(w: World, who: str) -> Call:
+    return Call(json={"content_type": "image/jpeg", "size": 1024, "sha256": uuid.uuid4().hex * 2})
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12), (40, 120, 80)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
+
+
+async def b_upload_photo(w: World, who: str) -> Call:
+    return Call(files={"file": ("photo.png", PNG, "image/png")})
+
+
+async def b_bulk(w: World, who: str) -> Call:
+    case = await w.case("registered", department=None, step="dispatch")
+    item = {"case_id": str(case), "version": 1, "action": "dispatch", "department": DEPT_IN}
+    return Call(json={"items": [item]}, ctx={"case": case})
+
+
+async def c_bulk_items(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    if r.status_code != 200:
+        return
+    (item,) = r.json()["results"]
+    expected = 200 if who == "dispatcher" else 403  # shift leads do not dispatch; dispatcher_out: not theirs
+    assert item["status"] == expected, item
+    state = await w.db.fetchval("SELECT state FROM cases WHERE id = $1", call.ctx["case"])
+    assert state == ("dispatched" if expected == 200 else "registered")
+
+
+#: the action each role takes in the transition matrix: (state of the case made for the call, action, body)
+ACTION_OF_ROLE: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "inspector": ("verifying", "verify", {}),
+    "intake_clerk": ("reported", "reject", {"note": "重复上报"}),
+    "shift_lead": ("verified", "register", {}),
+    "dispatcher": ("registered", "dispatch", {"department": DEPT_IN}),
+    "department_handler": ("dispatched", "accept", {}),
+}
+
+
+async def b_transition(w: World, who: str) -> Call:
+    role = "anonymous" if who == "anonymous" else PEOPLE[who][0]
+    state, action, body = ACTION_OF_ROLE.get(role, ("verified", "register", {}))
+    case = await w.case(state, department=DEPT_IN if state == "dispatched" else None)
+    if action == "verify":
+        body = {"photo_ids": [str(await new_photo(w.db, w.ids[who]))]}
+    return Call(
+        path={"case_id": case}, json={"action": action, **body}, headers={"If-Match": "1"}, ctx={"case": case}
+    )
+
+
+async def c_transition_refused_changes_nothing(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    row = await w.db.fetchrow("SELECT version FROM cases WHERE id = $1", call.ctx["case"])
+    events = await w.db.fetchval("SELECT count(*) FROM case_events WHERE case_id = $1", call.ctx["case"])
+    if r.status_code == 200:
+        assert (row["version"], events) == (2, 1)
+    else:
+        assert (row["version"], events) == (1, 0), "a refused transition changed the case"
+
+
+async def b_patrol(w: World, who: str) -> Call:
+    body = {"category": "E0102", "description": "巡查发现", "location": NO_GRID}
+    return Call(json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+
+
+async def b_calendar_day(w: World, who: str) -> Call:
+    return Call(
+        path={"day": (date(2031, 1, 1) + timedelta(days=w.next())).isoformat()}, json={"workday": True}
+    )
+
+
+async def b_calendar_override(w: World, who: str) -> Call:
+    day = date(2032, 1, 1) + timedelta(days=w.next())
+    await w.db.execute("INSERT INTO calendar_overrides (day, workday) VALUES ($1, true)", day)
+    return Call(path={"day": day.isoformat()})
+
+
+async def b_import_grids(w: World, who: str) -> Call:
+    return Call(
+        query={"kind": "unit", "dry_run": "true"},
+        content=encode(collection(cells(1, 1, at=(5, 5), community=9))),
+        headers={"Content-Type": "application/geo+json"},
+    )
+
+
+async def b_duty(w: World, who: str) -> Call:
+    # an inspector of their own: the city's inspectors keep their grids
+    inspector = await new_user(w.db, w.settings, "inspector") if who == "admin" else w.ids["inspector"]
+    starts = datetime(2030, 1, 1, tzinfo=UTC)
+    return Call(json={"inspector_id": str(inspector), "grid": GRID_IN, "starts_at": starts.isoformat()})
+
+
+async def b_weights(w: World, who: str) -> Call:
+    current = await w.client.get(
+        "/v1/stats/weights/district", headers={"Authorization": f"Bearer {w.token('admin')}"}
+    )
+    return Call(path={"kind": "district"}, json={"weights": current.json()["weights"]})
+
+
+async def b_register_device(w: World, who: str) -> Call:
+    return Call(json={"token": f"phone-{uuid.uuid4().hex}", "platform": "android", "app_version": "1.0"})
+
+
+async def b_own_device(w: World, who: str) -> Call:
+    owner = w.ids["citizen"] if who == "anonymous" else w.ids[who]
+    return Call(path={"token": await w.device(owner)})
+
+
+async def b_citizens_device(w: World, who: str) -> Call:
+    token = await w.device(w.ids["citizen"])
+    return Call(path={"token": token}, ctx={"token": token})
+
+
+async def c_device_kept_unless_owner(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    kept = await w.db.fetchval("SELECT count(*) FROM devices WHERE token = $1", call.ctx["token"])
+    assert kept == (0 if who == "citizen" else 1)
+
+
+async def b_own_notification(w: World, who: str) -> Call:
+    owner = w.ids["citizen"] if who == "anonymous" else w.ids[who]
+    return Call(path={"notification_id": await w.notification(owner)})
+
+
+async def b_citizens_notification(w: World, who: str) -> Call:
+    notification = await w.notification(w.ids["citizen"])
+    return Call(path={"notification_id": notification}, ctx={"notification": notification})
+
+
+async def c_notification_unread_unless_owner(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    read = await w.db.fetchval(
+        "SELECT read_at IS NOT NULL FROM notifications WHERE id = $1", call.ctx["notification"]
+    )
+    assert read == (who == "citizen")
+
+
+async def b_create_webhook(w: World, who: str) -> Call:
+    body = {"url": "https://8.8.8.8/hook", "events": ["case.transitioned"], "secret": "a-secret-of-16-chars"}
+    return Call(json=body)
+
+
+async def b_fresh_webhook(w: World, who: str) -> Call:
+    return Call(path={"webhook_id": await w.webhook() if who == "admin" else w.fixed["webhook"]})
+
+
+async def b_dead_delivery(w: World, who: str) -> Call:
+    delivery_id = 1
+    if who == "admin":
+        delivery_id = await w.db.fetchval(
+            """INSERT INTO deliveries (key, outbox_id, channel, subscriber_id, event, body, status)
+               VALUES ($1, 1, 'webhook', $2, 'case.transitioned', '{}', 'dead') RETURNING id""",
+            f"matrix-{uuid.uuid4()}",
+            w.fixed["webhook"],
+        )
+    return Call(path={"delivery_id": delivery_id})
+
+
+async def b_dead_outbox(w: World, who: str) -> Call:
+    outbox_id = 1
+    if who == "admin":
+        outbox_id = await w.db.fetchval(
+            "INSERT INTO outbox (topic, payload, status) VALUES ('case.transitioned', '{}', 'dead') RETURNING id"
+        )
+    return Call(path={"outbox_id": outbox_id})
+
+
+# checks of what a caller sees ---------------------------------------------------------------------------------
+
+
+def listed(key: str, *, visible_to: Collection[str], items: Callable[[Any], list[str]]) -> Check:
+    """The fixed object `key` is in the answer's list for `visible_to` and for no one else."""
+
+    async def check(w: World, who: str, call: Call, r: httpx.Response) -> None:
+        if r.status_code != 200:
+            return
+        found = str(w.fixed[key]) in items(r.json())
+        assert found == (who in visible_to), f"{key} {'listed' if found else 'missing'}"
+
+    return check
+
+
+async def c_my_reports(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    """The city's report is in the citizen's list and nobody else's (every page: calls add reports of theirs)."""
+    if r.status_code != 200:
+        return
+    body, ids = r.json(), report_ids(r.json())
+    while body["next_cursor"] and str(w.fixed["report"]) not in ids:
+        params = {"limit": 100, "cursor": body["next_cursor"]}
+        body = (await w.client.get("/v1/reports/mine", params=params, headers=bearer_of(w, who))).json()
+        ids += report_ids(body)
+    assert (str(w.fixed["report"]) in ids) == (who == "citizen"), "the citizen's report is listed wrongly"
+
+
+def bearer_of(w: World, who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {w.token(who)}"}
+
+
+def case_ids(body: Any) -> list[str]:
+    return [c["id"] for c in body["items"]]
+
+
+def synced_ids(body: Any) -> list[str]:
+    return [c["id"] for c in body["cases"]]
+
+
+def task_case_ids(body: Any) -> list[str]:
+    tasks = body if isinstance(body, list) else body["items"]
+    return [t["case"]["id"] for t in tasks]
+
+
+def report_ids(body: Any) -> list[str]:
+    return [r["id"] for r in body["items"]]
+
+
+def device_tokens(body: Any) -> list[str]:
+    return [d["token"] for d in body["items"]]
+
+
+def inbox_ids(body: Any) -> list[str]:
+    return [n["id"] for n in body["items"]]
+
+
+async def c_anonymous_reporter(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    if r.status_code != 200 or r.json().get("view") != "full":
+        return
+    shown = r.json().get("reporter_id")
+    expected = str(w.ids["other_citizen"]) if who in ("admin", "other_citizen") else None
+    assert shown == expected, f"reporter_id {shown!r}"
+
+
+async def c_public_elsewhere(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    if r.status_code == 200:
+        text = r.text
+        for key in ("hidden_case", "hidden_report"):
+            assert str(w.fixed[key]) not in text, f"{key} is in a public answer"
+
+
+# housing: one estate with a register; `resident` owns and is bound to home 101 (the callers' property_manager is
+# scoped to another estate, so they are another estate's staff here) --------------------------------------------
+
+REGISTER_CSV = "楼栋,单元,房号,产权面积,业主姓名,手机号\n1号楼,1单元,101,89.50,业主,{resident}\n1号楼,1单元,102,90.00,另一业主,\n"
+ESTATE_FORBIDDEN = Outcome("403 (estate)", frozenset({403}), "estate_forbidden")
+HOME_FORBIDDEN = Outcome("403 (home)", frozenset({403}), "home_forbidden")
+BINDING_FORBIDDEN = Outcome("403 (binding)", frozenset({403}), "binding_forbidden")
+
+
+async def _housing(w: World) -> dict[str, Any]:
+    """The estate, its homes 101 and 102, and the resident's owner binding to 101, made once."""
+    if "estate" in w.fixed:
+        return w.fixed
+    import msgspec
+
+    from housing import register
+    from housing import service as housing
+    from housing import store as housing_store
+    from housing.models import EstateCreate
+    from tests.security.city import phone_of
+
+    data = {
+        "name": "矩阵小区",
+        "address": "东城区某街 1 号",
+        "district_code": "110101",
+        "location": {"lat": 39.95, "lon": 116.41, "crs": "wgs84"},
+        "property_company": "矩阵物业",
+        "service_grade": 2,
+    }
+    estate_id = await housing.create_estate(w.db, msgspec.convert(data, EstateCreate))
+    raw = REGISTER_CSV.format(resident=phone_of("resident")).encode()
+    await register.import_register(w.db, estate_id, raw, file_name="r.csv", effective_date=date(2026, 1, 1))
+    homes = {
+        r["room"]: r["id"]
+        for r in await w.db.fetch("SELECT id, room FROM homes WHERE estate_id = $1", estate_id)
+    }
+    await housing_store.insert_binding(
+        w.db,
+        home_id=homes["101"],
+        estate_id=estate_id,
+        user_id=w.ids["resident"],
+        relation="owner",
+        state="active",
+        via="register",
+        note="",
+    )
+    w.fixed.update(estate=estate_id, home=homes["101"], other_home=homes["102"])
+    return w.fixed
+
+
+async def b_estate(w: World, who: str) -> Call:
+    return Call(path={"estate_id": (await _housing(w))["estate"]})
+
+
+async def b_create_estate(w: World, who: str) -> Call:
+    body = {
+        "name": f"新小区{w.next()}",
+        "address": "东城区某街 2 号",
+        "district_code": "110101",
+        "location": {"lat": 39.95, "lon": 116.41, "crs": "wgs84"},
+        "property_company": "某物业",
+        "service_grade": 3,
+    }
+    return Call(json=body)
+
+
+async def b_update_estate(w: World, who: str) -> Call:
+    return Call(
+        path={"estate_id": (await _housing(w))["estate"]},
+        json={"office_hours": f"8:00-18:{w.next() % 60:02d}"},
+    )
+
+
+async def b_import_register(w: World, who: str) -> Call:
+    from tests.security.city import phone_of
+
+    raw = REGISTER_CSV.format(resident=phone_of("resident")).encode()
+    return Call(
+        path={"estate_id": (await _housing(w))["estate"]},
+        query={"dry_run": "true"},
+        content=raw,
+        headers={"Content-Type": "text/csv"},
+    )
+
+
+async def b_home(w: World, who: str) -> Call:
+    return Call(path={"home_id": (await _housing(w))["home"]})
+
+
+async def b_request_binding(w: World, who: str) -> Call:
+    return Call(
+        path={"home_id": (await _housing(w))["other_home"]},
+        json={"relation": "tenant"},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+
+
+async def _pending_binding(w: World) -> uuid.UUID:
+    """A new tenant's request for home 101, which its owner (`resident`) and the estate's staff may decide."""
+    from housing import store as housing_store
+
+    fixed = await _housing(w)
+    tenant = await new_user(w.db, w.settings, "resident")
+    binding_id = await housing_store.insert_binding(
+        w.db,
+        home_id=fixed["home"],
+        estate_id=fixed["estate"],
+        user_id=tenant,
+        relation="tenant",
+        state="pending",
+        via=None,
+        note="",
+    )
+    assert binding_id is not None
+    return binding_id
+
+
+def b_decide(body: dict[str, Any]) -> Build:
+    async def build(w: World, who: str) -> Call:
+        binding_id = await _pending_binding(w)
+        return Call(path={"binding_id": binding_id}, json=body, ctx={"binding": binding_id})
+
+    return build
+
+
+async def c_refused_decision_changes_nothing(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    state = await w.db.fetchval("SELECT state FROM home_bindings WHERE id = $1", call.ctx["binding"])
+    assert (state == "pending") == (r.status_code >= 300), f"the binding is {state} after {r.status_code}"
+
+
+#: estate routes for its managers: the callers' property manager is another estate's staff
+ESTATE_MANAGERS_RULE = rule(
+    ok(200), roles=("admin", "property_manager", "property_staff"), property_manager=ESTATE_FORBIDDEN
+)
+#: the estate's staff views: its managers, and the housing officers of its district (read only)
+ESTATE_READERS_RULE = rule(
+    ok(200),
+    roles=("admin", "property_manager", "property_staff", "housing_officer"),
+    property_manager=ESTATE_FORBIDDEN,
+)
+#: a home: its resident, the estate's staff and the district's housing officer
+HOME_READERS_RULE = rule(
+    HOME_FORBIDDEN, resident=ok(200), admin=ok(200), property_staff=ok(200), housing_officer=ok(200)
+)
+#: a binding of home 101: its owner (`resident`) and admins decide; nobody else
+BINDING_DECIDERS = rule(BINDING_FORBIDDEN, resident=ok(200), admin=ok(200), property_staff=ok(200))
+HOUSING_ROWS: dict[str, list[Variant]] = {
+    "listEstates": one(plain(), everyone(ok(200))),
+    "getEstate": one(b_estate, everyone(ok(200))),
+    "createEstate": one(b_create_estate, ADMIN_ONLY),
+    "updateEstate": one(b_update_estate, ESTATE_MANAGERS_RULE),
+    "listEstateHomes": one(b_estate, rule(ok(200))),
+    "importRegister": one(b_import_register, ESTATE_MANAGERS_RULE),
+    "listEstateBindings": one(b_estate, ESTATE_READERS_RULE),
+    "getHome": one(b_home, HOME_READERS_RULE),
+    "listHomeBindings": one(b_home, HOME_READERS_RULE),
+    "requestBinding": one(b_request_binding, rule(ok(201))),
+    "approveBinding": one(b_decide({}), BINDING_DECIDERS, c_refused_decision_changes_nothing),
+    "refuseBinding": one(
+        b_decide({"reason": "不符合条件"}), BINDING_DECIDERS, c_refused_decision_changes_nothing
+    ),
+    "endBinding": one(b_decide({}), BINDING_DECIDERS, c_refused_decision_changes_nothing),
+    "listMyHomes": one(plain(), rule(ok(200))),
+}
+
+
+# the matrix ---------------------------------------------------------------------------------------------------
+
+IN_OR_OWNER = IN_SCOPE | {"citizen"}
+
+MATRIX: dict[str, list[Variant]] = {
+    # health, sign-in, the caller's own account
+    "healthz": one(plain(), everyone()),
+    "readyz": one(plain(), everyone()),
+    "logout": one(b_logout, rule(ok(204))),
+    "requestOtp": one(b_request_otp, everyone(ok(202))),
+    "issueToken": one(b_issue_token, everyone(ok(200))),
+    "getMe": one(plain(), rule(ok(200))),
+    "updateMe": one(plain(json={"display_name": "改个名字"}), rule(ok(200))),
+    "getUser": one(fixed(user_id="citizen_id"), rule(ok(200), roles=STAFF_ROLES)),
+    "setUserRoles": one(b_set_roles, ADMIN_ONLY),
+    "disableUser": one(b_some_user, ADMIN_ONLY),
+    "enableUser": one(b_some_user, ADMIN_ONLY),
+    "listAudit": one(plain(), ADMIN_ONLY),
+    "listAuditV2": one(plain(), ADMIN_ONLY),
+    # the catalogue and the service area
+    "listCategories": one(plain(), everyone(ok(200))),
+    "updateCategory": one(plain(path={"code": "E0201"}, json={"name_en": "Illegal flyers"}), ADMIN_ONLY),
+    "getCoverage": one(plain(), everyone(ok(200))),
+    "getServiceArea": one(plain(), everyone(ok(200))),
+    # reports
+    "submitReport": one(b_submit, rule(ok(201))),
+    "listMyReports": one(plain(query={"limit": 100}), rule(ok(200)), c_my_reports),
+    "listNearbyReports": one(
+        plain(query={"lat": IN_POINT[0], "lon": IN_POINT[1], "category": "E0102", "radius": 1000}),
+        rule(ok(200)),
+        c_public_elsewhere,
+    ),
+    "getReport": [
+        Variant(
+            "a report", fixed(report_id="report"), rule(FULL, out=PUBLIC, anonymous=PUBLIC, citizen=FULL)
+        ),
+        Variant(
+            "a hidden report",
+            fixed(report_id="hidden_report"),
+            rule(
+                FULL, out=not_found("report_not_found"), anonymous=not_found("report_not_found"), citizen=FULL
+            ),
+        ),
+        Variant(
+            "an anonymous report",
+            fixed(report_id="anon_report"),
+            rule(FULL, out=PUBLIC, anonymous=PUBLIC, other_citizen=FULL),
+            c_anonymous_reporter,
+        ),
+    ],
+    "followReport": [
+        Variant("a report", fixed(report_id="report"), rule(ok(200))),
+        Variant(
+            "a hidden report",
+            fixed(report_id="hidden_report"),
+            rule(ok(200), out=not_found("report_not_found")),
+        ),
+    ],
+    "unfollowReport": [
+        Variant(
+            "a report",
+            fixed(report_id="report"),
+            rule(ok(204), citizen=ok(409, code="reporter_always_follows")),
+        ),
+        Variant(
+            "a hidden report",
+            b_hidden_report_for_call,
+            # its reporter may leave it: a hidden report no longer makes them a reporter of the case
+            rule(ok(204), out=not_found("report_not_found"), citizen=ok(204)),
+        ),
+    ],
+    "rateReport": one(
+        b_rate, rule(not_found("report_not_found"), citizen=ok(200)), c_rating_refused_writes_nothing
+    ),
+    "hideReport": one(b_hide, rule(roles=MODERATORS, out=OUT_OF_SCOPE), c_moderation_refused_changes_nothing),
+    "recategoriseReport": one(
+        b_recategorise, rule(roles=MODERATORS, out=OUT_OF_SCOPE), c_moderation_refused_changes_nothing
+    ),
+    "mapReports": one(
+        plain(
+            query={
+                "bbox": f"{IN_POINT[1] - 0.01},{IN_POINT[0] - 0.01},{IN_POINT[1] + 0.01},{IN_POINT[0] + 0.01}"
+            }
+        ),
+        everyone(ok(200)),
+        c_public_elsewhere,
+    ),
+    # photos
+    "createUpload": one(b_create_upload, rule(ok(201))),
+    "completeUpload": [
+        Variant("one's own upload", b_own_upload, rule(PAST_CHECKS)),
+        Variant(
+            "another's upload",
+            b_citizens_upload,
+            rule(not_found("upload_not_found"), citizen=PAST_CHECKS),
+        ),
+    ],
+    "uploadPhoto": one(b_upload_photo, rule(ok(201))),
+    "getPhoto": [
+        Variant("a public report's photo", fixed(photo_id="photo"), everyone(ok(302))),
+        Variant(
+            "its original",
+            b_original,
+            lambda name: ok(302) if name in ACTING else not_found("photo_not_found"),
+        ),
+        Variant(
+            "a hidden report's photo",
+            fixed(photo_id="hidden_photo"),
+            lambda name: ok(302) if name in IN_OR_OWNER else not_found("photo_not_found"),
+        ),
+        Variant(
+            "a photo in no report",
+            fixed(photo_id="loose_photo"),
+            lambda name: ok(302) if name in ("citizen", "admin") else not_found("photo_not_found"),
+        ),
+    ],
+    # cases
+    "getCase": [
+        Variant("a case", fixed(case_id="case"), rule(STAFF_VIEW, out=PUBLIC, anonymous=PUBLIC)),
+        Variant(
+            "a hidden case",
+            fixed(case_id="hidden_case"),
+            rule(STAFF_VIEW, out=not_found("case_not_found"), anonymous=not_found("case_not_found")),
+        ),
+        Variant(
+            "a case not dispatched yet",
+            fixed(case_id="undispatched"),
+            rule(STAFF_VIEW, out=PUBLIC, anonymous=PUBLIC, department_handler=PUBLIC),
+        ),
+    ],
+    "listCases": [
+        Variant(
+            "the city's grid",
+            lambda w, who: plain(query={"grid": str(w.city.grids[GRID_IN]), "limit": 200})(w, who),
+            rule(ok(200), roles=QUEUE),
+            listed("case", visible_to=IN_SCOPE, items=case_ids),
+        ),
+        Variant(
+            "the city's grid (not dispatched)",
+            lambda w, who: plain(query={"grid": str(w.city.grids[GRID_IN]), "limit": 200})(w, who),
+            rule(ok(200), roles=QUEUE),
+            listed("undispatched", visible_to=IN_SCOPE - {"department_handler"}, items=case_ids),
+        ),
+    ],
+    "transitionCase": one(
+        b_transition,
+        rule(
+            roles=QUEUE,
+            out=OUT_OF_SCOPE,
+            leader=OUT_OF_SCOPE,
+            admin=OUT_OF_SCOPE,  # admins keep the city's data, they do not work its cases
+        ),
+        c_transition_refused_changes_nothing,
+    ),
+    "bulkTransitionCases": one(b_bulk, rule(ok(200), roles=("dispatcher", "shift_lead")), c_bulk_items),
+    "sync": [
+        Variant(
+            "cases",
+            plain(query={"limit": 1000}),
+            rule(ok(200), roles=QUEUE),
+            listed("case", visible_to=IN_SCOPE, items=synced_ids),
+        ),
+        Variant(
+            "cases not dispatched yet",
+            plain(query={"limit": 1000}),
+            rule(ok(200), roles=QUEUE),
+            listed("undispatched", visible_to=IN_SCOPE - {"department_handler"}, items=synced_ids),
+        ),
+    ],
+    # inspectors
+    "submitPatrolReport": one(b_patrol, rule(ok(201), roles=("inspector",))),
+    "listInspectorTasks": one(
+        plain(),
+        rule(ok(200), roles=("inspector",)),
+        listed("task_case", visible_to={"inspector"}, items=task_case_ids),
+    ),
+    "listInspectorTasksV2": one(
+        plain(),
+        rule(ok(200), roles=("inspector",)),
+        listed("task_case", visible_to={"inspector"}, items=task_case_ids),
+    ),
+    # admins: calendar, grids, duties, department links
+    "listCalendarDays": one(plain(query={"from": "2030-01-01", "to": "2030-01-31"}), ADMIN_ONLY),
+    "setCalendarOverride": one(b_calendar_day, ADMIN_ONLY),
+    "deleteCalendarOverride": one(b_calendar_override, ADMIN_ONLY),
+    "importGrids": one(b_import_grids, ADMIN_ONLY),
+    "listGridImports": one(plain(), ADMIN_ONLY),
+    "listGridImportsV2": one(plain(), ADMIN_ONLY),
+    "getGridImport": one(fixed(import_id="grid_import"), ADMIN_ONLY),
+    "putDuty": one(b_duty, ADMIN_ONLY),
+    "listDuties": one(plain(), ADMIN_ONLY),
+    "listDutiesV2": one(plain(), ADMIN_ONLY),
+    "putCategoryDepartment": one(
+        plain(json={"category": "E0201", "district_code": DISTRICT_OUT, "department": "water"}), ADMIN_ONLY
+    ),
+    "listCategoryDepartments": one(plain(), ADMIN_ONLY),
+    "listCategoryDepartmentsV2": one(plain(), ADMIN_ONLY),
+    # indicators
+    "getIndicators": one(
+        plain(query={"from": "2026-03-01", "to": "2026-03-31", "group_by": "district"}),
+        rule(ok(200), roles=READERS),
+    ),
+    "getIndicatorWeights": one(plain(path={"kind": "district"}), rule(ok(200), roles=READERS)),
+    "setIndicatorWeights": one(b_weights, ADMIN_ONLY),
+    # the caller's phones, quiet hours and inbox
+    "registerDevice": one(b_register_device, rule(ok(201))),
+    "listDevices": one(plain(), rule(ok(200)), listed("device", visible_to={"citizen"}, items=device_tokens)),
+    "removeDevice": [
+        Variant("one's own phone", b_own_device, rule(ok(204))),
+        Variant(
+            "another's phone",
+            b_citizens_device,
+            rule(not_found("device_not_found"), citizen=ok(204)),
+            c_device_kept_unless_owner,
+        ),
+    ],
+    "setQuietHours": one(plain(json={"start": "22:00", "end": "07:00"}), rule(ok(200))),
+    "getQuietHours": one(plain(), rule(ok(200))),
+    "clearQuietHours": one(plain(), rule(ok(204))),
+    "listInbox": one(plain(), rule(ok(200)), listed("notification", visible_to={"citizen"}, items=inbox_ids)),
+    "markInboxAllRead": one(plain(), rule(ok(200))),
+    "markInboxRead": [
+        Variant("one's own message", b_own_notification, rule(ok(200))),
+        Variant(
+            "another's message",
+            b_citizens_notification,
+            rule(not_found("notification_not_found"), citizen=ok(200)),
+            c_notification_unread_unless_owner,
+        ),
+    ],
+    # admins: webhooks, deliveries, the outbox
+    "createWebhook": one(b_create_webhook, ADMIN_ONLY),
+    "listWebhooks": one(plain(), ADMIN_ONLY),
+    "listWebhooksV2": one(plain(), ADMIN_ONLY),
+    "getWebhook": one(fixed(webhook_id="webhook"), ADMIN_ONLY),
+    "deleteWebhook": one(b_fresh_webhook, ADMIN_ONLY),
+    "resumeWebhook": one(fixed(webhook_id="webhook"), ADMIN_ONLY),
+    "listWebhookDeliveries": one(fixed(webhook_id="webhook"), ADMIN_ONLY),
+    "listWebhookDeliveriesV2": one(fixed(webhook_id="webhook"), ADMIN_ONLY),
+    "listDeliveries": one(plain(), ADMIN_ONLY),
+    "listDeliveriesV2": one(plain(), ADMIN_ONLY),
+    "replayDelivery": one(b_dead_delivery, ADMIN_ONLY),
+    "replayDeadDeliveries": one(plain(), ADMIN_ONLY),
+    "listOutbox": one(plain(), ADMIN_ONLY),
+    "listOutboxV2": one(plain(), ADMIN_ONLY),
+    "replayOutbox": one(b_dead_outbox, ADMIN_ONLY),
+    # housing: estates, homes, the register, residents' bindings
+    **HOUSING_ROWS,
+}
+
+
+# the route table ------------------------------------------------------------------------------------------------
+
+
+def _routes() -> dict[str, tuple[str, str]]:
+    """operationId -> (method, path template) for every operation of the app."""
+    app = create_app(load_settings(env="test"), connect=False)
+    return {str(handler.operation_id): (method.upper(), path) for path, method, handler in operations(app)}
+
+
+ROUTES = _routes()
+
+
+def test_every_operation_has_a_row() -> None:
+    missing = sorted(set(ROUTES) - set(MATRIX))
+    stale = sorted(set(MATRIX) - set(ROUTES))
+    assert not missing, f"operations without a row in the authorization matrix: {missing}"
+    assert not stale, f"rows of operations the app no longer has: {stale}"
+
+
+def test_every_role_calls() -> None:
+    callers = {role for role, _ in PEOPLE.values()}
+    assert callers == set(ROLES), f"roles no caller of the matrix holds: {sorted(set(ROLES) - callers)}"
+
+
+# running it -----------------------------------------------------------------------------------------------------
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+@pytest.fixture(scope="module")
+async def world(base_url: str, template_db: str) -> AsyncIterator[World]:
+    """One database, app and client for the whole matrix."""
+    name = f"t_matrix_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_with_database(base_url, "postgres"))
+    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
+    try:
+        settings = load_settings(
+            database_url=_with_database(base_url, name), env="test", db_pool_min=1, db_pool_max=4
+        )
+        db = await connect(settings)
+        try:
+            async with AsyncTestClient(create_app(settings)) as client:
+                client.event_hooks["response"].append(contract_conformance.check)
+                w = World(client, db, settings, await build_city(db, settings))
+                w.fixed["citizen_id"] = w.ids["citizen"]
+                await w.setup()
+                yield w
+        finally:
+            await db.close()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _call(w: World, operation_id: str, who: str, call: Call) -> httpx.Response:
+    method, template = ROUTES[operation_id]
+    headers = dict(call.headers)
+    token = call.token if call.token is not None else (None if who == "anonymous" else w.token(who))
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    return await w.client.request(
+        method,
+        template.format(**{k: str(v) for k, v in call.path.items()}),
+        params=call.query,
+        json=call.json,
+        content=call.content,
+        files=call.files,
+        headers=headers,
+        follow_redirects=False,
+    )
+
+
+def _leaks(w: World, who: str, expected: Outcome, r: httpx.Response) -> list[str]:
+    text = r.text
+    found = []
+    if who not in ("admin", "other_citizen") and str(w.ids["other_citizen"]) in text:
+        found.append("the anonymous reporter's id")
+    if r.status_code >= 400 and HIDDEN_REASON in text:
+        found.append("a hidden report's reason")
+    if expected.view == "public":
+        body = r.json()
+        found += [f"the private member {key}" for key in PRIVATE if key in body]
+        found += ["the staff history"] if "history" in body else []
+        if who != "citizen" and str(w.ids["citizen"]) in text:
+            found.append("the reporter's id")
+    return found
+
+
+def _mismatch(expected: Outcome, r: httpx.Response) -> str | None:
+    body: Any = None
+    if r.headers.get("content-type", "").split(";")[0].endswith("json"):
+        body = r.json()
+    if r.status_code not in expected.statuses:
+        code = body.get("code") if isinstance(body, dict) else None
+        return f"expected {expected.label}, got {r.status_code} {code or ''}".rstrip()
+    if expected.code is not None and r.status_code >= 400 and (body or {}).get("code") != expected.code:
+        return f"expected code {expected.code}, got {(body or {}).get('code')}"
+    if expected.view is not None and (body or {}).get("view") != expected.view:
+        return f"expected {expected.label}, got view {(body or {}).get('view')}"
+    return None
+
+
+@pytest.mark.parametrize("operation_id", sorted(ROUTES))
+async def test_the_matrix(world: World, operation_id: str) -> None:
+    if operation_id not in MATRIX:
+        pytest.fail(f"{operation_id} has no row in the authorization matrix: say who may call it")
+    failures = []
+    for variant in MATRIX[operation_id]:
+        for who in CALLERS:
+            expected = variant.expect(who)
+            where = f"{variant.label or operation_id} as {who}"
+            call = await variant.build(world, who)
+            try:
+                r = await _call(world, operation_id, who, call)
+            except AssertionError as exc:  # the contract check
+                failures.append(f"{where}: {exc}")
+                continue
+            problem = _mismatch(expected, r)
+            if problem:
+                failures.append(f"{where}: {problem}")
+                continue
+            failures += [f"{where}: leaks {leak}" for leak in _leaks(world, who, expected, r)]
+            if variant.check is not None:
+                try:
+                    await variant.check(world, who, call, r)
+                except AssertionError as exc:
+                    failures.append(f"{where}: {exc}")
+    assert not failures, "\n".join(failures)

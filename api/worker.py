@@ -19,6 +19,7 @@ from api.db import acquire, create_pool
 from api.idempotency import purge_expired as purge_idempotency_keys
 from api.settings import Settings
 from cases import casework
+from housing import billing
 from identity import service as identity
 from identity.sms import deliver_pending
 from media import service as media
@@ -58,6 +59,10 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
                         emitted = await casework.emit_deadline_events(conn)
                     if any(emitted.values()):
                         log.info("deadline events", extra=emitted)
+                    # billing runs asked for over the API: one per pass, each batch its own transaction
+                    completed = await billing.run_pending(pool, limit=1)
+                    if completed:
+                        log.info("billing runs completed", extra={"runs": completed})
                     if loop.time() - last_housekeeping >= HOUSEKEEPING_EVERY_S:
                         async with acquire(pool) as conn, conn.transaction():
                             removed = await identity.housekeeping(conn)

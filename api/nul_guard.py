@@ -155,7 +155,13 @@ async def _raw_body_has_nul(request: Request[Any, Any, Any]) -> bool:
 
 
 async def _form_fields(request: Request[Any, Any, Any]) -> list[str]:
-    """Multipart and url-encoded fields: names, text values, and the file name and type of each file part."""
+    """Multipart and url-encoded fields: names, text values, and the file name and type of each file part. A body
+    of another type is left to the handler's own refusal (its form would read as empty here, and be kept so)."""
+    content_type, options = request.content_type
+    if content_type == RequestEncodingType.MULTI_PART.value and not options.get("boundary"):
+        return []
+    if content_type not in (RequestEncodingType.MULTI_PART.value, RequestEncodingType.URL_ENCODED.value):
+        return []
     fields = []
     for name, value in (await request.form()).multi_items():
         if isinstance(value, UploadFile):

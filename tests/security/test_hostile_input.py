@@ -172,11 +172,26 @@ def _parameters(operation: dict[str, Any], where: str) -> list[dict[str, Any]]:
     return [p for p in operation.get("parameters", []) if p["in"] == where]
 
 
+#: a valid value of a string format, for parameters without an example
+_FORMATS = {
+    "uuid": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
+    "date": "2026-11-01",
+    "date-time": "2026-11-01T08:00:00+08:00",
+}
+
+
 def _example(parameter: dict[str, Any]) -> str:
     value = parameter.get("example", parameter.get("schema", {}).get("example"))
     if value is None:
-        kinds = _types(parameter.get("schema", {}))
-        value = 1 if kinds & {"integer", "number"} else "x"
+        branch = _branches(parameter.get("schema", {}))[0]
+        if branch.get("enum"):
+            value = branch["enum"][0]
+        elif branch.get("type") in ("integer", "number"):
+            value = max(1, branch.get("minimum", 1))
+        elif branch.get("type") == "boolean":
+            value = False
+        else:
+            value = _FORMATS.get(branch.get("format", ""), "x")
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -125,7 +125,14 @@ async def serving_with_logs(settings: Settings) -> AsyncIterator[tuple[str, io.S
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings), lifespan="on", log_config=None, access_log=True, ws="websockets-sansio"
+            create_app(settings),
+            lifespan="on",
+            log_config=None,
+            # info, explicitly: another test's uvicorn.Config(log_level="warning") in this process leaves
+            # uvicorn's loggers at WARNING, which would drop the WebSocket line this test reads
+            log_level="info",
+            access_log=True,
+            ws="websockets-sansio",
         )
     )
     serving = asyncio.create_task(server.serve(sockets=[sock]))

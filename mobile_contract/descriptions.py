@@ -810,6 +810,28 @@ PARAMETER_EXAMPLES: dict[str, Any] = {
     "transitionCase.Idempotency-Key": "b3e9a4c1-7d2f-4a6b-9e8c-5f0a1b2c3d4e",
     "If-Match": '"7"',
     "cursor": "MDE5MzZjMmUtNTlmOC03YTQxLTljM2ItMmQxZTBmNGE1YjYy",
+    # housing
+    "estate_id": "01937b2a-4c1d-7e2f-9a3b-5c6d7e8f9a01",
+    "home_id": "01937b2a-5d2e-7f30-8b4c-6d7e8f9a0b12",
+    "building_id": "01937b2a-4d1e-7a2f-8b3c-4d5e6f7a8b02",
+    "binding_id": "01934f9e-6c2a-7b1d-9e3f-2a4b6c8d0e15",
+    "district_code": "110101",
+    "listEstates.name": "和平里",
+    "listEstateBindings.state": "pending",
+    "effective_date": "2026-11-01",
+    "listEstates.cursor": (
+        "WyLlkozlubPph4zkuJzooZflsI_ljLrvvIjnpLrojIPvvIkiLCAiMDE5M2ExZTAtNWUwZC03ZTU3LThhN2UtMDAwMDAwMTEwMTAxIl0"
+    ),
+    "listEstateHomes.cursor": (
+        "WyIz5Y-35qW8IiwgIjLljZXlhYMiLCAxMiwgIjEyMDIiLCAiMDE5MzdiMmEtNWQyZS03ZjMwLThiNGMtNmQ3ZThmOWEwYjEyIl0"
+    ),
+    "listEstateBindings.cursor": (
+        "WyIyMDI2LTExLTIwVDAyOjE0OjA3LjMxNTAwMCswMDowMCIsICIwMTkzNGY5ZS02YzJhLTdiMWQtOWUzZi0yYTRiNmM4ZDBlMTUiXQ"
+    ),
+    "listHomeBindings.cursor": (
+        "WyIyMDI2LTExLTIwVDAyOjE0OjA3LjMxNTAwMCswMDowMCIsICIwMTkzNGY5ZS02YzJhLTdiMWQtOWUzZi0yYTRiNmM4ZDBlMTUiXQ"
+    ),
+    "listMyHomes.cursor": "WyIwMTkzNGY5ZS02YzJhLTdiMWQtOWUzZi0yYTRiNmM4ZDBlMTUiXQ",
     "listMyReports.cursor": (
         "MjAyNi0xMS0yMlQwMTo0MToyNy41MTIwMDArMDA6MDB8MDE5MzZjMmUtNWExMC03ZDJmLThiMWUtM2M0ZDVlNmY3YTgx"
     ),

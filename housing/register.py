@@ -33,6 +33,7 @@ or not, writes one row of the import log, and a refusal (marked ``persist``) com
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import csv
 import hashlib
@@ -520,7 +521,8 @@ async def import_register(
     """Check a register file and, unless refused or a dry run, apply it to the estate (module docstring)."""
     if await store.lock_estate(conn, estate_id) is None:
         raise EstateNotFound("no such estate")
-    parsed = parse_register(raw, default_region, progress)
+    # reading and checking a large file is seconds of CPU (openpyxl, phonenumbers): off the event loop
+    parsed = await asyncio.to_thread(parse_register, raw, default_region, progress)
     problems = list(parsed.problems)
     plan = _Plan()
     if not problems:

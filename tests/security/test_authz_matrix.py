@@ -43,7 +43,7 @@ from litestar.testing import AsyncTestClient
 from PIL import Image
 
 from api.app import auth_config, create_app
-from api.db import connect
+from api.db import connect, create_pool
 from api.openapi import operations
 from api.settings import Settings, load_settings
 from identity import service as identity
@@ -780,6 +780,154 @@ HOUSING_ROWS: dict[str, list[Variant]] = {
 }
 
 
+# housing money: the estate above with a property fee and a parking fee, billed for 2026-01 (a bill for each
+# home), its fund opened at 100 yuan/m² ---------------------------------------------------------------------------
+
+
+async def _money(w: World) -> dict[str, Any]:
+    fixed = await _housing(w)
+    if "bill" in fixed:
+        return fixed
+    from housing import billing, fund
+    from housing.fees import FeeItemCreate
+    from housing.fund import FundRateSet
+
+    estate, admin = fixed["estate"], w.ids["admin"]
+    async with w.db.transaction():  # as the API runs them: one transaction (the ledger checks at commit)
+        await billing.create_fee_item(
+            w.db, estate, FeeItemCreate(kind="property", name="物业费", price_fen=250), admin
+        )
+        parking = FeeItemCreate(kind="parking", name="车位费", price_fen=15000, applies_to="assigned")
+        parking_item = (await billing.create_fee_item(w.db, estate, parking, admin)).id
+        run, _ = await billing.create_run(w.db, estate, "2026-01", admin)
+    pool = await create_pool(w.settings)  # the app's pool lives on the test client's own event loop
+    try:
+        await billing.execute_run(pool, run.id)
+    finally:
+        await pool.close()
+    bills = {
+        r["home_id"]: r["id"]
+        for r in await w.db.fetch("SELECT id, home_id FROM bills WHERE run_id = $1", run.id)
+    }
+    async with w.db.transaction():
+        await fund.set_rate(w.db, estate, FundRateSet(rate_fen_m2=10000), admin)
+        await fund.open_homes(w.db, estate, admin)
+    fixed["parking_item"] = parking_item
+    building = await w.db.fetchval("SELECT building_id FROM homes WHERE id = $1", fixed["home"])
+    fixed.update(
+        run=run.id, bill=bills[fixed["home"]], other_bill=bills[fixed["other_home"]], building=building
+    )
+    return fixed
+
+
+def money(**path: str) -> Build:
+    """A call on the money objects above, path parameters by their names."""
+
+    async def build(w: World, who: str) -> Call:
+        fixed = await _money(w)
+        return Call(path={name: fixed[key] for name, key in path.items()})
+
+    return build
+
+
+async def b_create_fee_item(w: World, who: str) -> Call:
+    body = {"kind": "flat", "name": f"垃圾清运费{w.next()}", "price_fen": 1000}
+    return Call(path={"estate_id": (await _money(w))["estate"]}, json=body)
+
+
+async def b_update_fee_item(w: World, who: str) -> Call:
+    from housing import billing
+    from housing.fees import FeeItemCreate
+
+    fixed = await _money(w)
+    data = FeeItemCreate(kind="flat", name=f"公摊电费{w.next()}", price_fen=500)
+    item = await billing.create_fee_item(w.db, fixed["estate"], data, w.ids["admin"])
+    return Call(path={"item_id": item.id}, json={"price_fen": 600}, headers={"If-Match": str(item.version)})
+
+
+async def b_fee_item_homes(w: World, who: str) -> Call:
+    fixed = await _money(w)
+    return Call(path={"item_id": fixed["parking_item"]}, json={"homes": [{"home_id": str(fixed["home"])}]})
+
+
+async def b_billing_run(w: World, who: str) -> Call:
+    return Call(path={"estate_id": (await _money(w))["estate"]}, json={"period": f"{2100 + w.next()}-01"})
+
+
+async def b_decide_bill(w: World, who: str) -> Call:
+    bill = (await _money(w))["other_bill"]
+    row = await w.db.fetchrow("SELECT state, version FROM bills WHERE id = $1", bill)
+    body = {"action": "waive", "reason": "困难户减免"}
+    headers = {"If-Match": str(row["version"])}
+    return Call(path={"bill_id": bill}, json=body, headers=headers, ctx={"bill": bill, "state": row["state"]})
+
+
+async def c_bill_decided_only_by_managers(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    state = await w.db.fetchval("SELECT state FROM bills WHERE id = $1", call.ctx["bill"])
+    assert state == ("waived" if r.status_code == 200 else call.ctx["state"]), f"the bill is {state}"
+
+
+async def b_reminders(w: World, who: str) -> Call:
+    return Call(path={"estate_id": (await _money(w))["estate"]}, json={})
+
+
+async def b_fund_rate(w: World, who: str) -> Call:
+    return Call(path={"estate_id": (await _money(w))["estate"]}, json={"rate_fen_m2": 10000})
+
+
+async def b_interest(w: World, who: str) -> Call:
+    as_of = date(2026, 6, 30) + timedelta(days=w.next())
+    return Call(
+        path={"estate_id": (await _money(w))["estate"]}, json={"amount_fen": 1234, "as_of": as_of.isoformat()}
+    )
+
+
+def c_my_bill(w: World, who: str, call: Call, r: httpx.Response) -> Awaitable[None]:
+    return listed("bill", visible_to={"resident"}, items=lambda body: [b["id"] for b in body["items"]])(
+        w, who, call, r
+    )
+
+
+#: the estate's money, read: its staff (property_staff reaches every estate), the district's housing officer,
+#: admins; the callers' property manager runs another estate
+MONEY_READERS_RULE = rule(
+    ok(200),
+    roles=("admin", "property_staff", "property_manager", "housing_officer"),
+    property_manager=ESTATE_FORBIDDEN,
+)
+#: fees and bills are decided by the estate's property manager and admins only
+MONEY_MANAGERS_RULE = rule(roles=("admin", "property_manager"), property_manager=ESTATE_FORBIDDEN)
+#: billing and reminding: the estate's staff and admins
+MONEY_STAFF_RULE = rule(
+    roles=("admin", "property_staff", "property_manager"), property_manager=ESTATE_FORBIDDEN
+)
+#: one home's bill or fund statement: the home's resident, the estate's staff, the district's officer, admins
+HOME_MONEY_RULE = rule(
+    HOME_FORBIDDEN, resident=ok(200), admin=ok(200), property_staff=ok(200), housing_officer=ok(200)
+)
+MONEY_ROWS: dict[str, list[Variant]] = {
+    "listFeeItems": one(money(estate_id="estate"), MONEY_READERS_RULE),
+    "createFeeItem": one(b_create_fee_item, MONEY_MANAGERS_RULE),
+    "updateFeeItem": one(b_update_fee_item, MONEY_MANAGERS_RULE),
+    "setFeeItemHomes": one(b_fee_item_homes, MONEY_MANAGERS_RULE),
+    "createBillingRun": one(b_billing_run, MONEY_STAFF_RULE),
+    "listBillingRuns": one(money(estate_id="estate"), MONEY_READERS_RULE),
+    "getBillingRun": one(money(run_id="run"), MONEY_READERS_RULE),
+    "listMyBills": one(money(), rule(ok(200)), c_my_bill),
+    "getBill": one(money(bill_id="bill"), HOME_MONEY_RULE),
+    "decideBill": one(b_decide_bill, MONEY_MANAGERS_RULE, c_bill_decided_only_by_managers),
+    "getEstateArrears": one(money(estate_id="estate"), MONEY_READERS_RULE),
+    "listHomeArrears": one(money(estate_id="estate"), MONEY_READERS_RULE),
+    "sendReminders": one(b_reminders, MONEY_STAFF_RULE),
+    "getHomeFund": one(money(home_id="home"), HOME_MONEY_RULE),
+    "getEstateFund": one(money(estate_id="estate"), MONEY_READERS_RULE),
+    "getBuildingFund": one(money(building_id="building"), MONEY_READERS_RULE),
+    "setFundRate": one(b_fund_rate, ADMIN_ONLY),
+    "recordFirstDeposits": one(money(estate_id="estate"), ADMIN_ONLY),
+    "shareFundInterest": one(b_interest, ADMIN_ONLY),
+}
+
+
 # the matrix ---------------------------------------------------------------------------------------------------
 
 IN_OR_OWNER = IN_SCOPE | {"citizen"}
@@ -1028,6 +1176,7 @@ MATRIX: dict[str, list[Variant]] = {
     "replayOutbox": one(b_dead_outbox, ADMIN_ONLY),
     # housing: estates, homes, the register, residents' bindings
     **HOUSING_ROWS,
+    **MONEY_ROWS,
 }
 
 

@@ -215,7 +215,8 @@ def route_problems(handler: HTTPRouteHandler) -> dict[int, list[str]]:
         codes.update(("payload_too_large", "validation_failed"))
     if _has_parameters(handler):
         codes.add("validation_failed")
-    if any(":str}" not in part and "{" in part for path in handler.paths for part in path.split("/")):
+    paths = [handler.opt["route_path"]] if "route_path" in handler.opt else handler.paths
+    if any(":str}" not in part and "{" in part for path in paths for part in path.split("/")):
         codes.add("not_found")  # a path parameter of the wrong type matches no route
     for header, _ in request_headers(handler):
         codes.update(_HEADER_PROBLEMS[header])
@@ -244,6 +245,8 @@ def operations(app: Litestar) -> Iterator[tuple[str, str, HTTPRouteHandler]]:
         for handler in getattr(route, "route_handlers", ()):
             if not isinstance(handler, HTTPRouteHandler) or not handler.resolve_include_in_schema():
                 continue
+            # the whole typed path (`{estate_id:uuid}` may sit on the controller, not the handler)
+            handler.opt.setdefault("route_path", route.path)
             for method in sorted(handler.http_methods):
                 if method != "OPTIONS":
                     yield route.path_format, method.lower(), handler

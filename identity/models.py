@@ -59,7 +59,7 @@ class AuthConfig(msgspec.Struct, frozen=True, kw_only=True):
     default_phone_region: str = "CN"
 
 
-class RoleGrant(msgspec.Struct, frozen=True, omit_defaults=True):
+class RoleGrant(msgspec.Struct, frozen=True, omit_defaults=True, forbid_unknown_fields=True):
     role: Role
     scope_kind: ScopeKind | None = None
     scope_id: str | None = None

@@ -104,23 +104,18 @@ class RegisterUpload(Operation):
     """The register import's body: the file itself (CSV or XLSX), read raw."""
 
     def __post_init__(self) -> None:
-        csv_schema = Schema(
-            title="RegisterCsv",
-            type=OpenAPIType.STRING,
-            description="The register as CSV: UTF-8 (with or without BOM) or GB18030/GBK as Excel saves it",
-        )
-        xlsx_schema = Schema(
-            title="RegisterXlsx",
+        # one binary body: the server tells XLSX (a zip) from CSV by its first bytes, whatever Content-Type says,
+        # and generators (openapi-python-client) take application/octet-stream but not text/csv or XLSX types
+        schema = Schema(
+            title="RegisterFile",
             type=OpenAPIType.STRING,
             format="binary",  # type: ignore[arg-type]
-            description="The register as an Excel workbook (.xlsx; the first sheet is read)",
+            description="The register as CSV (UTF-8 with or without BOM, or GB18030/GBK as Excel saves it) or as "
+            "an Excel workbook (.xlsx, the first sheet); send it as application/octet-stream, text/csv or "
+            + XLSX,
         )
         self.request_body = RequestBody(
-            required=True,
-            content={
-                "text/csv": OpenAPIMediaType(schema=csv_schema),
-                XLSX: OpenAPIMediaType(schema=xlsx_schema),
-            },
+            required=True, content={"application/octet-stream": OpenAPIMediaType(schema=schema)}
         )
 
 

@@ -143,6 +143,8 @@ KNOWN_REFUSALS: dict[str, dict[str, str]] = {
     },
     "setIndicatorWeights": {"invalid_weights": "weights must be the kind's own indicators and add up to 100"},
     "setUserRoles": {"invalid_scope": "a scoped role needs scope_kind and scope_id together"},
+    "createEstate": {"invalid_estate": "the location must be on the globe and a boundary a simple polygon"},
+    "updateEstate": {"invalid_estate": "the location must be on the globe and a boundary a simple polygon"},
 }
 
 _NEGATIVE_DEFAULT = ["400", "401", "403", "404", "405", "406", "409", "415", "422", "428", "429", "5xx"]
@@ -154,6 +156,21 @@ EXPECTED_STATUSES: dict[str, dict[str, list[str]]] = {
     # a missing If-Match is 428 precondition_required (RFC 6585), documented
     "transitionCase": {"missing_required_header": [*_MISSING_HEADER_DEFAULT, "428"]},
 }
+
+# Rules every operation of a kind shares, read from the document: a paged list refuses a cursor it did not give
+# out; a write with an Idempotency-Key refuses the example key sent again with another body; a missing If-Match
+# is 428 precondition_required (RFC 6585), documented.
+for _item in contract_conformance._document()["paths"].values():
+    for _op in _item.values():
+        _params = {p["name"]: p for p in _op.get("parameters", [])}
+        if "cursor" in _params:
+            KNOWN_REFUSALS.setdefault(_op["operationId"], {}).setdefault("invalid_cursor", _CURSOR)
+        if "Idempotency-Key" in _params:
+            KNOWN_REFUSALS.setdefault(_op["operationId"], {}).setdefault("idempotency_key_reused", _KEY)
+        if _params.get("If-Match", {}).get("required"):
+            EXPECTED_STATUSES.setdefault(_op["operationId"], {}).setdefault(
+                "missing_required_header", [*_MISSING_HEADER_DEFAULT, "428"]
+            )
 
 CONFIG = schemathesis.Config.from_dict(
     {

@@ -6,8 +6,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -147,29 +145,28 @@ def server_options() -> dict[str, Any]:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    """The API under uvicorn, plus the worker as a child process (unless --no-worker)."""
+    """The API under uvicorn in this process (--no-worker); else a supervisor that runs the API (`serve
+    --no-worker`) and the worker as child processes and restarts either when it dies (api/supervisor.py)."""
+    if not args.no_worker:
+        from api.observability import configure_logging
+        from api.supervisor import supervise_serve
+
+        configure_logging(settings.log_level)
+        return supervise_serve()
     import uvicorn
 
-    worker = None
-    if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"])
     print(
         f"CityLoop API on http://{settings.host}:{settings.port}  (OpenAPI: /schema, metrics: /metrics)",
         flush=True,
     )
-    try:
-        uvicorn.run(
-            "api.asgi:app",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            **server_options(),
-        )
-    finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=15)
+    uvicorn.run(
+        "api.asgi:app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        **server_options(),
+    )
     return 0
 
 
@@ -504,8 +501,12 @@ def parser() -> argparse.ArgumentParser:
     last.set_defaults(fn=cmd_sms_last)
 
     sub.add_parser("worker", help="run the background worker").set_defaults(fn=cmd_worker)
-    serve = sub.add_parser("serve", help="serve the API (and the worker)")
-    serve.add_argument("--no-worker", action="store_true")
+    serve = sub.add_parser(
+        "serve", help="serve the API and the worker, each restarted with backoff when it dies"
+    )
+    serve.add_argument(
+        "--no-worker", action="store_true", help="serve only the API, in this process (no supervisor)"
+    )
     serve.set_defaults(fn=cmd_serve)
 
     grids = sub.add_parser("grids", help="grids and routing").add_subparsers(dest="command", required=True)

@@ -15,12 +15,15 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from api.db import database_unavailable
 from api.i18n import TITLES, negotiate, title
 from api.observability import current_request_id, new_request_id
 
 log = logging.getLogger("cityloop.errors")
 
 PROBLEM_JSON = "application/problem+json"
+#: seconds a client is asked to wait before retrying a 503 (a dependency down)
+RETRY_AFTER_S = 5
 
 # Domain error code -> HTTP status, and the domain base classes the API translates. Each controller module
 # registers its domain's errors with `register_domain_errors`. A domain error has a class attribute `code`, and
@@ -160,6 +163,8 @@ def _handle_domain(request: Request[Any, Any, Any], exc: Exception) -> Response[
     headers = {}
     if "retry_after" in context:
         headers["Retry-After"] = str(context["retry_after"])
+    elif status == 503:  # a dependency is down (storage_unavailable): every 503 says when to come back
+        headers["Retry-After"] = str(RETRY_AFTER_S)
     return problem_response(request, status, code, str(exc), errors=fields, headers=headers, extra=context)
 
 
@@ -187,6 +192,16 @@ def _handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Respons
 
 
 def _handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    if database_unavailable(exc):
+        # the database is down, restarting or out of reach: the request changed nothing; retrying later works
+        log.warning("database unavailable", extra={"path": request.url.path, "error": repr(exc)})
+        return problem_response(
+            request,
+            503,
+            "service_unavailable",
+            "the database is unavailable; try again shortly",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
     log.exception("unhandled error", extra={"path": request.url.path})
     return problem_response(request, HTTP_500_INTERNAL_SERVER_ERROR, "internal_error")
 

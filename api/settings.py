@@ -76,6 +76,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_timeout_s: float = 10.0
     webhook_pause_after: int = 10
     webhook_allow_private_targets: bool = False
+    # faults: how long a request waits for a database connection before a 503; the worker's heartbeat
+    db_acquire_timeout_s: float = 10.0
+    worker_heartbeat_required: bool = True  # off outside production unless set (tests run no worker)
+    worker_heartbeat_max_age_s: float = 60.0
     # reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs; none by default): api/proxies.py
     trusted_proxies: tuple[str, ...] = ()
 
@@ -133,11 +137,19 @@ _ENV_VARS = {
     "WEBHOOK_TIMEOUT_S": "webhook_timeout_s",
     "WEBHOOK_PAUSE_AFTER": "webhook_pause_after",
     "WEBHOOK_ALLOW_PRIVATE_TARGETS": "webhook_allow_private_targets",
+    "DB_ACQUIRE_TIMEOUT_S": "db_acquire_timeout_s",
+    "WORKER_HEARTBEAT_REQUIRED": "worker_heartbeat_required",
+    "WORKER_HEARTBEAT_MAX_AGE_S": "worker_heartbeat_max_age_s",
     "TRUSTED_PROXIES": "trusted_proxies",
 }
 
 # Defaults that differ outside production: generous limits for scripts that sign many demo users in.
-_NON_PRODUCTION_DEFAULTS: dict[str, object] = {"otp_per_ip_per_hour": 10_000, "jwt_secret": DEV_JWT_SECRET}
+# Outside production /readyz does not ask for a worker's heartbeat unless told to (tests run no worker).
+_NON_PRODUCTION_DEFAULTS: dict[str, object] = {
+    "otp_per_ip_per_hour": 10_000,
+    "jwt_secret": DEV_JWT_SECRET,
+    "worker_heartbeat_required": False,
+}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -201,6 +213,10 @@ def check_settings(settings: Settings) -> None:
         problems.append("NOTIFY_BACKOFF_BASE_S must be positive and at most NOTIFY_BACKOFF_MAX_S")
     if settings.webhook_pause_after < 1 or settings.webhook_timeout_s <= 0:
         problems.append("WEBHOOK_PAUSE_AFTER must be at least 1 and WEBHOOK_TIMEOUT_S positive")
+    if settings.db_acquire_timeout_s <= 0:
+        problems.append("DB_ACQUIRE_TIMEOUT_S must be positive")
+    if settings.worker_heartbeat_max_age_s < 10:
+        problems.append("WORKER_HEARTBEAT_MAX_AGE_S must be at least 10 (the worker beats every 5 seconds)")
     try:
         parse_networks(settings.trusted_proxies)
     except ValueError as exc:

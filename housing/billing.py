@@ -8,18 +8,21 @@ worker (``execute_run``), homes in id order, a batch of homes per transaction. A
 2. prices every active fee item for every home (housing/fees.py; every rounding in housing/money.py);
 3. locks the homes' receivable and prepayment accounts (housing/ledger.py), inserts the bills with
    ``ON CONFLICT (home, fee item, period) DO NOTHING`` and posts one entry per bill inserted (receivable debited,
-   the item's revenue credited), with its ``issue`` event;
+   the item's revenue credited; the bill's ``issue`` event is that entry);
 4. applies the credit the homes hold to their open bills, oldest first (housing/settlement.py);
-5. records the run's progress (homes done, bills, amount, the last home) and, after the last batch, completes it.
+5. adds its bills, amount and credit applied to the run's counts.
 
-Everything of a batch commits together or not at all: a run stopped half way (a crash, the database gone) leaves
-whole batches and a run that is still ``running``; running it again goes on after the last home recorded, and
-anything billed already is skipped by the unique key, so no home is ever billed twice for an item and period.
+Batches run ``PARALLEL_BATCHES`` side by side, in rounds of consecutive homes; after a whole round the run
+records the round's last home and the homes done, and after the last round it is completed. Everything of a
+batch commits together or not at all: a run stopped half way (a crash, the database gone) leaves whole batches
+and a run that is still ``running``; running it again goes on after the last whole round, and anything billed
+already is skipped by the unique key, so no home is ever billed twice for an item and period.
 A run of a period that overlaps another run's period of the same estate (2026-11 against 2026-Q4) is refused.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -52,8 +55,9 @@ from identity.models import Principal
 
 log = logging.getLogger("cityloop.billing")
 
-#: homes per batch transaction
+#: homes per batch transaction, and batches run side by side (on their own connections)
 BATCH_HOMES: Final = 2_000
+PARALLEL_BATCHES: Final = 2
 RunState = Literal["pending", "running", "completed"]
 #: progress(phase, done, total)
 Progress = Callable[[str, int, int], None]
@@ -375,17 +379,19 @@ async def execute_run(
     run_id: UUID,
     *,
     batch_homes: int = BATCH_HOMES,
+    parallel: int = PARALLEL_BATCHES,
     progress: Progress | None = None,
     stop_after: int | None = None,
 ) -> BillingRun:
-    """Execute (or go on with) a run, a batch of homes per transaction. One executor per run at a time (a session
-    advisory lock); another one finds the lock taken and returns the run as it is. ``stop_after`` batches: stop
-    there as if killed (tests of an interrupted run)."""
+    """Execute (or go on with) a run: rounds of ``parallel`` batches of consecutive homes side by side, each batch
+    one transaction on its own connection; after a whole round, the run records its last home. One executor per
+    run at a time (a session advisory lock); another one finds the lock taken and returns the run as it is.
+    ``stop_after`` rounds: stop there as if killed (tests of an interrupted run)."""
     async with _connection(pool, transaction=False) as holder:
         if not await holder.fetchval("SELECT pg_try_advisory_lock($1)", _lock_key(run_id)):
             return await get_run(holder, run_id)
         try:
-            return await _execute(pool, run_id, batch_homes, progress, stop_after)
+            return await _execute(pool, run_id, batch_homes, max(1, parallel), progress, stop_after)
         finally:
             await holder.execute("SELECT pg_advisory_unlock($1)", _lock_key(run_id))
 
@@ -394,6 +400,7 @@ async def _execute(
     pool: asyncpg.Pool,
     run_id: UUID,
     batch_homes: int,
+    parallel: int,
     progress: Progress | None,
     stop_after: int | None,
 ) -> BillingRun:
@@ -410,18 +417,29 @@ async def _execute(
     period = fees.parse_period(row["period"])
     after: UUID | None = row["last_home_id"]
     total, done = row["homes_total"], row["homes_done"]
-    batches = 0
+    rounds = 0
     started = time.perf_counter()
     while True:
-        if stop_after is not None and batches >= stop_after:
-            raise RunInterrupted(f"stopped after {batches} batch(es)")
-        async with _connection(pool) as conn:
-            result = await _batch(conn, run_id, estate_id, period, after, batch_homes)
-        if result is None:
+        if stop_after is not None and rounds >= stop_after:
+            raise RunInterrupted(f"stopped after {rounds} round(s)")
+        async with _connection(pool, transaction=False) as conn:
+            homes = await store.next_homes(conn, estate_id, after, batch_homes * parallel)
+        if not homes:
             break
-        after, homes = result
-        done += homes
-        batches += 1
+        chunks = [homes[i : i + batch_homes] for i in range(0, len(homes), batch_homes)]
+        tasks = [asyncio.create_task(_one_batch(pool, run_id, estate_id, period, chunk)) for chunk in chunks]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:  # one batch failed: the others roll back too, then the run stops as it is
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        after = homes[-1]
+        async with _connection(pool) as conn:  # the round is whole: a stopped run goes on after it
+            await store.run_round(conn, run_id, len(homes), after)
+        done += len(homes)
+        rounds += 1
         if progress:
             progress("bill", done, max(total, done))
     async with _connection(pool) as conn:
@@ -483,18 +501,22 @@ async def _facts(
     ]
 
 
+async def _one_batch(
+    pool: asyncpg.Pool, run_id: UUID, estate_id: UUID, period: fees.Period, home_ids: list[UUID]
+) -> None:
+    async with _connection(pool) as conn:
+        await _batch(conn, run_id, estate_id, period, home_ids)
+
+
 async def _batch(
     conn: asyncpg.Connection,
     run_id: UUID,
     estate_id: UUID,
     period: fees.Period,
-    after: UUID | None,
-    limit: int,
-) -> tuple[UUID, int] | None:
-    """Bill the next batch of homes after ``after``; (last home, homes) or None when no home is left."""
-    homes = await store.batch_homes(conn, estate_id, after, limit)
-    if not homes:
-        return None
+    home_ids: list[UUID],
+) -> None:
+    """Bill these homes (of one estate) for the period, in the caller's transaction."""
+    homes = await store.batch_homes(conn, home_ids)
     items = [item_view(r) for r in await store.list_fee_items(conn, estate_id, active_only=True)]
     facts = await _facts(conn, homes, items, period)
     bill_homes: list[UUID] = []
@@ -520,7 +542,9 @@ async def _batch(
         "SELECT id FROM ledger_accounts WHERE kind = 'prepayment' AND home_id = ANY($1::uuid[])", ids
     )
     await ledger.lock_accounts(conn, [*receivables.values(), *(r["id"] for r in prepayments)])
-    inserted = await store.insert_bills(
+    await ledger.accounts(conn, [ledger.revenue_account(estate_id, i.id) for i in items])
+    # the bills and their entries (the bill's issue) in one statement (billing_store.insert_bills_posted)
+    inserted = await store.insert_bills_posted(
         conn,
         estate_id,
         run_id,
@@ -533,42 +557,9 @@ async def _batch(
         bill_amounts,
         bill_lines,
     )
-    amount = 0
-    if inserted:
-        revenues = await ledger.accounts(conn, [ledger.revenue_account(estate_id, i.id) for i in items])
-        entries = [
-            ledger.Entry(
-                estate_id=estate_id,
-                kind="bill",
-                lines=[
-                    ledger.Line(receivables[ledger.home_account("receivable", estate_id, r["home_id"])],
-                                r["amount_fen"]),
-                    ledger.Line(revenues[ledger.revenue_account(estate_id, r["fee_item_id"])], -r["amount_fen"]),
-                ],
-                memo=f"{period.text}",
-                bill_id=r["id"],
-            )
-            for r in inserted
-        ]  # fmt: skip
-        entry_ids = await ledger.post_many(conn, entries)
-        n = len(inserted)
-        await store.insert_events(
-            conn,
-            [r["id"] for r in inserted],
-            ["issue"] * n,
-            [None] * n,
-            ["issued"] * n,
-            [r["amount_fen"] for r in inserted],
-            [None] * n,
-            entry_ids,
-            [None] * n,
-            [None] * n,
-        )
-        amount = sum(r["amount_fen"] for r in inserted)
+    amount = sum(r["amount_fen"] for r in inserted)
     credit = await settlement.apply_credit(conn, ids, locked=True)
-    last = ids[-1]
-    await store.run_progress(conn, run_id, len(ids), len(inserted), amount, credit.amount_fen, last)
-    return last, len(ids)
+    await store.run_progress(conn, run_id, len(inserted), amount, credit.amount_fen)
 
 
 async def run_pending(pool: asyncpg.Pool, *, limit: int = 5) -> int:

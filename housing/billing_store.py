@@ -217,18 +217,25 @@ async def start_run(conn: asyncpg.Connection, run_id: UUID) -> None:
     )
 
 
-async def run_progress(
-    conn: asyncpg.Connection, run_id: UUID, homes: int, bills: int, amount: int, credit: int, last_home: UUID
-) -> None:
+async def run_progress(conn: asyncpg.Connection, run_id: UUID, bills: int, amount: int, credit: int) -> None:
+    """A batch's bills, amount and credit applied, added in the batch's transaction."""
     await conn.execute(
-        """UPDATE billing_runs SET homes_done = homes_done + $2, bills_created = bills_created + $3,
-                  amount_fen = amount_fen + $4, credit_applied_fen = credit_applied_fen + $5, last_home_id = $6
+        """UPDATE billing_runs SET bills_created = bills_created + $2, amount_fen = amount_fen + $3,
+                  credit_applied_fen = credit_applied_fen + $4
            WHERE id = $1""",
         run_id,
-        homes,
         bills,
         amount,
         credit,
+    )
+
+
+async def run_round(conn: asyncpg.Connection, run_id: UUID, homes: int, last_home: UUID) -> None:
+    """A whole round of batches: the homes done and where a stopped run goes on."""
+    await conn.execute(
+        "UPDATE billing_runs SET homes_done = homes_done + $2, last_home_id = $3 WHERE id = $1",
+        run_id,
+        homes,
         last_home,
     )
 
@@ -249,15 +256,19 @@ async def run_failed(conn: asyncpg.Connection, run_id: UUID, error: str) -> None
 # what a batch of homes needs ---------------------------------------------------------------------------------------
 
 
-async def batch_homes(
-    conn: asyncpg.Connection, estate_id: UUID, after: UUID | None, limit: int
-) -> list[Record]:
-    rows: list[Record] = await conn.fetch(
-        """SELECT id, building_id, area_counted FROM homes
-           WHERE estate_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3""",
+async def next_homes(conn: asyncpg.Connection, estate_id: UUID, after: UUID | None, limit: int) -> list[UUID]:
+    rows = await conn.fetch(
+        """SELECT id FROM homes WHERE estate_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3""",
         estate_id,
         after,
         limit,
+    )
+    return [r["id"] for r in rows]
+
+
+async def batch_homes(conn: asyncpg.Connection, homes: Sequence[UUID]) -> list[Record]:
+    rows: list[Record] = await conn.fetch(
+        "SELECT id, building_id, area_counted FROM homes WHERE id = ANY($1::uuid[]) ORDER BY id", homes
     )
     return rows
 
@@ -330,7 +341,7 @@ async def batch_overdue(conn: asyncpg.Connection, homes: Sequence[UUID], before:
     return rows
 
 
-async def insert_bills(
+async def insert_bills_posted(
     conn: asyncpg.Connection,
     estate_id: UUID,
     run_id: UUID | None,
@@ -343,15 +354,31 @@ async def insert_bills(
     amounts: Sequence[int],
     lines: Sequence[str],
 ) -> list[Record]:
-    """Insert the bills that do not exist yet (unique per home, item and period); returns those inserted."""
+    """Insert the bills that do not exist yet (unique per home, item and period) and post each one's entry in the
+    same statement: the home's receivable debited, the item's revenue credited (both accounts exist already: the
+    caller made them). Returns the bills inserted. The database checks the entries as any others (0015, 0016)."""
     rows: list[Record] = await conn.fetch(
-        """INSERT INTO bills (estate_id, run_id, period, period_start, period_end, home_id, fee_item_id, due_date,
-                              amount_fen, lines)
-           SELECT $1, $2, $3, $4, $5, u.home_id, u.fee_item_id, u.due_date, u.amount, u.lines::jsonb
-           FROM unnest($6::uuid[], $7::uuid[], $8::date[], $9::bigint[], $10::text[])
-                AS u(home_id, fee_item_id, due_date, amount, lines)
-           ON CONFLICT (home_id, fee_item_id, period_start) DO NOTHING
-           RETURNING id, home_id, fee_item_id, amount_fen""",
+        """WITH b AS (
+               INSERT INTO bills (estate_id, run_id, period, period_start, period_end, home_id, fee_item_id,
+                                  due_date, amount_fen, lines)
+               SELECT $1, $2, $3, $4, $5, u.home_id, u.fee_item_id, u.due_date, u.amount, u.lines::jsonb
+               FROM unnest($6::uuid[], $7::uuid[], $8::date[], $9::bigint[], $10::text[])
+                    AS u(home_id, fee_item_id, due_date, amount, lines)
+               ON CONFLICT (home_id, fee_item_id, period_start) DO NOTHING
+               RETURNING id, home_id, fee_item_id, amount_fen
+           ), e AS (
+               INSERT INTO ledger_entries (estate_id, kind, memo, bill_id)
+               SELECT $1, 'bill', $3, b.id FROM b
+               RETURNING id, bill_id
+           ), l AS (
+               INSERT INTO ledger_lines (entry_id, account_id, amount)
+               SELECT e.id, x.account_id, x.amount
+               FROM e JOIN b ON b.id = e.bill_id
+               JOIN ledger_accounts r ON r.home_id = b.home_id AND r.kind = 'receivable'
+               JOIN ledger_accounts v ON v.kind = 'revenue' AND v.estate_id = $1 AND v.fee_item_id = b.fee_item_id
+               CROSS JOIN LATERAL (VALUES (r.id, b.amount_fen), (v.id, -b.amount_fen)) AS x(account_id, amount)
+           )
+           SELECT id, home_id, fee_item_id, amount_fen FROM b""",
         estate_id,
         run_id,
         period,

@@ -174,7 +174,10 @@ async def get_bill(conn: asyncpg.Connection, bill_id: UUID) -> BillDetail:
     row = await store.get_bill(conn, bill_id)
     if row is None:
         raise BillNotFound(f"no bill {bill_id}")
-    events = [
+    # the issue is the bill itself and its entry (a billing run writes no event row per bill)
+    issue = await store.issue_entry(conn, bill_id)
+    events = [BillEvent(0, "issue", None, "issued", row["amount_fen"], None, issue, row["issued_at"])]
+    events += [
         BillEvent(
             e["id"],
             e["action"],

@@ -193,10 +193,7 @@ async def post_many(conn: asyncpg.Connection, entries: Sequence[Entry]) -> list[
         return []
     for entry in entries:
         validate(entry)
-    ids = await store.allocate_entry_ids(conn, len(entries))
-    await store.insert_entries(
-        conn,
-        ids,
+    columns = (
         [e.estate_id for e in entries],
         [e.kind for e in entries],
         [e.memo[:200] for e in entries],
@@ -205,6 +202,14 @@ async def post_many(conn: asyncpg.Connection, entries: Sequence[Entry]) -> list[
         [e.reverses_id for e in entries],
         [e.actor_id for e in entries],
     )
+    bill_ids = columns[3]
+    if None not in bill_ids and len(set(bill_ids)) == len(bill_ids):
+        # one entry per bill (a billing batch): the bill tells which id each entry got
+        by_bill = await store.insert_bill_entries(conn, *columns)
+        ids = [by_bill[b] for b in bill_ids if b is not None]
+    else:
+        ids = await store.allocate_entry_ids(conn, len(entries))
+        await store.insert_entries(conn, ids, *columns)
     line_entries: list[int] = []
     line_accounts: list[int] = []
     line_amounts: list[int] = []

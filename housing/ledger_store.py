@@ -18,7 +18,11 @@ async def ensure_accounts(
     fee_items: Sequence[UUID | None],
     providers: Sequence[str | None],
 ) -> list[Record]:
-    """Create the accounts that do not exist yet and return the id of each key given (in no particular order)."""
+    """The accounts of the keys given (in no particular order), made first when missing: looked up by index,
+    and only the missing ones inserted (most postings find their accounts)."""
+    found = await _find_accounts(conn, kinds, estates, homes, fee_items, providers)
+    if len(found) == len(kinds):
+        return found
     await conn.execute(
         """INSERT INTO ledger_accounts (kind, estate_id, home_id, fee_item_id, provider)
            SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[])
@@ -29,13 +33,32 @@ async def ensure_accounts(
         fee_items,
         providers,
     )
+    return await _find_accounts(conn, kinds, estates, homes, fee_items, providers)
+
+
+async def _find_accounts(
+    conn: asyncpg.Connection,
+    kinds: Sequence[str],
+    estates: Sequence[UUID],
+    homes: Sequence[UUID | None],
+    fee_items: Sequence[UUID | None],
+    providers: Sequence[str | None],
+) -> list[Record]:
+    # each key looked up by index (a lateral subquery that cannot be flattened into a hash join over the whole
+    # table; IS NOT DISTINCT FROM alone could use no index at all)
     return await conn.fetch(
         """SELECT a.id, a.kind, a.estate_id, a.home_id, a.fee_item_id, a.provider
-           FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]) AS k(kind, estate_id, home_id,
-                                                                                     fee_item_id, provider)
-           JOIN ledger_accounts a ON a.kind = k.kind AND a.estate_id = k.estate_id
-                AND a.home_id IS NOT DISTINCT FROM k.home_id AND a.fee_item_id IS NOT DISTINCT FROM k.fee_item_id
-                AND a.provider IS NOT DISTINCT FROM k.provider""",
+           FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[])
+                AS k(kind, estate_id, home_id, fee_item_id, provider)
+           CROSS JOIN LATERAL (
+               SELECT x.id, x.kind, x.estate_id, x.home_id, x.fee_item_id, x.provider FROM ledger_accounts x
+               WHERE k.home_id IS NOT NULL AND x.home_id = k.home_id AND x.kind = k.kind
+               UNION ALL
+               SELECT x.id, x.kind, x.estate_id, x.home_id, x.fee_item_id, x.provider FROM ledger_accounts x
+               WHERE k.home_id IS NULL AND x.kind = k.kind AND x.estate_id = k.estate_id AND x.home_id IS NULL
+                 AND x.fee_item_id IS NOT DISTINCT FROM k.fee_item_id AND x.provider IS NOT DISTINCT FROM k.provider
+               OFFSET 0
+           ) a""",
         kinds,
         estates,
         homes,
@@ -113,6 +136,32 @@ async def insert_entries(
         reverses,
         actors,
     )
+
+
+async def insert_bill_entries(
+    conn: asyncpg.Connection,
+    estates: Sequence[UUID],
+    kinds: Sequence[str],
+    memos: Sequence[str],
+    bills: Sequence[UUID | None],
+    refs: Sequence[str | None],
+    reverses: Sequence[int | None],
+    actors: Sequence[UUID | None],
+) -> dict[UUID, int]:
+    """Insert entries that each name a different bill; returns the id each bill's entry got."""
+    rows = await conn.fetch(
+        """INSERT INTO ledger_entries (estate_id, kind, memo, bill_id, ref, reverses_id, actor_id)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::bigint[], $7::uuid[])
+           RETURNING id, bill_id""",
+        estates,
+        kinds,
+        memos,
+        bills,
+        refs,
+        reverses,
+        actors,
+    )
+    return {r["bill_id"]: r["id"] for r in rows}
 
 
 async def insert_lines(

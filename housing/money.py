@@ -67,6 +67,8 @@ def area_line(area_hundredths: int, price_fen_per_m2: int, multiplier: Fraction 
     """
     _non_negative(area_hundredths, "area")
     _non_negative(price_fen_per_m2, "price")
+    if isinstance(multiplier, int):  # the common case, in integers alone
+        return round_half_up(area_hundredths * price_fen_per_m2 * multiplier, HUNDREDTHS)
     return round_fraction(Fraction(area_hundredths * price_fen_per_m2, HUNDREDTHS) * multiplier)
 
 

@@ -15,8 +15,10 @@ OPERATIONS: dict[str, str] = {
     ),
     "readyz": (
         "Readiness probe: checks that the database answers within 2 s and the photo bucket within 3 s, and "
-        'answers {"status": "ready"} with each check. When a dependency is down it says which one, with '
-        "Retry-After: 5. Needs no token; meant for orchestrators, not apps."
+        'answers {"status": "ready"} with each check. Where WORKER_HEARTBEAT_REQUIRED is on (the default in '
+        "production) it also checks that a background worker has beaten within WORKER_HEARTBEAT_MAX_AGE_S "
+        "(check `worker`). When a dependency is down it says which one in `failing` (database, storage, worker), "
+        "with Retry-After: 5. Needs no token; meant for orchestrators, not apps."
     ),
     # sign-in and the caller's account
     "requestOtp": (

@@ -18,12 +18,18 @@ Three jobs, each in its own connection and transactions:
    was claimed for it meanwhile goes back to wait, uncounted.
 
 The worker wakes on NOTIFY from the outbox (a trigger of migration 0008) and polls as well.
+
+The loop outlives the database: a pass that cannot reach it (down, restarting, a connection lost in the
+middle) is logged and tried again after a backoff with jitter; the pool opens new connections once the server
+is back, and the LISTEN connection is made again. Whatever a killed or failed pass had taken is taken again:
+rows under `FOR UPDATE SKIP LOCKED` are released by the rollback, leases run out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -44,12 +50,45 @@ from notifications.texts import deep_link, render
 log = logging.getLogger("cityloop.notifications")
 
 WAKE_CHANNEL = "cityloop_outbox"
+#: waits after failed passes: base * 2^(n-1), capped, with jitter (between half and all of it)
+FAILURE_BACKOFF_BASE_S = 0.5
+FAILURE_BACKOFF_MAX_S = 15.0
+LISTEN_TIMEOUT_S = 10.0
+
+
+class NotifierHealth:
+    """What the worker's heartbeat needs to know of this loop: whether its last pass worked."""
+
+    def __init__(self) -> None:
+        self.ok = True
+        self.failures = 0
+
+    def passed(self) -> None:
+        self.ok, self.failures = True, 0
+
+    def failed(self) -> None:
+        self.ok, self.failures = False, self.failures + 1
+
+    def backoff_s(self) -> float:
+        ceiling = min(FAILURE_BACKOFF_MAX_S, FAILURE_BACKOFF_BASE_S * 2 ** min(self.failures - 1, 30))
+        return random.uniform(ceiling / 2, ceiling)
+
+
+class _Unreachable(ConnectionError):
+    """No connection could be had from the pool (refused, starting up, not accepting connections ...)."""
 
 
 @asynccontextmanager
 async def _tx(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    async with pool.acquire() as conn, conn.transaction():
-        yield cast(asyncpg.Connection, conn)
+    try:
+        conn = await pool.acquire()
+    except Exception as exc:
+        raise _Unreachable(f"no database connection: {exc!r}") from exc
+    try:
+        async with conn.transaction():
+            yield cast(asyncpg.Connection, conn)
+    finally:
+        await pool.release(conn)
 
 
 class Notifier:
@@ -270,26 +309,42 @@ class Notifier:
         posted = await self.webhooks_once()
         return counts.rows + pushed + posted
 
-    async def run(self, stop: asyncio.Event, listen_dsn: str | None = None) -> None:
+    async def run(
+        self, stop: asyncio.Event, listen_dsn: str | None = None, health: NotifierHealth | None = None
+    ) -> None:
         """Until `stop` is set: work while there is work, then wait for a NOTIFY or the poll interval.
-        A lost LISTEN connection is made again (at most every 30 s); meanwhile the poll carries on."""
+        A lost LISTEN connection is made again (at most every 30 s); meanwhile the poll carries on. A failed
+        pass is logged and the next one waits a backoff with jitter."""
+        health = health or NotifierHealth()
         loop = asyncio.get_running_loop()
         listener: asyncpg.Connection | None = None
         next_listen = 0.0
         try:
             while not stop.is_set():
                 if listen_dsn and (listener is None or listener.is_closed()) and loop.time() >= next_listen:
+                    if listener is not None:
+                        await _close_quietly(listener)
                     listener = await self._listen(listen_dsn)
                     next_listen = loop.time() + 30
                 self._wake.clear()  # a NOTIFY during the pass below means another pass
                 try:
                     worked = await self.run_once()
-                except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-                    log.warning("notifications pass failed; retrying", extra={"error": repr(exc)})
-                    worked = 0
-                except Exception:
-                    log.exception("notifications pass failed; retrying")
-                    worked = 0
+                except Exception as exc:
+                    health.failed()
+                    wait = health.backoff_s()
+                    if _database_unavailable(exc):
+                        log.warning(
+                            "notifications pass failed: database unavailable; retrying",
+                            extra={"error": repr(exc), "retry_in_s": round(wait, 2)},
+                        )
+                    else:
+                        log.exception(
+                            "notifications pass failed; retrying", extra={"retry_in_s": round(wait, 2)}
+                        )
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=wait)
+                    continue
+                health.passed()
                 if worked:
                     await asyncio.sleep(0)
                     continue
@@ -299,18 +354,20 @@ class Notifier:
                     w.cancel()
         finally:
             if listener is not None:
-                with suppress(Exception):
-                    await listener.close()
+                await _close_quietly(listener)
 
     async def _listen(self, dsn: str) -> asyncpg.Connection | None:
         def wake(*_: Any) -> None:
             self._wake.set()
 
+        conn: asyncpg.Connection | None = None
         try:
-            conn = await asyncpg.connect(dsn)
+            conn = await asyncpg.connect(dsn, timeout=LISTEN_TIMEOUT_S)
             await conn.add_listener(WAKE_CHANNEL, wake)
-        except (OSError, asyncpg.PostgresError) as exc:
+        except Exception as exc:  # down, restarting, refused: polling goes on, LISTEN is tried again later
             log.warning("cannot LISTEN for outbox rows; polling only", extra={"error": repr(exc)})
+            if conn is not None:
+                await _close_quietly(conn)
             return None
         return conn
 
@@ -320,14 +377,52 @@ class Notifier:
             pass
 
 
+async def _close_quietly(conn: asyncpg.Connection) -> None:
+    try:
+        await asyncio.wait_for(conn.close(), timeout=2)
+    except Exception:
+        conn.terminate()
+
+
+def _database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached now (the same test as the API's, which notifications may not import)."""
+    if isinstance(exc, BaseExceptionGroup):
+        return any(_database_unavailable(e) for e in exc.exceptions)
+    return (
+        isinstance(
+            exc,
+            (
+                OSError,
+                TimeoutError,
+                asyncpg.PostgresConnectionError,
+                asyncpg.CannotConnectNowError,
+                asyncpg.AdminShutdownError,
+                asyncpg.CrashShutdownError,
+                asyncpg.TooManyConnectionsError,
+                asyncpg.ConnectionDoesNotExistError,
+            ),
+        )
+        or (
+            isinstance(exc, asyncpg.InterfaceError)
+            and any(sign in str(exc) for sign in ("connection is closed", "released back to the pool"))
+        )
+        or (isinstance(exc, asyncpg.InternalClientError) and "cannot switch to state" in str(exc))
+    )
+
+
 async def run_notifications(
-    pool: asyncpg.Pool, config: NotificationsConfig, stop: asyncio.Event, listen_dsn: str | None = None
+    pool: asyncpg.Pool,
+    config: NotificationsConfig,
+    stop: asyncio.Event,
+    listen_dsn: str | None = None,
+    *,
+    health: NotifierHealth | None = None,
 ) -> None:
     """The worker's notifications loop, until `stop` is set."""
     log.info("notifications started", extra={"push": config.push_enabled})
     try:
         async with Notifier(pool, config) as notifier:
-            await notifier.run(stop, listen_dsn)
+            await notifier.run(stop, listen_dsn, health)
     except Exception:
         log.exception("notifications stopped")  # a bad FCM credentials file, for one
         raise

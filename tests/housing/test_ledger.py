@@ -253,3 +253,69 @@ async def test_cli_ledger_check(
     assert '"ok":false' in out.out.replace(" ", "")
     assert await asyncio.to_thread(cli.main, ["ledger", "check"]) == 1
     assert "DIFFERENCES FOUND" in capsys.readouterr().out
+
+
+async def _entry_with_lines(
+    db: asyncpg.Connection, estate_id: UUID, lines: list[tuple[int, int, int]]
+) -> None:
+    async with db.transaction():
+        entry_id = await db.fetchval(
+            "INSERT INTO ledger_entries (estate_id, kind) VALUES ($1, 'fund_deposit') RETURNING id", estate_id
+        )
+        await db.execute(
+            """INSERT INTO ledger_lines (entry_id, account_id, amount)
+               SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[])""",
+            [entry_id + offset for offset, _, _ in lines],
+            [account for _, account, _ in lines],
+            [amount for _, _, amount in lines],
+        )
+
+
+async def test_lines_must_name_real_entries_and_accounts_of_one_estate(db: asyncpg.Connection) -> None:
+    estate = await make_estate(db)
+    other = await make_estate(db, name="别的小区")
+    async with db.transaction():
+        bank, share, _ = await _accounts(db, estate)
+        foreign = await ledger.account_id(db, ledger.estate_account("fund_bank", other.id))
+    before = await counts(db)
+    # (label, lines as (entry offset from the new entry, account, amount))
+    cases: list[tuple[str, list[tuple[int, int, int]]]] = [
+        ("another estate's account", [(0, bank, 100), (0, foreign, -100)]),
+        ("an account that does not exist", [(0, bank, 100), (0, 999_999, -100)]),
+        ("an entry that does not exist", [(1000, bank, 100), (1000, share, -100)]),
+    ]
+    for label, lines in cases:
+        with pytest.raises(asyncpg.ForeignKeyViolationError) as caught:
+            await _entry_with_lines(db, estate.id, lines)
+        assert caught.value.constraint_name == "ledger_lines_refer", label
+    with pytest.raises(asyncpg.ForeignKeyViolationError) as caught:
+        async with db.transaction():
+            await db.execute(
+                "INSERT INTO ledger_entries (estate_id, kind, bill_id) VALUES ($1, 'bill', $2)",
+                estate.id,
+                UUID(int=1),
+            )
+    assert caught.value.constraint_name == "ledger_entries_refer"
+    assert await counts(db) == before
+
+
+async def test_a_bill_names_a_home_and_a_fee_item_of_its_estate(db: asyncpg.Connection) -> None:
+    estate = await make_estate(db)
+    other = await make_estate(db, name="别的小区")
+    item = await db.fetchval(
+        "INSERT INTO fee_items (estate_id, kind, name, price_fen) VALUES ($1, 'flat', '杂费', 100) RETURNING id",
+        estate.id,
+    )
+    before = await counts(db)
+    for home in (other.homes[0], UUID(int=2)):
+        with pytest.raises(asyncpg.ForeignKeyViolationError) as caught:
+            await db.execute(
+                """INSERT INTO bills (estate_id, home_id, fee_item_id, period, period_start, period_end, due_date,
+                                      amount_fen, lines)
+                   VALUES ($1, $2, $3, '2026-11', '2026-11-01', '2026-12-01', '2026-12-01', 100, '[]')""",
+                estate.id,
+                home,
+                item,
+            )
+        assert caught.value.constraint_name == "bills_refer"
+    assert await counts(db) == before

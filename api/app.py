@@ -27,8 +27,8 @@ from api.controllers.grids import (
     RoutingAdminV2Controller,
 )
 from api.controllers.health import HealthController
-from api.controllers.media import PhotosController, UploadsController
 from api.controllers.housing import ROUTES as HOUSING_ROUTES
+from api.controllers.media import PhotosController, UploadsController
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
 from api.controllers.notifications import channels_plugin, notifications_config
 from api.controllers.reports import (

@@ -399,10 +399,12 @@ async def test_an_app_that_reconnects_with_its_last_event_id_gets_exactly_what_i
         "not-a-position",
         "",
         "x" * 200,
-        live.encode_position(live.Position(uuid.uuid4(), 0)),  # no such message of this user
+        # no such message of this user (a fixed id: pytest-xdist's workers must collect the same test ids)
+        live.encode_position(live.Position(uuid.UUID("0193f0c2-6f1e-7a55-9d8e-1c2b3a4d5e6f"), 0)),
         live.encode_position(live.Position(None, 2**62)),  # ahead of this database (a restore from a backup)
         _b64("-.9223372036854775808"),  # past int64
     ],
+    ids=["garbage", "empty", "too-long", "unknown-message", "ahead-of-the-database", "past-int64"],
 )
 async def test_a_position_that_cannot_be_resumed_from_starts_now(
     origin: str,

@@ -16,11 +16,14 @@ fund_interest estate                      interest the fund earned, until it is 
 ============  ==========================  ====================================================================
 
 A journal entry is two or more lines, each a signed amount in fen on one account (debit positive, credit
-negative), summing to zero. The database enforces it (migrations/0015: a deferred constraint trigger checks each
-entry at commit; lines can only be added together with their entry; entries and lines are never updated or
-deleted). Each account's stored ``balance`` is kept by the statement that inserts its lines; ``check`` proves
-that every entry balances and every stored balance equals the sum of its lines (``cityloop ledger check``). A
-correction is a reversing entry: the same lines negated, naming the entry it reverses (once).
+negative), summing to zero. The database enforces it, whoever writes (migrations 0015 and 0016): at commit, a
+deferred constraint trigger checks every entry the transaction made or gave lines to; lines can only be added
+together with their entry, to accounts of the entry's estate; entries and lines are never updated or deleted.
+Each account's stored ``balance`` is kept by the statement that inserts its lines; ``check`` proves that every
+entry balances and every stored balance equals the sum of its lines (``cityloop ledger check``). A correction is
+a reversing entry: the same lines negated, naming the entry it reverses (once). ``post``/``post_many`` validate
+an entry before the database does; a billing batch posts its bills' entries set-based in the statement that
+inserts the bills (housing/billing_store.py), under the same database checks.
 
 Locking, so that concurrent postings cannot deadlock: a money operation on a home first locks the home's own
 accounts (receivable, prepayment, fund share) in id order with ``lock_accounts``, before it touches bills; the

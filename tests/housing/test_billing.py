@@ -3,6 +3,8 @@ proration by days, credit, payments oldest first, refunds, waivers and cancellat
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any, get_args
@@ -14,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from litestar.testing import AsyncTestClient
 
+from api import cli
 from api.db import create_pool
 from api.settings import Settings
 from housing import billing, bills, fees, ledger, money, readings, settlement
@@ -918,3 +921,50 @@ async def test_arrears_and_reminders_over_http(
     r = await client.post(url, json={}, headers=auth(scene.manager))
     assert r.json()["skipped_recently_reminded"] == 1 and r.json()["homes"] == 0
     assert await db.fetchval("SELECT count(*) FROM outbox WHERE topic = 'housing.bill_reminder'") == 1
+
+
+async def test_the_command_line_bills_and_imports_readings(
+    db: asyncpg.Connection,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Any,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("CITYLOOP_ENV", "test")
+    estate = await make_estate(db)
+    await fee_item(db, estate, kind="property", name="物业费", price_fen=250)
+    water = await fee_item(db, estate, kind="water", name="水费", tiers=[{"price_fen": 500}])
+    assert (
+        await asyncio.to_thread(
+            cli.main, ["billing", "run", "--estate", str(estate.id), "--period", "2026-11"]
+        )
+        == 0
+    )
+    run = json.loads(capsys.readouterr().out)
+    assert (run["state"], run["bills_created"]) == ("completed", 6)
+    assert (
+        await asyncio.to_thread(
+            cli.main, ["billing", "run", "--estate", str(estate.id), "--period", "2026-1"]
+        )
+        == 1
+    )
+    assert "invalid_billing_period" in capsys.readouterr().err
+    good = tmp_path / "readings.csv"
+    good.write_bytes("楼栋,房号,抄表日期,读数\n1号楼,101,2026-10-31,12.5\n".encode("gb18030"))
+    args = ["billing", "readings", str(good), "--fee-item", str(water.id)]
+    assert await asyncio.to_thread(cli.main, [*args, "--dry-run"]) == 0
+    assert "checked (dry run, nothing written)" in capsys.readouterr().out
+    assert await db.fetchval("SELECT count(*) FROM meter_readings") == 0
+    assert await asyncio.to_thread(cli.main, args) == 0
+    assert await db.fetchval("SELECT count(*) FROM meter_readings") == 1
+    capsys.readouterr()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("building,room,read_on,reading\n1号楼,999,2026-10-31,1\n", encoding="utf-8")
+    assert (
+        await asyncio.to_thread(cli.main, ["billing", "readings", str(bad), "--fee-item", str(water.id)]) == 1
+    )
+    out = capsys.readouterr().out
+    assert "REFUSED" in out and "line 2 [room]: unknown_home" in out
+    assert await db.fetchval("SELECT count(*) FROM meter_readings") == 1
+    assert await db.fetchval("SELECT count(*) FROM reading_imports WHERE outcome = 'refused'") == 1

@@ -3705,7 +3705,7 @@ PROPERTIES.update(
         "FeeItemUpdate.active": "false retires the item; true brings it back.",
         "FeeItemHome.home_id": "A home of the item's estate.",
         "FeeItemHome.quantity": "How many (spaces), 1 to 100.",
-        "FeeItemHomes.homes": "Every home the item applies to, each once (up to 20,000).",
+        "FeeItemHomes.homes": "Every home the item applies to, each once (up to 10,000).",
         "Tier.price_fen": "Fen per m³ in this tier.",
         "Tier.up_to": "The tier's upper end of the yearly use per household, hundredths of m³ (18000: 180 m³).",
         "Season.start": "The season's first day, MM-DD (11-15).",

@@ -239,17 +239,18 @@ def request_headers(handler: HTTPRouteHandler) -> list[tuple[str, bool]]:
     return out
 
 
-def operations(app: Litestar) -> Iterator[tuple[str, str, HTTPRouteHandler]]:
-    """(path, method, handler) for every documented operation of the app."""
+def operations(app: Litestar) -> list[tuple[str, str, HTTPRouteHandler]]:
+    """(path, method, handler) for every documented operation of the app, sorted by path and method (a route's
+    handlers come in no fixed order, and pytest-xdist's workers must collect tests generated from this alike)."""
+    found = []
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
             if not isinstance(handler, HTTPRouteHandler) or not handler.resolve_include_in_schema():
                 continue
             # the whole typed path (`{estate_id:uuid}` may sit on the controller, not the handler)
             handler.opt.setdefault("route_path", route.path)
-            for method in sorted(handler.http_methods):
-                if method != "OPTIONS":
-                    yield route.path_format, method.lower(), handler
+            found += [(route.path_format, m.lower(), handler) for m in handler.http_methods if m != "OPTIONS"]
+    return sorted(found, key=lambda item: (item[0], item[1]))
 
 
 # --- schemas -------------------------------------------------------------------------------------------------

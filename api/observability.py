@@ -203,5 +203,11 @@ def configure_logging(level: str, stream: TextIO | None = None) -> None:
         for other in getattr(logger, "handlers", ()):
             if not any(isinstance(f, RedactSecrets) for f in other.filters):
                 other.addFilter(RedactSecrets())
+    # uvicorn's loggers write through ours (a uvicorn started earlier with its own logging config leaves them
+    # with their own handlers and propagate off)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        own = logging.getLogger(name)
+        own.handlers.clear()
+        own.propagate = True
     for noisy in ("uvicorn.access",):
         logging.getLogger(noisy).disabled = True

@@ -53,7 +53,7 @@ async def serve(wechat_port: int, alipay_port: int, config_out: Path | None, ret
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
+        with contextlib.suppress(NotImplementedError):  # event loops without signal handlers (Windows)
             loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()

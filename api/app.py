@@ -28,6 +28,7 @@ from api.controllers.grids import (
 )
 from api.controllers.health import HealthController
 from api.controllers.housing import ROUTES as HOUSING_ROUTES
+from api.controllers.housing_money import MONEY_ROUTES
 from api.controllers.media import PhotosController, UploadsController
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
 from api.controllers.notifications import channels_plugin, notifications_config
@@ -178,6 +179,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             StatsController,
             *NOTIFICATION_ROUTES,
             *HOUSING_ROUTES,
+            *MONEY_ROUTES,
             _Metrics,
         ],
         plugins=[channels_plugin(settings)],

@@ -15,6 +15,7 @@ from typing import Literal
 
 import msgspec
 
+from api.payment_providers import payments_production_problems
 from api.proxies import parse_networks
 
 Environment = Literal["dev", "test", "production"]
@@ -80,6 +81,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db_acquire_timeout_s: float = 10.0
     worker_heartbeat_required: bool = True  # off outside production unless set (tests run no worker)
     worker_heartbeat_max_age_s: float = 60.0
+    # online payment (housing): the providers' configuration (JSON, as the local fakes write it:
+    # {"wechat": {...}, "alipay": {...}}, either may be left out) and the public https origin of this API that the
+    # providers call back (<origin>/v1/payments/callbacks/<channel>)
+    payments_config_file: str = ""
+    payments_notify_origin: str = ""
+    payment_order_ttl_s: int = 15 * 60
     # reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs; none by default): api/proxies.py
     trusted_proxies: tuple[str, ...] = ()
 
@@ -141,6 +148,9 @@ _ENV_VARS = {
     "WORKER_HEARTBEAT_REQUIRED": "worker_heartbeat_required",
     "WORKER_HEARTBEAT_MAX_AGE_S": "worker_heartbeat_max_age_s",
     "TRUSTED_PROXIES": "trusted_proxies",
+    "PAYMENTS_CONFIG_FILE": "payments_config_file",
+    "PAYMENTS_NOTIFY_ORIGIN": "payments_notify_origin",
+    "PAYMENT_ORDER_TTL_S": "payment_order_ttl_s",
 }
 
 # Defaults that differ outside production: generous limits for scripts that sign many demo users in.
@@ -201,6 +211,11 @@ def check_settings(settings: Settings) -> None:
         if settings.fcm_url:
             problems.append("FCM_URL points push at a stand-in of FCM: it is for tests and benchmarks only")
         problems += _fcm_credentials_problems(settings.fcm_credentials_file)
+        problems += payments_production_problems(settings)
+    if settings.payments_config_file and not settings.payments_notify_origin:
+        problems.append("PAYMENTS_CONFIG_FILE needs PAYMENTS_NOTIFY_ORIGIN (where the providers call back)")
+    if not 60 <= settings.payment_order_ttl_s <= 2 * 3600:
+        problems.append("PAYMENT_ORDER_TTL_S must be between 60 and 7200 seconds")
     if settings.sms_gateway == "http" and not settings.sms_http_url:
         problems.append("SMS_GATEWAY=http needs SMS_HTTP_URL")
     if settings.uploads_per_hour < 1:

@@ -14,6 +14,14 @@ Everyone around the case (reporters, followers, the inspector, the department's 
 `case` event on every transition; the people above get an inbox message, and through it a push to each of
 their phones. Webhook subscribers of the topic get the event itself.
 
+Housing notices (`housing.bill_reminder` from housing/arrears.py, `housing.fund_topup` from housing/fund.py)
+are about a home, not a case: the people the payload names (or, when it names nobody, the home's people) who
+are still bound to the home, by an active binding of the relation the notice is for (a reminder: owners,
+family and tenants; a fund top-up: owners, who alone read the fund statement), get an inbox message and a
+push, never urgent (quiet hours hold it). They are internal: not webhook events (`Event` is the published
+webhook contract), and no live `case` event. A payload that does not have the shape of its topic raises
+`MalformedPayload`: no retry can mend it, so the worker marks the row dead at once (an admin replays it).
+
 All of one outbox row is written in the caller's transaction; every row written has a unique key (inbox:
 outbox row + user; deliveries: outbox row + channel + recipient), so running a row twice adds nothing.
 """
@@ -21,14 +29,15 @@ outbox row + user; deliveries: outbox row + channel + recipient), so running a r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from datetime import date
+from typing import Annotated, Any, Final
 from uuid import UUID
 
 import asyncpg
 import msgspec
 
 from notifications import live, store
-from notifications.models import NotificationsConfig
+from notifications.models import EVENTS, NotificationsConfig
 
 CITIZEN_KINDS: Final[dict[str, str]] = {
     "register": "report.registered",
@@ -43,6 +52,44 @@ DEADLINE_KINDS: Final[dict[str, str]] = {
     "case.due_soon": "deadline.due_soon",
     "case.overdue": "deadline.overdue",
 }
+#: housing notices: outbox topic (housing.arrears.REMINDER_TOPIC, housing.fund.TOPUP_TOPIC) -> inbox kind
+HOUSING_KINDS: Final[dict[str, str]] = {
+    "housing.bill_reminder": "bill.reminder",
+    "housing.fund_topup": "fund.topup",
+}
+#: whose binding to the home a housing notice is for (the same people housing/ names in the payload)
+HOUSING_RELATIONS: Final[dict[str, tuple[str, ...]]] = {
+    "housing.bill_reminder": ("owner", "family", "tenant"),
+    "housing.fund_topup": ("owner",),
+}
+#: every outbox topic the worker fans out: the public webhook events and the internal housing notices
+TOPICS: Final[tuple[str, ...]] = (*EVENTS, *HOUSING_KINDS)
+
+
+class MalformedPayload(ValueError):
+    """An outbox row whose payload does not have its topic's shape: retrying cannot mend it."""
+
+
+class _HomeNotice(msgspec.Struct, kw_only=True):
+    estate_id: UUID
+    home_id: UUID
+    user_ids: list[UUID] = []
+
+
+class BillReminder(_HomeNotice, kw_only=True):
+    """The payload of `housing.bill_reminder` (housing.arrears.send_reminders)."""
+
+    outstanding_fen: Annotated[int, msgspec.Meta(ge=1)]
+    bills: Annotated[int, msgspec.Meta(ge=1)]
+    as_of: date
+
+
+class FundTopup(_HomeNotice, kw_only=True):
+    """The payload of `housing.fund_topup` (housing.fund.check_topups)."""
+
+    balance_fen: int
+    first_deposit_fen: Annotated[int, msgspec.Meta(ge=1)]
+    threshold_fen: Annotated[int, msgspec.Meta(ge=0)]
 
 
 class Recipient(msgspec.Struct, frozen=True):
@@ -170,6 +217,49 @@ async def plan_deadline(conn: asyncpg.Connection, topic: str, payload: Mapping[s
     )
 
 
+async def plan_housing(conn: asyncpg.Connection, topic: str, payload: object) -> Plan | None:
+    """A bill reminder or a fund top-up notice: the home's people it is for (module docstring)."""
+    shape: type[BillReminder | FundTopup] = BillReminder if topic == "housing.bill_reminder" else FundTopup
+    try:
+        notice = msgspec.convert(payload, shape)
+    except msgspec.ValidationError as exc:
+        raise MalformedPayload(f"{topic}: {exc}") from exc
+    home = await store.home_context(conn, notice.home_id)
+    if home is None:
+        return None
+    if home["estate_id"] != notice.estate_id:
+        raise MalformedPayload(f"{topic}: home {notice.home_id} is not a home of estate {notice.estate_id}")
+    users = await store.home_residents(
+        conn, notice.home_id, list(HOUSING_RELATIONS[topic]), notice.user_ids or None
+    )
+    params: dict[str, Any] = {
+        "estate_id": str(notice.estate_id),
+        "home_id": str(notice.home_id),
+        "estate": home["estate"],
+        "building": home["building"],
+        "entrance": home["entrance"],
+        "room": home["room"],
+    }
+    if isinstance(notice, BillReminder):
+        params.update(
+            outstanding_fen=notice.outstanding_fen, bills=notice.bills, as_of=notice.as_of.isoformat()
+        )
+    else:
+        params.update(
+            balance_fen=notice.balance_fen,
+            first_deposit_fen=notice.first_deposit_fen,
+            threshold_fen=notice.threshold_fen,
+        )
+    kind = HOUSING_KINDS[topic]
+    return Plan(
+        case_id=None,
+        urgent=False,
+        params=params,
+        recipients=[Recipient(user_id, kind) for user_id in users],
+        watchers=[],
+    )
+
+
 async def fan_out(
     conn: asyncpg.Connection, config: NotificationsConfig, row: asyncpg.Record, counts: FanoutCounts
 ) -> None:
@@ -177,23 +267,26 @@ async def fan_out(
     topic: str = row["topic"]
     payload: Mapping[str, Any] = row["payload"]
     outbox_id: int = row["id"]
-    if topic == "case.transitioned":
+    if topic in HOUSING_KINDS:
+        plan = await plan_housing(conn, topic, payload)
+    elif topic == "case.transitioned":
         plan = await plan_transition(conn, payload)
     else:
         plan = await plan_deadline(conn, topic, payload)
     counts.rows += 1
-    counts.webhook += await store.insert_webhook_deliveries(
-        conn,
-        outbox_id,
-        topic,
-        {
-            "id": f"evt_{outbox_id}",
-            "event": topic,
-            "created_at": row["created_at"].isoformat(),
-            "data": dict(payload),
-        },
-    )
-    if plan is None:  # the case is gone: nobody to tell in the app
+    if topic in EVENTS:  # housing notices are internal: no webhook subscriber hears of them
+        counts.webhook += await store.insert_webhook_deliveries(
+            conn,
+            outbox_id,
+            topic,
+            {
+                "id": f"evt_{outbox_id}",
+                "event": topic,
+                "created_at": row["created_at"].isoformat(),
+                "data": dict(payload),
+            },
+        )
+    if plan is None:  # the case or the home is gone: nobody to tell in the app
         return
     channels: list[str] = []
     events: list[str] = []
@@ -205,7 +298,7 @@ async def fan_out(
             [r.user_id for r in plan.recipients],
             [r.kind for r in plan.recipients],
             [r.report_id for r in plan.recipients],
-            [{**plan.params, "number": r.number or plan.params.get("number")} for r in plan.recipients],
+            [{**plan.params, "number": r.number} if r.number else plan.params for r in plan.recipients],
             plan.urgent,
         )
         counts.inbox += len(notes)

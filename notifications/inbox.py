@@ -51,7 +51,7 @@ async def page(
                 body=body,
                 case_id=r["case_id"],
                 report_id=r["report_id"],
-                link=deep_link(config.deep_link_base, r["case_id"], r["report_id"]),
+                link=deep_link(config.deep_link_base, r["case_id"], r["report_id"], r["kind"], r["params"]),
                 urgent=r["urgent"],
                 created_at=r["created_at"],
                 read_at=r["read_at"],

@@ -14,7 +14,9 @@ Platform = Literal["android", "ios", "web"]
 Channel = Literal["push", "webhook"]
 DeliveryStatus = Literal["pending", "done", "dead", "dropped"]
 
-#: Outbox topics this domain consumes; other topics in the outbox are left to their own consumers.
+#: The published webhook events (part of the contract): the case topics of the outbox, fanned out to the app and
+#: to webhook subscribers. The worker also consumes the internal housing notices (fanout.HOUSING_KINDS), which
+#: are never webhook events; other topics in the outbox are left to their own consumers.
 Event = Literal["case.transitioned", "case.due_soon", "case.overdue"]
 EVENTS: Final[tuple[Event, ...]] = ("case.transitioned", "case.due_soon", "case.overdue")
 

@@ -2,11 +2,12 @@
 
 Three jobs, each in its own connection and transactions:
 
-1. Fan-out. Outbox rows of our topics are taken `FOR UPDATE SKIP LOCKED`, turned into inbox messages,
-   deliveries and live events, and marked done, all in one transaction: a worker killed half way leaves the
-   rows pending and nothing written; every row written has a unique key, so nothing is ever written twice.
-   A row whose fan-out raises is retried with backoff (in a savepoint, so the others of the batch go on),
-   and dead after `max_attempts`.
+1. Fan-out. Outbox rows of our topics (the case events, and the housing notices: fanout.TOPICS) are taken
+   `FOR UPDATE SKIP LOCKED`, turned into inbox messages, deliveries and live events, and marked done, all in
+   one transaction: a worker killed half way leaves the rows pending and nothing written; every row written
+   has a unique key, so nothing is ever written twice. A row whose fan-out raises is retried with backoff (in
+   a savepoint, so the others of the batch go on), and dead after `max_attempts`; a row whose payload is not
+   of its topic's shape (fanout.MalformedPayload) is dead at once, since no retry can mend it.
 2. Push. Due push deliveries are leased (claimed with a deadline, committed), sent with firebase-admin, and
    their outcomes recorded. A worker killed between claim and record leaves the lease to run out, then the
    delivery is taken again: pushes are at least once (a phone may see one twice; the collapse key folds it),
@@ -41,8 +42,8 @@ import aiohttp
 import asyncpg
 
 from notifications import store, webhooks
-from notifications.fanout import FanoutCounts, fan_out
-from notifications.models import EVENTS, NotificationsConfig
+from notifications.fanout import TOPICS, FanoutCounts, MalformedPayload, fan_out
+from notifications.models import NotificationsConfig
 from notifications.push import FirebasePush, PushMessage, PushOutcome, PushSender, quiet_until
 from notifications.retry import next_try, parse_retry_after
 from notifications.texts import deep_link, render
@@ -128,13 +129,21 @@ class Notifier:
     async def fan_out_once(self) -> FanoutCounts:
         counts = FanoutCounts()
         async with _tx(self.pool) as conn:
-            rows = await store.claim_outbox(conn, list(EVENTS), self.config.outbox_batch)
+            rows = await store.claim_outbox(conn, list(TOPICS), self.config.outbox_batch)
             done: list[int] = []
             for row in rows:
                 try:
                     async with conn.transaction():  # a savepoint: one bad row does not spoil the batch
                         await fan_out(conn, self.config, row, counts)
                     done.append(row["id"])
+                except MalformedPayload as exc:  # dead at once: the same payload would fail every retry
+                    await store.outbox_failed(
+                        conn, row["id"], f"MalformedPayload: {exc}", datetime.now(UTC), 0
+                    )
+                    log.error(
+                        "fan-out refused a malformed payload; dead until an admin replays it",
+                        extra={"outbox_id": row["id"], "topic": row["topic"], "error": str(exc)},
+                    )
                 except Exception as exc:
                     status = await store.outbox_failed(
                         conn,
@@ -181,22 +190,33 @@ class Notifier:
     def _message(self, row: asyncpg.Record) -> PushMessage:
         title, body = render(row["kind"], row["params"], row["device_locale"], self.config.city_timezone)
         case_id: UUID | None = row["case_id"]
+        home_id = row["params"].get("home_id")
         data = {
             "notification_id": str(row["notification_id"]),
             "kind": row["kind"],
-            "link": deep_link(self.config.deep_link_base, case_id, row["report_id"]),
+            "link": deep_link(
+                self.config.deep_link_base, case_id, row["report_id"], row["kind"], row["params"]
+            ),
         }
         if case_id is not None:
             data["case_id"] = str(case_id)
         if row["report_id"] is not None:
             data["report_id"] = str(row["report_id"])
+        if case_id is None and home_id:  # a housing notice: the home it is about
+            data["home_id"] = str(home_id)
+        if case_id is not None:
+            collapse_key = f"case-{case_id}"
+        elif home_id:  # a newer notice of the same kind for the same home replaces the older on the phone
+            collapse_key = f"{row['kind']}-{home_id}"
+        else:
+            collapse_key = f"inbox-{row['notification_id']}"
         return PushMessage(
             delivery_id=row["id"],
             token=row["device_token"],
             title=title,
             body=body,
             data=data,
-            collapse_key=f"case-{case_id}" if case_id else f"inbox-{row['notification_id']}",
+            collapse_key=collapse_key,
             urgent=bool(row["urgent"]),
         )
 

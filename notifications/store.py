@@ -335,6 +335,36 @@ async def enabled_users(conn: asyncpg.Connection, ids: list[UUID]) -> set[UUID]:
     return {r["id"] for r in rows}
 
 
+# who is told of a housing notice: the home and the people bound to it ------------------------------------------
+
+
+async def home_context(conn: asyncpg.Connection, home_id: UUID) -> Record | None:
+    """A home with what housing notices show: its estate's name, its building, entrance and room."""
+    return await conn.fetchrow(
+        """SELECT h.id, h.estate_id, e.name AS estate, b.name AS building, h.entrance, h.room
+           FROM homes h JOIN buildings b ON b.id = h.building_id JOIN estates e ON e.id = h.estate_id
+           WHERE h.id = $1""",
+        home_id,
+    )
+
+
+async def home_residents(
+    conn: asyncpg.Connection, home_id: UUID, relations: list[str], users: list[UUID] | None
+) -> list[UUID]:
+    """The users bound to a home now (an active binding of one of `relations`), not disabled; of `users` only,
+    when given (people named by an outbox row who have moved out since are not told)."""
+    rows = await conn.fetch(
+        """SELECT DISTINCT hb.user_id FROM home_bindings hb JOIN users u ON u.id = hb.user_id
+           WHERE hb.home_id = $1 AND hb.state = 'active' AND hb.relation = ANY($2::text[])
+             AND u.disabled_at IS NULL AND ($3::uuid[] IS NULL OR hb.user_id = ANY($3::uuid[]))
+           ORDER BY hb.user_id""",
+        home_id,
+        relations,
+        users,
+    )
+    return [r["user_id"] for r in rows]
+
+
 # writing the fan-out -------------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,9 @@
 
 Messages are stored as a `kind` and the `params` it needs (ids, names in both languages, a due time), and
 rendered when read (the inbox, in the reader's locale) or sent (a push, in the device's locale).
+
+Housing notices name the estate and the home (building, entrance, room, as the register writes them) and money
+in yuan with two decimals (amounts are kept in integer fen).
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from typing import Any, Final
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-# kind -> locale -> (title, body). Placeholders: {category} {number} {department} {step} {due} {place}
+# kind -> locale -> (title, body). Placeholders: {category} {number} {department} {step} {due} {place}; of
+# housing notices {estate} {home} {bills} {amount} {as_of} {balance} {first_deposit} {threshold}
 TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "report.registered": {
         "zh-CN": ("问题已立案", "{category}（{number}）已立案，将尽快派遣处理。"),
@@ -60,6 +64,35 @@ TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
         "zh-CN": ("案件已超时", "{category}（{number}）的{step}环节已于 {due} 超时。"),
         "en": ("Case overdue", "The {step} step of {category} ({number}) was due at {due}."),
     },
+    "bill.reminder": {
+        "zh-CN": (
+            "缴费提醒",
+            "{estate} {home}：截至 {as_of}，有 {bills} 笔账单逾期未缴，共计 {amount} 元，请及时缴纳。",
+        ),
+        "en": (
+            "Bills past due",
+            "{estate}, {home}: {bills} past due on {as_of}, {amount} yuan owed in all. Please pay them soon.",
+        ),
+    },
+    # 30 %: the top-up threshold of DOMAIN.md §9 (housing.money.TOPUP_THRESHOLD); the payload carries the fen
+    "fund.topup": {
+        "zh-CN": (
+            "维修资金续筹通知",
+            "{estate} {home}：住宅专项维修资金余额 {balance} 元，已低于首期交存额 {first_deposit} 元的 30%"
+            "（{threshold} 元），请及时续筹。",
+        ),
+        "en": (
+            "Maintenance fund top-up due",
+            "{estate}, {home}: the home's maintenance fund balance is {balance} yuan, below 30% of its first "
+            "deposit of {first_deposit} yuan ({threshold} yuan). Please top it up.",
+        ),
+    },
+}
+
+#: where the app opens a housing notice: the home's bills, or its fund statement
+HOME_LINKS: Final[dict[str, str]] = {
+    "bill.reminder": "homes/{home_id}/bills",
+    "fund.topup": "homes/{home_id}/fund",
 }
 
 STEP_NAMES: Final[dict[str, tuple[str, str]]] = {
@@ -95,6 +128,28 @@ def _due(params: Mapping[str, Any], timezone: str) -> str:
         return "—"
 
 
+def _yuan(fen: object) -> str:
+    """Integer fen as yuan with two decimals and thousands separators: 223750 -> 2,237.50."""
+    if not isinstance(fen, int) or isinstance(fen, bool):
+        return "—"
+    whole, cents = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
+
+
+def _home(params: Mapping[str, Any]) -> str:
+    """3号楼 2单元 1202 (a building with one entrance has none)."""
+    return " ".join(str(params[k]) for k in ("building", "entrance", "room") if params.get(k)) or "—"
+
+
+def _bills(params: Mapping[str, Any], lang: str) -> str:
+    count = params.get("bills")
+    if not isinstance(count, int) or isinstance(count, bool):
+        return "—"
+    if lang == "en":
+        return f"{count} bill" if count == 1 else f"{count} bills"
+    return str(count)
+
+
 def render(kind: str, params: Mapping[str, Any], locale: str, timezone: str) -> tuple[str, str]:
     """(title, body) of a message in `locale` (zh-CN or en); times in the city's time zone."""
     lang = "en" if locale == "en" else "zh-CN"
@@ -107,14 +162,31 @@ def render(kind: str, params: Mapping[str, Any], locale: str, timezone: str) -> 
         place=str(params.get("address") or params.get("number") or "—"),
         step=(step[1] if lang == "en" else step[0]) if step else str(params.get("step") or "—"),
         due=_due(params, timezone),
+        estate=str(params.get("estate") or "—"),
+        home=_home(params),
+        bills=_bills(params, lang),
+        amount=_yuan(params.get("outstanding_fen")),
+        as_of=str(params.get("as_of") or "—"),
+        balance=_yuan(params.get("balance_fen")),
+        first_deposit=_yuan(params.get("first_deposit_fen")),
+        threshold=_yuan(params.get("threshold_fen")),
     )
     return title.format_map(values), body.format_map(values)
 
 
-def deep_link(base: str, case_id: UUID | None, report_id: UUID | None) -> str:
-    """Reporters open their report; everyone else the case."""
+def deep_link(
+    base: str,
+    case_id: UUID | None,
+    report_id: UUID | None,
+    kind: str = "",
+    params: Mapping[str, Any] | None = None,
+) -> str:
+    """Reporters open their report; everyone else the case; a housing notice the home's bills or fund."""
     if report_id is not None:
         return f"{base}reports/{report_id}"
     if case_id is not None:
         return f"{base}cases/{case_id}"
+    home_id = (params or {}).get("home_id")
+    if kind in HOME_LINKS and home_id:
+        return base + HOME_LINKS[kind].format(home_id=home_id)
     return f"{base}inbox"

@@ -35,7 +35,7 @@ from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_cata
 from cases.workflow import STATES
 from identity.errors import SessionRevoked, TokenInvalid, UserDisabled
 from notifications import live
-from notifications.fanout import CITIZEN_KINDS, DEADLINE_KINDS, INSPECTOR_KINDS
+from notifications.fanout import CITIZEN_KINDS, DEADLINE_KINDS, HOUSING_KINDS, INSPECTOR_KINDS
 from notifications.runner import Notifier
 from notifications.texts import TEMPLATES
 from tests.cases.workflow_fixtures import Staff, make_case, make_staff
@@ -161,7 +161,13 @@ def test_every_message_is_named_by_its_type_and_has_valid_examples(document: dic
 def test_the_enums_are_the_codes(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
     assert schemas["CaseState"]["enum"] == list(STATES)
-    kinds = {*CITIZEN_KINDS.values(), *INSPECTOR_KINDS.values(), *DEADLINE_KINDS.values(), "case.dispatched"}
+    kinds = {
+        *CITIZEN_KINDS.values(),
+        *INSPECTOR_KINDS.values(),
+        *DEADLINE_KINDS.values(),
+        *HOUSING_KINDS.values(),
+        "case.dispatched",
+    }
     assert set(schemas["InboxKind"]["enum"]) == kinds == set(TEMPLATES)
 
 

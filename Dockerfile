@@ -19,6 +19,8 @@ RUN python -m venv /opt/venv && /opt/venv/bin/pip install .
 FROM python:3.11-slim-bookworm AS runtime
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     CITYLOOP_ENV=production HOST=0.0.0.0 PORT=8000 WEB_WORKERS=2
+# the CJK font that PDF receipts embed (housing/receipts.py)
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home /app cityloop
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv

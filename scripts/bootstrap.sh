@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bring a checkout to the point where `scripts/services.sh` and the Python tooling work:
 #   - PostgreSQL 15 + PostGIS 3 (Debian: postgresql-15 postgresql-15-postgis-3)
+#   - the CJK font that PDF receipts embed (Debian: fonts-wqy-microhei)
 #   - Node.js + npm (Debian: nodejs npm), then `npm ci` for s3rver and firebase-tools
 #   - .venv (Python 3.11) with `pip install -e '.[dev]'`
 #
@@ -63,6 +64,14 @@ if [ ! -x "$PG_BIN/initdb" ] || [ ! -f "$POSTGIS_CONTROL" ]; then
     [ -x "$PG_BIN/initdb" ] || die "$PG_BIN/initdb still missing after install"
     [ -f "$POSTGIS_CONTROL" ] || die "$POSTGIS_CONTROL still missing after install"
     # The Debian package starts a system cluster on port 5432; we never use it.
+fi
+
+# --- CJK font for the PDF receipts (housing/receipts.py) -----------------------------------------
+# CITYLOOP_RECEIPT_FONT, when set to an existing file, replaces it (see housing.receipts.find_receipt_font).
+RECEIPT_FONT=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+if [ ! -f "$RECEIPT_FONT" ] && [ ! -f "${CITYLOOP_RECEIPT_FONT:-}" ]; then
+    apt_install "the CJK font for receipts" fonts-wqy-microhei
+    [ -f "$RECEIPT_FONT" ] || die "$RECEIPT_FONT still missing after install"
 fi
 
 # --- Node.js + npm -------------------------------------------------------------------------------

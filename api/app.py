@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from litestar import Litestar
@@ -29,6 +30,7 @@ from api.controllers.grids import (
 from api.controllers.health import HealthController
 from api.controllers.housing import ROUTES as HOUSING_ROUTES
 from api.controllers.housing_money import MONEY_ROUTES
+from api.controllers.housing_payments import PAYMENT_ROUTES
 from api.controllers.media import PhotosController, UploadsController
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
 from api.controllers.notifications import channels_plugin, notifications_config
@@ -45,10 +47,12 @@ from api.errors import exception_handlers
 from api.nul_guard import NulWebSocketGuard, refuse_nul
 from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, request_id_middleware
 from api.openapi import PublishedDocument
+from api.payment_providers import build_providers, notify_url
 from api.proxies import TrustedProxies, parse_networks
 from api.settings import Settings
 from cases.deadlines import CalendarConfig
 from cases.service import CasesConfig
+from housing.payments import Urls
 from identity.models import AuthConfig
 from media.models import MediaConfig
 from media.service import ImageWorkers
@@ -94,6 +98,14 @@ def storage_config(settings: Settings) -> StorageConfig:
         bucket=settings.s3_bucket,
         secure=settings.s3_secure,
         region=settings.s3_region,
+    )
+
+
+def payment_urls(settings: Settings) -> Urls:
+    channels = ("wechat", "alipay")
+    return Urls(
+        payment={c: notify_url(settings, c) for c in channels},
+        refund={c: notify_url(settings, c, refund=True) for c in channels},
     )
 
 
@@ -151,6 +163,9 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             "media_config": media_config(settings),
             "calendar_config": CalendarConfig(timezone=settings.city_timezone),
             "notifications_config": notifications_config(settings),
+            "payment_providers": build_providers(settings),
+            "payment_urls": payment_urls(settings),
+            "payment_order_ttl": timedelta(seconds=settings.payment_order_ttl_s),
         }
     )
     return Litestar(
@@ -180,6 +195,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             *NOTIFICATION_ROUTES,
             *HOUSING_ROUTES,
             *MONEY_ROUTES,
+            *PAYMENT_ROUTES,
             _Metrics,
         ],
         plugins=[channels_plugin(settings)],

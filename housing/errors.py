@@ -231,3 +231,46 @@ class FundHasNoHomes(HousingError):
 
 class BuildingNotFound(HousingError):
     code = "building_not_found"
+
+
+# paying online ------------------------------------------------------------------------------------------------------
+
+
+class PaymentNotFound(HousingError):
+    code = "payment_not_found"
+
+
+class InvalidPayment(HousingError):
+    """An order that cannot be made: no bills and no credit asked, a bill named twice, bills of two estates."""
+
+    code = "invalid_payment"
+
+
+class BillNotPayable(HousingError):
+    """A bill named is paid, waived or cancelled already."""
+
+    code = "bill_not_payable"
+
+
+class BillPaymentPending(HousingError):
+    """A bill named is held by another order still being paid (another channel, another phone)."""
+
+    code = "bill_payment_pending"
+
+
+class PaymentChannelUnavailable(HousingError):
+    """The channel is not configured, or its provider could not be reached: nothing was written."""
+
+    code = "payment_provider_unavailable"
+
+
+class PaymentProviderRefused(HousingError):
+    """The provider refused the request (its own code is in ``provider_code``): nothing was written."""
+
+    code = "payment_provider_refused"
+
+
+class PaymentStateConflict(HousingError):
+    """The order's state does not allow this (a refund of an order not paid, for example)."""
+
+    code = "payment_state_conflict"

@@ -1,7 +1,9 @@
 """The background worker: `cityloop worker`.
 
-Each job takes its own connection and transaction around its unit of work. Jobs here: due-soon and overdue events of case deadlines (to the outbox), billing runs (housing/billing.py), SMS delivery to an HTTP
-provider (when configured) and housekeeping: expired sign-in state and idempotency keys, abandoned uploads.
+Each job takes its own connection and transaction around its unit of work. Jobs here: due-soon and overdue
+events of case deadlines (to the outbox), billing runs (housing/billing.py), payments left pending, expired or
+refunding (housing/payments.py, when a provider is configured), SMS delivery to an HTTP provider (when
+configured) and housekeeping: expired sign-in state and idempotency keys, abandoned uploads.
 Notifications (outbox fan-out, push, webhooks) run beside them in a loop of their own (notifications/runner.py).
 
 The worker outlives the database: when it cannot be reached (down, restarting, a connection dropped in the
@@ -26,13 +28,14 @@ from datetime import UTC, datetime
 import aiohttp
 import asyncpg
 
-from api.app import storage_config
+from api.app import payment_urls, storage_config
 from api.controllers.notifications import notifications_config
 from api.db import acquire, beat, create_pool, database_unavailable, forget_old_beats
 from api.idempotency import purge_expired as purge_idempotency_keys
+from api.payment_providers import build_providers
 from api.settings import Settings
 from cases import casework
-from housing import billing
+from housing import billing, payments
 from identity import service as identity
 from identity.sms import deliver_pending
 from media import service as media
@@ -100,6 +103,8 @@ class Worker:
         self._loop = asyncio.get_running_loop()
         self._next_housekeeping = 0.0
         self._next_beat = 0.0
+        self.payment_providers = build_providers(settings)
+        self.payment_urls = payment_urls(settings)
 
     async def _job(self, name: str, fn: Callable[[], Awaitable[None]]) -> bool | None:
         """Run one job: True when it worked, False when the database could not be reached, None on another
@@ -133,6 +138,12 @@ class Worker:
         if completed:
             log.info("billing runs completed", extra={"runs": completed})
 
+    async def _payments(self) -> None:
+        # orders whose callback is late or lost, expired orders, refunds to send or follow (housing/payments.py)
+        done = await payments.sweep(self.pool, self.payment_providers, self.payment_urls)
+        if done:
+            log.info("payments", extra=done)
+
     async def _housekeeping(self) -> None:
         async with acquire(self.pool) as conn, conn.transaction():
             removed = await identity.housekeeping(conn)
@@ -152,6 +163,8 @@ class Worker:
             results.append(await self._job("sms", lambda: self._sms(http)))
         results.append(await self._job("deadlines", self._deadlines))
         results.append(await self._job("billing", self._billing))
+        if self.payment_providers:
+            results.append(await self._job("payments", self._payments))
         if False in results:
             return False
         now = self._loop.time()

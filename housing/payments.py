@@ -46,6 +46,7 @@ from housing.providers import AppPayment, PaymentProvider
 from housing.providers.base import CHINA_TZ
 from housing.providers.errors import ProviderRefused, ProviderUnavailable
 from housing.providers.models import CallbackEvent, PaymentCallback, RefundState
+from housing.receipts import ReceiptDocument, ReceiptLine
 
 log = logging.getLogger("cityloop.payments")
 
@@ -791,3 +792,48 @@ async def _sweep_refund(
         datetime.now(UTC) + FIRST_QUERY_AFTER,
     )
     return "asked"
+
+
+# receipts -------------------------------------------------------------------------------------------------------------
+
+
+async def receipt_document(conn: asyncpg.Connection, order_id: UUID) -> ReceiptDocument:
+    """What the receipt of a paid order says: its bills by fee item and period, credit paid ahead, refunds."""
+    order = await conn.fetchrow(
+        """SELECT o.*, e.name AS estate_name, e.property_company, u.display_name
+           FROM payment_orders o JOIN estates e ON e.id = o.estate_id LEFT JOIN users u ON u.id = o.payer_id
+           WHERE o.id = $1""",
+        order_id,
+    )
+    if order is None:
+        raise PaymentNotFound(f"no payment {order_id}")
+    if order["state"] != "paid":
+        raise PaymentStateConflict(f"the payment is {order['state']}: a receipt comes once it is paid")
+    rows = await conn.fetch(
+        """SELECT l.amount_fen, l.bill_id, f.name AS item, b.period,
+                  concat_ws(' ', bd.name, nullif(h.entrance, ''), h.room) AS home
+           FROM payment_order_lines l JOIN homes h ON h.id = l.home_id JOIN buildings bd ON bd.id = h.building_id
+           LEFT JOIN bills b ON b.id = l.bill_id LEFT JOIN fee_items f ON f.id = b.fee_item_id
+           WHERE l.order_id = $1 ORDER BY l.line""",
+        order_id,
+    )
+    homes = list(dict.fromkeys(r["home"] for r in rows))
+    return ReceiptDocument(
+        receipt_no=order["receipt_no"],
+        estate_name=order["estate_name"],
+        company_name=order["property_company"] or order["estate_name"],
+        home_label="、".join(homes),
+        payer_name=order["display_name"] or "",
+        paid_at=order["paid_at"],
+        channel=order["channel"],
+        provider_transaction_id=order["provider_transaction_id"],
+        order_no=order["out_trade_no"],
+        lines=tuple(
+            ReceiptLine(item=r["item"], period=r["period"], amount_fen=r["amount_fen"])
+            for r in rows
+            if r["bill_id"] is not None
+        ),
+        credit_fen=sum(r["amount_fen"] for r in rows if r["bill_id"] is None),
+        total_fen=order["amount_fen"],
+        refunded_fen=order["refunded_fen"],
+    )

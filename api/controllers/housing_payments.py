@@ -7,6 +7,7 @@ answered in the form its provider expects (housing/providers). The domain is hou
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from uuid import UUID
@@ -26,6 +27,7 @@ from housing.errors import EstateForbidden, HomeForbidden, HousingError, Payment
 from housing.payments import Payment, PaymentCreate, PaymentCreated, PaymentPage, Refund, RefundCreate
 from housing.providers import CallbackAnswer, PaymentProvider
 from housing.providers.errors import CallbackRefused, ProviderUnavailable
+from housing.receipts import render_receipt_pdf
 from identity import service as identity
 from identity.models import Principal
 
@@ -150,6 +152,30 @@ class PaymentsController(Controller):
     async def get_one(self, conn: DbConn, principal: Caller, payment_id: FromPath[UUID]) -> Payment:
         await _require_reader(conn, principal, payment_id)
         return await payments.get_payment(conn, payment_id)
+
+    @get(
+        "/{payment_id:uuid}/receipt",
+        operation_id="getPaymentReceipt",
+        opt={"problems": (*PAYMENT_PROBLEMS, "payment_state_conflict")},
+        summary="The receipt (收据) of a paid payment as a PDF in Chinese, numbered per estate per year",
+        description=(
+            "The receipt of a paid payment: receipt number, estate, home, payer, time (Beijing time), channel, "
+            "the provider's transaction number, every bill paid by fee item and period, credit paid ahead, the "
+            "total in figures and in capitals (人民币大写), and refunds when there were some. For the payer and the "
+            "estate's staff. A payment not paid yet has no receipt (409)."
+        ),
+        media_type="application/pdf",
+        response_description="The receipt as a PDF document.",
+    )
+    async def receipt(self, conn: DbConn, principal: Caller, payment_id: FromPath[UUID]) -> Response[bytes]:
+        await _require_reader(conn, principal, payment_id)
+        document = await payments.receipt_document(conn, payment_id)
+        pdf = await asyncio.to_thread(render_receipt_pdf, document)
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="receipt-{document.receipt_no}.pdf"'},
+        )
 
     @post(
         "/{payment_id:uuid}/refunds",

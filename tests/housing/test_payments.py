@@ -485,3 +485,39 @@ async def test_reading_payments_is_for_the_payer_and_the_estate(
     mine = (await client.get("/v1/payments", headers=auth(scene.resident))).json()
     assert [p["id"] for p in mine["items"]] == [order["payment"]["id"]]
     assert (await client.get("/v1/payments", headers=auth(scene.stranger))).json()["items"] == []
+
+
+async def test_the_receipt_of_a_paid_payment_is_a_chinese_pdf(
+    client: AsyncTestClient[Any],
+    db: asyncpg.Connection,
+    scene: Scene,
+    wechat_fake: FakeWeChatPay,
+    run: Background,
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    order = await pay_order(client, scene.resident, "pay-receipt-001", "wechat", scene.bills[:2])
+    url = f"/v1/payments/{order['payment']['id']}/receipt"
+    r = await client.get(url, headers=auth(scene.resident))
+    assert (r.status_code, r.json()["code"]) == (409, "payment_state_conflict")  # not paid yet
+    no = order["payment"]["out_trade_no"]
+    await run(wechat_fake.pay(no, mode="silent"))
+    await deliver(client, "wechat", wechat_fake.payment_notification(no))
+    r = await client.get(url, headers=auth(scene.resident))
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    receipt_no = (
+        await client.get(f"/v1/payments/{order['payment']['id']}", headers=auth(scene.resident))
+    ).json()["receipt_no"]
+    assert (
+        "收据" in text
+        and receipt_no in text
+        and "幸福小区" in text
+        and "物业费" in text
+        and "微信支付" in text
+    )
+    r = await client.get(url, headers=auth(scene.stranger))
+    assert (r.status_code, r.json()["code"]) == (403, "home_forbidden")
+    assert (await client.get(url, headers=auth(scene.manager))).status_code == 200

@@ -998,7 +998,10 @@ SCHEMAS: dict[str, str] = {
     "HomePage": "A page of an estate's homes; `next_cursor` is null on the last page.",
     "Owner": "An owner of a home in the register: a person (one of several co-owners) or the developer.",
     "RegisterImportReport": "What an import of the owners register did, or would do in a dry run.",
-    "RegisterProblem": "One reason a register file was refused: a row of the file, or the file itself.",
+    "RegisterProblem": (
+        "One reason a register file (importRegister) or a meter readings file (importReadings) was refused: a row "
+        "of the file, or the file itself."
+    ),
     "BindingRequest": "A request to bind the caller's account to a home.",
     "BindingDecision": "An approval, with an optional note.",
     "BindingRefusal": "A refusal, with the reason the resident reads.",
@@ -1482,16 +1485,22 @@ PROPERTIES: dict[str, str] = {
         "What is wrong: duplicate_home, bad_area, missing_area, missing_field, bad_floor, bad_phone, "
         "owners_phones_mismatch, duplicate_owner, bad_owner_type, bad_text, text_too_long, "
         "effective_date_too_early; for the file: bad_encoding, unreadable, missing_column, duplicate_column, "
-        "no_rows, too_many_rows, file_too_large."
+        "no_rows, too_many_rows, file_too_large. Meter readings: unknown_home, missing_home, bad_date, "
+        "future_date, bad_reading, duplicate_reading, meter_backwards; for the file: unreadable_encoding, "
+        "unreadable_csv, missing_column, no_rows, too_many_rows, file_too_large."
     ),
     "RegisterProblem.detail": "The problem in English, with the offending value.",
     "RegisterProblem.row": (
         "The row's line in the file (the header is line 1), as a spreadsheet numbers it; absent for the file."
     ),
     "RegisterProblem.field": (
-        "The column at fault: building, entrance, floor, room, an area, owners, phones, owner_type."
+        "The column at fault: building, entrance, floor, room, an area, owners, phones, owner_type (meter "
+        "readings: room, read_on, reading)."
     ),
-    "RegisterProblem.other_row": "duplicate_home: the line where the same home came first.",
+    "RegisterProblem.other_row": (
+        "duplicate_home, duplicate_reading: the line where the same home (and day) came first; meter_backwards: "
+        "the line of the earlier day's reading, when both are in the file."
+    ),
     "BindingRequest.relation": "As what: owner (业主), family (家属) or tenant (租户).",
     "BindingRequest.note": "A word for whoever decides, for example 张三之子; up to 200 characters.",
     "BindingDecision.note": "A note kept with the approval; up to 200 characters.",
@@ -3492,6 +3501,19 @@ OPERATIONS.update(
             "each to the largest remainders (ties to the smaller home id), so the parts add up to the amount. Once "
             "per estate and date (fund_interest_exists). Admins only; audited. An Idempotency-Key makes a retry safe."
         ),
+        "importReadings": (
+            "Imports water meter readings (抄表) for one of the estate's water fee items from a CSV file sent as the "
+            "body (UTF-8, GB18030/GBK as Excel saves it, or UTF-16 with a BOM): a header row, then one reading a "
+            "row with building (楼栋), entrance (单元, optional), room (房号), the day it was read (抄表日期, "
+            "YYYY-MM-DD) and the meter's dial in m³ (读数, at most two decimals). All or nothing: a file with any "
+            "bad row (a home not in the estate, a bad or future date, a bad reading, the same home and day twice, "
+            "a meter that runs backwards against a reading of an earlier or later day) is refused with "
+            "reading_import_refused naming every row, and nothing changes. A reading stored already for the same "
+            "home and day is replaced when it differs. The next billing run bills each home's use since its "
+            "previous reading by the item's tiers. `dry_run` checks and counts without writing. Every run is "
+            "logged. The estate's property staff and manager, admins; audited. An XLSX workbook is not read: "
+            "save it from Excel as CSV."
+        ),
     }
 )
 PARAMETERS.update(
@@ -3503,6 +3525,13 @@ PARAMETERS.update(
         "listMyBills.home_id": "Only the bills of this home (one of the caller's homes, from listMyHomes).",
         "listHomeArrears.building_id": "Only homes of this building, by its id.",
         "getBuildingFund.building_id": "The building's id, from getEstateFund's `buildings`.",
+        "importReadings.fee_item_id": (
+            "The water fee item (kind water) of the estate the readings are for, from listFeeItems."
+        ),
+        "importReadings.dry_run": (
+            "true: check the file and count what would change, but write no reading (the run is still logged)."
+        ),
+        "importReadings.file_name": "The file's name, kept in the import log (1 to 200 characters).",
     }
 )
 PARAMETER_EXAMPLES.update(
@@ -3519,6 +3548,9 @@ PARAMETER_EXAMPLES.update(
         "listHomeArrears.cursor": "WyIwMTkzN2IyYS01ZDJlLTdmMzAtOGI0Yy02ZDdlOGY5YTBiMTIiXQ",
         "getHomeFund.cursor": "WyI0ODIxMyJd",
         "getBuildingFund.cursor": "WyIiLCAzLCAiMzAxIiwgIjAxOTM3YjJhLTVkMmUtN2YzMC04YjRjLTZkN2U4ZjlhMGIxMiJd",
+        "importReadings.fee_item_id": "01937b40-3c4d-7e5f-8a6b-7c8d9e0f1a06",
+        "importReadings.dry_run": True,
+        "importReadings.file_name": "2026年11月抄表.csv",
     }
 )
 SCHEMAS.update(
@@ -3556,6 +3588,7 @@ SCHEMAS.update(
         ),
         "EstateFund": "An estate's maintenance fund: totals and each building's part.",
         "BuildingFundPage": "A building's homes and their shares of the fund: `next_cursor` (opaque) or null at the end.",
+        "ReadingImportReport": "What an import of water meter readings (抄表) did, or would do in a dry run.",
     }
 )
 _BILL = {
@@ -3772,6 +3805,23 @@ PROPERTIES.update(
         "HomeFund.first_deposit_fen": "Its first deposit; null before one is recorded.",
         "HomeFund.balance_fen": "Its share's balance, in fen.",
         "HomeFund.below_threshold": "true when the share is below 30 % of the first deposit.",
+        "ReadingImportReport.id": "The import's id in the import log.",
+        "ReadingImportReport.estate_id": "The estate of the fee item.",
+        "ReadingImportReport.fee_item_id": "The water fee item the readings are for.",
+        "ReadingImportReport.file_name": "The file's name.",
+        "ReadingImportReport.sha256": "The SHA-256 of the file, hex.",
+        "ReadingImportReport.encoding": (
+            "How the file was read: utf-8, gb18030 (GBK, as Excel saves CSV on a Chinese Windows) or utf-16; null "
+            "when none of them reads it."
+        ),
+        "ReadingImportReport.outcome": "imported, dry_run (nothing written) or refused (nothing written).",
+        "ReadingImportReport.dry_run": "Whether the run only checked and counted.",
+        "ReadingImportReport.rows": "Rows of readings in the file (empty lines not counted).",
+        "ReadingImportReport.created": "Readings of a home and day not stored before.",
+        "ReadingImportReport.updated": "Readings that replaced a different one stored for the same home and day.",
+        "ReadingImportReport.unchanged": "Readings equal to the one stored for the same home and day.",
+        "ReadingImportReport.problems": "Why the file was refused (at most 1,000 kept); empty otherwise.",
+        "ReadingImportReport.problems_total": "How many problems were found in all.",
     }
 )
 EXAMPLES.update(
@@ -3796,6 +3846,74 @@ EXAMPLES.update(
         },
         "FundRateSet": {"rate_fen_m2": 10000},
         "InterestShare": {"amount_fen": 128645, "as_of": "2026-12-21", "memo": "2026 年第四季度结息"},
+        "ReadingImportReport": {
+            "id": "01937d20-4e5f-7a6b-8c7d-9e0f1a2b3c07",
+            "estate_id": "01937b2a-4c1d-7e2f-9a3b-5c6d7e8f9a01",
+            "fee_item_id": "01937b40-3c4d-7e5f-8a6b-7c8d9e0f1a06",
+            "file_name": "2026年11月抄表.csv",
+            "sha256": "9c2e4f7a1b3d5c6e8f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e",
+            "encoding": "gb18030",
+            "outcome": "imported",
+            "dry_run": False,
+            "rows": 336,
+            "created": 330,
+            "updated": 6,
+            "unchanged": 0,
+            "problems": [],
+            "problems_total": 0,
+        },
+        # estates and residents' bindings (the 和平里 estate of the parameter examples)
+        "EstateCreate": {
+            "name": "和平里东街小区",
+            "address": "北京市东城区和平里东街 15 号",
+            "district_code": "110101",
+            "location": {"lat": 39.9583, "lon": 116.4191, "crs": "wgs84"},
+            "boundary": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [116.4172, 39.9571],
+                        [116.4211, 39.9571],
+                        [116.4211, 39.9596],
+                        [116.4172, 39.9596],
+                        [116.4172, 39.9571],
+                    ]
+                ],
+            },
+            "property_company": "北京和平里物业服务有限公司",
+            "service_grade": 2,
+            "service_content": (
+                "秩序维护：出入口 24 小时值守，每 2 小时巡查一次。环境卫生：公共区域每日清扫两次，生活垃圾日产日清。"
+                "报修：急修 30 分钟内到场，一般维修 24 小时内处理。"
+            ),
+            "contact_name": "和平里东街小区物业服务中心",
+            "contact_phone": "010-64211234",
+            "office_hours": "每日 8:00-18:00（急修 24 小时）",
+            "fee_standards": [
+                {
+                    "item": "物业服务费",
+                    "price_fen": 265,
+                    "basis": "per_m2_month",
+                    "note": "按产权面积，按月计收",
+                },
+                {"item": "地下停车费", "price_fen": 30000, "basis": "per_space_month"},
+                {
+                    "item": "采暖费",
+                    "price_fen": 3000,
+                    "basis": "per_m2_season",
+                    "note": "采暖期 11 月 15 日至次年 3 月 15 日",
+                },
+            ],
+        },
+        "EstateUpdate": {
+            "contact_name": "和平里东街小区物业服务中心 王经理",
+            "contact_phone": "010-64215678",
+            "office_hours": "每日 8:00-20:00（急修 24 小时）",
+        },
+        "BindingRequest": {"relation": "tenant", "note": "租期 2026 年 11 月至 2027 年 10 月，房东张三"},
+        "BindingDecision": {"note": "已核对租赁合同"},
+        "BindingRefusal": {"reason": "未能核实租赁关系，请携带租赁合同到物业服务中心办理"},
+        "BindingEnd": {"reason": "租约到期，已搬离"},
         "Bill": {
             "id": "01937c10-1a2b-7c3d-8e4f-5a6b7c8d9e03",
             "estate_id": "01937b2a-4c1d-7e2f-9a3b-5c6d7e8f9a01",

@@ -6,6 +6,7 @@ Estates, homes and bindings are in api/controllers/housing.py; who may do what i
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import State
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
 
@@ -21,11 +23,11 @@ from api.auth import Caller, DbConn, request_context, requires_role
 from api.errors import ProblemError, register_domain_errors
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
-from housing import arrears, billing, bills, fund, service
+from housing import arrears, billing, bills, fund, readings, service
 from housing.arrears import EstateArrears, HomeArrearsPage, ReminderRequest, RemindersSent
 from housing.billing import BillingRun, BillingRunCreate, BillingRunPage
 from housing.bills import BillDecision, BillDetail, BillPage, BillState
-from housing.errors import HousingError
+from housing.errors import FeeItemNotFound, HousingError, ReadingImportRefused
 from housing.fees import FeeItem, FeeItemCreate, FeeItemHomes, FeeItemUpdate
 from housing.fund import (
     BuildingFundPage,
@@ -37,6 +39,7 @@ from housing.fund import (
     InterestShare,
     InterestShared,
 )
+from housing.readings import ReadingImportReport
 from identity import service as identity
 from identity.models import Principal, Role
 
@@ -132,6 +135,25 @@ async def _once(
     return await run_once(
         conn, principal.user_id, idempotency_key(request), fingerprint(request, data), produce
     )
+
+
+@dataclass
+class ReadingsUpload(Operation):
+    """The readings import's body: the CSV file itself, read raw (as the register's, api/controllers/housing.py)."""
+
+    def __post_init__(self) -> None:
+        schema = Schema(
+            title="ReadingsFile",
+            type=OpenAPIType.STRING,
+            format="binary",  # type: ignore[arg-type]
+            description="The meter readings as CSV (UTF-8 with or without BOM, GB18030/GBK as Excel saves it, or "
+            "UTF-16 with a BOM; comma, semicolon or tab): a header row, then one reading a row with building "
+            "(楼栋), entrance (单元, optional), room (房号), read_on (抄表日期, YYYY-MM-DD) and reading (读数, m³, "
+            "at most two decimals); send it as application/octet-stream or text/csv",
+        )
+        self.request_body = RequestBody(
+            required=True, content={"application/octet-stream": OpenAPIMediaType(schema=schema)}
+        )
 
 
 class FeeItemsController(Controller):
@@ -302,6 +324,59 @@ class BillingRunsController(Controller):
         run = await billing.get_run(conn, run_id)
         await service.require_reader(conn, principal, run.estate_id)
         return run
+
+    @post(
+        "/estates/{estate_id:uuid}/readings",
+        operation_id="importReadings",
+        opt={
+            "problems": (
+                "estate_not_found",
+                "estate_forbidden",
+                "fee_item_not_found",
+                "invalid_fee_item",
+                "reading_import_refused",
+                "payload_too_large",
+            )
+        },
+        summary="Import water meter readings (抄表) from CSV; refused as a whole with every bad row named",
+        dependencies={"principal": requires_role(*MONEY_STAFF)},
+        status_code=200,
+        request_max_body_size=readings.MAX_FILE_BYTES,
+        operation_class=ReadingsUpload,
+    )
+    async def import_readings(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: DbConn,
+        principal: Caller,
+        estate_id: FromPath[UUID],
+        fee_item_id: FromQuery[UUID],
+        dry_run: FromQuery[bool] = False,
+        file_name: Annotated[str, QueryParameter(min_length=1, max_length=200)] = "readings.csv",
+    ) -> ReadingImportReport:
+        await service.require_manager(conn, principal, estate_id)
+        if await billing.fee_item_estate(conn, fee_item_id) != estate_id:
+            raise FeeItemNotFound(f"no fee item {fee_item_id} in this estate")
+        raw = await request.body()
+        context = request_context(request)
+        try:
+            report = await readings.import_readings(
+                conn, fee_item_id, raw, file_name=file_name, dry_run=dry_run,
+                actor_label=context.actor_label, today=_today(state),
+            )  # fmt: skip
+        except ReadingImportRefused as exc:  # its log row and this audit entry are committed (persist)
+            refused = readings.refused_report(exc)
+            await identity.audit(
+                conn, context, principal.user_id, "readings.import", "reading_import", str(refused.id),
+                **readings.audit_details(refused),
+            )  # fmt: skip
+            raise
+        await identity.audit(
+            conn, context, principal.user_id, "readings.import", "reading_import", str(report.id),
+            **readings.audit_details(report),
+        )  # fmt: skip
+        return report
 
 
 class BillsController(Controller):

@@ -882,6 +882,43 @@ async def b_interest(w: World, who: str) -> Call:
     )
 
 
+READINGS_CSV = (
+    "楼栋,单元,房号,抄表日期,读数\n1号楼,1单元,101,2025-01-31,12.50\n1号楼,1单元,102,2025-01-31,0\n"
+)
+
+
+async def b_import_readings(w: World, who: str) -> Call:
+    """A dry run of a readings file for the estate's water item (made once), with the import log's size before."""
+    fixed = await _money(w)
+    if "water_item" not in fixed:
+        import msgspec
+
+        from housing import billing
+        from housing.fees import FeeItemCreate
+
+        data = msgspec.convert(
+            {"kind": "water", "name": "水费", "tiers": [{"price_fen": 500}]}, FeeItemCreate
+        )
+        async with w.db.transaction():
+            fixed["water_item"] = (
+                await billing.create_fee_item(w.db, fixed["estate"], data, w.ids["admin"])
+            ).id
+    return Call(
+        path={"estate_id": fixed["estate"]},
+        query={"fee_item_id": str(fixed["water_item"]), "dry_run": "true"},
+        content=READINGS_CSV.encode(),
+        headers={"Content-Type": "text/csv"},
+        ctx={"imports": await w.db.fetchval("SELECT count(*) FROM reading_imports")},
+    )
+
+
+async def c_readings_logged_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    imports = await w.db.fetchval("SELECT count(*) FROM reading_imports")
+    assert imports == call.ctx["imports"] + (r.status_code == 200), (
+        f"{imports} import log rows after {r.status_code}"
+    )
+
+
 def c_my_bill(w: World, who: str, call: Call, r: httpx.Response) -> Awaitable[None]:
     return listed("bill", visible_to={"resident"}, items=lambda body: [b["id"] for b in body["items"]])(
         w, who, call, r
@@ -925,6 +962,7 @@ MONEY_ROWS: dict[str, list[Variant]] = {
     "setFundRate": one(b_fund_rate, ADMIN_ONLY),
     "recordFirstDeposits": one(money(estate_id="estate"), ADMIN_ONLY),
     "shareFundInterest": one(b_interest, ADMIN_ONLY),
+    "importReadings": one(b_import_readings, MONEY_STAFF_RULE, c_readings_logged_only_when_allowed),
 }
 
 

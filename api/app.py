@@ -34,6 +34,7 @@ from api.controllers.housing_payments import PAYMENT_ROUTES
 from api.controllers.media import PhotosController, UploadsController
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
 from api.controllers.notifications import channels_plugin, notifications_config
+from api.controllers.payment_reconciliations import ROUTES as RECONCILIATION_ROUTES
 from api.controllers.reports import (
     CategoriesController,
     MapController,
@@ -195,6 +196,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             *NOTIFICATION_ROUTES,
             *HOUSING_ROUTES,
             *MONEY_ROUTES,
+            *RECONCILIATION_ROUTES,
             *PAYMENT_ROUTES,
             _Metrics,
         ],

@@ -456,6 +456,78 @@ def cmd_readings_import(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if report.outcome == "refused" else 0
 
 
+def cmd_payments_reconcile(settings: Settings, args: argparse.Namespace) -> int:
+    """The daily reconciliation (对账, housing/reconcile.py) of every configured channel (or --channel) against
+    its provider's statement of a China Standard Time day (default: yesterday). Statements are fetched first,
+    then each channel is compared and stored in its own transaction. Exit 0 when nothing differs, 1 when
+    something differs, 2 when a provider is not configured or could not give its statement (that channel is
+    not reconciled; the others still are)."""
+    from datetime import timedelta
+
+    from api.payment_providers import build_providers
+    from housing import reconcile
+    from housing.providers import ProviderStatement
+    from housing.providers.base import CHINA_TZ
+    from housing.providers.errors import ProviderError
+    from housing.providers.models import Channel
+
+    today = datetime.now(CHINA_TZ).date()
+    day: date = args.date or today - timedelta(days=1)
+    if day > today:
+        print(f"cityloop: {day} has not come yet in China Standard Time (today is {today})", file=sys.stderr)
+        return 2
+    try:
+        providers = build_providers(settings)
+    except ProviderError as exc:
+        print(f"cityloop: {exc.code}: {exc}", file=sys.stderr)
+        return 2
+    channels: list[Channel] = (
+        [args.channel] if args.channel else [c for c in reconcile.CHANNELS if c in providers]
+    )
+    missing = [c for c in channels if c not in providers]
+    if not channels or missing:
+        which = f"for {', '.join(missing)} " if missing else ""
+        print(
+            f"cityloop: no payment provider is configured {which}(PAYMENTS_CONFIG_FILE names "
+            f"{', '.join(sorted(providers)) or 'none'}): nothing reconciled",
+            file=sys.stderr,
+        )
+        return 2
+    if day == today:
+        print(f"cityloop: {day} is not over yet: its statement may still grow", file=sys.stderr)
+
+    async def run() -> tuple[list[str], bool, bool]:
+        statements: dict[Channel, ProviderStatement] = {}
+        failed = False
+        for channel in channels:
+            try:
+                statements[channel] = await providers[channel].statement(day)
+            except ProviderError as exc:
+                failed = True
+                print(
+                    f"cityloop: {channel}: {exc.code}: {exc}: no statement of {day}, not reconciled",
+                    file=sys.stderr,
+                )
+        reports: list[str] = []
+        differs = False
+        if not statements:
+            return reports, failed, differs
+        conn = await connect(settings)
+        try:
+            for channel, statement in statements.items():
+                async with conn.transaction(isolation="repeatable_read"):
+                    result = await reconcile.reconcile(conn, channel, day, statement)
+                differs = differs or not reconcile.is_clean(result)
+                reports.append(reconcile.describe(result, statement))
+        finally:
+            await conn.close()
+        return reports, failed, differs
+
+    reports, failed, differs = asyncio.run(run())
+    print("\n\n".join(reports))
+    return 2 if failed else 1 if differs else 0
+
+
 def cmd_contract(settings: Settings, args: argparse.Namespace) -> int:
     document = contract.render(create_app(settings, connect=False))
     if args.action == "write":
@@ -577,6 +649,28 @@ def parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="check and count, write nothing (the run is logged)"
     )
     readings_import.set_defaults(fn=cmd_readings_import)
+
+    payments_group = sub.add_parser("payments", help="online payments of bills").add_subparsers(
+        dest="command", required=True
+    )
+    payments_reconcile = payments_group.add_parser(
+        "reconcile",
+        help="compare a day's payments and refunds with the providers' statements (exit 1 on a difference, "
+        "2 when a provider is missing or unavailable)",
+    )
+    payments_reconcile.add_argument(
+        "--date",
+        type=_iso_date,
+        default=None,
+        help="the China Standard Time day, YYYY-MM-DD (default: yesterday)",
+    )
+    payments_reconcile.add_argument(
+        "--channel",
+        choices=["wechat", "alipay"],
+        default=None,
+        help="one channel (default: every configured one)",
+    )
+    payments_reconcile.set_defaults(fn=cmd_payments_reconcile)
 
     c = sub.add_parser("contract", help="the published OpenAPI document")
     c.add_argument("action", choices=["write", "check"])

@@ -3948,3 +3948,126 @@ EXAMPLES.update(
         },
     }
 )
+
+
+# payments: the daily reconciliation (对账) --------------------------------------------------------------------
+
+OPERATIONS.update(
+    {
+        "listReconciliations": (
+            "What the latest run of the daily reconciliation (对账, `cityloop payments reconcile`) found for a China "
+            "Standard Time day, one item per channel (WeChat Pay, Alipay) reconciled that day: our net of the day "
+            "and the provider's statement's (对账单), payments less refunds in fen, how many entries matched, and "
+            "every difference, one by one: a payment or refund the provider has and we do not count (missing_ours: "
+            "a lost callback (回调丢失), named with its estate when the order is ours), one we count and the "
+            "statement does not (missing_theirs), another amount (amount_differs) or another provider transaction "
+            "id (transaction_differs). A day run again answers its latest run; a channel not reconciled that day is "
+            "left out (an empty list: nothing ran). Admins only (the platform's finance people)."
+        ),
+    }
+)
+PARAMETERS.update(
+    {
+        "listReconciliations.date": "The China Standard Time day reconciled, YYYY-MM-DD.",
+        "listReconciliations.channel": "Only this channel: wechat (WeChat Pay) or alipay.",
+    }
+)
+PARAMETER_EXAMPLES.update(
+    {
+        "listReconciliations.date": "2026-11-30",
+        "listReconciliations.channel": "wechat",
+    }
+)
+SCHEMAS.update(
+    {
+        "ReconciliationList": "The latest reconciliation run of each channel reconciled on a day, wechat first.",
+        "Reconciliation": (
+            "One run of the daily reconciliation of a channel: both sides' net in fen, the entries counted and "
+            "matched, and every difference. No differences: the day is reconciled (对平)."
+        ),
+        "ReconciliationDifference": (
+            "One difference between our payments and the provider's statement of the day: a payment (by "
+            "out_trade_no) or a refund (by refund_no) on one side only, or on both with another amount or "
+            "provider id. An entry whose amount and id both differ is listed twice, once for each."
+        ),
+    }
+)
+PROPERTIES.update(
+    {
+        "ReconciliationList.day": "The China Standard Time day asked for.",
+        "ReconciliationList.items": "The latest run of each channel that day; empty when none ran.",
+        "Reconciliation.id": "The run's id; a later run of the same day and channel has a larger one.",
+        "Reconciliation.channel": "The payment channel: wechat (WeChat Pay) or alipay.",
+        "Reconciliation.day": "The China Standard Time day reconciled (the providers cut their statements in it).",
+        "Reconciliation.ours_fen": (
+            "Our net of the day in fen: paid orders (by paid_at) less succeeded refunds (by succeeded_at); "
+            "negative when more went back than came in."
+        ),
+        "Reconciliation.theirs_fen": "The statement's net of the day in fen: its payments less its refunds.",
+        "Reconciliation.ours_count": "Payments and refunds we count on the day.",
+        "Reconciliation.theirs_count": "Payments and refunds on the provider's statement of the day.",
+        "Reconciliation.matched": "Entries on both sides with the same amount and provider id.",
+        "Reconciliation.differences": "Every difference, payments first, by out_trade_no then refund_no.",
+        "Reconciliation.run_at": "When the run was made.",
+        "ReconciliationDifference.kind": (
+            "missing_ours (the provider has it, we do not count it that day: a lost callback, or one applied on "
+            "another day), missing_theirs (we count it, the statement does not), amount_differs or "
+            "transaction_differs."
+        ),
+        "ReconciliationDifference.entry": "payment or refund.",
+        "ReconciliationDifference.out_trade_no": "Our order number (商户订单号), as the provider knows it.",
+        "ReconciliationDifference.refund_no": "Our refund number (商户退款单号) for refunds; null for payments.",
+        "ReconciliationDifference.ours_fen": "Our amount in fen; null when we do not count the entry that day.",
+        "ReconciliationDifference.theirs_fen": "The statement's amount in fen; null when it does not have the entry.",
+        "ReconciliationDifference.ours_transaction_id": (
+            "Our provider id: the transaction id (微信订单号 / 支付宝交易号) of a payment, the provider's refund id "
+            "of a refund; null when we have none."
+        ),
+        "ReconciliationDifference.theirs_transaction_id": (
+            "The statement's provider id of the entry (the refund id of a WeChat refund; Alipay names none for "
+            "refunds); null when it does not have the entry."
+        ),
+        "ReconciliationDifference.estate_id": (
+            "The estate of our order, when we know its out_trade_no (or refund_no) at all; null for an order "
+            "that is not ours."
+        ),
+        "ReconciliationDifference.ours_state": (
+            "Our order's (refund's) state when we know it: for missing_ours, pending or expired says the "
+            "payment's callback never arrived; paid (succeeded) says we count it on another day."
+        ),
+    }
+)
+EXAMPLES.update(
+    {
+        "ReconciliationList": {
+            "day": "2026-11-30",
+            "items": [
+                {
+                    "id": 128,
+                    "channel": "wechat",
+                    "day": "2026-11-30",
+                    "ours_fen": 45150,
+                    "theirs_fen": 60200,
+                    "ours_count": 3,
+                    "theirs_count": 4,
+                    "matched": 3,
+                    "differences": [
+                        {
+                            "kind": "missing_ours",
+                            "entry": "payment",
+                            "out_trade_no": "P20261130101500A7",
+                            "refund_no": None,
+                            "ours_fen": None,
+                            "theirs_fen": 15050,
+                            "ours_transaction_id": None,
+                            "theirs_transaction_id": "4200002581202611301234567890",
+                            "estate_id": "01937b2a-4c1d-7e2f-9a3b-5c6d7e8f9a01",
+                            "ours_state": "pending",
+                        }
+                    ],
+                    "run_at": "2026-12-01T02:30:04.118Z",
+                }
+            ],
+        },
+    }
+)

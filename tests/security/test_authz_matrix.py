@@ -1151,6 +1151,8 @@ MATRIX: dict[str, list[Variant]] = {
     "listCalendarDays": one(plain(query={"from": "2030-01-01", "to": "2030-01-31"}), ADMIN_ONLY),
     "setCalendarOverride": one(b_calendar_day, ADMIN_ONLY),
     "deleteCalendarOverride": one(b_calendar_override, ADMIN_ONLY),
+    # admins: the daily payment reconciliation (the platform's finance people)
+    "listReconciliations": one(plain(query={"date": "2026-11-30"}), ADMIN_ONLY),
     "importGrids": one(b_import_grids, ADMIN_ONLY),
     "listGridImports": one(plain(), ADMIN_ONLY),
     "listGridImportsV2": one(plain(), ADMIN_ONLY),

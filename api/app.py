@@ -59,7 +59,7 @@ from media.models import MediaConfig
 from media.service import ImageWorkers
 from media.storage import Storage, StorageConfig
 
-API_VERSION = "2.0.0"
+API_VERSION = "2.1.0"
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies; photos have their own limits
 
 

@@ -163,7 +163,6 @@ async def create_order(
 ) -> PaymentCreated:
     """Make the order (see the module's docstring). Raises before writing anything the caller keeps: the
     caller's transaction rolls back on any error."""
-    provider = _provider(providers, data.channel)
     now = now or datetime.now(UTC)
     if not data.bill_ids and data.prepay is None:
         raise InvalidPayment("name the bills to pay, or credit to pay ahead", fields=[_f("bill_ids")])
@@ -204,6 +203,7 @@ async def create_order(
     if len(estates) != 1:
         raise InvalidPayment("one order pays bills of one estate", fields=[_f("bill_ids")])
     (estate_id,) = estates
+    provider = _provider(providers, data.channel)
     await _release_expired_holds(conn, data.bill_ids, now)
     amount = sum(line[2] for line in lines)
     order_id = await conn.fetchval("SELECT uuid_generate_v7()")

@@ -2010,13 +2010,18 @@ PROPERTIES: dict[str, str] = {
     "InboxItem.id": "The message's id.",
     "InboxItem.kind": (
         "What it is about: report.registered, report.rejected, report.dispatched, report.closed, "
-        "report.reopened, task.verify, task.check, case.dispatched, deadline.due_soon or deadline.overdue."
+        "report.reopened, task.verify, task.check, case.dispatched, deadline.due_soon, deadline.overdue, "
+        "bill.reminder (bills of one of the reader's homes past due) or fund.topup (a home's maintenance fund "
+        "below 30% of its first deposit). An app shows a kind it does not know as a plain message."
     ),
     "InboxItem.title": "The title, in the reader's language.",
     "InboxItem.body": "The text, in the reader's language; times in the city's local time.",
     "InboxItem.case_id": "The case it is about; null when none.",
     "InboxItem.report_id": "The reader's report it is about; null when the message is not about their own report.",
-    "InboxItem.link": "The deep link to open: cityloop://reports/{id}, cityloop://cases/{id} or cityloop://inbox.",
+    "InboxItem.link": (
+        "The deep link to open: cityloop://reports/{id}, cityloop://cases/{id}, cityloop://homes/{id}/bills, "
+        "cityloop://homes/{id}/fund or cityloop://inbox."
+    ),
     "InboxItem.urgent": "true for an urgent case or an overdue step (it also ignores quiet hours).",
     "InboxItem.created_at": "When it was sent, UTC.",
     "InboxItem.read_at": "When the reader marked it read, UTC; null while unread.",
@@ -4069,5 +4074,121 @@ EXAMPLES.update(
                 }
             ],
         },
+    }
+)
+
+
+# payments: paying bills online ------------------------------------------------------------------------------------
+
+OPERATIONS.update(
+    {
+        "listMyPayments": "The caller's payments (支付订单), newest first, whatever their state, with their refunds.",
+        "getPayment": (
+            "One payment: pending while the resident pays in the provider's app, paid once the provider's callback "
+            "(or the server's query of the provider) says so, with its receipt number (收据号); closed or expired when "
+            "it was not paid in time. Refunds are listed with their state. For the payer, the estate's staff and "
+            "the district's housing officers. Poll it after paying, or wait for the live update."
+        ),
+    }
+)
+_PAYMENT_ID = "The payment's id (as created by createPayment)."
+PARAMETERS.update(
+    {
+        "getPayment.payment_id": _PAYMENT_ID,
+        "getPaymentReceipt.payment_id": _PAYMENT_ID,
+        "refundPayment.payment_id": _PAYMENT_ID,
+    }
+)
+PARAMETER_EXAMPLES.update(
+    {
+        "listMyPayments.cursor": "WyIwMTkzOGY0ZS0yYjFjLTdkM2EtOWU0MC01YTFiMmMzZDRlNWYiXQ",
+        "getPayment.payment_id": "01938f4e-2b1c-7d3a-9e40-5a1b2c3d4e5f",
+        "getPaymentReceipt.payment_id": "01938f4e-2b1c-7d3a-9e40-5a1b2c3d4e5f",
+        "refundPayment.payment_id": "01938f4e-2b1c-7d3a-9e40-5a1b2c3d4e5f",
+    }
+)
+SCHEMAS.update(
+    {
+        "Payment": (
+            "A payment order (支付订单) of bills of one estate through one channel: what it pays, line by line, its "
+            "state, receipt number once paid, and refunds."
+        ),
+        "PaymentLine": "What a payment pays: a bill's outstanding amount when the order was made, or credit ahead.",
+        "PaymentPage": "A page of payments, newest first.",
+        "Refund": (
+            "A refund (退款) of a payment through its provider: a manager's (one bill, with a reason) or automatic "
+            "(a bill paid twice: the second payment's surplus goes back). The ledger moves when it succeeds."
+        ),
+    }
+)
+PROPERTIES.update(
+    {
+        "Payment.id": "The payment's id.",
+        "Payment.out_trade_no": "Our order number as the provider knows it (商户订单号), on the provider's records too.",
+        "Payment.estate_id": "The estate whose bills it pays.",
+        "Payment.channel": "wechat (WeChat Pay, 微信支付) or alipay (支付宝).",
+        "Payment.state": (
+            "pending (waiting for the resident to pay), paid, closed (not paid; closed at the provider) or expired "
+            "(not paid in time; the server still checks with the provider and applies it if it was paid after all)."
+        ),
+        "Payment.amount_fen": "The amount in fen, computed by the server from the bills (and credit asked for).",
+        "Payment.currency": "Always CNY.",
+        "Payment.lines": "What it pays, line by line.",
+        "Payment.receipt_no": "The receipt number (收据号), YYYY-NNNNNN per estate per year; null until paid.",
+        "Payment.paid_at": "When the provider says it was paid (UTC); null until paid.",
+        "Payment.refunded_fen": "What was refunded of it so far, in fen.",
+        "Payment.refunds": "Its refunds, oldest first.",
+        "Payment.expires_at": "When the order stops taking payment (the provider closes it then).",
+        "Payment.created_at": "When the order was made.",
+        "PaymentLine.home_id": "The home the line is for.",
+        "PaymentLine.bill_id": "The bill paid; null for credit paid ahead (预存).",
+        "PaymentLine.amount_fen": "The line's amount in fen.",
+        "PaymentPage.items": "The payments of this page.",
+        "PaymentPage.next_cursor": "Pass as cursor for the next page; null on the last page.",
+        "PaymentCreate.channel": "wechat (WeChat Pay, APP payment) or alipay (Alipay app payment).",
+        "PaymentCreate.bill_ids": (
+            "The bills to pay, each of a home the caller is bound to, all of one estate, each named once; each is "
+            "paid at what it still owes. May be empty when prepay is given."
+        ),
+        "PaymentCreate.prepay": "Credit to pay ahead (预存) for one of the caller's homes, besides or instead of bills.",
+        "Prepay.home_id": "The home (bound to the caller) that holds the credit.",
+        "Prepay.amount_fen": "How much to pay ahead, in whole fen (1 to 10,000,000).",
+        "PaymentCreated.payment": "The order made.",
+        "PaymentCreated.app_payment": (
+            "What the app hands to the provider's SDK to pay (调起支付): WeChat's PayReq parameters, or Alipay's "
+            "signed order string. Signed by the merchant: pass it on unchanged."
+        ),
+        "WeChatAppParams.type": "wechat_app: the parameters of WeChat Open SDK's PayReq.",
+        "WeChatAppParams.appid": "The app's AppID bound to the merchant (appId of PayReq).",
+        "WeChatAppParams.partnerid": "The merchant id (商户号, partnerId of PayReq).",
+        "WeChatAppParams.prepayid": "The prepay id WeChat Pay made for the order (prepayId of PayReq).",
+        "WeChatAppParams.package": "Always Sign=WXPay (packageValue of PayReq).",
+        "WeChatAppParams.noncestr": "A random string (nonceStr of PayReq).",
+        "WeChatAppParams.timestamp": "Seconds since the epoch, as a string (timeStamp of PayReq).",
+        "WeChatAppParams.sign": "RSA-SHA256 signature of the merchant over appid, timestamp, noncestr and prepayid.",
+        "WeChatJsapiParams.type": "wechat_jsapi: the parameters of wx.requestPayment (mini program, in-app web).",
+        "WeChatJsapiParams.appId": "The AppID bound to the merchant.",
+        "WeChatJsapiParams.timeStamp": "Seconds since the epoch, as a string.",
+        "WeChatJsapiParams.nonceStr": "A random string.",
+        "WeChatJsapiParams.package": "prepay_id=<the prepay id>.",
+        "WeChatJsapiParams.signType": "Always RSA.",
+        "WeChatJsapiParams.paySign": "RSA-SHA256 signature of the merchant over appId, timeStamp, nonceStr, package.",
+        "AlipayOrderString.type": "alipay_app: an order string for the Alipay app SDK (alipay.trade.app.pay).",
+        "AlipayOrderString.order_string": "The signed order string (RSA2): pass it to the SDK's payV2 unchanged.",
+        "Refund.id": "The refund's id.",
+        "Refund.refund_no": "Our refund number as the provider knows it (商户退款单号).",
+        "Refund.kind": "manual (a manager's, with a reason) or duplicate (a bill paid twice, refunded automatically).",
+        "Refund.bill_id": "The bill whose payment is refunded; null for an automatic refund of a double payment.",
+        "Refund.amount_fen": "The amount refunded, in fen.",
+        "Refund.reason": "Why, as the resident sees it.",
+        "Refund.state": (
+            "requested (not yet sent), processing (the provider is on it), succeeded (the money went back), "
+            "closed or abnormal (the provider could not pay it back: the property office follows up)."
+        ),
+        "Refund.created_at": "When the refund was asked for.",
+        "Refund.succeeded_at": "When the provider says the money went back; null until then.",
+        "RefundCreate.bill_id": "The bill (paid by this payment) whose payment is refunded.",
+        "RefundCreate.amount_fen": "How much, in whole fen: at most what the payment paid on the bill and is not refunded.",
+        "RefundCreate.reason": "Why (1-200 characters), shown to the resident and kept in the audit log.",
     }
 )

@@ -80,6 +80,10 @@ KNOWN_REFUSALS: dict[str, dict[str, str]] = {
         "otp_invalid": "a code is right only when it is the one the SMS carried",
     },
     "listCases": {"invalid_cursor": _CURSOR},
+    "listMyPayments": {"invalid_cursor": _CURSOR},
+    "createPayment": {
+        "invalid_payment": "an order pays at least one bill or some credit ahead, each bill once, of one estate"
+    },
     "listDevices": {"invalid_cursor": _CURSOR},
     "listInbox": {"invalid_cursor": _CURSOR},
     "listMyReports": {"invalid_cursor": _CURSOR},

@@ -4087,7 +4087,7 @@ OPERATIONS.update(
             "One payment: pending while the resident pays in the provider's app, paid once the provider's callback "
             "(or the server's query of the provider) says so, with its receipt number (收据号); closed or expired when "
             "it was not paid in time. Refunds are listed with their state. For the payer, the estate's staff and "
-            "the district's housing officers. Poll it after paying, or wait for the live update."
+            "the district's housing officers. Poll it after the provider's app says the payment went through."
         ),
     }
 )

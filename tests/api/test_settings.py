@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from api.settings import SettingsError, load_settings
@@ -119,3 +121,44 @@ def test_the_local_services_name_their_environment() -> None:
 
     script = (Path(__file__).resolve().parents[2] / "scripts" / "services.sh").read_text(encoding="utf-8")
     assert 'envline CITYLOOP_ENV "$PROFILE"' in script
+
+
+def _payments_file(tmp_path: Path, *, wechat_url: str, alipay_url: str) -> str:
+    """A providers' configuration as the fakes write it, with these base URLs (keys made here)."""
+    from housing.providers.fakes import FakeAlipay, FakeWeChatPay
+    from housing.providers.fakes.__main__ import write_client_configs
+
+    wechat, alipay = FakeWeChatPay(), FakeAlipay()
+    path = tmp_path / "payments.json"
+    write_client_configs(
+        path, wechat.client_config(base_url=wechat_url), alipay.client_config(gateway_url=alipay_url)
+    )
+    return str(path)
+
+
+def test_production_pays_only_through_the_providers_own_hosts(tmp_path: Path) -> None:
+    real = _payments_file(
+        tmp_path,
+        wechat_url="https://api.mch.weixin.qq.com",
+        alipay_url="https://openapi.alipay.com/gateway.do",
+    )
+    origin = {"PAYMENTS_NOTIFY_ORIGIN": "https://api.city.example.cn"}
+    settings = load_settings({**PRODUCTION, "PAYMENTS_CONFIG_FILE": real, **origin})
+    assert settings.payments_config_file == real
+    fake = _payments_file(
+        tmp_path, wechat_url="http://127.0.0.1:8601", alipay_url="http://127.0.0.1:8602/gateway.do"
+    )
+    with pytest.raises(SettingsError, match="fake provider is for dev and test only"):
+        load_settings({**PRODUCTION, "PAYMENTS_CONFIG_FILE": fake, **origin})
+    with pytest.raises(SettingsError, match="PAYMENTS_NOTIFY_ORIGIN"):
+        load_settings(
+            {**PRODUCTION, "PAYMENTS_CONFIG_FILE": real, "PAYMENTS_NOTIFY_ORIGIN": "http://127.0.0.1:8000"}
+        )
+    with pytest.raises(SettingsError, match="needs PAYMENTS_NOTIFY_ORIGIN"):
+        load_settings({**PRODUCTION, "PAYMENTS_CONFIG_FILE": real})
+    with pytest.raises(SettingsError, match="not readable JSON"):
+        load_settings({**PRODUCTION, "PAYMENTS_CONFIG_FILE": str(tmp_path / "missing.json"), **origin})
+    # the fakes are fine in dev and test
+    assert load_settings(
+        {"CITYLOOP_ENV": "test", "PAYMENTS_CONFIG_FILE": fake, **origin}
+    ).payments_config_file

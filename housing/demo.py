@@ -1,17 +1,22 @@
-"""The demo estate: a few hundred homes in six buildings in Dongcheng, their owners register, and the demo
-resident bound to a home as its owner. Loaded by `cityloop db seed-demo`; running it again adds nothing."""
+"""The demo estate: a few hundred homes in six buildings in Dongcheng, their owners register, the demo resident
+bound to a home as its owner, and a demo of its money: two fee items, the bills of the last full month and of the
+current month, most of last month's paid and some of this month's (through WeChat Pay or Alipay), the demo
+resident's home left owing. Loaded by `cityloop db seed-demo`; running it again adds nothing."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Final
+from datetime import date, datetime, timedelta
+from typing import Final, Literal
 from uuid import UUID
 
 import asyncpg
 import msgspec
 
-from housing import register, service, store
+from housing import billing, billing_store, register, service, settlement, store
+from housing.errors import BillingPeriodOverlaps
+from housing.fees import FeeItemCreate, parse_period
 from housing.models import EstateCreate
+from housing.providers.base import CHINA_TZ
 
 DEMO_ESTATE_ID: Final = UUID("0193a1e0-5e0d-7e57-8a7e-000000110101")
 DEMO_DISTRICT: Final = "110101"  # 东城区
@@ -19,6 +24,19 @@ DEMO_DISTRICT: Final = "110101"  # 东城区
 REGISTER_DATE: Final = date(2025, 1, 1)
 #: the demo resident's home: 3号楼 2单元 1202, which they own alone
 RESIDENT_HOME: Final = ("3号楼", "2单元", "1202")
+#: the demo's fee items, as the estate's published fee standards say: due on the 15th of the month billed
+FEE_ITEMS: Final = (
+    FeeItemCreate(kind="property", name="物业服务费", price_fen=265, due_days=14),
+    FeeItemCreate(kind="flat", name="生活垃圾处理费", price_fen=300, due_days=14),
+)
+#: who paid, by the home's place in the estate's order (building, entrance, floor, room): of last month's bills
+#: all but one home in five paid, one in seven of those only the property fee; of this month's, one home in four
+#: paid; one in 23 paid three months ahead (credit, used by the next month's bills). The demo resident never.
+LAST_MONTH_UNPAID_EVERY: Final = 5
+PROPERTY_ONLY_EVERY: Final = 7
+THIS_MONTH_PAID_EVERY: Final = 4
+AHEAD_EVERY: Final = 23
+AHEAD_MONTHS: Final = 3
 
 DEMO_ESTATE: Final = {
     "name": "和平里东街小区（示范）",
@@ -113,8 +131,11 @@ def register_csv(resident_phone: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("gb18030")
 
 
-async def seed_demo_estate(conn: asyncpg.Connection, resident_phone: str, resident_id: UUID | None) -> UUID:
-    """Create the demo estate with its register, and bind the demo resident to their home (idempotent)."""
+async def seed_demo_estate(
+    conn: asyncpg.Connection, resident_phone: str, resident_id: UUID | None, *, today: date | None = None
+) -> UUID:
+    """Create the demo estate with its register, bind the demo resident to their home, and bill the last full
+    month and the current month (Beijing time; ``today`` for tests), paying some (idempotent)."""
     if await store.estate_district(conn, DEMO_ESTATE_ID) is None:
         await service.create_estate(
             conn, msgspec.convert(DEMO_ESTATE, EstateCreate), estate_id=DEMO_ESTATE_ID
@@ -141,4 +162,107 @@ async def seed_demo_estate(conn: asyncpg.Connection, resident_phone: str, reside
                 via="register",
                 note="",
             )
+    await seed_demo_bills(conn, today or datetime.now(CHINA_TZ).date())
     return DEMO_ESTATE_ID
+
+
+# the demo's money ---------------------------------------------------------------------------------------------------
+
+Provider = Literal["wechat", "alipay"]
+
+#: the open bills a run made, with what each still owes and its item's kind
+_RUN_BILLS: Final = """
+    SELECT b.id, b.home_id, f.kind, b.amount_fen - b.paid_fen - b.waived_fen AS owed
+    FROM bills b JOIN fee_items f ON f.id = b.fee_item_id
+    WHERE b.run_id = $1 AND b.state IN ('issued', 'partly_paid')
+    ORDER BY b.home_id, f.kind, b.id"""
+
+#: the estate's homes in the order people count them
+_HOMES_IN_ORDER: Final = """
+    SELECT h.id FROM homes h JOIN buildings g ON g.id = h.building_id
+    WHERE h.estate_id = $1
+    ORDER BY length(g.name), g.name, h.entrance, h.floor, length(h.room), h.room"""
+
+
+async def seed_demo_bills(conn: asyncpg.Connection, today: date) -> None:
+    """The fee items (made when missing), the runs of the last full month and of ``today``'s month, executed here
+    in the caller's transaction, and payments on the bills of a run made now (a run that was there already is
+    left as it is, so running the demo again pays nothing twice)."""
+    items = {i.name for i in await billing.list_fee_items(conn, DEMO_ESTATE_ID)}
+    for item in FEE_ITEMS:
+        if item.name not in items:
+            await billing.create_fee_item(conn, DEMO_ESTATE_ID, item, None)
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    homes = [r["id"] for r in await conn.fetch(_HOMES_IN_ORDER, DEMO_ESTATE_ID)]
+    resident_home = await store.find_home(conn, DEMO_ESTATE_ID, *RESIDENT_HOME)
+    for month, current in ((last_month, False), (this_month, True)):
+        run_id = await _bill_month(conn, month)
+        if run_id is not None:
+            await _pay_month(conn, run_id, month, homes, resident_home, current=current)
+
+
+async def _bill_month(conn: asyncpg.Connection, month: date) -> UUID | None:
+    """The estate's run of the month, executed in this transaction; its id when it was made now."""
+    period = parse_period(f"{month:%Y-%m}")
+    try:
+        run, made = await billing.create_run(conn, DEMO_ESTATE_ID, period.text, None)
+    except BillingPeriodOverlaps:  # someone billed a quarter holding this month: theirs stands
+        return None
+    # what the worker's execute_run does, on this connection (the demo is one transaction), under the lock
+    # the worker takes to execute a run (held till commit: a worker that finds it taken leaves the run alone)
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", billing._lock_key(run.id))
+    if (await billing.get_run(conn, run.id)).state != "completed":
+        await billing_store.start_run(conn, run.id)
+        after: UUID | None = None
+        while homes := await billing_store.next_homes(conn, DEMO_ESTATE_ID, after, billing.BATCH_HOMES):
+            await billing._batch(conn, run.id, DEMO_ESTATE_ID, period, homes)
+            await billing_store.run_round(conn, run.id, len(homes), homes[-1])
+            after = homes[-1]
+        await billing_store.finish_run(conn, run.id)
+    return run.id if made else None
+
+
+def _transaction_id(provider: Provider, month: date, n: int) -> str:
+    """A provider's transaction number as each writes them (28 digits), made up from the month and the home."""
+    if provider == "wechat":
+        return f"420000{month:%Y%m}{n:016d}"
+    return f"{month:%Y%m%d}22001{n:015d}"
+
+
+async def _pay_month(
+    conn: asyncpg.Connection,
+    run_id: UUID,
+    month: date,
+    homes: list[UUID],
+    resident_home: UUID | None,
+    *,
+    current: bool,
+) -> None:
+    owed: dict[UUID, list[asyncpg.Record]] = {}
+    for bill in await conn.fetch(_RUN_BILLS, run_id):
+        owed.setdefault(bill["home_id"], []).append(bill)
+    for n, home_id in enumerate(homes, start=1):
+        bills = owed.get(home_id)
+        if not bills or home_id == resident_home:
+            continue
+        if current:
+            if n % THIS_MONTH_PAID_EVERY:
+                continue
+        elif n % LAST_MONTH_UNPAID_EVERY == 0:
+            continue
+        elif n % PROPERTY_ONLY_EVERY == 0:
+            bills = [b for b in bills if b["kind"] == "property"]
+        amount = sum(b["owed"] for b in bills)
+        if not current and n % AHEAD_EVERY == 0:  # and three months ahead, held as credit
+            amount += AHEAD_MONTHS * amount
+        provider: Provider = "wechat" if n % 3 else "alipay"
+        await settlement.apply_payment(
+            conn,
+            home_id=home_id,
+            amount_fen=amount,
+            provider=provider,
+            ref=_transaction_id(provider, month, n),
+            bill_ids=[b["id"] for b in bills],
+            memo=f"示范数据：{month:%Y年%m月}账单，{'微信支付' if provider == 'wechat' else '支付宝'}",
+        )

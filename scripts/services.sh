@@ -5,26 +5,35 @@
 #             TCP on 127.0.0.1:PGPORT, trust auth, superuser "postgres"
 #   s3        s3rver (S3 stand-in), data in var/PROFILE/s3, bucket "cityloop", keys S3RVER/S3RVER
 #   auth      Firebase Auth emulator (project demo-cityloop), config var/PROFILE/firebase/firebase.json
+#   payments  dev only: the fake WeChat Pay and Alipay (python -m housing.providers.fakes), their client
+#             config (keys made at each start) in var/dev/payment_providers.json; var/dev/env points the API
+#             at it (PAYMENTS_CONFIG_FILE) and names where they call back (PAYMENTS_NOTIFY_ORIGIN,
+#             http://127.0.0.1:$PORT, PORT as when the env was written, 8000 by default). Tests start
+#             their own fakes. Restart the API after the fakes restart: their keys are new.
 #
 # Usage:
 #   scripts/services.sh start  PROFILE          start what is not running (reuses what is), write var/PROFILE/env
 #   scripts/services.sh stop   PROFILE          stop everything of the profile
 #   scripts/services.sh status PROFILE          one line per service; exit 0 only if all are up
-#   scripts/services.sh start-one PROFILE postgres|s3|auth
-#   scripts/services.sh stop-one  PROFILE postgres|s3|auth
+#   scripts/services.sh start-one PROFILE postgres|s3|auth|payments     (payments: dev only)
+#   scripts/services.sh stop-one  PROFILE postgres|s3|auth|payments
 #   scripts/services.sh env    PROFILE          print the env file (after a start)
 #
 # Ports are picked once (free, 20000-32000, distinct across profiles) and kept in var/PROFILE/ports;
-# delete that file to re-pick. Logs: var/PROFILE/pg/postgres.log, var/PROFILE/s3.log, var/PROFILE/auth.log.
+# delete that file to re-pick. Logs: var/PROFILE/pg/postgres.log, var/PROFILE/s3.log, var/PROFILE/auth.log,
+# var/dev/payments.log.
 #
 # By hand, what stop-one does:
 #   postgres: runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D var/PROFILE/pg/data stop -m fast
 #             (without runuser when not root)
 #   s3:       kill -TERM -- -"$(cat var/PROFILE/s3.pid)"     (s3rver leads its own process group)
 #   auth:     kill -TERM -- -"$(cat var/PROFILE/auth.pid)"
+#   payments: kill -TERM -- -"$(cat var/dev/payments.pid)"
 #
 # Env knobs: SERVICES_TIMEOUT (seconds to wait for readiness, default 90),
-#            CITYLOOP_DEV_AUTH=0 (do not start the Auth emulator for the dev profile).
+#            CITYLOOP_DEV_AUTH=0 (do not start the Auth emulator for the dev profile),
+#            CITYLOOP_DEV_PAYMENTS=0 (do not start the payment fakes; var/dev/env then names no provider),
+#            PORT (the API's port the fakes call back, when it is not 8000).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,7 +58,7 @@ case "$CMD" in
     start | stop | status | env) [ $# -eq 2 ] || usage ;;
     start-one | stop-one)
         [ $# -eq 3 ] || usage
-        case "$ONE" in postgres | s3 | auth) ;; *) usage ;; esac
+        case "$ONE" in postgres | s3 | auth | payments) ;; *) usage ;; esac
         ;;
     *) usage ;;
 esac
@@ -66,10 +75,15 @@ FBDIR="$VAR/firebase"
 FBHOME="$VAR/firebase-home"
 FBPIDF="$VAR/auth.pid"
 FBLOG="$VAR/auth.log"
+PAYPIDF="$VAR/payments.pid"
+PAYLOG="$VAR/payments.log"
+PAYCONF="$VAR/payment_providers.json"
 PORTSF="$VAR/ports"
 ENVF="$VAR/env"
 
 want_auth() { [ "$PROFILE" = test ] || [ "${CITYLOOP_DEV_AUTH:-1}" != 0 ]; }
+# The payment fakes run for the dev profile only: tests start their own, in process.
+want_payments() { [ "$PROFILE" = dev ] && [ "${CITYLOOP_DEV_PAYMENTS:-1}" != 0 ]; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
 # Run a PostgreSQL server binary as the cluster owner (initdb and postgres refuse to run as root).
@@ -123,21 +137,23 @@ all_recorded_ports() {
     done
 }
 
+# The profile's port variables (the payment fakes' only for dev).
+port_vars() {
+    echo PGPORT S3PORT AUTHPORT AUTH_HUB_PORT AUTH_LOGGING_PORT
+    if [ "$PROFILE" = dev ]; then echo WECHAT_PORT ALIPAY_PORT; fi
+}
+
 write_ports() {
-    local tmp="$PORTSF.tmp"
+    local tmp="$PORTSF.tmp" var
     {
         echo "# picked by scripts/services.sh; delete this file to pick new ports"
-        echo "PGPORT=$PGPORT"
-        echo "S3PORT=$S3PORT"
-        echo "AUTHPORT=$AUTHPORT"
-        echo "AUTH_HUB_PORT=$AUTH_HUB_PORT"
-        echo "AUTH_LOGGING_PORT=$AUTH_LOGGING_PORT"
+        for var in $(port_vars); do echo "$var=${!var}"; done
     } >"$tmp"
     mv "$tmp" "$PORTSF"
 }
 
 load_ports() {
-    PGPORT="" S3PORT="" AUTHPORT="" AUTH_HUB_PORT="" AUTH_LOGGING_PORT=""
+    PGPORT="" S3PORT="" AUTHPORT="" AUTH_HUB_PORT="" AUTH_LOGGING_PORT="" WECHAT_PORT="" ALIPAY_PORT=""
     if [ -f "$PORTSF" ]; then
         # shellcheck disable=SC1090
         . "$PORTSF"
@@ -149,13 +165,14 @@ load_ports() {
 ensure_ports() {
     local mode="${1:-}" changed=0 var taken
     load_ports
-    for var in PGPORT S3PORT AUTHPORT AUTH_HUB_PORT AUTH_LOGGING_PORT; do
+    for var in $(port_vars); do
         if [ -n "${!var}" ] && [ "$mode" = repick ] && ! service_owns_port "$var" && port_open "${!var}"; then
             log "port ${!var} ($var) is taken by another process; picking a new one"
             printf -v "$var" '%s' ""
         fi
         if [ -z "${!var}" ]; then
             taken="$(all_recorded_ports | tr '\n' ' ') $PGPORT $S3PORT $AUTHPORT $AUTH_HUB_PORT $AUTH_LOGGING_PORT"
+            taken="$taken $WECHAT_PORT $ALIPAY_PORT"
             # shellcheck disable=SC2086
             printf -v "$var" '%s' "$(pick_port $taken)"
             changed=1
@@ -169,6 +186,7 @@ service_owns_port() {
         PGPORT) pg_running ;;
         S3PORT) pid_alive "$S3PIDF" "$S3DIR" ;;
         AUTHPORT | AUTH_HUB_PORT | AUTH_LOGGING_PORT) pid_alive "$FBPIDF" "$FBDIR/firebase.json" ;;
+        WECHAT_PORT | ALIPAY_PORT) pid_alive "$PAYPIDF" "$PAYCONF" ;;
     esac
 }
 
@@ -239,7 +257,9 @@ stray_pids() {
     for p in /proc/[0-9]*; do
         cmd="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" || continue
         case "$cmd" in
-            *"--directory $S3DIR "* | *"--config $FBDIR/firebase.json"*) echo "${p#/proc/}" ;;
+            *"--directory $S3DIR "* | *"--config $FBDIR/firebase.json"* | *"--config-out $PAYCONF"*)
+                echo "${p#/proc/}"
+                ;;
         esac
     done
 }
@@ -494,6 +514,39 @@ EOF
     AUTH_STARTED=1
 }
 
+# --- payment fakes (dev) -------------------------------------------------------------------------
+# Up: both answer, and they have written the client config (the log line comes after the file).
+payments_ready() {
+    [ -s "$PAYCONF" ] && grep -qF "client configuration: $PAYCONF" "$PAYLOG" 2>/dev/null \
+        && curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$WECHAT_PORT/_dev/orders" 2>/dev/null \
+        && curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$ALIPAY_PORT/_dev/orders" 2>/dev/null
+}
+
+start_payments() {
+    [ "$PROFILE" = dev ] || die "the payment fakes run for the dev profile only (tests start their own)"
+    if pid_alive "$PAYPIDF" "$PAYCONF"; then
+        if wait_ready_briefly payments_ready; then
+            log "payment fakes already running (WeChat Pay :$WECHAT_PORT, Alipay :$ALIPAY_PORT)"
+            return 0
+        fi
+        log "payment fakes are running but not answering; restarting them"
+        stop_group "$PAYPIDF" "$PAYCONF" "payment fakes"
+    fi
+    local p
+    for p in "$WECHAT_PORT" "$ALIPAY_PORT"; do
+        if port_open "$p"; then
+            fail "payment fakes" "" "port $p is already in use by another process (delete $PORTSF to re-pick)"
+        fi
+    done
+    rm -f "$PAYCONF" # written afresh (new keys) once both fakes listen
+    (
+        cd "$ROOT"
+        launch "$PAYPIDF" "$PAYLOG" "$(python_bin)" -m housing.providers.fakes \
+            --wechat-port "$WECHAT_PORT" --alipay-port "$ALIPAY_PORT" --config-out "$PAYCONF"
+    ) || fail "payment fakes" "$PAYLOG" "could not launch"
+    PAY_STARTED=1
+}
+
 wait_ready_briefly() {
     local i
     for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -531,6 +584,11 @@ write_env() {
             envline FIREBASE_PROJECT_ID "$FIREBASE_PROJECT"
             envline GOOGLE_CLOUD_PROJECT "$FIREBASE_PROJECT"
         fi
+        if want_payments; then
+            # the fakes' client config, and where they call back: the API that `make run` serves
+            envline PAYMENTS_CONFIG_FILE "$PAYCONF"
+            envline PAYMENTS_NOTIFY_ORIGIN "http://127.0.0.1:${PORT:-8000}"
+        fi
     } >"$tmp"
     mv "$tmp" "$ENVF"
 }
@@ -540,9 +598,10 @@ envline() { printf 'export %s=%q\n' "$1" "$2"; }
 # --- commands ------------------------------------------------------------------------------------
 S3_STARTED=0
 AUTH_STARTED=0
+PAY_STARTED=0
 
 start_services() {
-    # which: all | postgres | s3 | auth
+    # which: all | postgres | s3 | auth | payments
     local which="$1"
     mkdir -p "$VAR"
     # ports are picked under a lock shared by all profiles, so two cold starts cannot pick the same
@@ -556,6 +615,7 @@ start_services() {
         if want_auth || [ "$which" = auth ]; then start_auth; fi
     fi
     if [ "$which" = all ] || [ "$which" = s3 ]; then start_s3; fi
+    if [ "$which" = payments ] || { [ "$which" = all ] && want_payments; }; then start_payments; fi
     if [ "$which" = all ] || [ "$which" = postgres ]; then
         start_postgres
         pg_prepare
@@ -567,6 +627,11 @@ start_services() {
     if [ "$AUTH_STARTED" = 1 ]; then
         wait_for "auth emulator" "$FBLOG" "$FBPIDF" "$FBDIR/firebase.json" auth_ready
         log "auth emulator up on 127.0.0.1:$AUTHPORT (project $FIREBASE_PROJECT)"
+    fi
+    if [ "$PAY_STARTED" = 1 ]; then
+        wait_for "payment fakes" "$PAYLOG" "$PAYPIDF" "$PAYCONF" payments_ready
+        log "payment fakes up: WeChat Pay http://127.0.0.1:$WECHAT_PORT, Alipay http://127.0.0.1:$ALIPAY_PORT" \
+            "(pay by hand at /_dev/ of either; client config $PAYCONF)"
     fi
     write_env
 }
@@ -580,6 +645,9 @@ stop_services() {
     fi
     if [ "$which" = all ] || [ "$which" = s3 ]; then
         stop_group "$S3PIDF" "$S3DIR" s3rver
+    fi
+    if [ "$which" = all ] || [ "$which" = payments ]; then
+        stop_group "$PAYPIDF" "$PAYCONF" "payment fakes"
     fi
     if [ "$which" = all ] || [ "$which" = postgres ]; then
         if [ -n "$PGPORT" ]; then stop_postgres; fi
@@ -620,6 +688,16 @@ status_services() {
         rc=3
     else
         echo "auth      off   (CITYLOOP_DEV_AUTH=0)"
+    fi
+    if [ "$PROFILE" = dev ]; then
+        if pid_alive "$PAYPIDF" "$PAYCONF" && payments_ready; then
+            echo "payments  up    127.0.0.1:$WECHAT_PORT (WeChat Pay) 127.0.0.1:$ALIPAY_PORT (Alipay)  pid $(cat "$PAYPIDF")"
+        elif want_payments; then
+            echo "payments  down  (ports $WECHAT_PORT, $ALIPAY_PORT)"
+            rc=3
+        else
+            echo "payments  off   (CITYLOOP_DEV_PAYMENTS=0)"
+        fi
     fi
     return "$rc"
 }

@@ -1,8 +1,13 @@
-"""`cityloop db seed-demo` loads the demo estate: buildings, a few hundred homes, the owners register, and the
-demo resident bound to their home; running it again adds nothing."""
+"""`cityloop db seed-demo` loads the demo estate: buildings, a few hundred homes, the owners register, the demo
+resident bound to their home, and its money: fee items, the bills of the last full month and of the current
+month, some paid through WeChat Pay or Alipay, the demo resident's home left owing; running it again adds nothing
+and the ledger checks out."""
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -11,10 +16,12 @@ from litestar.testing import AsyncTestClient
 from api.app import auth_config
 from api.demo import DEMO_USERS, seed_demo
 from api.settings import Settings
-from housing.demo import DEMO_ESTATE_ID, register_csv
+from housing.demo import DEMO_ESTATE_ID, RESIDENT_HOME, register_csv, seed_demo_estate
+from housing.providers.base import CHINA_TZ
 from housing.register import parse_register
 from identity import service as identity
 from identity.models import RequestContext
+from tests.housing.money_fixtures import check_ok
 from tests.identity.helpers import bearer
 
 TABLES = (
@@ -25,7 +32,15 @@ TABLES = (
     "home_owners",
     "home_bindings",
     "register_imports",
+    "fee_items",
+    "billing_runs",
+    "bills",
+    "bill_events",
+    "ledger_entries",
+    "ledger_lines",
+    "ledger_accounts",
 )
+RESIDENT_PHONE = next(p for p, _, role, _ in DEMO_USERS if role == "resident")
 
 
 async def counts(db: asyncpg.Connection) -> dict[str, int]:
@@ -48,9 +63,11 @@ async def test_seed_demo_loads_the_estate_once_and_binds_the_demo_resident(
     first = await counts(db)
     assert first["estates"] == 1 and first["buildings"] == 6 and first["homes"] == 336
     assert first["home_owners"] > 336 and first["home_bindings"] == 1 and first["register_imports"] == 1
+    assert first["fee_items"] == 2 and first["billing_runs"] == 2 and first["bills"] == 2 * 2 * 336
     async with db.transaction():
         await seed_demo(db, auth_config(settings))
     assert await counts(db) == first
+    await check_ok(db)
     page = (await client.get(f"/v1/estates/{DEMO_ESTATE_ID}")).json()
     assert page["district_code"] == "110101" and page["homes"] == 336 and len(page["fee_standards"]) == 5
     phone = next(p for p, _, role, _ in DEMO_USERS if role == "resident")
@@ -75,3 +92,131 @@ async def test_seed_demo_loads_the_estate_once_and_binds_the_demo_resident(
         headers=bearer(staff.access_token),
     )
     assert r.status_code == 200 and [b["id"] for b in r.json()["items"]] == [binding["id"]]
+
+
+def _months() -> tuple[str, str]:
+    this_month = datetime.now(CHINA_TZ).date().replace(day=1)
+    return f"{this_month - timedelta(days=1):%Y-%m}", f"{this_month:%Y-%m}"
+
+
+async def test_the_demo_bills_last_month_and_this_month_and_pays_some_but_not_the_residents(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, settings: Settings
+) -> None:
+    async with db.transaction():
+        await seed_demo(db, auth_config(settings))
+    last, current = _months()
+    runs = await db.fetch(
+        "SELECT period, state, homes_done, bills_created, credit_applied_fen FROM billing_runs"
+    )
+    assert {r["period"]: (r["state"], r["homes_done"], r["bills_created"]) for r in runs} == {
+        last: ("completed", 336, 672),
+        current: ("completed", 336, 672),
+    }
+    # the homes that paid three months ahead had this month's bills paid from their credit by the run
+    assert next(r for r in runs if r["period"] == current)["credit_applied_fen"] > 0
+    items = await db.fetch("SELECT kind, name, price_fen FROM fee_items WHERE estate_id = $1", DEMO_ESTATE_ID)
+    assert {(r["kind"], r["name"], r["price_fen"]) for r in items} == {
+        ("property", "物业服务费", 265),
+        ("flat", "生活垃圾处理费", 300),
+    }
+    states = {
+        (r["period"], r["state"]): r["n"]
+        for r in await db.fetch("SELECT period, state, count(*) AS n FROM bills GROUP BY period, state")
+    }
+    assert states[(last, "paid")] > 672 * 0.6 and states[(last, "issued")] > 672 * 0.1
+    assert 672 * 0.2 < states[(current, "paid")] < 672 * 0.5
+    # every payment is an entry of a provider's clearing account with the provider's transaction number; every
+    # bill paid has its pay event naming that number, or was paid from credit paid ahead
+    payments = await db.fetch(
+        """SELECT e.ref, a.provider FROM ledger_entries e JOIN ledger_lines l ON l.entry_id = e.id
+           JOIN ledger_accounts a ON a.id = l.account_id
+           WHERE e.kind = 'payment' AND a.kind = 'clearing'"""
+    )
+    assert {p["provider"] for p in payments} == {"wechat", "alipay"} and len(payments) > 300
+    for p in payments:
+        pattern = r"4200\d{24}" if p["provider"] == "wechat" else r"\d{8}22001\d{15}"
+        assert re.fullmatch(pattern, p["ref"]), p
+    how_paid = await db.fetch(
+        """SELECT b.period, bool_or(v.action LIKE 'pay%' AND v.ref IS NOT NULL) AS by_provider,
+                  bool_or(v.action LIKE 'credit%') AS by_credit
+           FROM bills b JOIN bill_events v ON v.bill_id = b.id WHERE b.state = 'paid' GROUP BY b.id"""
+    )
+    assert all(r["by_provider"] or r["by_credit"] for r in how_paid)
+    assert any(r["by_credit"] and r["period"] == current for r in how_paid)
+    await check_ok(db)
+
+    # the demo resident owes both months: two bills each, nothing paid
+    tokens = await identity.issue_tokens_for(
+        db, auth_config(settings), RESIDENT_PHONE, RequestContext(actor_label="tests")
+    )
+    r = await client.get("/v1/me/bills", headers=bearer(tokens.access_token))
+    assert r.status_code == 200
+    bills = r.json()["items"]
+    assert sorted((b["period"], b["fee_kind"], b["state"]) for b in bills) == [
+        (last, "flat", "issued"),
+        (last, "property", "issued"),
+        (current, "flat", "issued"),
+        (current, "property", "issued"),
+    ]
+    assert all(b["outstanding_fen"] == b["amount_fen"] > 0 for b in bills)
+    # last month's bills were due on the 15th: the manager sees arrears, the resident's home among them
+    manager = next(p for p, _, role, _ in DEMO_USERS if role == "property_manager")
+    staff = await identity.issue_tokens_for(
+        db, auth_config(settings), manager, RequestContext(actor_label="tests")
+    )
+    r = await client.get(f"/v1/estates/{DEMO_ESTATE_ID}/arrears", headers=bearer(staff.access_token))
+    assert r.status_code == 200
+    arrears = r.json()
+    assert 30 < arrears["homes"] < 336 and arrears["outstanding_fen"] > 0
+    homes: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        r = await client.get(
+            f"/v1/estates/{DEMO_ESTATE_ID}/arrears/homes",
+            params={"limit": 100, **({"cursor": cursor} if cursor else {})},
+            headers=bearer(staff.access_token),
+        )
+        assert r.status_code == 200
+        homes += r.json()["items"]
+        cursor = r.json()["next_cursor"]
+        if not cursor:
+            break
+    assert len(homes) == arrears["homes"]
+    assert (RESIDENT_HOME[0], RESIDENT_HOME[1], RESIDENT_HOME[2]) in {
+        (h["building"], h["entrance"], h["room"]) for h in homes
+    }
+
+
+async def test_the_demo_run_again_next_month_bills_only_the_new_month(db: asyncpg.Connection) -> None:
+    async with db.transaction():
+        await seed_demo_estate(db, RESIDENT_PHONE, None, today=date(2026, 11, 20))
+    before = await counts(db)
+    snapshot = "SELECT id, state, paid_fen, version FROM bills ORDER BY id"
+    october_november = await db.fetch(snapshot)
+    async with db.transaction():
+        await seed_demo_estate(db, RESIDENT_PHONE, None, today=date(2026, 11, 30))  # the same month: nothing
+    assert await counts(db) == before
+    async with db.transaction():
+        await seed_demo_estate(db, RESIDENT_PHONE, None, today=date(2026, 12, 3))
+    periods = await db.fetch("SELECT period, count(*) AS n FROM bills GROUP BY period ORDER BY period")
+    assert [(r["period"], r["n"]) for r in periods] == [("2026-10", 672), ("2026-11", 672), ("2026-12", 672)]
+    # October and November were billed and paid already and stay as they were; December's bills are paid now
+    assert [tuple(r) for r in await db.fetch(snapshot) if r["id"] in {b["id"] for b in october_november}] == [
+        tuple(r) for r in october_november
+    ]
+    assert await db.fetchval("SELECT count(*) FROM bills WHERE state = 'paid' AND period = '2026-12'") > 100
+    await check_ok(db)
+
+
+def test_the_dev_services_point_the_api_at_the_payment_fakes_and_the_test_services_do_not() -> None:
+    # `make run` sources var/dev/env, written by scripts/services.sh; the tests start their own fakes
+    script = (Path(__file__).resolve().parents[2] / "scripts" / "services.sh").read_text(encoding="utf-8")
+    assert 'PAYCONF="$VAR/payment_providers.json"' in script
+    assert '--config-out "$PAYCONF"' in script
+    assert 'want_payments() { [ "$PROFILE" = dev ] &&' in script
+    env_block = script[script.index("write_env() {") : script.index("envline() {")]
+    assert re.search(
+        r'if want_payments; then\n(\s*#.*\n)*\s*envline PAYMENTS_CONFIG_FILE "\$PAYCONF"\n'
+        r'\s*envline PAYMENTS_NOTIFY_ORIGIN "http://127\.0\.0\.1:\$\{PORT:-8000\}"\n\s*fi',
+        env_block,
+    )

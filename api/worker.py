@@ -2,7 +2,7 @@
 
 Each job takes its own connection and transaction around its unit of work. Jobs here: due-soon and overdue
 events of case deadlines (to the outbox), billing runs (housing/billing.py), payments left pending, expired or
-refunding (housing/payments.py, when a provider is configured), SMS delivery to an HTTP provider (when
+refunding (housing/payment_sweep.py, when a provider is configured), SMS delivery to an HTTP provider (when
 configured) and housekeeping: expired sign-in state and idempotency keys, abandoned uploads.
 Notifications (outbox fan-out, push, webhooks) run beside them in a loop of their own (notifications/runner.py).
 
@@ -35,7 +35,7 @@ from api.idempotency import purge_expired as purge_idempotency_keys
 from api.payment_providers import build_providers
 from api.settings import Settings
 from cases import casework
-from housing import billing, payments
+from housing import billing, payment_sweep
 from identity import service as identity
 from identity.sms import deliver_pending
 from media import service as media
@@ -139,8 +139,8 @@ class Worker:
             log.info("billing runs completed", extra={"runs": completed})
 
     async def _payments(self) -> None:
-        # orders whose callback is late or lost, expired orders, refunds to send or follow (housing/payments.py)
-        done = await payments.sweep(self.pool, self.payment_providers, self.payment_urls)
+        # orders with a late or lost callback, expired ones, refunds to send or follow (housing/payment_sweep.py)
+        done = await payment_sweep.sweep(self.pool, self.payment_providers, self.payment_urls)
         if done:
             log.info("payments", extra=done)
 

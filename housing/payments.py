@@ -1,4 +1,4 @@
-"""Paying bills online: orders, the providers' callbacks applied exactly once, refunds, the worker's sweep.
+"""Paying bills online: orders, the providers' callbacks applied exactly once, refunds, receipts.
 
 - ``create_order``: a resident pays bills of their homes (and perhaps credit ahead) in one order. The amount is
   the bills' outstanding sum, computed here; the bills are held by the order (a unique index: a bill is in at most
@@ -10,11 +10,11 @@
   channels at once) becomes the home's credit, and an automatic refund of exactly that surplus is queued.
 - ``request_refund``: a manager gives back (part of) what an order paid on a bill, with a reason, through the
   provider. The ledger moves once, when the provider says the refund succeeded (``apply_refund``).
-- ``sweep``: the worker asks the provider about orders left pending (a callback late or lost), closes expired ones
-  there, sends queued refunds and follows those in progress.
 
-Receipts are numbered per estate per year when an order is paid (``receipt_counters``; the row lock keeps the
-sequence gapless). Every function takes the caller's connection; the caller owns the transaction.
+The worker's sweep (orders left pending, expired ones, queued and running refunds) is housing/payment_sweep.py;
+the SQL is housing/payments_store.py. Receipts are numbered per estate per year when an order is paid
+(``receipt_counters``; the row lock keeps the sequence gapless). Every function takes the caller's connection;
+the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Final, Literal, cast
+from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
 import asyncpg
 import msgspec
 
+from housing import payments_store as store
 from housing import settlement
+from housing import store as housing_store
 from housing.errors import (
     BillNotPayable,
     BillPaymentPending,
@@ -57,9 +59,8 @@ MAX_BILLS: Final = 50
 MAX_PREPAY_FEN: Final = 10_000_000  # 100,000 yuan paid ahead at most in one order
 DUPLICATE_REASON: Final = "账单已由另一笔支付付清，重复支付自动退款"
 #: the worker asks the provider about a pending order this long after it was made, then backs off
+#: (housing/payment_sweep.py)
 FIRST_QUERY_AFTER: Final = timedelta(seconds=60)
-QUERY_BACKOFF_MAX: Final = timedelta(minutes=30)
-SWEEP_BATCH: Final = 50
 
 Fen = Annotated[int, msgspec.Meta(ge=1, le=MAX_PREPAY_FEN)]
 
@@ -168,14 +169,7 @@ async def create_order(
         raise InvalidPayment("name the bills to pay, or credit to pay ahead", fields=[_f("bill_ids")])
     if len(set(data.bill_ids)) != len(data.bill_ids):
         raise InvalidPayment("a bill is named twice", fields=[_f("bill_ids")])
-    bills = await conn.fetch(
-        """SELECT b.id, b.home_id, b.estate_id, b.state, b.amount_fen - b.paid_fen - b.waived_fen AS outstanding,
-                  EXISTS (SELECT 1 FROM home_bindings hb WHERE hb.home_id = b.home_id AND hb.user_id = $2
-                          AND hb.state = 'active') AS bound
-           FROM bills b WHERE b.id = ANY($1::uuid[]) ORDER BY b.due_date, b.period_start, b.id FOR UPDATE OF b""",
-        data.bill_ids,
-        payer_id,
-    )
+    bills = await store.lock_bills_to_pay(conn, data.bill_ids, payer_id)
     found = {b["id"] for b in bills}
     for bill_id in data.bill_ids:
         if bill_id not in found:
@@ -190,12 +184,7 @@ async def create_order(
     lines = [(b["home_id"], b["id"], b["outstanding"]) for b in bills]
     estates = {b["estate_id"] for b in bills}
     if data.prepay is not None:
-        home = await conn.fetchrow(
-            """SELECT h.estate_id FROM homes h JOIN home_bindings hb ON hb.home_id = h.id
-               WHERE h.id = $1 AND hb.user_id = $2 AND hb.state = 'active'""",
-            data.prepay.home_id,
-            payer_id,
-        )
+        home = await store.bound_home_estate(conn, data.prepay.home_id, payer_id)
         if home is None:
             raise HomeForbidden("credit can be paid ahead only for one of your homes", fields=[_f("prepay")])
         estates.add(home["estate_id"])
@@ -206,34 +195,21 @@ async def create_order(
     provider = _provider(providers, data.channel)
     await _release_expired_holds(conn, data.bill_ids, now)
     amount = sum(line[2] for line in lines)
-    order_id = await conn.fetchval("SELECT uuid_generate_v7()")
+    order_id = await housing_store.new_id(conn)
     out_trade_no = order_id.hex  # 32 of [0-9a-f]: inside both providers' alphabets
     expires_at = now + ttl
-    await conn.execute(
-        """INSERT INTO payment_orders (id, out_trade_no, estate_id, payer_id, channel, amount_fen, app_payment,
-                                       expires_at, next_query_at)
-           VALUES ($1, $2, $3, $4, $5, $6, '{}', $7, $8)""",
-        order_id,
-        out_trade_no,
-        estate_id,
-        payer_id,
-        data.channel,
-        amount,
-        expires_at,
-        now + FIRST_QUERY_AFTER,
-    )
+    await store.insert_order(
+        conn, order_id, out_trade_no=out_trade_no, estate_id=estate_id, payer_id=payer_id, channel=data.channel,
+        amount_fen=amount, expires_at=expires_at, next_query_at=now + FIRST_QUERY_AFTER,
+    )  # fmt: skip
     try:
-        await conn.executemany(
-            """INSERT INTO payment_order_lines (order_id, line, home_id, bill_id, amount_fen)
-               VALUES ($1, $2, $3, $4, $5)""",
-            [(order_id, i, home_id, bill_id, fen) for i, (home_id, bill_id, fen) in enumerate(lines, 1)],
-        )
+        await store.insert_order_lines(conn, order_id, lines)
     except asyncpg.UniqueViolationError as exc:
         raise BillPaymentPending(
             "a bill named is being paid in another order: finish or cancel that one first",
             fields=[_f("bill_ids")],
         ) from exc
-    estate_name = await conn.fetchval("SELECT name FROM estates WHERE id = $1", estate_id)
+    estate_name = await store.estate_name(conn, estate_id)
     description = f"{estate_name} 物业缴费 {len(lines)} 项"[:127]
     try:
         app_payment = await provider.create_order(
@@ -243,34 +219,16 @@ async def create_order(
         raise PaymentChannelUnavailable(f"{data.channel} could not be reached: try again shortly") from exc
     except ProviderRefused as exc:
         raise PaymentProviderRefused(str(exc), provider_code=exc.provider_code) from exc
-    await conn.execute(
-        "UPDATE payment_orders SET app_payment = $2 WHERE id = $1",
-        order_id,
-        msgspec.json.encode(app_payment).decode(),
-    )
+    await store.set_app_payment(conn, order_id, msgspec.json.encode(app_payment).decode())
     return PaymentCreated(payment=await get_payment(conn, order_id), app_payment=app_payment)
 
 
 async def _release_expired_holds(conn: asyncpg.Connection, bill_ids: Sequence[UUID], now: datetime) -> None:
     """Orders of these bills past their expiry stop holding them (state expired): the worker still asks the
     provider about them, and applies them if they were paid after all (the surplus is then refunded)."""
-    expired = await conn.fetch(
-        """SELECT DISTINCT o.id FROM payment_order_lines l JOIN payment_orders o ON o.id = l.order_id
-           WHERE l.bill_id = ANY($1::uuid[]) AND l.holds AND o.state = 'pending' AND o.expires_at < $2""",
-        bill_ids,
-        now,
-    )
+    expired = await store.expired_holding_orders(conn, bill_ids, now)
     if expired:
-        ids = [r["id"] for r in expired]
-        await conn.execute(
-            "UPDATE payment_orders SET state = 'expired', next_query_at = $2, updated_at = now() "
-            "WHERE id = ANY($1::uuid[])",
-            ids,
-            now,
-        )
-        await conn.execute(
-            "UPDATE payment_order_lines SET holds = false WHERE order_id = ANY($1::uuid[])", ids
-        )
+        await store.expire_orders(conn, expired, now)
 
 
 def _f(name: str) -> dict[str, str]:
@@ -279,25 +237,16 @@ def _f(name: str) -> dict[str, str]:
 
 # reading --------------------------------------------------------------------------------------------------------------
 
-_ORDER_COLUMNS: Final = """o.id, o.out_trade_no, o.estate_id, o.payer_id, o.channel, o.state, o.amount_fen,
-    o.currency, o.receipt_no, o.paid_at, o.refunded_fen, o.expires_at, o.created_at, o.provider_transaction_id"""
-
 
 async def _views(conn: asyncpg.Connection, rows: Sequence[asyncpg.Record]) -> list[Payment]:
     ids = [r["id"] for r in rows]
     lines: dict[UUID, list[PaymentLine]] = defaultdict(list)
-    for line in await conn.fetch(
-        "SELECT order_id, home_id, bill_id, amount_fen FROM payment_order_lines "
-        "WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, line",
-        ids,
-    ):
+    for line in await store.lines_of_orders(conn, ids):
         lines[line["order_id"]].append(
             PaymentLine(home_id=line["home_id"], bill_id=line["bill_id"], amount_fen=line["amount_fen"])
         )
     refunds: dict[UUID, list[Refund]] = defaultdict(list)
-    for r in await conn.fetch(
-        "SELECT * FROM payment_refunds WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, id", ids
-    ):
+    for r in await store.refunds_of_orders(conn, ids):
         refunds[r["order_id"]].append(
             Refund(
                 id=r["id"],
@@ -333,7 +282,7 @@ async def _views(conn: asyncpg.Connection, rows: Sequence[asyncpg.Record]) -> li
 
 
 async def get_payment(conn: asyncpg.Connection, order_id: UUID) -> Payment:
-    row = await conn.fetchrow(f"SELECT {_ORDER_COLUMNS} FROM payment_orders o WHERE o.id = $1", order_id)
+    row = await store.order_view(conn, order_id)
     if row is None:
         raise PaymentNotFound(f"no payment {order_id}")
     (view,) = await _views(conn, [row])
@@ -342,11 +291,7 @@ async def get_payment(conn: asyncpg.Connection, order_id: UUID) -> Payment:
 
 async def order_access(conn: asyncpg.Connection, order_id: UUID) -> asyncpg.Record:
     """The order's payer, estate and district (PaymentNotFound when there is none)."""
-    row = await conn.fetchrow(
-        """SELECT o.payer_id, o.estate_id, e.district_code FROM payment_orders o JOIN estates e ON e.id = o.estate_id
-           WHERE o.id = $1""",
-        order_id,
-    )
+    row = await store.order_access(conn, order_id)
     if row is None:
         raise PaymentNotFound(f"no payment {order_id}")
     return row
@@ -356,13 +301,7 @@ async def my_payments(
     conn: asyncpg.Connection, payer_id: UUID, cursor: str | None, limit: int
 ) -> PaymentPage:
     after = UUID(str(decode_cursor(cursor, (UUID,))[0])) if cursor else None
-    rows = await conn.fetch(
-        f"""SELECT {_ORDER_COLUMNS} FROM payment_orders o
-            WHERE o.payer_id = $1 AND ($2::uuid IS NULL OR o.id < $2) ORDER BY o.id DESC LIMIT $3""",
-        payer_id,
-        after,
-        limit,
-    )
+    rows = await store.payer_orders(conn, payer_id, after, limit)
     items = await _views(conn, rows)
     return PaymentPage(items=items, next_cursor=encode_cursor(items[-1].id) if len(items) == limit else None)
 
@@ -388,21 +327,19 @@ async def _record(
 ) -> None:
     """Keep a callback (or a query's answer) as evidence, with what was done with it."""
     refund_no = getattr(event, "refund_no", None)
-    await conn.execute(
-        """INSERT INTO payment_callbacks (channel, kind, out_trade_no, provider_transaction_id, refund_no, order_id,
-                                          outcome, flag, amount_fen, currency, raw)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""",
-        event.channel if event else channel,
-        "refund" if refund_no is not None else "payment",
-        event.out_trade_no if event else out_trade_no,
-        event.provider_transaction_id if event else "",
-        refund_no,
-        order_id,
-        outcome,
-        flag,
-        getattr(event, "amount_fen", None),
-        getattr(event, "currency", None),
-        msgspec.json.encode({"source": source, "raw": event.raw if event else (raw or {})}).decode(),
+    await store.insert_callback(
+        conn,
+        channel=event.channel if event else channel,
+        kind="refund" if refund_no is not None else "payment",
+        out_trade_no=event.out_trade_no if event else out_trade_no,
+        provider_transaction_id=event.provider_transaction_id if event else "",
+        refund_no=refund_no,
+        order_id=order_id,
+        outcome=outcome,
+        flag=flag,
+        amount_fen=getattr(event, "amount_fen", None),
+        currency=getattr(event, "currency", None),
+        raw=msgspec.json.encode({"source": source, "raw": event.raw if event else (raw or {})}).decode(),
     )
 
 
@@ -419,11 +356,7 @@ async def apply_paid(
     source: str = "callback",
 ) -> Outcome:
     """The provider says this order is paid: apply it once (see the module's docstring)."""
-    order = await conn.fetchrow(
-        "SELECT * FROM payment_orders WHERE out_trade_no = $1 AND channel = $2 FOR UPDATE",
-        out_trade_no,
-        channel,
-    )
+    order = await store.lock_order_by_trade_no(conn, out_trade_no, channel)
     if order is None:
         await _record(conn, event, "unknown_order", order_id=None, source=source, channel=channel,
                       out_trade_no=out_trade_no)  # fmt: skip
@@ -444,9 +377,7 @@ async def apply_paid(
         await _record(conn, event, "flagged", order_id=order["id"], flag=flag, source=source)
         return "flagged"
     by_home: dict[UUID, list[asyncpg.Record]] = defaultdict(list)
-    for line in await conn.fetch(
-        "SELECT * FROM payment_order_lines WHERE order_id = $1 ORDER BY line", order["id"]
-    ):
+    for line in await store.order_lines(conn, order["id"]):
         by_home[line["home_id"]].append(line)
     for home_id, lines in sorted(by_home.items()):
         applied = await settlement.apply_payment(
@@ -465,27 +396,15 @@ async def apply_paid(
         if surplus > 0:  # bills paid meanwhile by another order: give this money back
             await _queue_refund(conn, order, home_id, None, "duplicate", surplus, DUPLICATE_REASON, None)
     receipt_no = await _next_receipt_no(conn, order["estate_id"], paid_at)
-    await conn.execute(
-        """UPDATE payment_orders SET state = 'paid', provider_transaction_id = $2, paid_at = $3, receipt_no = $4,
-                  updated_at = now() WHERE id = $1""",
-        order["id"],
-        transaction_id,
-        paid_at,
-        receipt_no,
-    )
-    await conn.execute("UPDATE payment_order_lines SET holds = false WHERE order_id = $1", order["id"])
+    await store.mark_paid(conn, order["id"], transaction_id, paid_at, receipt_no)
+    await store.release_holds(conn, order["id"])
     await _record(conn, event, "applied", order_id=order["id"], source=source)
     return "applied"
 
 
 async def _next_receipt_no(conn: asyncpg.Connection, estate_id: UUID, paid_at: datetime) -> str:
     year = paid_at.astimezone(CHINA_TZ).year
-    number = await conn.fetchval(
-        """INSERT INTO receipt_counters (estate_id, year, last) VALUES ($1, $2, 1)
-           ON CONFLICT (estate_id, year) DO UPDATE SET last = receipt_counters.last + 1 RETURNING last""",
-        estate_id,
-        year,
-    )
+    number = await store.next_receipt_number(conn, estate_id, year)
     return f"{year}-{number:06d}"
 
 
@@ -499,22 +418,11 @@ async def _queue_refund(
     reason: str,
     requested_by: UUID | None,
 ) -> asyncpg.Record:
-    count = await conn.fetchval("SELECT count(*) FROM payment_refunds WHERE order_id = $1", order["id"])
-    row: asyncpg.Record | None = await conn.fetchrow(
-        """INSERT INTO payment_refunds (refund_no, order_id, home_id, bill_id, kind, amount_fen, reason,
-                                        requested_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *""",
-        f"{order['out_trade_no']}R{count + 1}",
-        order["id"],
-        home_id,
-        bill_id,
-        kind,
-        amount_fen,
-        reason,
-        requested_by,
-    )
-    assert row is not None
-    return row
+    count = await store.count_refunds(conn, order["id"])
+    return await store.insert_refund(
+        conn, refund_no=f"{order['out_trade_no']}R{count + 1}", order_id=order["id"], home_id=home_id,
+        bill_id=bill_id, kind=kind, amount_fen=amount_fen, reason=reason, requested_by=requested_by,
+    )  # fmt: skip
 
 
 async def apply_refund(
@@ -526,26 +434,19 @@ async def apply_refund(
     refunded_at: datetime | None = None,
 ) -> Outcome:
     """The provider says where a refund stands: the ledger moves once, when it succeeded."""
-    refund = await conn.fetchrow("SELECT * FROM payment_refunds WHERE refund_no = $1 FOR UPDATE", refund_no)
+    refund = await store.lock_refund(conn, refund_no)
     if refund is None:
         return "unknown_order"
     if refund["state"] in ("succeeded", "closed", "abnormal"):
         return "duplicate"
     if state == "processing":
-        await conn.execute(
-            "UPDATE payment_refunds SET state = 'processing', provider_refund_id = coalesce(nullif($2, ''), "
-            "provider_refund_id), updated_at = now() WHERE id = $1",
-            refund["id"],
-            provider_refund_id,
-        )
+        await store.mark_refund_processing(conn, refund["id"], provider_refund_id)
         return "not_final"
     if state != "succeeded":
         log.warning("refund failed at the provider", extra={"refund_no": refund_no, "state": state})
-        await conn.execute(
-            "UPDATE payment_refunds SET state = $2, updated_at = now() WHERE id = $1", refund["id"], state
-        )
+        await store.set_refund_state(conn, refund["id"], state)
         return "refund_failed"
-    order = await conn.fetchrow("SELECT * FROM payment_orders WHERE id = $1 FOR UPDATE", refund["order_id"])
+    order = await store.get_order(conn, refund["order_id"], lock=True)
     assert order is not None  # a refund's order is never deleted
     if refund["bill_id"] is None:
         done = await settlement.refund_credit(
@@ -557,20 +458,10 @@ async def apply_refund(
             conn, bill_id=refund["bill_id"], amount_fen=refund["amount_fen"], provider=order["channel"],
             ref=refund_no, reason=refund["reason"], actor_id=refund["requested_by"],
         )  # fmt: skip
-    await conn.execute(
-        """UPDATE payment_refunds SET state = 'succeeded', entry_id = $2, succeeded_at = $3,
-                  provider_refund_id = coalesce(nullif($4, ''), provider_refund_id), updated_at = now()
-           WHERE id = $1""",
-        refund["id"],
-        done.entry_id,
-        refunded_at or datetime.now(UTC),
-        provider_refund_id,
+    await store.mark_refund_succeeded(
+        conn, refund["id"], done.entry_id, refunded_at or datetime.now(UTC), provider_refund_id
     )
-    await conn.execute(
-        "UPDATE payment_orders SET refunded_fen = refunded_fen + $2, updated_at = now() WHERE id = $1",
-        order["id"],
-        refund["amount_fen"],
-    )
+    await store.add_refunded(conn, order["id"], refund["amount_fen"])
     return "refund_applied"
 
 
@@ -578,11 +469,7 @@ async def apply_callback(conn: asyncpg.Connection, event: CallbackEvent) -> Outc
     """A verified callback: a payment applied once, a refund's outcome, or kept as evidence."""
     if isinstance(event, PaymentCallback):
         if event.state != "paid" or event.paid_at is None:
-            order_id = await conn.fetchval(
-                "SELECT id FROM payment_orders WHERE out_trade_no = $1 AND channel = $2",
-                event.out_trade_no,
-                event.channel,
-            )
+            order_id = await store.order_id_by_trade_no(conn, event.out_trade_no, event.channel)
             outcome: Outcome = "not_final" if order_id else "unknown_order"
             await _record(conn, event, outcome, order_id=order_id)
             return outcome
@@ -596,9 +483,7 @@ async def apply_callback(conn: asyncpg.Connection, event: CallbackEvent) -> Outc
             paid_at=event.paid_at,
             event=event,
         )
-    order_id = await conn.fetchval(
-        "SELECT order_id FROM payment_refunds WHERE refund_no = $1", event.refund_no
-    )
+    order_id = await store.refund_order_id(conn, event.refund_no)
     outcome = await apply_refund(
         conn, event.refund_no, event.state, provider_refund_id=event.provider_refund_id,
         refunded_at=event.refunded_at,
@@ -620,26 +505,16 @@ async def request_refund(
 ) -> Refund:
     """Ask the provider to give back ``amount_fen`` of what the order paid on the bill (see the module's
     docstring). At most what that line paid less what was refunded of it or is being refunded."""
-    order = await conn.fetchrow("SELECT * FROM payment_orders WHERE id = $1 FOR UPDATE", order_id)
+    order = await store.get_order(conn, order_id, lock=True)
     if order is None:
         raise PaymentNotFound(f"no payment {order_id}")
     if order["state"] != "paid":
         raise PaymentStateConflict(f"the payment is {order['state']}: only a paid one can be refunded")
     provider = _provider(providers, order["channel"])
-    line = await conn.fetchrow(
-        "SELECT home_id, sum(amount_fen) AS paid FROM payment_order_lines WHERE order_id = $1 AND bill_id = $2 "
-        "GROUP BY home_id",
-        order_id,
-        data.bill_id,
-    )
+    line = await store.paid_on_bill(conn, order_id, data.bill_id)
     if line is None:
         raise InvalidPayment("the payment did not pay this bill", fields=[_f("bill_id")])
-    taken = await conn.fetchval(
-        "SELECT coalesce(sum(amount_fen), 0) FROM payment_refunds WHERE order_id = $1 AND bill_id = $2 "
-        "AND state NOT IN ('closed', 'abnormal')",
-        order_id,
-        data.bill_id,
-    )
+    taken = await store.refunds_taken_fen(conn, order_id, data.bill_id)
     if data.amount_fen > line["paid"] - taken:
         raise RefundTooLarge(
             f"at most {line['paid'] - taken} fen of this bill's payment can still be refunded",
@@ -649,18 +524,19 @@ async def request_refund(
     refund = await _queue_refund(
         conn, order, line["home_id"], data.bill_id, "manual", data.amount_fen, data.reason, requested_by
     )
-    await _send_refund(conn, provider, urls, order, refund)
+    await send_refund(conn, provider, urls, order, refund)
     (view,) = [r for r in (await get_payment(conn, order_id)).refunds if r.id == refund["id"]]
     return view
 
 
-async def _send_refund(
+async def send_refund(
     conn: asyncpg.Connection,
     provider: PaymentProvider,
     urls: Urls,
     order: asyncpg.Record,
     refund: asyncpg.Record,
 ) -> None:
+    """Send a queued refund to the provider and apply its answer (a manager's request, or the worker's sweep)."""
     try:
         answer = await provider.refund(
             order["out_trade_no"],
@@ -682,141 +558,17 @@ async def _send_refund(
     )  # fmt: skip
 
 
-# the worker's sweep ---------------------------------------------------------------------------------------------------
-
-
-def _next_query(queries: int, now: datetime) -> datetime:
-    wait: timedelta = min(QUERY_BACKOFF_MAX, FIRST_QUERY_AFTER * 2 ** min(queries, 10))
-    return now + wait
-
-
-async def sweep(pool: asyncpg.Pool, providers: Mapping[str, PaymentProvider], urls: Urls) -> dict[str, int]:
-    """One pass: orders pending past their first wait or expired (asked of the provider; applied when paid,
-    closed there when expired), refunds queued (sent) or in progress (asked). Each in its own transaction; a
-    provider that is down leaves its rows for the next pass."""
-    done: dict[str, int] = defaultdict(int)
-    async with pool.acquire() as conn:
-        orders = await conn.fetch(
-            "SELECT id FROM payment_orders WHERE state IN ('pending', 'expired') AND next_query_at <= now() "
-            "ORDER BY next_query_at LIMIT $1",
-            SWEEP_BATCH,
-        )
-        refunds = await conn.fetch(
-            "SELECT id FROM payment_refunds WHERE state IN ('requested', 'processing') AND next_query_at <= now() "
-            "ORDER BY next_query_at LIMIT $1",
-            SWEEP_BATCH,
-        )
-    for row in orders:
-        async with pool.acquire() as proxy, proxy.transaction():
-            done[await _sweep_order(cast(asyncpg.Connection, proxy), providers, row["id"])] += 1
-    for row in refunds:
-        async with pool.acquire() as proxy, proxy.transaction():
-            done[await _sweep_refund(cast(asyncpg.Connection, proxy), providers, urls, row["id"])] += 1
-    return dict(done)
-
-
-async def _sweep_order(
-    conn: asyncpg.Connection, providers: Mapping[str, PaymentProvider], order_id: UUID
-) -> str:
-    order = await conn.fetchrow(
-        "SELECT * FROM payment_orders WHERE id = $1 AND state IN ('pending', 'expired') AND next_query_at <= now() "
-        "FOR UPDATE SKIP LOCKED",
-        order_id,
-    )
-    provider = providers.get(order["channel"]) if order else None
-    if order is None or provider is None:
-        return "skipped"
-    now = datetime.now(UTC)
-    try:
-        answer = await provider.query_order(order["out_trade_no"])
-        if answer.state == "paid" and answer.paid_at is not None:
-            outcome = await apply_paid(
-                conn, channel=order["channel"], out_trade_no=order["out_trade_no"],
-                transaction_id=answer.provider_transaction_id, amount_fen=answer.amount_fen or 0,
-                currency=answer.currency, paid_at=answer.paid_at, source="query",
-            )  # fmt: skip
-            if outcome == "applied":
-                return "paid"
-        elif answer.state in ("closed", "failed") or (
-            answer.state in ("pending", "not_found") and order["expires_at"] < now
-        ):
-            if answer.state in ("pending", "not_found"):
-                await provider.close_order(order["out_trade_no"])
-            await conn.execute(
-                "UPDATE payment_orders SET state = 'closed', updated_at = now() WHERE id = $1", order_id
-            )
-            await conn.execute("UPDATE payment_order_lines SET holds = false WHERE order_id = $1", order_id)
-            return "closed"
-    except (ProviderUnavailable, ProviderRefused) as exc:
-        log.warning("payment query failed", extra={"order_id": str(order_id), "error": repr(exc)})
-    await conn.execute(
-        "UPDATE payment_orders SET queries = queries + 1, next_query_at = $2 WHERE id = $1",
-        order_id,
-        _next_query(order["queries"] + 1, now),
-    )
-    return "asked"
-
-
-async def _sweep_refund(
-    conn: asyncpg.Connection, providers: Mapping[str, PaymentProvider], urls: Urls, refund_id: UUID
-) -> str:
-    refund = await conn.fetchrow(
-        "SELECT * FROM payment_refunds WHERE id = $1 AND state IN ('requested', 'processing') "
-        "AND next_query_at <= now() FOR UPDATE SKIP LOCKED",
-        refund_id,
-    )
-    order = (
-        await conn.fetchrow("SELECT * FROM payment_orders WHERE id = $1", refund["order_id"])
-        if refund
-        else None
-    )
-    provider = providers.get(order["channel"]) if order else None
-    if refund is None or order is None or provider is None:
-        return "skipped"
-    try:
-        if refund["state"] == "requested":
-            await _send_refund(conn, provider, urls, order, refund)
-            return "refund_sent"
-        answer = await provider.query_refund(order["out_trade_no"], refund["refund_no"])
-        outcome = await apply_refund(
-            conn, refund["refund_no"], answer.state, provider_refund_id=answer.provider_refund_id,
-            refunded_at=answer.refunded_at,
-        )  # fmt: skip
-        if outcome != "not_final":
-            return outcome
-    except (PaymentChannelUnavailable, PaymentProviderRefused, ProviderUnavailable, ProviderRefused) as exc:
-        log.warning("refund step failed", extra={"refund_no": refund["refund_no"], "error": repr(exc)})
-    await conn.execute(
-        "UPDATE payment_refunds SET next_query_at = $2 WHERE id = $1",
-        refund_id,
-        datetime.now(UTC) + FIRST_QUERY_AFTER,
-    )
-    return "asked"
-
-
 # receipts -------------------------------------------------------------------------------------------------------------
 
 
 async def receipt_document(conn: asyncpg.Connection, order_id: UUID) -> ReceiptDocument:
     """What the receipt of a paid order says: its bills by fee item and period, credit paid ahead, refunds."""
-    order = await conn.fetchrow(
-        """SELECT o.*, e.name AS estate_name, e.property_company, u.display_name
-           FROM payment_orders o JOIN estates e ON e.id = o.estate_id LEFT JOIN users u ON u.id = o.payer_id
-           WHERE o.id = $1""",
-        order_id,
-    )
+    order = await store.receipt_order(conn, order_id)
     if order is None:
         raise PaymentNotFound(f"no payment {order_id}")
     if order["state"] != "paid":
         raise PaymentStateConflict(f"the payment is {order['state']}: a receipt comes once it is paid")
-    rows = await conn.fetch(
-        """SELECT l.amount_fen, l.bill_id, f.name AS item, b.period,
-                  concat_ws(' ', bd.name, nullif(h.entrance, ''), h.room) AS home
-           FROM payment_order_lines l JOIN homes h ON h.id = l.home_id JOIN buildings bd ON bd.id = h.building_id
-           LEFT JOIN bills b ON b.id = l.bill_id LEFT JOIN fee_items f ON f.id = b.fee_item_id
-           WHERE l.order_id = $1 ORDER BY l.line""",
-        order_id,
-    )
+    rows = await store.receipt_lines(conn, order_id)
     homes = list(dict.fromkeys(r["home"] for r in rows))
     return ReceiptDocument(
         receipt_no=order["receipt_no"],

@@ -26,7 +26,7 @@ Each run stores one ``payment_reconciliations`` row: ``ours_fen`` and ``theirs_f
 less refunds) on each side, ``matched`` the entries found alike on both, ``differences`` the list. Running a day
 again stores a new row; the latest run of a day and channel is the answer (``latest``). The caller owns the
 transaction; nothing here talks to the provider (the caller fetches the statement first, outside any
-transaction, with ``PaymentProvider.statement(day)``).
+transaction, with ``PaymentProvider.statement(day)``). The SQL is housing/payments_store.py.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from housing import payments_store as store
 from housing.providers.base import CHINA_TZ
 from housing.providers.models import Channel, ProviderStatement, ProviderStatementRow
 
@@ -131,31 +132,17 @@ async def reconcile(
         o.amount_fen for o in ours_refunds.values()
     )
     theirs_fen = statement.payments_fen - statement.refunds_fen
-    stored = await conn.fetchrow(
-        """INSERT INTO payment_reconciliations (channel, day, ours_fen, theirs_fen, matched, differences)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           RETURNING id, channel, day, ours_fen, theirs_fen, matched, differences, run_at""",
-        channel,
-        day,
-        ours_fen,
-        theirs_fen,
-        matched,
-        msgspec.to_builtins(differences),  # the connection's jsonb codec encodes it
-    )
+    stored = await store.insert_reconciliation(
+        conn, channel=channel, day=day, ours_fen=ours_fen, theirs_fen=theirs_fen, matched=matched,
+        differences=msgspec.to_builtins(differences),  # the connection's jsonb codec encodes it
+    )  # fmt: skip
     return _record(stored)
 
 
 async def latest(conn: asyncpg.Connection, day: date, channel: Channel | None = None) -> ReconciliationList:
     """The latest run of each channel (or of ``channel``) for ``day``, wechat first; channels never reconciled
     that day are left out."""
-    rows = await conn.fetch(
-        """SELECT DISTINCT ON (channel) id, channel, day, ours_fen, theirs_fen, matched, differences, run_at
-             FROM payment_reconciliations
-            WHERE day = $1 AND ($2::text IS NULL OR channel = $2)
-            ORDER BY channel DESC, id DESC""",
-        day,
-        channel,
-    )
+    rows = await store.latest_reconciliations(conn, day, channel)
     return ReconciliationList(day=day, items=[_record(row) for row in rows])
 
 
@@ -267,18 +254,12 @@ async def _missing_ours(
         return []
     orders = {
         r["out_trade_no"]: r
-        for r in await conn.fetch(
-            "SELECT out_trade_no, estate_id, state FROM payment_orders WHERE out_trade_no = ANY($1::text[])",
-            sorted({row.out_trade_no for _, row in rows}),
-        )
+        for r in await store.orders_by_trade_no(conn, sorted({row.out_trade_no for _, row in rows}))
     }
     refunds = {
         r["refund_no"]: r
-        for r in await conn.fetch(
-            """SELECT r.refund_no, r.state, o.estate_id
-                 FROM payment_refunds r JOIN payment_orders o ON o.id = r.order_id
-                WHERE r.refund_no = ANY($1::text[])""",
-            sorted({row.refund_no for kind, row in rows if kind == "refund"}),
+        for r in await store.refunds_by_no(
+            conn, sorted({row.refund_no for kind, row in rows if kind == "refund"})
         )
     }
     out = []
@@ -311,20 +292,13 @@ def _order(d: ReconciliationDifference) -> tuple[str, str, str, str]:
     return (d.entry, d.out_trade_no, d.refund_no or "", d.kind)
 
 
-# storage -------------------------------------------------------------------------------------------------------
+# our side and the stored run -----------------------------------------------------------------------------------
 
 
 async def _paid_orders(
     conn: asyncpg.Connection, channel: Channel, start: datetime, end: datetime
 ) -> list[_Ours]:
-    rows = await conn.fetch(
-        """SELECT out_trade_no, amount_fen, provider_transaction_id, estate_id, state
-             FROM payment_orders
-            WHERE channel = $1 AND state = 'paid' AND paid_at >= $2 AND paid_at < $3""",
-        channel,
-        start,
-        end,
-    )
+    rows = await store.paid_orders_between(conn, channel, start, end)
     return [
         _Ours(
             out_trade_no=r["out_trade_no"],
@@ -341,14 +315,7 @@ async def _paid_orders(
 async def _succeeded_refunds(
     conn: asyncpg.Connection, channel: Channel, start: datetime, end: datetime
 ) -> list[_Ours]:
-    rows = await conn.fetch(
-        """SELECT o.out_trade_no, r.refund_no, r.amount_fen, r.provider_refund_id, o.estate_id, r.state
-             FROM payment_refunds r JOIN payment_orders o ON o.id = r.order_id
-            WHERE o.channel = $1 AND r.state = 'succeeded' AND r.succeeded_at >= $2 AND r.succeeded_at < $3""",
-        channel,
-        start,
-        end,
-    )
+    rows = await store.succeeded_refunds_between(conn, channel, start, end)
     return [
         _Ours(
             out_trade_no=r["out_trade_no"],

@@ -13,7 +13,7 @@ import asyncpg
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from housing import payments
+from housing import payment_sweep
 from housing.providers.fakes import FakeAlipay, FakeWeChatPay
 from tests.housing.money_fixtures import auth, check_ok
 from tests.housing.payment_fixtures import (  # fixtures too
@@ -54,7 +54,7 @@ async def _credit(db: asyncpg.Connection, home_id: UUID) -> int:
 async def _sweep(app: Litestar, pool: asyncpg.Pool) -> dict[str, int]:
     await pool.execute("UPDATE payment_orders SET next_query_at = now() - interval '1 second'")
     await pool.execute("UPDATE payment_refunds SET next_query_at = now() - interval '1 second'")
-    return await payments.sweep(pool, app.state.payment_providers, app.state.payment_urls)
+    return await payment_sweep.sweep(pool, app.state.payment_providers, app.state.payment_urls)
 
 
 # the happy paths ----------------------------------------------------------------------------------------------------

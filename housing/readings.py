@@ -1,4 +1,4 @@
-"""Importing water meter readings (抄表) of an estate from CSV, the way the owners register is imported.
+"""Importing water meter readings (抄表) of an estate from CSV or XLSX, the way the owners register is imported.
 
 The file has a header row and one reading per row. Columns, found by their header in English or Chinese (case,
 spaces and a trailing `*` ignored; any order; other columns ignored):
@@ -8,8 +8,12 @@ spaces and a trailing `*` ignored; any order; other columns ignored):
 - ``read_on`` (抄表日期, 日期; required): YYYY-MM-DD (or YYYY/MM/DD, as Excel writes it);
 - ``reading`` (读数, 本期读数, 表底数; required): the meter's dial in m³, at most two decimals.
 
-The encodings are the register's: UTF-8 with or without BOM, else GB18030 (Excel on a Chinese Windows), else
-UTF-16 with its BOM; comma, semicolon or tab. Cells are NFKC-normalised (full-width digits become digits).
+The file is read as the register's is (housing/sheets.py): an XLSX workbook (its first sheet) when the body starts
+with the zip magic, else CSV in UTF-8 with or without BOM, else GB18030 (Excel on a Chinese Windows), else UTF-16
+with its BOM; comma, semicolon or tab. In a workbook, a date cell (a datetime to openpyxl) is its day, YYYY-MM-DD,
+whatever time it holds; a number cell is the shortest decimal that is the stored number (1270.5 stays 1270.5, so a
+reading with more than two decimals is refused as in CSV, never rounded). Cells are NFKC-normalised (full-width
+digits become digits). Reading and checking the rows runs in a worker thread, off the event loop.
 
 The file is refused as a whole, every offending row named by its line (the header being line 1), for: an
 unreadable file or encoding, a missing column, no rows, too many rows; per row: an unknown home, a bad date or one
@@ -22,14 +26,17 @@ differs (counted as ``updated``). Every run, refused, dry or imported, writes on
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
-import io
 import itertools
+import math
 import re
 import unicodedata
 from collections import defaultdict
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Final, Literal
 from uuid import UUID
 
@@ -38,9 +45,10 @@ import msgspec
 
 from housing import billing_store as store
 from housing.errors import FeeItemNotFound, InvalidFeeItem, ReadingImportRefused
-from housing.models import RegisterProblem
+from housing.models import RegisterFormat, RegisterProblem
 from housing.money import parse_hundredths
-from housing.register import Progress, decode_text
+from housing.register import Progress
+from housing.sheets import cell_text, csv_rows, decode_text, is_xlsx, xlsx_rows
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
 MAX_ROWS: Final = 200_000
@@ -66,6 +74,7 @@ class ReadingImportReport(msgspec.Struct, frozen=True, kw_only=True):
     fee_item_id: UUID
     file_name: str
     sha256: str
+    format: RegisterFormat
     encoding: str | None
     outcome: Outcome
     dry_run: bool
@@ -98,26 +107,72 @@ def _date(text: str) -> date | None:
         return None
 
 
+def _xlsx_cell(value: Any) -> str:
+    """A workbook cell as the text the CSV path reads: a date cell as YYYY-MM-DD, a number as its exact shortest
+    decimal (no exponent, no rounding), anything else as the register reads it."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isfinite(value):
+        text = format(Decimal(repr(value)), "f")
+        return text[:-2] if text.endswith(".0") else text
+    return cell_text(value)
+
+
+def _table(rows: Iterable[list[str]]) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
+    """The header (the first line, None for an empty file) and the rows with a value, by line, reading at most
+    MAX_ROWS + 1 of them (more is refused: no use reading the rest)."""
+    header: list[str] | None = None
+    body: list[tuple[int, list[str]]] = []
+    for line, cells in enumerate(rows, start=1):
+        if header is None:
+            header = cells
+        elif any(c.strip() for c in cells):
+            body.append((line, cells))
+            if len(body) > MAX_ROWS:
+                break
+    return header, body
+
+
 def _parse(
     raw: bytes, homes: dict[tuple[str, str, str], UUID], today: date, progress: Progress | None
 ) -> tuple[list[_Row], list[RegisterProblem], int, str | None]:
     problems: list[RegisterProblem] = []
     if len(raw) > MAX_FILE_BYTES:
         return [], [RegisterProblem("file_too_large", f"more than {MAX_FILE_BYTES // 2**20} MB")], 0, None
-    decoded = decode_text(raw)
-    if decoded is None:
-        return [], [RegisterProblem("unreadable_encoding", "not UTF-8, GB18030 or UTF-16 text")], 0, None
-    text, encoding = decoded
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
+    xlsx = is_xlsx(raw)
+    encoding: str | None = None
+    rows: Iterable[list[str]]
+    if xlsx:
+        rows = xlsx_rows(raw, cell=_xlsx_cell)
+    else:
+        decoded = decode_text(raw)
+        if decoded is None:
+            return (
+                [],
+                [
+                    RegisterProblem(
+                        "unreadable_encoding", "not UTF-8, GB18030 or UTF-16 text, nor an XLSX workbook"
+                    )
+                ],
+                0,
+                None,
+            )
+        text, encoding = decoded
+        rows = csv_rows(text)
     try:
-        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        header, body = _table(rows)
     except csv.Error as exc:
         return [], [RegisterProblem("unreadable_csv", str(exc))], 0, encoding
-    if not table:
+    except Exception as exc:  # whatever a broken workbook makes zipfile or openpyxl raise
+        if not xlsx:
+            raise
+        return [], [RegisterProblem("unreadable_xlsx", f"the workbook cannot be read: {exc}")], 0, None
+    if header is None:
         return [], [RegisterProblem("no_rows", "the file is empty")], 0, encoding
     columns: dict[str, int] = {}
-    for index, heading in enumerate(table[0]):
+    for index, heading in enumerate(header):
         name = _ALIASES.get(_header(heading))
         if name is not None and name not in columns:
             columns[name] = index
@@ -129,12 +184,11 @@ def _parse(
             0,
             encoding,
         )  # fmt: skip
-    body = [(line, cells) for line, cells in enumerate(table[1:], start=2) if any(c.strip() for c in cells)]
     if not body:
         return [], [RegisterProblem("no_rows", "the file has a header and no readings")], 0, encoding
     if len(body) > MAX_ROWS:
         return [], [RegisterProblem("too_many_rows", f"more than {MAX_ROWS:,} rows")], len(body), encoding
-    rows: list[_Row] = []
+    readings: list[_Row] = []
     seen: dict[tuple[UUID, date], int] = {}
     for done, (line, cells) in enumerate(body, start=1):
 
@@ -196,10 +250,10 @@ def _parse(
                 )
             else:
                 seen[(home, read_on)] = line
-                rows.append(_Row(line, home, read_on, reading))
+                readings.append(_Row(line, home, read_on, reading))
         if progress and (done % 5000 == 0 or done == len(body)):
             progress("read", done, len(body))
-    return rows, problems, len(body), encoding
+    return readings, problems, len(body), encoding
 
 
 def _backwards(rows: list[_Row], stored: list[asyncpg.Record]) -> tuple[list[RegisterProblem], int, int]:
@@ -259,7 +313,8 @@ async def import_readings(
     homes = {
         (r["building"], r["entrance"], r["room"]): r["id"] for r in await store.home_keys(conn, estate_id)
     }
-    rows, problems, total, encoding = _parse(raw, homes, today, progress)
+    # decoding, openpyxl and checking 200,000 rows are seconds of CPU: off the event loop, as the register's
+    rows, problems, total, encoding = await asyncio.to_thread(_parse, raw, homes, today, progress)
     updated = unchanged = 0
     if rows:  # the valid rows are checked against the stored readings even when others are refused
         stored = await store.readings_around(conn, fee_item_id, sorted({r.home_id for r in rows}))
@@ -307,6 +362,7 @@ async def import_readings(
         fee_item_id=fee_item_id,
         file_name=file_name,
         sha256=sha,
+        format="xlsx" if is_xlsx(raw) else "csv",
         encoding=encoding,
         outcome=outcome,
         dry_run=dry_run,
@@ -343,7 +399,8 @@ def audit_details(report: ReadingImportReport) -> dict[str, Any]:
 
 
 def describe(report: ReadingImportReport, max_lines: int = 200) -> str:
-    head = f"{report.file_name} ({report.encoding or 'unreadable'}, sha256 {report.sha256[:12]}): "
+    read_as = "xlsx" if report.format == "xlsx" else f"csv, {report.encoding or 'unreadable'}"
+    head = f"{report.file_name} ({read_as}, sha256 {report.sha256[:12]}): "
     if report.outcome == "refused":
         lines = [
             head

@@ -34,14 +34,10 @@ or not, writes one row of the import log, and a refusal (marked ``persist``) com
 from __future__ import annotations
 
 import asyncio
-import codecs
-import csv
 import hashlib
-import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -49,12 +45,12 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
-import openpyxl
 
 from housing import store
 from housing.areas import BadArea, counted_area, parse_area
 from housing.errors import EstateNotFound, RegisterImportRefused
 from housing.models import ImportOutcome, RegisterFormat, RegisterImportReport, RegisterProblem
+from housing.sheets import csv_rows, decode_text, is_xlsx, xlsx_rows
 from identity.errors import InvalidPhone
 from identity.phone import normalize_phone
 
@@ -62,7 +58,6 @@ from identity.phone import normalize_phone
 Progress = Callable[[str, int, int], None]
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES: Final = 200 * 1024 * 1024  # an XLSX is a zip: bound what it unpacks to
 MAX_ROWS: Final = 100_000
 MAX_PROBLEMS_KEPT: Final = 1_000
 MAX_OWNERS_PER_HOME: Final = 20
@@ -89,7 +84,6 @@ _NO_PHONE: Final = frozenset({"", "-", "无", "—"})
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 _FLOOR: Final = re.compile(r"^(-?[0-9]{1,3}|[Bb][0-9]{1,2})$")
 _TEXT_LIMITS: Final = {"building": 50, "entrance": 20, "room": 20}
-_ZIP_MAGIC: Final = b"PK\x03\x04"
 
 
 class OwnerEntry(msgspec.Struct, frozen=True, order=True):
@@ -125,54 +119,6 @@ class ParsedRegister:
 
 
 # reading the file ---------------------------------------------------------------------------------------------------
-
-
-def decode_text(raw: bytes) -> tuple[str, str] | None:
-    """(text, encoding name) of a CSV file: UTF-8 (with or without BOM), else GB18030, else UTF-16 with a BOM;
-    None when none of them reads it whole."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            return None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text, "utf-8" if encoding == "utf-8-sig" else encoding
-    return None
-
-
-def _csv_rows(text: str) -> Iterator[list[str]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-
-
-def _cell_text(value: Any) -> str:
-    """An XLSX cell as the text a person sees: 12 for 12.0 (Excel keeps every number as a float)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
-def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ValueError(f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB")
-    workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in values]
-    finally:
-        workbook.close()
 
 
 def _normalise(cell: str) -> str:
@@ -337,8 +283,8 @@ def parse_register(
     raw: bytes, default_region: str = "CN", progress: Progress | None = None
 ) -> ParsedRegister:
     """Read and check every row of a register file; nothing is written."""
-    is_xlsx = raw.startswith(_ZIP_MAGIC)
-    parsed = ParsedRegister(file_format="xlsx" if is_xlsx else "csv", encoding=None)
+    xlsx = is_xlsx(raw)
+    parsed = ParsedRegister(file_format="xlsx" if xlsx else "csv", encoding=None)
 
     def refuse(problem: str, detail: str) -> ParsedRegister:
         parsed.problems.append(RegisterProblem(problem=problem, detail=detail))
@@ -347,8 +293,8 @@ def parse_register(
     if len(raw) > MAX_FILE_BYTES:
         return refuse("file_too_large", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     rows: Iterable[list[str]]
-    if is_xlsx:
-        rows = _xlsx_rows(raw)
+    if xlsx:
+        rows = xlsx_rows(raw)
     else:
         decoded = decode_text(raw)
         if decoded is None:
@@ -358,7 +304,7 @@ def parse_register(
                 "CSV UTF-8 or as .xlsx",
             )
         text, parsed.encoding = decoded
-        rows = _csv_rows(text)
+        rows = csv_rows(text)
     try:
         materialised = _read_rows(rows, progress)
     except Exception as exc:  # whatever a broken CSV or workbook makes csv, zipfile or openpyxl raise

@@ -1487,7 +1487,7 @@ PROPERTIES: dict[str, str] = {
         "effective_date_too_early; for the file: bad_encoding, unreadable, missing_column, duplicate_column, "
         "no_rows, too_many_rows, file_too_large. Meter readings: unknown_home, missing_home, bad_date, "
         "future_date, bad_reading, duplicate_reading, meter_backwards; for the file: unreadable_encoding, "
-        "unreadable_csv, missing_column, no_rows, too_many_rows, file_too_large."
+        "unreadable_csv, unreadable_xlsx, missing_column, no_rows, too_many_rows, file_too_large."
     ),
     "RegisterProblem.detail": "The problem in English, with the offending value.",
     "RegisterProblem.row": (
@@ -3507,17 +3507,18 @@ OPERATIONS.update(
             "per estate and date (fund_interest_exists). Admins only; audited. An Idempotency-Key makes a retry safe."
         ),
         "importReadings": (
-            "Imports water meter readings (抄表) for one of the estate's water fee items from a CSV file sent as the "
-            "body (UTF-8, GB18030/GBK as Excel saves it, or UTF-16 with a BOM): a header row, then one reading a "
-            "row with building (楼栋), entrance (单元, optional), room (房号), the day it was read (抄表日期, "
-            "YYYY-MM-DD) and the meter's dial in m³ (读数, at most two decimals). All or nothing: a file with any "
+            "Imports water meter readings (抄表) for one of the estate's water fee items from a file sent as the "
+            "body, read as the owners register is (importRegister): CSV (UTF-8, GB18030/GBK as Excel saves it, or "
+            "UTF-16 with a BOM) or an Excel workbook (.xlsx, its first sheet; a date cell is the day it holds, a "
+            "number cell is read exactly and never rounded). A header row, then one reading a row with building "
+            "(楼栋), entrance (单元, optional), room (房号), the day it was read (抄表日期, YYYY-MM-DD) and the "
+            "meter's dial in m³ (读数, at most two decimals). All or nothing: a file with any "
             "bad row (a home not in the estate, a bad or future date, a bad reading, the same home and day twice, "
             "a meter that runs backwards against a reading of an earlier or later day) is refused with "
             "reading_import_refused naming every row, and nothing changes. A reading stored already for the same "
             "home and day is replaced when it differs. The next billing run bills each home's use since its "
             "previous reading by the item's tiers. `dry_run` checks and counts without writing. Every run is "
-            "logged. The estate's property staff and manager, admins; audited. An XLSX workbook is not read: "
-            "save it from Excel as CSV."
+            "logged. The estate's property staff and manager, admins; audited."
         ),
     }
 )
@@ -3815,9 +3816,10 @@ PROPERTIES.update(
         "ReadingImportReport.fee_item_id": "The water fee item the readings are for.",
         "ReadingImportReport.file_name": "The file's name.",
         "ReadingImportReport.sha256": "The SHA-256 of the file, hex.",
+        "ReadingImportReport.format": "csv or xlsx, as read from the file itself.",
         "ReadingImportReport.encoding": (
-            "How the file was read: utf-8, gb18030 (GBK, as Excel saves CSV on a Chinese Windows) or utf-16; null "
-            "when none of them reads it."
+            "How a CSV file was read: utf-8, gb18030 (GBK, as Excel saves CSV on a Chinese Windows) or utf-16; null "
+            "for XLSX, or when none of them reads it."
         ),
         "ReadingImportReport.outcome": "imported, dry_run (nothing written) or refused (nothing written).",
         "ReadingImportReport.dry_run": "Whether the run only checked and counted.",
@@ -3857,6 +3859,7 @@ EXAMPLES.update(
             "fee_item_id": "01937b40-3c4d-7e5f-8a6b-7c8d9e0f1a06",
             "file_name": "2026年11月抄表.csv",
             "sha256": "9c2e4f7a1b3d5c6e8f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e",
+            "format": "csv",
             "encoding": "gb18030",
             "outcome": "imported",
             "dry_run": False,

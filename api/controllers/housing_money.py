@@ -139,7 +139,8 @@ async def _once(
 
 @dataclass
 class ReadingsUpload(Operation):
-    """The readings import's body: the CSV file itself, read raw (as the register's, api/controllers/housing.py)."""
+    """The readings import's body: the file itself (CSV or XLSX), read raw (as the register's,
+    api/controllers/housing.py)."""
 
     def __post_init__(self) -> None:
         schema = Schema(
@@ -147,9 +148,11 @@ class ReadingsUpload(Operation):
             type=OpenAPIType.STRING,
             format="binary",  # type: ignore[arg-type]
             description="The meter readings as CSV (UTF-8 with or without BOM, GB18030/GBK as Excel saves it, or "
-            "UTF-16 with a BOM; comma, semicolon or tab): a header row, then one reading a row with building "
-            "(楼栋), entrance (单元, optional), room (房号), read_on (抄表日期, YYYY-MM-DD) and reading (读数, m³, "
-            "at most two decimals); send it as application/octet-stream or text/csv",
+            "UTF-16 with a BOM; comma, semicolon or tab) or as an Excel workbook (.xlsx, the first sheet; a date "
+            "cell is its day, a number cell is read exactly, never rounded): a header row, then one reading a row "
+            "with building (楼栋), entrance (单元, optional), room (房号), read_on (抄表日期, YYYY-MM-DD) and "
+            "reading (读数, m³, at most two decimals); send it as application/octet-stream, text/csv or "
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         self.request_body = RequestBody(
             required=True, content={"application/octet-stream": OpenAPIMediaType(schema=schema)}

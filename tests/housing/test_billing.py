@@ -968,3 +968,35 @@ async def test_the_command_line_bills_and_imports_readings(
     assert "REFUSED" in out and "line 2 [room]: unknown_home" in out
     assert await db.fetchval("SELECT count(*) FROM meter_readings") == 1
     assert await db.fetchval("SELECT count(*) FROM reading_imports WHERE outcome = 'refused'") == 1
+
+
+async def test_the_command_line_imports_readings_from_xlsx(
+    db: asyncpg.Connection,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Any,
+) -> None:
+    from datetime import datetime
+
+    from tests.housing.test_readings_http import xlsx_file
+
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("CITYLOOP_ENV", "test")
+    estate = await make_estate(db)
+    water = await fee_item(db, estate, kind="water", name="水费", tiers=[{"price_fen": 500}])
+    good = tmp_path / "11月抄表.xlsx"
+    good.write_bytes(xlsx_file(["1号楼", None, 101, datetime(2026, 10, 31), 12.5]))
+    args = ["billing", "readings", str(good), "--fee-item", str(water.id)]
+    assert await asyncio.to_thread(cli.main, args) == 0
+    out = capsys.readouterr().out
+    assert "11月抄表.xlsx (xlsx, sha256" in out and "imported" in out
+    row = await db.fetchrow("SELECT read_on, reading FROM meter_readings")
+    assert (row["read_on"], row["reading"]) == (date(2026, 10, 31), 1250)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx_file(["1号楼", None, 101, datetime(2026, 10, 30), 12.345]))
+    bad_args = ["billing", "readings", str(bad), "--fee-item", str(water.id)]
+    assert await asyncio.to_thread(cli.main, bad_args) == 1
+    out = capsys.readouterr().out
+    assert "REFUSED" in out and "line 2 [reading]: bad_reading" in out and "'12.345'" in out
+    assert await db.fetchval("SELECT count(*) FROM meter_readings") == 1

@@ -5,6 +5,8 @@ on housing/readings.py in tests/housing/test_billing.py."""
 from __future__ import annotations
 
 import io
+import threading
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +16,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.settings import Settings
+from housing import readings
 from tests.housing.money_fixtures import Estate, counts, fee_item, make_estate
 from tests.housing.test_estates import count, token_for
 from tests.identity.helpers import bearer
@@ -121,24 +124,115 @@ async def test_a_gbk_csv_with_chinese_headers_saved_by_excel_is_read(
     assert await stored(db) == [("1号楼", "101", "2025-11-30", 12350)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="housing/readings.py reads CSV only (an XLSX is refused as unreadable_encoding); the register's "
-    "XLSX reader is not wired into it yet",
-)
+def xlsx_file(*rows: list[Any], header: list[Any] | None = None) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(header or ["楼栋", "单元", "房号", "抄表日期", "读数"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 async def test_an_xlsx_of_readings_is_read(
     client: AsyncTestClient[Any], db: asyncpg.Connection, estate: Estate, water: UUID, staff: str
 ) -> None:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(["楼栋", "单元", "房号", "抄表日期", "读数"])
-    sheet.append(["1号楼", None, 101, "2025-11-30", 1270.5])  # numbers as Excel keeps them
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    r = await send(client, staff, estate.id, buffer.getvalue(), xlsx, fee_item_id=str(water))
+    raw = xlsx_file(
+        ["1号楼", None, 101, "2025-11-30", 1270.5],  # numbers as Excel keeps them, a date typed as text
+        ["1号楼", None, 101, datetime(2025, 10, 31), 1170],  # a date cell: a datetime to openpyxl
+        ["1号楼", None, "201", datetime(2025, 11, 30, 9, 30), 12.25],  # a date and time: the day it was read
+        [None, None, None, None, None],  # an empty row is skipped
+        ["2号楼", "", 301, date(2025, 11, 30), 0.1],
+    )
+    r = await send(client, staff, estate.id, raw, XLSX, fee_item_id=str(water), file_name="11月抄表.xlsx")
     assert r.status_code == 200, r.text
-    assert await stored(db) == [("1号楼", "101", "2025-11-30", 127050)]
+    report = r.json()
+    assert (report["format"], report["encoding"], report["outcome"]) == ("xlsx", None, "imported")
+    assert (report["rows"], report["created"]) == (4, 4)
+    assert await stored(db) == [
+        ("1号楼", "101", "2025-10-31", 117000),
+        ("1号楼", "101", "2025-11-30", 127050),
+        ("1号楼", "201", "2025-11-30", 1225),
+        ("2号楼", "301", "2025-11-30", 10),
+    ]
+    assert await db.fetchval("SELECT encoding FROM reading_imports") is None
+    [entry] = await audited(db)
+    assert entry["target_id"] == report["id"]
+
+
+async def test_an_xlsx_with_bad_cells_is_refused_whole_by_line_and_nothing_is_written(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, estate: Estate, water: UUID, staff: str
+) -> None:
+    before = await counts(db)
+    raw = xlsx_file(
+        ["1号楼", None, 101, datetime(2025, 11, 30), 1270.5],
+        ["1号楼", None, 201, datetime(2025, 11, 30), 88.125],  # three decimals: refused, never rounded
+        ["1号楼", None, 301, 45991, 5],  # a serial number without a date format is not a date
+        ["2号楼", None, 101, datetime(2025, 11, 30), -3],
+        ["2号楼", None, 201, datetime(2025, 11, 30), "十二"],
+    )
+    r = await send(client, staff, estate.id, raw, XLSX, fee_item_id=str(water))
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert problem["code"] == "reading_import_refused"
+    assert [(p["row"], p["problem"]) for p in problem["problems"]] == [
+        (3, "bad_reading"),
+        (4, "bad_date"),
+        (5, "bad_reading"),
+        (6, "bad_reading"),
+    ]
+    assert "'88.125'" in problem["problems"][0]["detail"]
+    assert await counts(db) == before and await stored(db) == []
+    assert await db.fetchval("SELECT outcome FROM reading_imports") == "refused"
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        (b"PK\x03\x04 not really a workbook", "unreadable_xlsx"),
+        (xlsx_file()[:-200], "unreadable_xlsx"),  # a workbook cut short
+        (xlsx_file(header=["楼栋", "房号", "读数"]), "missing_column"),
+        (xlsx_file(), "no_rows"),
+    ],
+)
+async def test_an_xlsx_that_cannot_be_read_is_refused_and_nothing_is_written(
+    client: AsyncTestClient[Any],
+    db: asyncpg.Connection,
+    estate: Estate,
+    water: UUID,
+    staff: str,
+    raw: bytes,
+    problem: str,
+) -> None:
+    before = await counts(db)
+    r = await send(client, staff, estate.id, raw, XLSX, fee_item_id=str(water))
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "reading_import_refused"
+    assert r.json()["problems"][0]["problem"] == problem
+    assert await counts(db) == before and await stored(db) == []
+    assert await db.fetchval("SELECT outcome FROM reading_imports") == "refused"
+
+
+async def test_the_file_is_read_off_the_event_loop(
+    db: asyncpg.Connection, estate: Estate, water: UUID
+) -> None:
+    threads: set[int] = set()
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase == "read":
+            threads.add(threading.get_ident())
+
+    async with db.transaction():
+        report = await readings.import_readings(
+            db, water, csv_file(), file_name="x.csv", today=date(2026, 1, 1), progress=progress
+        )
+    assert report.created == 4
+    assert threads and threading.get_ident() not in threads  # the rows were read in a worker thread
 
 
 async def test_a_dry_run_counts_and_writes_nothing_but_its_log(

@@ -413,7 +413,7 @@ def cmd_billing_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_readings_import(settings: Settings, args: argparse.Namespace) -> int:
-    """Water meter readings of an estate from CSV (housing/readings.py): all or nothing, a report, --dry-run."""
+    """Water meter readings of an estate from CSV or XLSX (housing/readings.py): all or nothing, a report, --dry-run."""
     from zoneinfo import ZoneInfo
 
     from housing import readings
@@ -641,9 +641,9 @@ def parser() -> argparse.ArgumentParser:
     billing_run.add_argument("--period", required=True, help="YYYY-MM or YYYY-Qn")
     billing_run.set_defaults(fn=cmd_billing_run)
     readings_import = billing_group.add_parser(
-        "readings", help="import water meter readings from CSV (all or nothing)"
+        "readings", help="import water meter readings from CSV or XLSX (all or nothing)"
     )
-    readings_import.add_argument("file", type=Path, help="CSV: building, entrance, room, read_on, reading")
+    readings_import.add_argument("file", type=Path, help="CSV or XLSX: building, entrance, room, read_on, reading")
     readings_import.add_argument("--fee-item", required=True, type=UUID, help="the water fee item's id")
     readings_import.add_argument(
         "--dry-run", action="store_true", help="check and count, write nothing (the run is logged)"

@@ -341,7 +341,7 @@ class BillingRunsController(Controller):
                 "payload_too_large",
             )
         },
-        summary="Import water meter readings (抄表) from CSV; refused as a whole with every bad row named",
+        summary="Import water meter readings (抄表) from CSV or XLSX; refused as a whole with every bad row named",
         dependencies={"principal": requires_role(*MONEY_STAFF)},
         status_code=200,
         request_max_body_size=readings.MAX_FILE_BYTES,

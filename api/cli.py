@@ -643,7 +643,9 @@ def parser() -> argparse.ArgumentParser:
     readings_import = billing_group.add_parser(
         "readings", help="import water meter readings from CSV or XLSX (all or nothing)"
     )
-    readings_import.add_argument("file", type=Path, help="CSV or XLSX: building, entrance, room, read_on, reading")
+    readings_import.add_argument(
+        "file", type=Path, help="CSV or XLSX: building, entrance, room, read_on, reading"
+    )
     readings_import.add_argument("--fee-item", required=True, type=UUID, help="the water fee item's id")
     readings_import.add_argument(
         "--dry-run", action="store_true", help="check and count, write nothing (the run is logged)"

@@ -9,7 +9,7 @@ provider can reach: a fake or local setting never gets there (``payments_product
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from housing.providers import (
@@ -22,8 +22,16 @@ from housing.providers import (
 from housing.providers.config import is_local_host
 from housing.providers.errors import ProviderConfigInvalid
 
-if TYPE_CHECKING:
-    from api.settings import Settings
+
+class PaymentSettings(Protocol):
+    """What this module reads of api.settings.Settings (which calls it: it does not import the settings)."""
+
+    @property
+    def payments_config_file(self) -> str: ...
+
+    @property
+    def payments_notify_origin(self) -> str: ...
+
 
 CALLBACK_PATH = "/v1/payments/callbacks/{channel}"
 REFUND_CALLBACK_PATH = "/v1/payments/callbacks/{channel}/refunds"
@@ -51,19 +59,19 @@ def load_configs(path: str) -> dict[str, WeChatPayConfig | AlipayConfig]:
     return configs
 
 
-def build_providers(settings: Settings) -> dict[str, PaymentProvider]:
+def build_providers(settings: PaymentSettings) -> dict[str, PaymentProvider]:
     return {
         channel: build_provider(config)
         for channel, config in load_configs(settings.payments_config_file).items()
     }
 
 
-def notify_url(settings: Settings, channel: str, *, refund: bool = False) -> str:
+def notify_url(settings: PaymentSettings, channel: str, *, refund: bool = False) -> str:
     path = REFUND_CALLBACK_PATH if refund else CALLBACK_PATH
     return settings.payments_notify_origin.rstrip("/") + path.format(channel=channel)
 
 
-def payments_production_problems(settings: Settings) -> list[str]:
+def payments_production_problems(settings: PaymentSettings) -> list[str]:
     """What makes the payment settings unfit for production (see the module's docstring)."""
     if not settings.payments_config_file:
         return []

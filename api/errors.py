@@ -1,13 +1,15 @@
 """RFC 9457 problem documents for every error a client can see.
 
 Each problem carries a stable machine `code`, a localized `title`, the request id, and for field problems an
-`errors` list. Domain errors (plain exceptions with a `code`) are mapped to an HTTP status here, so domain
-packages never know about HTTP. No stack trace ever reaches a client.
+`errors` list. Domain errors (plain exceptions with a `code`) are answered with the status and titles of their
+code's row in api/problems.py, so domain packages never know about HTTP. No stack trace ever reaches a client.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import msgspec
@@ -16,8 +18,9 @@ from litestar.exceptions import HTTPException, SerializationException, Validatio
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from api.db import database_unavailable
-from api.i18n import TITLES, negotiate, title
+from api.i18n import negotiate, title
 from api.observability import current_request_id, new_request_id
+from api.problems import DOMAIN_ERRORS, PROBLEMS
 
 log = logging.getLogger("cityloop.errors")
 
@@ -25,51 +28,14 @@ PROBLEM_JSON = "application/problem+json"
 #: seconds a client is asked to wait before retrying a 503 (a dependency down)
 RETRY_AFTER_S = 5
 
-# Domain error code -> HTTP status, and the domain base classes the API translates. Each controller module
-# registers its domain's errors with `register_domain_errors`. A domain error has a class attribute `code`, and
-# may carry `context` (extra members of the problem) and `fields` (field errors).
-DOMAIN_STATUS: dict[str, int] = {}
-DOMAIN_ERRORS: set[type[Exception]] = set()
+#: code -> HTTP status of every problem, read from the one table (api/problems.py). A domain error has a class
+#: attribute `code`, and may carry `context` (extra members of the problem) and `fields` (field errors).
+STATUS: Mapping[str, int] = MappingProxyType({code: p.status for code, p in PROBLEMS.items()})
+# the names this table had when domain and API codes were kept apart; api/openapi.py and
+# api/controllers/cases.py still read them
+DOMAIN_STATUS = API_STATUS = STATUS
 
-
-def register_domain_errors(
-    base: type[Exception], statuses: dict[str, int], titles: dict[str, tuple[str, str]]
-) -> None:
-    """Map a domain's error codes to HTTP statuses and give each a (zh-CN, en) title."""
-    missing = set(statuses) - set(titles) - set(TITLES)
-    if missing:
-        raise ValueError(f"error codes without a title: {sorted(missing)}")
-    DOMAIN_ERRORS.add(base)
-    DOMAIN_STATUS.update(statuses)
-    TITLES.update(titles)
-
-
-# The API layer's own problem codes and their statuses (domain codes are in DOMAIN_STATUS).
-API_STATUS: dict[str, int] = {
-    "bad_request": 400,
-    "malformed_json": 400,
-    "validation_failed": 422,
-    "unauthenticated": 401,
-    "token_invalid": 401,
-    "session_revoked": 401,
-    "forbidden": 403,
-    "not_found": 404,
-    "method_not_allowed": 405,
-    "payload_too_large": 413,
-    "unsupported_media_type": 415,
-    "rate_limited": 429,
-    "internal_error": 500,
-    "service_unavailable": 503,
-    "dependency_unavailable": 503,
-    "precondition_required": 428,
-    "invalid_if_match": 400,
-    "idempotency_key_required": 400,
-    "idempotency_key_invalid": 400,
-    "idempotency_key_reused": 422,
-    "photo_not_found": 404,
-    "no_service_area": 404,
-}
-
+# litestar's own HTTP errors (routing, body size, media type) -> their problem code
 _STATUS_CODES = {
     400: "bad_request",
     401: "unauthenticated",
@@ -154,7 +120,7 @@ def _handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Respo
 
 def _handle_domain(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     code: str = getattr(exc, "code", "bad_request")
-    status = DOMAIN_STATUS.get(code, 400)
+    status = STATUS.get(code, 400)
     context: dict[str, Any] = dict(getattr(exc, "context", {}) or {})
     fields = [
         FieldError(field=f, code=code) if isinstance(f, str) else FieldError(**f)

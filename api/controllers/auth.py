@@ -10,10 +10,8 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.auth import Caller, DbConn, request_context
-from api.errors import register_domain_errors
 from api.i18n import negotiate
 from identity import service
-from identity.errors import IdentityError
 from identity.models import (
     FirebaseGrant,
     OtpGrant,
@@ -22,42 +20,6 @@ from identity.models import (
     RefreshGrant,
     TokenPair,
     TokenRequest,
-)
-
-register_domain_errors(
-    IdentityError,
-    {
-        "invalid_phone": 422,
-        "otp_invalid": 400,
-        "otp_expired": 400,
-        "otp_exhausted": 400,
-        "refresh_token_invalid": 401,
-        "refresh_token_reused": 401,
-        "firebase_token_invalid": 401,
-        "firebase_not_configured": 400,
-        "rate_limited": 429,
-        "user_not_found": 404,
-        "user_disabled": 403,
-        "invalid_scope": 422,
-        "session_revoked": 401,
-        "token_invalid": 401,
-    },
-    {
-        "invalid_phone": ("手机号码无效", "The phone number is not valid"),
-        "otp_invalid": ("验证码错误", "The code is wrong"),
-        "otp_expired": ("验证码已过期，请重新获取", "The code has expired; request a new one"),
-        "otp_exhausted": ("错误次数过多，请重新获取验证码", "Too many wrong tries; request a new code"),
-        "refresh_token_invalid": ("刷新令牌无效或已过期", "The refresh token is invalid or has expired"),
-        "refresh_token_reused": (
-            "刷新令牌被重复使用，该登录已全部失效",
-            "The refresh token was used twice; every token of this sign-in is revoked",
-        ),
-        "firebase_token_invalid": ("Firebase 身份令牌无效", "The Firebase ID token is not valid"),
-        "firebase_not_configured": ("未启用 Firebase 登录", "Firebase sign-in is not enabled"),
-        "user_not_found": ("用户不存在", "No such user"),
-        "user_disabled": ("账号已停用", "This account is disabled"),
-        "invalid_scope": ("角色范围无效", "The role scope is not valid"),
-    },
 )
 
 

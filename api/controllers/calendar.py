@@ -9,33 +9,9 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from api.errors import register_domain_errors
 from cases import deadlines
 from cases.deadlines import CalendarConfig, CalendarDay, CalendarOverrideSet, CalendarPage
-from cases.errors import CasesError
 from identity import service as identity
-
-register_domain_errors(
-    CasesError,
-    {
-        "invalid_calendar_date": 422,
-        "invalid_calendar_range": 422,
-        "calendar_override_not_found": 404,
-        "deadline_beyond_calendar": 422,
-    },
-    {
-        "invalid_calendar_date": ("日期无效（格式为 YYYY-MM-DD）", "The date is not valid (use YYYY-MM-DD)"),
-        "invalid_calendar_range": (
-            "日期范围无效（结束不早于开始，最多 366 天）",
-            "The date range is not valid (it must not end before it starts, and spans at most 366 days)",
-        ),
-        "calendar_override_not_found": ("该日期没有调整记录", "That day has no override"),
-        "deadline_beyond_calendar": (
-            "工作日历中没有足够的工作时间计算期限",
-            "The working calendar has no room for this limit",
-        ),
-    },
-)
 
 DAY_PARAM = "A calendar day, YYYY-MM-DD (in the city's time zone)"
 

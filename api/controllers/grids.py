@@ -14,10 +14,10 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Requ
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from api.errors import ProblemError, register_domain_errors
+from api.errors import ProblemError
 from api.params import DEFAULT_LIMIT, Cursor, DateTimeText, Limit, date_time
 from cases import grids, routing
-from cases.errors import CasesError, GridImportRefused
+from cases.errors import GridImportRefused
 from cases.grid_store import GridKind
 from cases.grids import ImportLogDetail, ImportLogEntry, ImportLogPage, ImportReport
 from cases.routing import (
@@ -31,29 +31,6 @@ from cases.routing import (
 from identity import service as identity
 
 MAX_GRID_FILE_BYTES = 50 * 1024 * 1024
-
-register_domain_errors(
-    CasesError,
-    {
-        "grid_import_refused": 422,
-        "unknown_grid": 422,
-        "not_an_inspector": 422,
-        "invalid_duty": 422,
-        "unknown_department": 422,
-        "unknown_category": 422,
-    },
-    {
-        "grid_import_refused": ("网格文件未导入：存在问题", "The grid file was refused"),
-        "unknown_grid": ("责任网格不存在", "No such responsibility grid"),
-        "not_an_inspector": (
-            "该用户不是可在此网格值守的监督员",
-            "The user is not an inspector who can be on duty here",
-        ),
-        "invalid_duty": ("值守时段无效", "The duty period is not valid"),
-        "unknown_department": ("处置部门不存在", "No such department"),
-        "unknown_category": ("问题类别不存在", "No such category"),
-    },
-)
 
 ADMIN = requires_role("admin")
 

@@ -19,12 +19,11 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from api.errors import register_domain_errors
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from cases.geo import CRS
 from housing import register, service
-from housing.errors import HousingError, RegisterImportRefused
+from housing.errors import RegisterImportRefused
 from housing.models import (
     Binding,
     BindingDecision,
@@ -43,39 +42,6 @@ from housing.models import (
 )
 from identity import service as identity
 from identity.models import Principal, Role
-
-register_domain_errors(
-    HousingError,
-    {
-        "estate_not_found": 404,
-        "home_not_found": 404,
-        "invalid_estate": 422,
-        "estate_forbidden": 403,
-        "home_forbidden": 403,
-        "register_import_refused": 422,
-        "invalid_cursor": 422,
-        "binding_not_found": 404,
-        "already_bound": 409,
-        "binding_state_conflict": 409,
-        "binding_forbidden": 403,
-    },
-    {
-        "estate_not_found": ("小区不存在", "No such estate"),
-        "home_not_found": ("房屋不存在", "No such home"),
-        "invalid_estate": ("小区信息无效", "The estate's details are not valid"),
-        "estate_forbidden": ("你不是该小区的物业人员或辖区房管人员", "You have no role in this estate"),
-        "home_forbidden": ("这不是你绑定的房屋", "This is not one of your homes"),
-        "register_import_refused": ("业主名册未导入：存在问题", "The owners register was refused"),
-        "invalid_cursor": ("分页游标无效", "The cursor is not valid"),
-        "binding_not_found": ("绑定申请不存在", "No such binding"),
-        "already_bound": (
-            "你已绑定该房屋或申请正在审核",
-            "You are already bound to this home, or have asked",
-        ),
-        "binding_state_conflict": ("绑定当前状态不允许该操作", "The binding's state does not allow this"),
-        "binding_forbidden": ("无权处理该绑定", "You may not decide on or end this binding"),
-    },
-)
 
 ESTATE_MANAGERS: tuple[Role, ...] = ("admin", "property_staff", "property_manager")
 ESTATE_READERS: tuple[Role, ...] = (*ESTATE_MANAGERS, "housing_officer")

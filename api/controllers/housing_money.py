@@ -20,14 +20,14 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from api.errors import ProblemError, register_domain_errors
+from api.errors import ProblemError
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from housing import arrears, billing, bills, fund, readings, service
 from housing.arrears import EstateArrears, HomeArrearsPage, ReminderRequest, RemindersSent
 from housing.billing import BillingRun, BillingRunCreate, BillingRunPage
 from housing.bills import BillDecision, BillDetail, BillPage, BillState
-from housing.errors import FeeItemNotFound, HousingError, ReadingImportRefused
+from housing.errors import FeeItemNotFound, ReadingImportRefused
 from housing.fees import FeeItem, FeeItemCreate, FeeItemHomes, FeeItemUpdate
 from housing.fund import (
     BuildingFundPage,
@@ -42,61 +42,6 @@ from housing.fund import (
 from housing.readings import ReadingImportReport
 from identity import service as identity
 from identity.models import Principal, Role
-
-register_domain_errors(
-    HousingError,
-    {
-        "invalid_amount": 422,
-        "ledger_unbalanced": 500,
-        "ledger_entry_not_found": 404,
-        "ledger_entry_reversed": 409,
-        "fee_item_not_found": 404,
-        "invalid_fee_item": 422,
-        "fee_item_exists": 409,
-        "invalid_billing_period": 422,
-        "billing_period_overlaps": 409,
-        "billing_run_not_found": 404,
-        "bill_not_found": 404,
-        "bill_state_conflict": 409,
-        "bill_version_conflict": 409,
-        "insufficient_credit": 409,
-        "refund_too_large": 409,
-        "invalid_provider": 422,
-        "reading_import_refused": 422,
-        "fund_rate_missing": 409,
-        "fund_not_opened": 404,
-        "fund_interest_exists": 409,
-        "fund_no_homes": 409,
-        "building_not_found": 404,
-    },
-    {
-        "invalid_amount": (
-            "金额无效（须为正整数，单位：分）",
-            "The amount is not a whole positive number of fen",
-        ),
-        "ledger_unbalanced": ("记账分录借贷不平衡", "A ledger entry does not balance"),
-        "ledger_entry_not_found": ("记账分录不存在", "No such ledger entry"),
-        "ledger_entry_reversed": ("该分录已冲正", "The entry was reversed already"),
-        "fee_item_not_found": ("收费项目不存在", "No such fee item"),
-        "invalid_fee_item": ("收费项目无效", "The fee item is not valid"),
-        "fee_item_exists": ("同名收费项目已存在", "The estate has such a fee item already"),
-        "invalid_billing_period": ("账期无效（YYYY-MM 或 YYYY-Qn）", "The period is not YYYY-MM or YYYY-Qn"),
-        "billing_period_overlaps": ("与已出账的账期重叠", "The period overlaps one billed already"),
-        "billing_run_not_found": ("出账批次不存在", "No such billing run"),
-        "bill_not_found": ("账单不存在", "No such bill"),
-        "bill_state_conflict": ("账单当前状态不允许该操作", "The bill's state does not allow this"),
-        "bill_version_conflict": ("账单已被修改，请刷新后重试", "The bill changed meanwhile; reload it"),
-        "insufficient_credit": ("预存余额不足", "The home's credit is smaller than that"),
-        "refund_too_large": ("退款金额超过可退金额", "The refund is larger than what can be refunded"),
-        "invalid_provider": ("支付渠道无效", "The payment provider is not valid"),
-        "reading_import_refused": ("抄表数据未导入：存在问题", "The meter readings were refused"),
-        "fund_rate_missing": ("小区尚未设置维修资金交存标准", "The estate has no first-deposit rate yet"),
-        "fund_not_opened": ("该房屋尚未交存维修资金", "The home has no share of the fund yet"),
-        "fund_interest_exists": ("该结息日的收益已分摊", "Interest of that date was shared already"),
-        "fund_no_homes": ("没有已交存维修资金的房屋", "No home has a share of the fund"),
-        "building_not_found": ("楼栋不存在", "No such building"),
-    },
-)
 
 MONEY_STAFF: tuple[Role, ...] = ("admin", "property_staff", "property_manager")
 MONEY_READERS: tuple[Role, ...] = (*MONEY_STAFF, "housing_officer")

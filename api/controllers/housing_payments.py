@@ -19,11 +19,10 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from api.auth import Caller, DbConn, request_context, requires_role
 from api.controllers.housing_money import MONEY_MANAGERS
-from api.errors import register_domain_errors
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from housing import access, payments
-from housing.errors import EstateForbidden, HomeForbidden, HousingError, PaymentNotFound
+from housing.errors import EstateForbidden, HomeForbidden, PaymentNotFound
 from housing.payments import Payment, PaymentCreate, PaymentCreated, PaymentPage, Refund, RefundCreate
 from housing.providers import CallbackAnswer, PaymentProvider
 from housing.providers.errors import CallbackRefused, ProviderUnavailable
@@ -32,37 +31,6 @@ from identity import service as identity
 from identity.models import Principal
 
 log = logging.getLogger("cityloop.payments")
-
-register_domain_errors(
-    HousingError,
-    {
-        "payment_not_found": 404,
-        "invalid_payment": 422,
-        "bill_not_payable": 409,
-        "bill_payment_pending": 409,
-        "payment_provider_unavailable": 503,
-        "payment_provider_refused": 502,
-        "payment_state_conflict": 409,
-    },
-    {
-        "payment_not_found": ("支付订单不存在", "No such payment"),
-        "invalid_payment": ("支付请求无效", "The payment cannot be made as asked"),
-        "bill_not_payable": (
-            "账单已缴清、减免或作废，无需支付",
-            "The bill is paid, waived or cancelled already",
-        ),
-        "bill_payment_pending": (
-            "账单正在另一笔支付中，请完成或取消该笔支付",
-            "The bill is being paid in another order",
-        ),
-        "payment_provider_unavailable": (
-            "支付渠道暂不可用，请稍后重试",
-            "The payment channel is unavailable; try again shortly",
-        ),
-        "payment_provider_refused": ("支付渠道拒绝了该请求", "The payment provider refused the request"),
-        "payment_state_conflict": ("支付订单当前状态不允许该操作", "The payment's state does not allow this"),
-    },
-)
 
 PAYMENT_PROBLEMS = ("payment_not_found", "home_forbidden")
 

@@ -15,43 +15,10 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal
 from api.controllers.reports import viewer_of
-from api.errors import ProblemError, register_domain_errors
+from api.errors import ProblemError
 from cases import service as cases_service
 from media import service
-from media.errors import MediaError
 from media.models import PhotoProcessed, UploadCreate, UploadTicket
-
-register_domain_errors(
-    MediaError,
-    {
-        "unsupported_image_type": 415,
-        "image_too_large": 422,
-        "corrupt_image": 422,
-        "upload_too_large": 413,
-        "upload_not_found": 404,
-        "upload_not_received": 409,
-        "upload_mismatch": 422,
-        "photo_not_found": 404,
-        "storage_unavailable": 503,
-    },
-    {
-        "unsupported_image_type": (
-            "不支持的图片格式（可用 JPEG、PNG、WebP、HEIC）",
-            "Not a supported image (JPEG, PNG, WebP or HEIC)",
-        ),
-        "image_too_large": ("图片像素过多", "The image has too many pixels"),
-        "corrupt_image": ("图片已损坏或不完整", "The image is damaged or incomplete"),
-        "upload_too_large": ("文件过大", "The file is too large"),
-        "upload_not_found": ("上传不存在", "No such upload"),
-        "upload_not_received": ("尚未收到上传的文件", "The file has not been uploaded yet"),
-        "upload_mismatch": ("上传的文件与声明不符", "The uploaded file is not what was announced"),
-        "photo_not_found": ("照片不存在", "No such photo"),
-        "storage_unavailable": (
-            "存储服务暂不可用，请稍后重试",
-            "Photo storage is unavailable; try again shortly",
-        ),
-    },
-)
 
 # the multipart envelope around a photo of at most MAX_UPLOAD_BYTES
 MULTIPART_OVERHEAD = 64 * 1024

@@ -26,14 +26,12 @@ from litestar.types import ControllerRouterHandler
 
 from api.auth import Caller, DbConn, request_context, requires_role
 from api.db import acquire
-from api.errors import register_domain_errors
 from api.params import DEFAULT_LIMIT, BeforeId, Cursor, Int64Id, Limit
 from api.settings import Settings
 from identity import service as identity
 from identity.errors import IdentityError
 from identity.models import Principal
 from notifications import inbox, live, service, webhooks
-from notifications.errors import NotificationsError
 from notifications.models import (
     Channel,
     Delivery,
@@ -54,39 +52,6 @@ from notifications.models import (
     Webhook,
     WebhookCreate,
     WebhookPage,
-)
-
-register_domain_errors(
-    NotificationsError,
-    {
-        "notification_not_found": 404,
-        "device_not_found": 404,
-        "webhook_not_found": 404,
-        "delivery_not_found": 404,
-        "outbox_entry_not_found": 404,
-        "webhook_url_invalid": 422,
-        "webhook_target_forbidden": 422,
-        "webhook_host_unresolvable": 422,
-        "not_dead": 409,
-        "invalid_cursor": 422,
-        "invalid_quiet_hours": 422,
-    },
-    {
-        "notification_not_found": ("消息不存在", "No such message"),
-        "device_not_found": ("设备不存在", "No such device"),
-        "webhook_not_found": ("Webhook 订阅不存在", "No such webhook subscriber"),
-        "delivery_not_found": ("投递记录不存在", "No such delivery"),
-        "outbox_entry_not_found": ("事件不存在", "No such outbox entry"),
-        "webhook_url_invalid": ("Webhook 地址无效", "The webhook URL is not valid"),
-        "webhook_target_forbidden": (
-            "Webhook 地址不能指向内网、本机或链路本地地址",
-            "A webhook may not point at loopback, private or link-local addresses",
-        ),
-        "webhook_host_unresolvable": ("Webhook 地址的主机名无法解析", "The webhook host does not resolve"),
-        "not_dead": ("只能重放已失败的投递", "Only dead deliveries can be replayed"),
-        "invalid_cursor": ("分页游标无效", "The cursor is not valid"),
-        "invalid_quiet_hours": ("免打扰时段无效", "The quiet hours are not valid"),
-    },
 )
 
 

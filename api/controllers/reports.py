@@ -20,11 +20,10 @@ from api.auth import (
     request_context,
     requires_role,
 )
-from api.errors import ProblemError, register_domain_errors
+from api.errors import ProblemError
 from api.idempotency import fingerprint, idempotency_key, run_once
 from cases import casework, service
 from cases.deadlines import load_calendar
-from cases.errors import CasesError
 from cases.geo import CRS
 from cases.models import (
     Catalogue,
@@ -46,80 +45,6 @@ from cases.models import (
 from cases.workflow import State as CaseState
 from identity import service as identity
 from identity.models import Principal, Role
-
-register_domain_errors(
-    CasesError,
-    {
-        "invalid_coordinates": 422,
-        "unsupported_crs": 422,
-        "unknown_category": 422,
-        "category_not_reportable": 422,
-        "outside_service_area": 422,
-        "no_service_area": 404,
-        "photos_required": 422,
-        "photo_unavailable": 422,
-        "report_not_found": 404,
-        "report_limit_reached": 429,
-        "invalid_catalogue": 422,
-        "category_not_found": 404,
-        "case_not_found": 404,
-        "transition_not_allowed": 409,
-        "action_forbidden": 403,
-        "version_conflict": 409,
-        "missing_fields": 422,
-        "unknown_department": 422,
-        "no_inspector_on_duty": 409,
-        "rating_not_allowed": 409,
-        "invalid_cursor": 422,
-        "no_grids": 404,
-        "reporter_always_follows": 409,
-    },
-    {
-        "invalid_coordinates": ("坐标无效", "The coordinates are not valid"),
-        "unsupported_crs": (
-            "不支持的坐标系（可用 wgs84、gcj02、bd09）",
-            "Unknown coordinate system (use wgs84, gcj02 or bd09)",
-        ),
-        "unknown_category": ("问题类别不存在", "No such category"),
-        "category_not_reportable": ("该类别不接受市民上报", "Citizens cannot report this category"),
-        "outside_service_area": ("位置不在本市服务范围内", "The location is outside the city's service area"),
-        "no_service_area": ("尚未设置服务范围", "No service area is set up"),
-        "photos_required": ("该类别需要上传照片", "This category needs photos"),
-        "photo_unavailable": ("照片不可用", "A photo cannot be used"),
-        "report_not_found": ("上报不存在", "No such report"),
-        "report_limit_reached": ("今日上报次数已达上限", "You have reached today's limit of reports"),
-        "invalid_catalogue": ("类别目录文件无效", "The category catalogue is not valid"),
-        "category_not_found": ("类别不存在", "No such category"),
-        "case_not_found": ("案件不存在", "No such case"),
-        "transition_not_allowed": (
-            "案件当前状态不允许该操作",
-            "This action is not possible in the case's current state",
-        ),
-        "action_forbidden": ("无权对该案件执行此操作", "You may not take this action on this case"),
-        "version_conflict": (
-            "案件已被他人更新，请刷新后重试",
-            "The case changed since you read it; reload and retry",
-        ),
-        "missing_fields": ("缺少该操作必需的内容", "This action needs more information"),
-        "unknown_department": ("处置部门不存在", "No such department"),
-        "no_inspector_on_duty": ("该网格当前没有在岗监督员", "No inspector is on duty for this grid"),
-        "rating_not_allowed": ("当前不能评价", "This case cannot be rated now"),
-        "invalid_cursor": ("分页游标无效", "The cursor is not valid"),
-        "no_grids": ("尚未导入单元网格", "No unit grids are imported"),
-        "reporter_always_follows": (
-            "你是该案件的上报人，会一直收到它的进展",
-            "You reported this case: you hear of its progress as its reporter",
-        ),
-        "precondition_required": ("缺少 If-Match 版本号", "Send the case's version in If-Match"),
-        "invalid_if_match": ("If-Match 版本号无效", "If-Match must carry the case's version"),
-        "idempotency_key_required": ("缺少 Idempotency-Key 请求头", "An Idempotency-Key header is required"),
-        "idempotency_key_invalid": ("Idempotency-Key 格式无效", "The Idempotency-Key is not valid"),
-        "idempotency_key_reused": (
-            "该 Idempotency-Key 已用于另一个请求",
-            "This Idempotency-Key was used for a different request",
-        ),
-    },
-)
 
 MODERATORS: tuple[Role, ...] = ("intake_clerk", "shift_lead", "admin")
 

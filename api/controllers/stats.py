@@ -10,28 +10,10 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from api.errors import register_domain_errors
 from cases import indicators
-from cases.errors import CasesError
 from cases.indicators import GroupBy, IndicatorReport, IndicatorWeights, IndicatorWeightsSet
 from identity import service as identity
 from identity.models import Principal, Role
-
-register_domain_errors(
-    CasesError,
-    {"invalid_period": 422, "unknown_weight_kind": 404, "invalid_weights": 422},
-    {
-        "invalid_period": (
-            "统计期间无效（日期格式为 YYYY-MM-DD，结束不早于开始，最多 366 天）",
-            "The period is not valid (dates are YYYY-MM-DD; it must not end before it starts and spans at most 366 days)",
-        ),
-        "unknown_weight_kind": ("没有这种权重", "There are no weights of that kind"),
-        "invalid_weights": (
-            "权重无效（只能是该类别的指标，合计 100）",
-            "The weights are not valid (indicators of the kind only, adding up to 100)",
-        ),
-    },
-)
 
 READERS: tuple[Role, ...] = ("leader", "shift_lead", "dispatcher", "admin")
 KIND_PARAM = "department, inspector, grid or district (the grouping the weights score)"

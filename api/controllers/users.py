@@ -9,10 +9,8 @@ from litestar import Controller, Request, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from api.errors import register_domain_errors
 from api.params import DEFAULT_LIMIT, BeforeId, Cursor, Limit
 from identity import service
-from identity.errors import IdentityError
 from identity.models import (
     FULL_PHONE_ROLES,
     STAFF_ROLES,
@@ -25,10 +23,6 @@ from identity.models import (
     UserView,
 )
 from identity.phone import mask_phone
-
-register_domain_errors(
-    IdentityError, {"invalid_cursor": 422}, {"invalid_cursor": ("分页游标无效", "The cursor is not valid")}
-)
 
 
 class MeController(Controller):

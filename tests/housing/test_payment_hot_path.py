@@ -1,0 +1,75 @@
+# ruff: noqa: F401, F811
+"""The payment callback's hot path (bench/payment_callbacks.py): the SDKs verify without a thread hop when no
+network call can happen, a home's first account is made without queueing behind a busy clearing account, the rows
+every payment of an estate needs (its clearing account, the receipt counter) are taken last, and receipt numbers go
+on past 999,999."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from api.db import connect
+from api.settings import Settings
+from housing import ledger, settlement
+from housing.providers import AlipayOrderString, AlipayProvider, PaymentCallback, WeChatPayProvider
+from housing.providers.base import CHINA_TZ
+from housing.providers.errors import CallbackSignatureInvalid
+from housing.providers.fakes import FakeAlipay, FakeWeChatPay
+from tests.housing.money_fixtures import bind, check_ok, make_estate
+from tests.housing.payment_fixtures import (  # fixtures too
+    Background,
+    Scene,
+    alipay_fake,
+    deliver,
+    pay_order,
+    pool,
+    run,
+    scene,
+    settings,
+    wechat_fake,
+)
+
+T = TypeVar("T")
+
+
+def _count_hops(monkeypatch: pytest.MonkeyPatch, provider: Any, hops: list[str]) -> None:
+    """Record each worker-thread hop of the provider (still made)."""
+    original = provider._limit.run
+
+    async def counted(fn: Callable[..., T], /, *args: object) -> T:
+        hops.append(provider.channel)
+        result: T = await original(fn, *args)
+        return result
+
+    monkeypatch.setattr(provider._limit, "run", counted)
+
+
+async def test_alipay_callbacks_are_verified_by_the_sdk_inline(
+    monkeypatch: pytest.MonkeyPatch, alipay_fake: FakeAlipay, run: Background
+) -> None:
+    """Alipay's check makes no call (the SDK verifies with the configured public key): never a thread hop."""
+    alipay = AlipayProvider(alipay_fake.client_config())
+    order = await alipay.create_order("HOT0000000000002", 100, "物业费", "http://127.0.0.1:9/n")
+    assert isinstance(order, AlipayOrderString)
+    alipay_fake.open_order_string(order.order_string)
+    await run(alipay_fake.pay("HOT0000000000002", "silent"))
+    hops: list[str] = []
+    _count_hops(monkeypatch, alipay, hops)
+    paid = alipay_fake.payment_notification("HOT0000000000002")
+    event = await alipay.verify_callback(paid.headers, paid.body)
+    assert isinstance(event, PaymentCallback) and event.amount_fen == 100
+    for mode in ("forged", "tampered"):
+        spoiled = alipay_fake.payment_notification("HOT0000000000002", mode=mode)
+        with pytest.raises(CallbackSignatureInvalid):
+            await alipay.verify_callback(spoiled.headers, spoiled.body)
+    assert hops == []

@@ -73,3 +73,56 @@ async def test_alipay_callbacks_are_verified_by_the_sdk_inline(
         with pytest.raises(CallbackSignatureInvalid):
             await alipay.verify_callback(spoiled.headers, spoiled.body)
     assert hops == []
+
+
+async def test_wechat_callbacks_are_verified_inline_unless_a_download_may_be_needed(
+    monkeypatch: pytest.MonkeyPatch, wechat_fake: FakeWeChatPay, run: Background
+) -> None:
+    ordering = WeChatPayProvider(wechat_fake.client_config())
+    await ordering.create_order("HOT0000000000001", 100, "物业费", "http://127.0.0.1:9/n")
+    await run(wechat_fake.pay("HOT0000000000001", "silent"))
+    wechat = WeChatPayProvider(wechat_fake.client_config())  # its SDK not built yet
+    hops: list[str] = []
+    _count_hops(monkeypatch, wechat, hops)
+
+    good = wechat_fake.payment_notification("HOT0000000000001")
+    # the first: the SDK is built in a worker thread (it downloads the platform certificates)
+    assert isinstance(await wechat.verify_callback(good.headers, good.body), PaymentCallback)
+    assert hops == ["wechat"]
+    # then the certificate that signs is known: checked inline, good or spoiled
+    assert isinstance(await wechat.verify_callback(good.headers, good.body), PaymentCallback)
+    for mode in ("forged", "tampered"):
+        spoiled = wechat_fake.payment_notification("HOT0000000000001", mode=mode)
+        with pytest.raises(CallbackSignatureInvalid):
+            await wechat.verify_callback(spoiled.headers, spoiled.body)
+    assert hops == ["wechat"]
+    # a serial it does not know may need a download: in a worker thread
+    unknown = wechat_fake.payment_notification("HOT0000000000001", mode="unknown_serial")
+    with pytest.raises(CallbackSignatureInvalid):
+        await wechat.verify_callback(unknown.headers, unknown.body)
+    assert hops == ["wechat", "wechat"]
+
+    # a refresh holding the certificates (a download, in a worker thread): the event loop does not wait for it,
+    # and the callback is checked in a worker thread once the refresh is done
+    assert wechat._sdk is not None
+    lock = wechat._sdk._core._certificates_lock
+    held, release = threading.Event(), threading.Event()
+
+    def refresh() -> None:
+        with lock:
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=refresh)
+    holder.start()
+    try:
+        assert held.wait(10)
+        verifying = asyncio.ensure_future(wechat.verify_callback(good.headers, good.body))
+        started = time.perf_counter()
+        await asyncio.sleep(0.05)
+        assert time.perf_counter() - started < 1.0 and not verifying.done()
+    finally:
+        release.set()
+        holder.join(10)
+    assert isinstance(await verifying, PaymentCallback)
+    assert hops == ["wechat", "wechat", "wechat"]

@@ -19,8 +19,9 @@ import msgspec
 from housing import billing_store as store
 from housing.errors import EstateNotFound, HomeNotFound
 from housing.paging import decode_cursor, encode_cursor
+from notifications import outbox, topics
 
-REMINDER_TOPIC: Final = "housing.bill_reminder"
+REMINDER_TOPIC: Final = topics.BILL_REMINDER
 REMINDER_COOLDOWN: Final = timedelta(hours=24)
 MAX_REMINDER_HOMES: Final = 5_000
 
@@ -185,7 +186,7 @@ async def send_reminders(
         if not users:
             lonely += 1
             continue
-        outbox_id = await store.insert_outbox(
+        outbox_id = await outbox.enqueue(
             conn,
             REMINDER_TOPIC,
             {

@@ -611,13 +611,6 @@ async def home_residents(conn: asyncpg.Connection, homes: Sequence[UUID]) -> lis
     return rows
 
 
-async def insert_outbox(conn: asyncpg.Connection, topic: str, payload: dict[str, Any]) -> int:
-    outbox_id: int = await conn.fetchval(
-        "INSERT INTO outbox (topic, payload) VALUES ($1, $2) RETURNING id", topic, payload
-    )
-    return outbox_id
-
-
 async def insert_reminder(
     conn: asyncpg.Connection,
     estate_id: UUID,

@@ -25,7 +25,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from housing import access, billing_store, ledger, money
+from housing import access, ledger, money
 from housing import fund_store as store
 from housing import store as housing_store
 from housing.errors import (
@@ -41,8 +41,9 @@ from housing.errors import (
 )
 from housing.paging import decode_cursor, encode_cursor
 from identity.models import Principal
+from notifications import outbox, topics
 
-TOPUP_TOPIC: Final = "housing.fund_topup"
+TOPUP_TOPIC: Final = topics.FUND_TOPUP
 THRESHOLD_PERCENT: Final = money.TOPUP_THRESHOLD.numerator * 100 // money.TOPUP_THRESHOLD.denominator
 
 
@@ -274,7 +275,7 @@ async def check_topups(conn: asyncpg.Connection, home_ids: list[UUID]) -> list[U
     outbox_ids: list[int | None] = []
     for r in fresh:
         outbox_ids.append(
-            await billing_store.insert_outbox(
+            await outbox.enqueue(
                 conn,
                 TOPUP_TOPIC,
                 {

@@ -9,16 +9,18 @@ from uuid import UUID
 
 import msgspec
 
+from notifications import topics
+
 Locale = Literal["zh-CN", "en"]
 Platform = Literal["android", "ios", "web"]
 Channel = Literal["push", "webhook"]
 DeliveryStatus = Literal["pending", "done", "dead", "dropped"]
 
-#: The published webhook events (part of the contract): the case topics of the outbox, fanned out to the app and
-#: to webhook subscribers. The worker also consumes the internal housing notices (fanout.HOUSING_KINDS), which
-#: are never webhook events; other topics in the outbox are left to their own consumers.
-Event = Literal["case.transitioned", "case.due_soon", "case.overdue"]
-EVENTS: Final[tuple[Event, ...]] = ("case.transitioned", "case.due_soon", "case.overdue")
+#: The published webhook events (part of the contract), named in notifications/topics.py: the case topics of the
+#: outbox, fanned out to the app and to webhook subscribers. The worker also consumes the internal housing notices
+#: (topics.HOUSING_NOTICES), which are never webhook events.
+Event = topics.Event
+EVENTS: Final = topics.EVENTS
 
 #: firebase-admin's `send_each` takes at most 500 messages per call.
 FCM_BATCH_LIMIT: Final = 500
@@ -50,6 +52,9 @@ class NotificationsConfig(msgspec.Struct, frozen=True, kw_only=True):
     fcm_url: str = ""  # tests and benchmarks only: the origin of a fake FCM (refused in production)
     fcm_timeout_s: float = 15.0
     deep_link_base: str = "cityloop://"
+    #: the delivery channels the worker runs, in this order (names of notifications.channels.REGISTRY); one that
+    #: is not configured (push without FCM credentials) is left out
+    channels: tuple[Channel, ...] = ("push", "webhook")
 
     @property
     def push_enabled(self) -> bool:

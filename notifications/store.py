@@ -206,6 +206,14 @@ async def case_events_after(
 # the outbox ----------------------------------------------------------------------------------------------------
 
 
+async def insert_outbox(conn: asyncpg.Connection, topic: str, payload: dict[str, Any]) -> int:
+    """The only INSERT INTO outbox (notifications.outbox.enqueue is its one caller)."""
+    outbox_id: int = await conn.fetchval(
+        "INSERT INTO outbox (topic, payload) VALUES ($1, $2) RETURNING id", topic, payload
+    )
+    return outbox_id
+
+
 async def claim_outbox(conn: asyncpg.Connection, topics: list[str], limit: int) -> list[Record]:
     """Pending rows of our topics, locked for this transaction; other workers skip them."""
     return await conn.fetch(

@@ -1,4 +1,6 @@
-"""Signed webhooks to other city platforms (a 12345 hotline system, a provincial platform), with aiohttp.
+"""Webhooks to other city platforms (a 12345 hotline system, a provincial platform): what a subscriber is
+promised, where a webhook may go, and the admins' use cases. Delivery is the webhook channel's
+(notifications/channels/webhook.py).
 
 Each event is POSTed as JSON with
 
@@ -9,8 +11,8 @@ Each event is POSTed as JSON with
 
 so the receiver can check who sent it, refuse replays by the timestamp and drop duplicates by the delivery
 id (delivery is at least once). Only http(s) targets on public addresses are allowed, checked when an admin
-registers a subscriber and again for every connection (the resolver refuses inward addresses, so a DNS
-answer that changes later cannot turn a subscriber into a probe of the internal network); the
+registers a subscriber and again for every connection (the channel's resolver refuses inward addresses, so a
+DNS answer that changes later cannot turn a subscriber into a probe of the internal network); the
 `allow_private_targets` setting lifts that for tests and for platforms on the city's own network.
 """
 
@@ -21,15 +23,10 @@ import hashlib
 import hmac
 import ipaddress
 import socket
-import time
-from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-import aiohttp
 import asyncpg
-import msgspec
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from notifications import store
 from notifications.cursors import decode_uuid, encode_cursor
@@ -42,7 +39,6 @@ from notifications.errors import (
 from notifications.models import NotificationsConfig, Webhook, WebhookCreate, WebhookPage
 
 USER_AGENT = "CityLoop-Webhooks/1"
-_MAX_RESPONSE_BYTES = 64 * 1024
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -114,7 +110,7 @@ def parse_target(url: str) -> tuple[str, int]:
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
-def _literal(host: str) -> bool:
+def is_ip_literal(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -127,7 +123,7 @@ async def check_target(url: str, allow_private: bool) -> None:
     host, port = parse_target(url)
     if allow_private:
         return
-    if _literal(host):
+    if is_ip_literal(host):
         addresses = [host]
     else:
         try:
@@ -142,88 +138,6 @@ async def check_target(url: str, allow_private: bool) -> None:
             fields=("url",),
             addresses=inward,
         )
-
-
-class GuardedResolver(AbstractResolver):
-    """aiohttp's resolver, refusing every answer that contains an inward address."""
-
-    def __init__(self, allow_private: bool) -> None:
-        self._inner = aiohttp.ThreadedResolver()
-        self._allow_private = allow_private
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        results = await self._inner.resolve(host, port, family)
-        if not self._allow_private and any(forbidden_address(r["host"]) for r in results):
-            raise OSError(f"{host} resolves to an address webhooks may not reach")
-        return results
-
-    async def close(self) -> None:
-        await self._inner.close()
-
-
-def client_session(config: NotificationsConfig) -> aiohttp.ClientSession:
-    connector = aiohttp.TCPConnector(
-        resolver=GuardedResolver(config.allow_private_webhook_targets),
-        limit=config.webhook_concurrency * 2,
-        ttl_dns_cache=60,
-    )
-    return aiohttp.ClientSession(
-        connector=connector,
-        timeout=aiohttp.ClientTimeout(total=config.webhook_timeout_s),
-        headers={"User-Agent": USER_AGENT},
-    )
-
-
-class PostResult(msgspec.Struct, frozen=True):
-    ok: bool
-    status: int | None = None
-    error: str | None = None
-    retry_after: str | None = None
-
-
-async def post(
-    session: aiohttp.ClientSession,
-    url: str,
-    secret: str,
-    event: str,
-    delivery_id: int,
-    payload: dict[str, Any],
-    allow_private: bool,
-) -> PostResult:
-    """POST one signed event. 2xx is success; anything else (a redirect too) is a failure to retry."""
-    try:
-        host, _ = parse_target(url)
-    except WebhookUrlInvalid as exc:
-        return PostResult(False, error=str(exc))
-    if _literal(host) and not allow_private and forbidden_address(host):
-        return PostResult(False, error="the target address is not public")
-    body = msgspec.json.encode(payload)
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-CityLoop-Event": event,
-        "X-CityLoop-Delivery": str(delivery_id),
-        "X-CityLoop-Timestamp": timestamp,
-        "X-CityLoop-Signature": sign(secret, timestamp, body),
-    }
-    try:
-        async with session.post(url, data=body, headers=headers, allow_redirects=False) as response:
-            await response.content.read(_MAX_RESPONSE_BYTES)
-            if 200 <= response.status < 300:
-                return PostResult(True, status=response.status)
-            return PostResult(
-                False,
-                status=response.status,
-                error=f"HTTP {response.status}",
-                retry_after=response.headers.get("Retry-After"),
-            )
-    except TimeoutError:
-        return PostResult(False, error="timed out")
-    except (aiohttp.ClientError, OSError) as exc:
-        cause = getattr(exc, "os_error", None) or exc  # a refusal of GuardedResolver, wrapped by aiohttp
-        return PostResult(False, error=f"{type(exc).__name__}: {cause}"[:500])
 
 
 # subscribers (admins) --------------------------------------------------------------------------------------------

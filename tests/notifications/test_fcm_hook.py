@@ -9,8 +9,8 @@ from pathlib import Path
 import firebase_admin
 from firebase_admin import messaging
 
+from notifications.channels.push import FirebasePush, PushMessage
 from notifications.models import NotificationsConfig
-from notifications.push import FirebasePush, PushMessage
 from tests.notifications.fake_fcm import ACCESS_TOKEN, FakeFCM
 
 ROOT = Path(__file__).resolve().parents[2]

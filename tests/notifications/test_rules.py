@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from notifications.channels.push import quiet_until
 from notifications.models import NotificationsConfig
-from notifications.push import quiet_until
 from notifications.retry import backoff_s, next_try, parse_retry_after
 from notifications.texts import render
 from notifications.webhooks import forbidden_address, sign, signature_matches

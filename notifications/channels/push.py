@@ -1,4 +1,11 @@
-"""Push to phones through firebase-admin (FCM HTTP v1), and what each per-device answer means.
+"""The push channel: notifications to phones through firebase-admin (FCM HTTP v1).
+
+Claim: due push deliveries, leased (store.claim_push), each with its inbox message and the device as it is now.
+Send: a delivery whose device went (removed, or now someone else's) is dropped; one inside the user's quiet hours
+(local time of the city), unless urgent, waits for their end uncounted; the others are rendered in the device's
+locale and sent. Record: sent, dropped (the dead tokens removed), retried with backoff or after the server's
+Retry-After (dead after `max_attempts`), deferred. Pushes are at least once: a worker killed between claim and
+record leaves the lease to run out and the delivery is sent again (the collapse key folds it on the phone).
 
 `messaging.send_each` is synchronous (requests, one thread per message): it runs in a worker thread, at most
 500 messages per call. firebase-admin itself retries 500/503 answers a few times with backoff; what still
@@ -17,19 +24,27 @@ firebase-admin at a fake FCM with `fcm_url` (refused in production by the settin
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import uuid
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Literal, Protocol
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import firebase_admin
 import msgspec
 import requests
 from firebase_admin import _http_client, credentials, exceptions, messaging
 
+from notifications import store
+from notifications.channels.base import Recorder
 from notifications.models import FCM_BATCH_LIMIT, NotificationsConfig
-from notifications.retry import parse_retry_after
+from notifications.retry import next_try, parse_retry_after
+from notifications.texts import deep_link, render
+
+log = logging.getLogger("cityloop.notifications")
 
 _HOOK_LOCK = threading.Lock()
 _FCM_PATH = "/v1/projects/{0}/messages:send"
@@ -177,3 +192,124 @@ def quiet_until(now: datetime, start: time | None, end: time | None, timezone: s
     if ends <= local:
         ends += timedelta(days=1)
     return ends.astimezone(UTC)
+
+
+# the channel -----------------------------------------------------------------------------------------------------
+
+
+class PushBatch(msgspec.Struct, frozen=True):
+    """What one claimed batch came to: FCM's answers, the deliveries whose device went, those held for quiet
+    hours, and the attempts of each claimed delivery (for the backoff)."""
+
+    outcomes: list[PushOutcome]
+    gone: list[tuple[int, str]]
+    deferred: list[tuple[int, datetime]]
+    attempts: dict[int, int]
+
+
+class PushChannel:
+    """Push deliveries through a `PushSender` (firebase-admin, or a test's stand-in)."""
+
+    name = "push"
+
+    def __init__(self, config: NotificationsConfig, sender: PushSender, *, owns_sender: bool = False) -> None:
+        self.config = config
+        self._sender = sender
+        self._owns_sender = owns_sender
+
+    async def claim(self, conn: asyncpg.Connection) -> list[asyncpg.Record]:
+        return await store.claim_push(conn, self.config.push_batch, self.config.lease_s)
+
+    async def send(self, claimed: list[asyncpg.Record], record: Recorder[PushBatch]) -> None:
+        now = datetime.now(UTC)
+        messages: list[PushMessage] = []
+        gone: list[tuple[int, str]] = []
+        deferred: list[tuple[int, datetime]] = []
+        for row in claimed:
+            if row["device_locale"] is None or row["notification_id"] is None:
+                gone.append((row["id"], "the device was removed or now belongs to someone else"))
+                continue
+            until = (
+                None
+                if row["urgent"]
+                else quiet_until(now, row["quiet_start"], row["quiet_end"], self.config.city_timezone)
+            )
+            if until is not None:
+                deferred.append((row["id"], until))
+                continue
+            messages.append(self._message(row))
+        outcomes = await self._sender.send(messages) if messages else []
+        await record(PushBatch(outcomes, gone, deferred, {r["id"]: r["attempts"] for r in claimed}))
+
+    def _message(self, row: asyncpg.Record) -> PushMessage:
+        title, body = render(row["kind"], row["params"], row["device_locale"], self.config.city_timezone)
+        case_id: UUID | None = row["case_id"]
+        home_id = row["params"].get("home_id")
+        data = {
+            "notification_id": str(row["notification_id"]),
+            "kind": row["kind"],
+            "link": deep_link(
+                self.config.deep_link_base, case_id, row["report_id"], row["kind"], row["params"]
+            ),
+        }
+        if case_id is not None:
+            data["case_id"] = str(case_id)
+        if row["report_id"] is not None:
+            data["report_id"] = str(row["report_id"])
+        if case_id is None and home_id:  # a housing notice: the home it is about
+            data["home_id"] = str(home_id)
+        if case_id is not None:
+            collapse_key = f"case-{case_id}"
+        elif home_id:  # a newer notice of the same kind for the same home replaces the older on the phone
+            collapse_key = f"{row['kind']}-{home_id}"
+        else:
+            collapse_key = f"inbox-{row['notification_id']}"
+        return PushMessage(
+            delivery_id=row["id"],
+            token=row["device_token"],
+            title=title,
+            body=body,
+            data=data,
+            collapse_key=collapse_key,
+            urgent=bool(row["urgent"]),
+        )
+
+    async def record(self, conn: asyncpg.Connection, outcome: PushBatch) -> bool:
+        sent = [o for o in outcome.outcomes if o.result == "sent"]
+        dropped = [o for o in outcome.outcomes if o.result == "drop"]
+        retry = [o for o in outcome.outcomes if o.result == "retry"]
+        await store.deliveries_done(conn, [o.delivery_id for o in sent], [o.status for o in sent])
+        await store.delete_tokens(conn, sorted({o.token for o in dropped}))
+        await store.deliveries_dropped(
+            conn,
+            [o.delivery_id for o in dropped] + [d for d, _ in outcome.gone],
+            [o.error or "token rejected" for o in dropped] + [why for _, why in outcome.gone],
+        )
+        dead = await store.deliveries_retry(
+            conn,
+            [o.delivery_id for o in retry],
+            [next_try(self.config, outcome.attempts[o.delivery_id], o.retry_after_s) for o in retry],
+            [o.error or "failed" for o in retry],
+            [o.status for o in retry],
+            self.config.max_attempts,
+        )
+        await store.deliveries_defer(
+            conn, [d for d, _ in outcome.deferred], [at for _, at in outcome.deferred], "quiet hours"
+        )
+        if dropped or retry:
+            log.info(
+                "push outcomes",
+                extra={"sent": len(sent), "dropped": len(dropped), "retry": len(retry), "dead": len(dead)},
+            )
+        return False  # a device is never paused: a dead token is dropped, a failing one retried on its own
+
+    async def close(self) -> None:
+        if self._owns_sender:
+            await self._sender.close()
+
+
+def from_config(config: NotificationsConfig) -> PushChannel | None:
+    """The push channel through firebase-admin, when FCM credentials are configured."""
+    if not config.push_enabled:
+        return None
+    return PushChannel(config, FirebasePush(config), owns_sender=True)

@@ -1,0 +1,34 @@
+"""Every outbox topic, named once.
+
+A domain records a side effect as an outbox row in the transaction of the change that causes it, through
+`notifications.outbox.enqueue(conn, topic, payload)`; the worker (notifications/runner.py) fans the rows of these
+topics out. Payloads carry ids, and each topic's payload has one shape (notifications/fanout.py reads them).
+
+- case events, written by the case workflow (cases/): a state change, and a step of a case that became due soon
+  (80 % of its time) or overdue. They are also the published webhook events (`EVENTS`, part of the contract:
+  mobile_contract/webhooks.py documents their bodies).
+- housing notices (housing/): an arrears reminder (催缴) to the residents of a home, and a notice to a home's
+  owners that their share of the maintenance fund (维修资金) needs topping up. Internal: never webhook events.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+CASE_TRANSITIONED: Final = "case.transitioned"
+CASE_DUE_SOON: Final = "case.due_soon"
+CASE_OVERDUE: Final = "case.overdue"
+BILL_REMINDER: Final = "housing.bill_reminder"
+FUND_TOPUP: Final = "housing.fund_topup"
+
+#: the published webhook events: the case topics
+Event = Literal["case.transitioned", "case.due_soon", "case.overdue"]
+EVENTS: Final[tuple[Event, ...]] = (CASE_TRANSITIONED, CASE_DUE_SOON, CASE_OVERDUE)
+
+#: the internal housing notices
+HousingNotice = Literal["housing.bill_reminder", "housing.fund_topup"]
+HOUSING_NOTICES: Final[tuple[HousingNotice, ...]] = (BILL_REMINDER, FUND_TOPUP)
+
+#: every topic a domain may enqueue
+Topic = Literal[Event, HousingNotice]
+TOPICS: Final[tuple[Topic, ...]] = (*EVENTS, *HOUSING_NOTICES)

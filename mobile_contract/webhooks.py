@@ -7,7 +7,7 @@ into `components.schemas` (every name starts with `Webhook` so that none clashes
 
 Everything here is read from the code that sends the events: the body is the envelope of
 `notifications.fanout.fan_out` around the outbox payload that `cases.casework` writes, the headers and
-signature those of `notifications.webhooks.post`, the retry policy that of `notifications.runner` and
+signature those of `notifications.channels.webhook.post`, the retry policy that of `notifications.runner` and
 `notifications.retry` with the defaults of `api.settings.Settings`. tests/notifications/test_webhook_contract.py
 checks a real delivery against it, and runs the verification recipe below on it.
 """

@@ -19,19 +19,24 @@ async def ensure_accounts(
     providers: Sequence[str | None],
 ) -> list[Record]:
     """The accounts of the keys given (in no particular order), made first when missing: looked up by index,
-    and only the missing ones inserted (most postings find their accounts)."""
+    and only the keys not found inserted (most postings find their accounts). Only those: ON CONFLICT on a key
+    that exists waits for any transaction that holds the row (a clearing account is held by every posting to it
+    until its commit), so naming the found ones would queue behind them for nothing."""
     found = await _find_accounts(conn, kinds, estates, homes, fee_items, providers)
     if len(found) == len(kinds):
         return found
+    have = {(r["kind"], r["estate_id"], r["home_id"], r["fee_item_id"], r["provider"]) for r in found}
+    keys = zip(kinds, estates, homes, fee_items, providers, strict=True)
+    missing = [i for i, key in enumerate(keys) if key not in have]
     await conn.execute(
         """INSERT INTO ledger_accounts (kind, estate_id, home_id, fee_item_id, provider)
            SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[])
            ON CONFLICT DO NOTHING""",
-        kinds,
-        estates,
-        homes,
-        fee_items,
-        providers,
+        [kinds[i] for i in missing],
+        [estates[i] for i in missing],
+        [homes[i] for i in missing],
+        [fee_items[i] for i in missing],
+        [providers[i] for i in missing],
     )
     return await _find_accounts(conn, kinds, estates, homes, fee_items, providers)
 

@@ -126,3 +126,30 @@ async def test_wechat_callbacks_are_verified_inline_unless_a_download_may_be_nee
         holder.join(10)
     assert isinstance(await verifying, PaymentCallback)
     assert hops == ["wechat", "wechat", "wechat"]
+
+
+async def test_a_new_account_is_made_without_waiting_for_a_busy_clearing_account(
+    db: asyncpg.Connection, settings: Settings
+) -> None:
+    estate = await make_estate(db, buildings=1, homes_per_building=2)
+    first, second = estate.homes
+    async with db.transaction():
+        await settlement.apply_payment(db, home_id=first, amount_fen=100, provider="wechat", ref="wx-0")
+    other = await connect(settings)
+    try:
+        async with other.transaction():  # a payment in flight: it holds the clearing account until its commit
+            await settlement.apply_payment(
+                other, home_id=first, amount_fen=100, provider="wechat", ref="wx-1"
+            )
+            async with db.transaction():
+                await db.execute("SET LOCAL lock_timeout = '2s'")
+                keys = [
+                    ledger.clearing_account(estate.id, "wechat"),
+                    ledger.home_account("receivable", estate.id, second),
+                    ledger.home_account("prepayment", estate.id, second),
+                ]
+                ids = await ledger.accounts(db, keys)  # the second home's accounts are new
+            assert sorted(ids) == sorted(keys)
+    finally:
+        await other.close()
+    await check_ok(db)

@@ -29,7 +29,9 @@ Locking, so that concurrent postings cannot deadlock: a money operation on a hom
 accounts (receivable, prepayment, fund share) in id order with ``lock_accounts``, before it touches bills; the
 shared accounts (revenue, clearing, refunds, fund bank, fund interest) are locked only by the posting itself
 (the lines trigger locks the accounts of a statement in id order), and the posting is the operation's last write
-to a shared account. So a transaction that holds a shared account waits for no other lock.
+to a shared account. So a transaction that holds a shared account waits for no other lock of the ledger. A use
+case with more to write makes its entries first (``make_entries``), writes the rest, and adds their lines at the
+end (``add_lines``), so that it holds a busy shared account (an estate's clearing account) only briefly.
 """
 
 from __future__ import annotations
@@ -191,7 +193,17 @@ async def post(conn: asyncpg.Connection, entry: Entry) -> int:
 
 
 async def post_many(conn: asyncpg.Connection, entries: Sequence[Entry]) -> list[int]:
-    """Post entries in three statements whatever their number (a billing batch posts thousands at once)."""
+    """Post entries in three statements whatever their number (a billing batch posts thousands at once; one entry
+    takes two)."""
+    ids = await make_entries(conn, entries)
+    await add_lines(conn, ids, entries)
+    return ids
+
+
+async def make_entries(conn: asyncpg.Connection, entries: Sequence[Entry]) -> list[int]:
+    """The first half of ``post_many``: the entries validated and inserted without their lines, which
+    ``add_lines`` must add in the same transaction (else the commit fails: an entry has two or more lines). A
+    use case that writes other rows in between locks the shared accounts (the lines' trigger) only at its end."""
     if not entries:
         return []
     for entry in entries:
@@ -206,23 +218,33 @@ async def post_many(conn: asyncpg.Connection, entries: Sequence[Entry]) -> list[
         [e.actor_id for e in entries],
     )
     bill_ids = columns[3]
+    if len(entries) == 1:
+        e = entries[0]
+        return [await store.insert_entry(conn, e.estate_id, e.kind, e.memo[:200], e.bill_id, e.ref, e.reverses_id,
+                                         e.actor_id)]  # fmt: skip
     if None not in bill_ids and len(set(bill_ids)) == len(bill_ids):
         # one entry per bill (a billing batch): the bill tells which id each entry got
         by_bill = await store.insert_bill_entries(conn, *columns)
-        ids = [by_bill[b] for b in bill_ids if b is not None]
-    else:
-        ids = await store.allocate_entry_ids(conn, len(entries))
-        await store.insert_entries(conn, ids, *columns)
+        return [by_bill[b] for b in bill_ids if b is not None]
+    ids = await store.allocate_entry_ids(conn, len(entries))
+    await store.insert_entries(conn, ids, *columns)
+    return ids
+
+
+async def add_lines(conn: asyncpg.Connection, entry_ids: Sequence[int], entries: Sequence[Entry]) -> None:
+    """The second half of ``post_many``: the lines of entries ``make_entries`` made, in one statement (its
+    trigger locks the accounts they name, in id order, and adds the lines to their balances)."""
+    if not entries:
+        return
     line_entries: list[int] = []
     line_accounts: list[int] = []
     line_amounts: list[int] = []
-    for entry_id, entry in zip(ids, entries, strict=True):
+    for entry_id, entry in zip(entry_ids, entries, strict=True):
         for line in entry.lines:
             line_entries.append(entry_id)
             line_accounts.append(line.account_id)
             line_amounts.append(line.amount)
     await store.insert_lines(conn, line_entries, line_accounts, line_amounts)
-    return ids
 
 
 async def reverse(

@@ -143,6 +143,31 @@ async def insert_entries(
     )
 
 
+async def insert_entry(
+    conn: asyncpg.Connection,
+    estate_id: UUID,
+    kind: str,
+    memo: str,
+    bill_id: UUID | None,
+    ref: str | None,
+    reverses_id: int | None,
+    actor_id: UUID | None,
+) -> int:
+    """One entry; its id."""
+    entry_id: int = await conn.fetchval(
+        """INSERT INTO ledger_entries (estate_id, kind, memo, bill_id, ref, reverses_id, actor_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""",
+        estate_id,
+        kind,
+        memo,
+        bill_id,
+        ref,
+        reverses_id,
+        actor_id,
+    )
+    return entry_id
+
+
 async def insert_bill_entries(
     conn: asyncpg.Connection,
     estates: Sequence[UUID],

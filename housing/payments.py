@@ -15,6 +15,11 @@ The worker's sweep (orders left pending, expired ones, queued and running refund
 the SQL is housing/payments_store.py. Receipts are numbered per estate per year when an order is paid
 (``receipt_counters``; the row lock keeps the sequence gapless). Every function takes the caller's connection;
 the caller owns the transaction.
+
+Every payment of an estate goes through two shared rows: its channel's clearing account (locked by the ledger
+lines) and the estate's receipt counter of the year. ``apply_paid`` takes them last, the counter after the
+clearing account, each in one statement held until the commit (a callback's transaction waits for the
+counter while it holds the clearing account, never the other way: no cycle).
 """
 
 from __future__ import annotations
@@ -376,36 +381,38 @@ async def apply_paid(
         log.warning("payment flagged", extra={"order_id": str(order["id"]), "flag": flag, "channel": channel})
         await _record(conn, event, "flagged", order_id=order["id"], flag=flag, source=source)
         return "flagged"
+    # The rows every callback of the estate needs (its channel's clearing account, the receipt counter) are
+    # taken last, each by one statement held to the commit: first what is the order's own (its lines, the
+    # evidence), then the home's accounts and bills and, by one statement, the ledger lines (the clearing
+    # account); the receipt number and the order marked paid in the last one (the counter).
     by_home: dict[UUID, list[asyncpg.Record]] = defaultdict(list)
-    for line in await store.order_lines(conn, order["id"]):
+    for line in sorted(await store.release_lines(conn, order["id"]), key=lambda line: line["line"]):
         by_home[line["home_id"]].append(line)
-    for home_id, lines in sorted(by_home.items()):
-        applied = await settlement.apply_payment(
-            conn,
-            home_id=home_id,
-            amount_fen=sum(line["amount_fen"] for line in lines),
-            provider=channel,
-            ref=transaction_id,
-            bill_ids=[line["bill_id"] for line in lines if line["bill_id"] is not None],
-            actor_id=order["payer_id"],
-            memo=f"online payment {out_trade_no}",
-        )
-        surplus = applied.credit_added_fen - sum(
-            line["amount_fen"] for line in lines if line["bill_id"] is None
-        )
-        if surplus > 0:  # bills paid meanwhile by another order: give this money back
-            await _queue_refund(conn, order, home_id, None, "duplicate", surplus, DUPLICATE_REASON, None)
-    receipt_no = await _next_receipt_no(conn, order["estate_id"], paid_at)
-    await store.mark_paid(conn, order["id"], transaction_id, paid_at, receipt_no)
-    await store.release_holds(conn, order["id"])
     await _record(conn, event, "applied", order_id=order["id"], source=source)
-    return "applied"
-
-
-async def _next_receipt_no(conn: asyncpg.Connection, estate_id: UUID, paid_at: datetime) -> str:
+    homes = sorted(by_home)
+    applied = await settlement.apply_payments(
+        conn,
+        [
+            settlement.HomePayment(
+                home_id,
+                sum(line["amount_fen"] for line in by_home[home_id]),
+                [line["bill_id"] for line in by_home[home_id] if line["bill_id"] is not None],
+            )
+            for home_id in homes
+        ],
+        provider=channel,
+        ref=transaction_id,
+        actor_id=order["payer_id"],
+        memo=f"online payment {out_trade_no}",
+    )
+    for home_id, done in zip(homes, applied, strict=True):
+        ahead = sum(line["amount_fen"] for line in by_home[home_id] if line["bill_id"] is None)
+        surplus = done.credit_added_fen - ahead
+        if surplus > 0:  # bills paid meanwhile by another order (rare): give this money back
+            await _queue_refund(conn, order, home_id, None, "duplicate", surplus, DUPLICATE_REASON, None)
     year = paid_at.astimezone(CHINA_TZ).year
-    number = await store.next_receipt_number(conn, estate_id, year)
-    return f"{year}-{number:06d}"
+    await store.mark_paid_with_receipt(conn, order["id"], order["estate_id"], year, transaction_id, paid_at)
+    return "applied"
 
 
 async def _queue_refund(

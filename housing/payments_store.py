@@ -230,40 +230,48 @@ async def get_order(conn: asyncpg.Connection, order_id: UUID, *, lock: bool = Fa
     return row
 
 
-async def order_lines(conn: asyncpg.Connection, order_id: UUID) -> list[Record]:
+async def release_lines(conn: asyncpg.Connection, order_id: UUID) -> list[Record]:
+    """The order's lines (in no particular order), which stop holding their bills."""
     rows: list[Record] = await conn.fetch(
-        "SELECT * FROM payment_order_lines WHERE order_id = $1 ORDER BY line", order_id
+        "UPDATE payment_order_lines SET holds = false WHERE order_id = $1 RETURNING line, home_id, bill_id, amount_fen",
+        order_id,
     )
     return rows
 
 
-async def mark_paid(
-    conn: asyncpg.Connection, order_id: UUID, transaction_id: str, paid_at: datetime, receipt_no: str
-) -> None:
-    await conn.execute(
-        """UPDATE payment_orders SET state = 'paid', provider_transaction_id = $2, paid_at = $3, receipt_no = $4,
-                  updated_at = now() WHERE id = $1""",
+async def mark_paid_with_receipt(
+    conn: asyncpg.Connection,
+    order_id: UUID,
+    estate_id: UUID,
+    year: int,
+    transaction_id: str,
+    paid_at: datetime,
+) -> str:
+    """The order paid, with the estate's next receipt number of the year ("2026-000042"; at least six digits,
+    more past 999,999): one statement, as the counter's row lock, which keeps the sequence gapless, is held from
+    it to the commit by every payment of the estate."""
+    receipt_no: str | None = await conn.fetchval(
+        """WITH n AS (
+               INSERT INTO receipt_counters (estate_id, year, last) VALUES ($2, $3, 1)
+               ON CONFLICT (estate_id, year) DO UPDATE SET last = receipt_counters.last + 1 RETURNING last
+           )
+           UPDATE payment_orders o SET state = 'paid', provider_transaction_id = $4, paid_at = $5,
+                  receipt_no = $3::int::text || '-' || lpad(n.last::text, greatest(6, length(n.last::text)), '0'),
+                  updated_at = now()
+           FROM n WHERE o.id = $1 RETURNING o.receipt_no""",
         order_id,
+        estate_id,
+        year,
         transaction_id,
         paid_at,
-        receipt_no,
     )
+    assert receipt_no is not None  # the caller holds the order: it exists
+    return receipt_no
 
 
 async def release_holds(conn: asyncpg.Connection, order_id: UUID) -> None:
     """The order's lines stop holding their bills."""
     await conn.execute("UPDATE payment_order_lines SET holds = false WHERE order_id = $1", order_id)
-
-
-async def next_receipt_number(conn: asyncpg.Connection, estate_id: UUID, year: int) -> int:
-    """The estate's next receipt number of the year: the counter's row lock keeps the sequence gapless."""
-    number: int = await conn.fetchval(
-        """INSERT INTO receipt_counters (estate_id, year, last) VALUES ($1, $2, 1)
-           ON CONFLICT (estate_id, year) DO UPDATE SET last = receipt_counters.last + 1 RETURNING last""",
-        estate_id,
-        year,
-    )
-    return number
 
 
 # refunds ------------------------------------------------------------------------------------------------------------

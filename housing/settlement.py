@@ -3,7 +3,8 @@
 - ``apply_payment``: N fen a provider collected for a home. It pays the home's open bills oldest first (due date,
   then period, then id; only the bills named, when some are), and what is left is held as the home's credit
   (prepayment). One entry: the provider's clearing account debited N, the receivable credited what the bills
-  took, the prepayment credited the rest.
+  took, the prepayment credited the rest. ``apply_payments`` does it for several homes at once (one order paying
+  bills of two homes), posting the lines last so that the busy clearing account is held only to the commit.
 - ``apply_credit``: credit the homes hold pays their open bills, oldest first (a billing run calls it after making
   its bills, so credit paid ahead is used up automatically). One entry per home: prepayment debited, receivable
   credited.
@@ -20,8 +21,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Mapping, Sequence
+from typing import Final, NamedTuple
 from uuid import UUID
 
 import asyncpg
@@ -152,6 +153,14 @@ async def _settle(
     return [AppliedToBill(bill_id, amount, to) for bill_id, amount, to in zip(ids, paid, tos, strict=True)]
 
 
+class HomePayment(NamedTuple):
+    """What a provider collected for one home: ``amount_fen``, for ``bill_ids`` when given."""
+
+    home_id: UUID
+    amount_fen: int
+    bill_ids: Sequence[UUID] | None = None
+
+
 async def apply_payment(
     conn: asyncpg.Connection,
     *,
@@ -167,53 +176,133 @@ async def apply_payment(
     bills oldest first (only ``bill_ids`` when given: each must be a bill of this home), the rest held as credit.
     A bill named that is no longer open takes nothing (its share becomes credit: a second payment of a paid
     bill is credit, for the payments work to refund)."""
-    amount = ledger.require_amount(amount_fen)
+    (applied,) = await apply_payments(
+        conn, [HomePayment(home_id, amount_fen, bill_ids)], provider=provider, ref=ref, actor_id=actor_id,
+        memo=memo,
+    )  # fmt: skip
+    return applied
+
+
+async def apply_payments(
+    conn: asyncpg.Connection,
+    payments: Sequence[HomePayment],
+    *,
+    provider: str,
+    ref: str,
+    actor_id: UUID | None = None,
+    memo: str = "",
+) -> list[PaymentApplied]:
+    """``apply_payment`` for one or more homes (an order paying bills of several homes), one entry each, in a
+    fixed number of statements. The homes' own accounts are locked first (all of them, in id order), then their
+    bills; the bills are settled and their events written; the entries' lines come last, in one statement:
+    its trigger locks the provider's clearing account, which every payment of the estate and channel posts to,
+    so the transaction holds it from there to its commit only."""
+    amounts = [ledger.require_amount(p.amount_fen) for p in payments]
     provider = _provider(provider)
-    estate_id = await _home_estate(conn, home_id)
+    homes = [p.home_id for p in payments]
+    if len(set(homes)) != len(homes):
+        raise ValueError("a home is named twice: give its payment once")
+    estate_of = await _home_estates(conn, homes)
     keys = {
-        "receivable": ledger.home_account("receivable", estate_id, home_id),
-        "prepayment": ledger.home_account("prepayment", estate_id, home_id),
-        "clearing": ledger.clearing_account(estate_id, provider),
-    }
-    ids = await ledger.accounts(conn, list(keys.values()))
-    receivable, prepayment, clearing = (ids[keys[k]] for k in ("receivable", "prepayment", "clearing"))
-    await ledger.lock_accounts(conn, [receivable, prepayment])
-    bills = await store.open_bills(conn, [home_id])
-    if bill_ids is not None:
-        wanted = set(bill_ids)
-        foreign = await conn.fetch(
-            "SELECT id FROM unnest($1::uuid[]) AS w(id) WHERE NOT EXISTS "
-            "(SELECT 1 FROM bills b WHERE b.id = w.id AND b.home_id = $2)",
-            list(wanted),
-            home_id,
+        home: (
+            ledger.home_account("receivable", estate_of[home], home),
+            ledger.home_account("prepayment", estate_of[home], home),
+            ledger.clearing_account(estate_of[home], provider),
         )
-        if foreign:
-            raise BillNotFound(
-                f"bill {foreign[0]['id']} is not a bill of home {home_id}",
-                fields=[{"field": "bill_ids", "code": "bill_not_found"}],
+        for home in homes
+    }
+    ids = await ledger.accounts(conn, [key for three in keys.values() for key in three])
+    balances = await ledger.lock_accounts(conn, [ids[k] for three in keys.values() for k in three[:2]])
+    bills_of: dict[UUID, list[asyncpg.Record]] = defaultdict(list)
+    for bill in await store.open_bills(conn, homes):
+        bills_of[bill["home_id"]].append(bill)
+    await _refuse_foreign_bills(conn, payments, bills_of)
+    entries: list[ledger.Entry] = []
+    pairs_of: list[list[tuple[asyncpg.Record, int]]] = []
+    rests: list[int] = []
+    for payment, amount in zip(payments, amounts, strict=True):
+        receivable, prepayment, clearing = (ids[k] for k in keys[payment.home_id])
+        bills = bills_of[payment.home_id]
+        if payment.bill_ids is not None:
+            wanted = set(payment.bill_ids)
+            bills = [b for b in bills if b["id"] in wanted]
+        pairs, rest = allocate(bills, amount)
+        to_bills = amount - rest
+        lines = [ledger.Line(clearing, amount)]
+        if to_bills:
+            lines.append(ledger.Line(receivable, -to_bills))
+        if rest:
+            lines.append(ledger.Line(prepayment, -rest))
+        entries.append(
+            ledger.Entry(
+                estate_id=estate_of[payment.home_id], kind="payment", lines=lines, memo=memo, ref=ref,
+                actor_id=actor_id,
             )
-        bills = [b for b in bills if b["id"] in wanted]
-    pairs, rest = allocate(bills, amount)
-    to_bills = amount - rest
-    lines = [ledger.Line(clearing, amount)]
-    if to_bills:
-        lines.append(ledger.Line(receivable, -to_bills))
-    if rest:
-        lines.append(ledger.Line(prepayment, -rest))
-    entry_id = await ledger.post(
-        conn,
-        ledger.Entry(estate_id=estate_id, kind="payment", lines=lines, memo=memo, ref=ref, actor_id=actor_id),
+        )  # fmt: skip
+        pairs_of.append(pairs)
+        rests.append(rest)
+    entry_ids = await ledger.make_entries(conn, entries)
+    entry_of = dict(zip(homes, entry_ids, strict=True))
+    all_pairs = [pair for pairs in pairs_of for pair in pairs]
+    settled = await _settle(conn, all_pairs, entry_of, event_prefix="pay", ref=ref, actor_id=actor_id)
+    await ledger.add_lines(conn, entry_ids, entries)  # the clearing account: locked from here to the commit
+    applied_of: dict[UUID, list[AppliedToBill]] = defaultdict(list)
+    for (bill, _), done in zip(all_pairs, settled, strict=True):
+        applied_of[bill["home_id"]].append(done)
+    out = []
+    for payment, amount, rest, entry_id in zip(payments, amounts, rests, entry_ids, strict=True):
+        # the prepayment account was locked: the credit after is the credit before (-balance) and the rest
+        credit = rest - balances[ids[keys[payment.home_id][1]]]
+        out.append(
+            PaymentApplied(
+                entry_id=entry_id,
+                home_id=payment.home_id,
+                amount_fen=amount,
+                applied=applied_of[payment.home_id],
+                credit_added_fen=rest,
+                credit_fen=credit,
+            )
+        )
+    return out
+
+
+async def _home_estates(conn: asyncpg.Connection, home_ids: Sequence[UUID]) -> dict[UUID, UUID]:
+    rows = await conn.fetch("SELECT id, estate_id FROM homes WHERE id = ANY($1::uuid[])", list(home_ids))
+    estate_of: dict[UUID, UUID] = {r["id"]: r["estate_id"] for r in rows}
+    for home_id in home_ids:
+        if home_id not in estate_of:
+            raise HomeNotFound(f"no home {home_id}")
+    return estate_of
+
+
+async def _refuse_foreign_bills(
+    conn: asyncpg.Connection,
+    payments: Sequence[HomePayment],
+    open_of: Mapping[UUID, Sequence[asyncpg.Record]],
+) -> None:
+    """BillNotFound when a payment names a bill of another home. A bill among the home's open bills is the
+    home's: only the others (paid meanwhile, or not the home's) are looked up."""
+    homes: list[UUID] = []
+    bills: list[UUID] = []
+    for p in payments:
+        open_ids = {b["id"] for b in open_of.get(p.home_id, ())}
+        for bill_id in dict.fromkeys(p.bill_ids or ()):
+            if bill_id not in open_ids:
+                homes.append(p.home_id)
+                bills.append(bill_id)
+    if not bills:
+        return
+    foreign = await conn.fetchrow(
+        "SELECT w.id, w.home_id FROM unnest($1::uuid[], $2::uuid[]) AS w(id, home_id) WHERE NOT EXISTS "
+        "(SELECT 1 FROM bills b WHERE b.id = w.id AND b.home_id = w.home_id) LIMIT 1",
+        bills,
+        homes,
     )
-    applied = await _settle(conn, pairs, {home_id: entry_id}, event_prefix="pay", ref=ref, actor_id=actor_id)
-    credit = -(await ledger.balances(conn, [prepayment]))[prepayment]
-    return PaymentApplied(
-        entry_id=entry_id,
-        home_id=home_id,
-        amount_fen=amount,
-        applied=applied,
-        credit_added_fen=rest,
-        credit_fen=credit,
-    )
+    if foreign is not None:
+        raise BillNotFound(
+            f"bill {foreign['id']} is not a bill of home {foreign['home_id']}",
+            fields=[{"field": "bill_ids", "code": "bill_not_found"}],
+        )
 
 
 async def apply_credit(
@@ -381,11 +470,13 @@ __all__ = [
     "OPEN_STATES",
     "AppliedToBill",
     "CreditApplied",
+    "HomePayment",
     "PaymentApplied",
     "Refunded",
     "allocate",
     "apply_credit",
     "apply_payment",
+    "apply_payments",
     "home_credit",
     "refund_bill",
     "refund_credit",

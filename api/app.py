@@ -18,6 +18,15 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from api.auth import provide_principal, token_guard
+from api.config import (
+    auth_config,
+    calendar_config,
+    cases_config,
+    media_config,
+    notifications_config,
+    payment_urls,
+    storage_config,
+)
 from api.controllers.auth import AuthController
 from api.controllers.calendar import CalendarController
 from api.controllers.cases import CasesController, InspectorController, InspectorV2Controller, SyncController
@@ -33,7 +42,7 @@ from api.controllers.housing_money import MONEY_ROUTES
 from api.controllers.housing_payments import PAYMENT_ROUTES
 from api.controllers.media import PhotosController, UploadsController
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
-from api.controllers.notifications import channels_plugin, notifications_config
+from api.controllers.notifications import channels_plugin
 from api.controllers.payment_reconciliations import ROUTES as RECONCILIATION_ROUTES
 from api.controllers.reports import (
     CategoriesController,
@@ -48,66 +57,14 @@ from api.errors import exception_handlers
 from api.nul_guard import NulWebSocketGuard, refuse_nul
 from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, request_id_middleware
 from api.openapi import PublishedDocument
-from api.payment_providers import build_providers, notify_url
+from api.payment_providers import build_providers
 from api.proxies import TrustedProxies, parse_networks
 from api.settings import Settings
-from cases.deadlines import CalendarConfig
-from cases.service import CasesConfig
-from housing.payments import Urls
-from identity.models import AuthConfig
-from media.models import MediaConfig
 from media.service import ImageWorkers
-from media.storage import Storage, StorageConfig
+from media.storage import Storage
 
 API_VERSION = "2.1.0"
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies; photos have their own limits
-
-
-def auth_config(settings: Settings) -> AuthConfig:
-    return AuthConfig(
-        jwt_secret=settings.jwt_secret,
-        access_token_ttl_s=settings.access_token_ttl_s,
-        refresh_token_ttl_s=settings.refresh_token_ttl_s,
-        otp_ttl_s=settings.otp_ttl_s,
-        otp_max_attempts=settings.otp_max_attempts,
-        otp_per_phone_per_minute=settings.otp_per_phone_per_minute,
-        otp_per_phone_per_day=settings.otp_per_phone_per_day,
-        otp_per_ip_per_hour=settings.otp_per_ip_per_hour,
-        default_phone_region=settings.default_phone_region,
-    )
-
-
-def cases_config(settings: Settings) -> CasesConfig:
-    return CasesConfig(timezone=settings.city_timezone, reports_per_day=settings.reports_per_day)
-
-
-def media_config(settings: Settings) -> MediaConfig:
-    return MediaConfig(
-        max_upload_bytes=settings.max_upload_bytes,
-        max_pixels=settings.max_image_pixels,
-        keep_originals=settings.keep_originals,
-        city_timezone=settings.city_timezone,
-        uploads_per_hour=settings.uploads_per_hour,
-    )
-
-
-def storage_config(settings: Settings) -> StorageConfig:
-    return StorageConfig(
-        endpoint=settings.s3_endpoint,
-        access_key=settings.s3_access_key,
-        secret_key=settings.s3_secret_key,
-        bucket=settings.s3_bucket,
-        secure=settings.s3_secure,
-        region=settings.s3_region,
-    )
-
-
-def payment_urls(settings: Settings) -> Urls:
-    channels = ("wechat", "alipay")
-    return Urls(
-        payment={c: notify_url(settings, c) for c in channels},
-        refund={c: notify_url(settings, c, refund=True) for c in channels},
-    )
 
 
 class _Metrics(PrometheusController):
@@ -162,7 +119,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             "auth_config": auth_config(settings),
             "cases_config": cases_config(settings),
             "media_config": media_config(settings),
-            "calendar_config": CalendarConfig(timezone=settings.city_timezone),
+            "calendar_config": calendar_config(settings),
             "notifications_config": notifications_config(settings),
             "payment_providers": build_providers(settings),
             "payment_urls": payment_urls(settings),

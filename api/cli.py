@@ -17,7 +17,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from api.app import auth_config, create_app
+from api.config import auth_config
 from api.db import connect, migrate
 from api.demo import seed_demo
 from api.settings import Settings, SettingsError, load_settings
@@ -529,6 +529,8 @@ def cmd_payments_reconcile(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_contract(settings: Settings, args: argparse.Namespace) -> int:
+    from api.app import create_app  # the routes make the document; no other command needs a controller
+
     document = contract.render(create_app(settings, connect=False))
     if args.action == "write":
         contract.CONTRACT_PATH.write_text(document, encoding="utf-8")

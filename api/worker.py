@@ -28,8 +28,7 @@ from datetime import UTC, datetime
 import aiohttp
 import asyncpg
 
-from api.app import payment_urls, storage_config
-from api.controllers.notifications import notifications_config
+from api.config import notifications_config, payment_urls, storage_config
 from api.db import acquire, beat, create_pool, database_unavailable, forget_old_beats
 from api.idempotency import purge_expired as purge_idempotency_keys
 from api.payment_providers import build_providers

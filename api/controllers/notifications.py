@@ -25,6 +25,7 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.types import ControllerRouterHandler
 
 from api.auth import Caller, DbConn, request_context, requires_role
+from api.config import notifications_config as notifications_config  # tests still import it from here
 from api.db import acquire
 from api.params import DEFAULT_LIMIT, BeforeId, Cursor, Int64Id, Limit
 from api.settings import Settings
@@ -42,7 +43,6 @@ from notifications.models import (
     DevicePage,
     DeviceRegistration,
     InboxPage,
-    NotificationsConfig,
     OutboxPage,
     OutboxPageV2,
     QuietHours,
@@ -53,24 +53,6 @@ from notifications.models import (
     WebhookCreate,
     WebhookPage,
 )
-
-
-def notifications_config(settings: Settings) -> NotificationsConfig:
-    return NotificationsConfig(
-        city_timezone=settings.city_timezone,
-        max_attempts=settings.notify_max_attempts,
-        backoff_base_s=settings.notify_backoff_base_s,
-        backoff_max_s=settings.notify_backoff_max_s,
-        lease_s=settings.notify_lease_s,
-        poll_s=settings.notify_poll_s,
-        outbox_batch=settings.notify_outbox_batch,
-        webhook_timeout_s=settings.webhook_timeout_s,
-        webhook_pause_after=settings.webhook_pause_after,
-        allow_private_webhook_targets=settings.webhook_allow_private_targets,
-        fcm_credentials_file=settings.fcm_credentials_file,
-        fcm_project_id=settings.fcm_project_id or settings.firebase_project_id,
-        fcm_url=settings.fcm_url,
-    )
 
 
 class LiveChannelsBackend(ChannelsBackend):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +90,18 @@ def test_the_http_check_finds_an_offender(tmp_path: Path) -> None:
         "import litestar\nfrom litestar.status_codes import HTTP_200_OK\nfrom api import db\nimport msgspec\n"
     )
     assert _http_imports(module) == ["litestar", "litestar.status_codes", "api"]
+
+
+def test_the_worker_and_the_cli_import_no_controller() -> None:
+    """Their configs come from api/config.py and the problem table from api/problems.py: importing the worker or
+    the CLI (a fresh interpreter, so that nothing this process has loaded counts) loads no api.controllers
+    module and not the app that gathers them (`cityloop contract` imports it when it runs)."""
+    probe = (
+        "import sys, api.worker, api.cli; "
+        "print(sorted(m for m in sys.modules if m == 'api.app' or m.startswith('api.controllers')))"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert (run.returncode, run.stdout.strip()) == (0, "[]"), run.stderr
 
 
 # --- the document says everything a generated client needs --------------------------------------------------

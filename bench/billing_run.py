@@ -30,30 +30,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import resource
-import secrets
-import sys
 import time
 from pathlib import Path
 from typing import cast
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bench.http_baseline import DEFAULT_ENV_FILE, machine, read_env_file
+from bench._harness import (
+    DEFAULT_ENV_FILE,
+    admin_connection,
+    admin_url,
+    environment,
+    main_of,
+    print_machine,
+    print_server,
+    scratch_database,
+    scratch_name,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 30.0
 PERIOD = "2026-11"
-
-
-class SetupError(Exception):
-    pass
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
 
 
 GENERATE = [
@@ -248,54 +245,24 @@ async def measure(url: str, homes: int, batch: int, parallel: int) -> bool:
 
 
 async def run(args: argparse.Namespace) -> int:
-    env = read_env_file(args.env_file) if args.env_file.is_file() else {}
-    env.update(os.environ)
-    admin_url = env.get("DATABASE_ADMIN_URL")
-    if not admin_url:
-        raise SetupError(f"DATABASE_ADMIN_URL is not set (in the environment or {args.env_file})")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from api.db import migrate
 
-    name = args.reuse or f"cityloop_bench_billing_{secrets.token_hex(4)}"
-    keep = args.keep or bool(args.reuse)
-    print(f"A billing run of {args.homes:,} homes\n")
-    for key, value in machine():
-        print(f"  {key:<9} {value}")
-    try:
-        admin = await asyncpg.connect(admin_url)
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise SetupError(
-            f"cannot reach {urlsplit(admin_url).netloc}: {exc} (scripts/services.sh start dev)"
-        ) from exc
-    try:
-        server = await admin.fetchval("SELECT version()")
-        knobs = await admin.fetch(
-            "SELECT name, setting, unit FROM pg_settings WHERE name IN "
-            "('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'synchronous_commit') ORDER BY name"
-        )
-        print(f"  {'database':<9} {server.split(' on ')[0]}, {urlsplit(admin_url).netloc}")
-        print(
-            f"  {'settings':<9} " + ", ".join(f"{k['name']}={k['setting']}{k['unit'] or ''}" for k in knobs)
-        )
-        print(f"  {'scratch':<9} {name} ({'kept' if keep else 'dropped at the end'})\n", flush=True)
-        if not args.reuse:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        url = _with_database(admin_url, name)
-        try:
+    url = admin_url(environment(args.env_file), args.env_file)
+    name = args.reuse or scratch_name("billing")
+    print_machine(f"A billing run of {args.homes:,} homes")
+    async with admin_connection(url) as admin:
+        knobs = ("shared_buffers", "work_mem", "max_parallel_workers_per_gather", "synchronous_commit")
+        await print_server(admin, url, knobs)
+        keep = args.keep or bool(args.reuse)
+        async with scratch_database(admin, url, name, create=not args.reuse, keep=keep) as scratch:
             if not args.reuse:
-                conn = await asyncpg.connect(url)
+                conn = await asyncpg.connect(scratch)
                 try:
                     await migrate(conn)
                     await generate(conn, args.homes, args.items)
                 finally:
                     await conn.close()
-            await measure(url, args.homes, args.batch, args.parallel)
-        finally:
-            if not keep:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+            await measure(scratch, args.homes, args.batch, args.parallel)
     return 0
 
 
@@ -316,14 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.homes < 1000 or args.batch < 1:
         p.error("--homes >= 1000, --batch >= 1")
-    try:
-        return asyncio.run(run(args))
-    except SetupError as exc:
-        print(f"\nbilling_run: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    return main_of("billing_run", lambda: asyncio.run(run(args)))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -30,8 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -39,35 +37,40 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import asyncpg
 
-from bench.http_baseline import DEFAULT_ENV_FILE, machine, read_env_file
+from bench._harness import (
+    DEFAULT_ENV_FILE,
+    ROOT,
+    BenchError,
+    SetupError,
+    admin_connection,
+    admin_url,
+    environment,
+    main_of,
+    percentile,
+    print_machine,
+    print_server,
+    scratch_database,
+    scratch_name,
+    start_process,
+    stop_process,
+    tail,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_BURST_S = 60.0
 TARGET_IDLE_P99_S = 2.0
 DISTRICT = "110101"
 DEPARTMENT = "sanitation"
 
 
-class SetupError(Exception):
-    pass
+class Lost(BenchError):
+    """Pushes were lost or the worker failed: exit status 3."""
 
-
-class Lost(Exception):
-    pass
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 3)
 
 
 # the world -----------------------------------------------------------------------------------------------------
@@ -151,18 +154,12 @@ class Fake:
     def __init__(self, workdir: Path, env: dict[str, str]) -> None:
         self.credentials = workdir / "service-account.json"
         self.log = workdir / "fake_fcm.log"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.notifications.fake_fcm", "--credentials", str(self.credentials)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=self.log.open("wb"),
-            start_new_session=True,
-        )
+        fake = [sys.executable, "-m", "tests.notifications.fake_fcm", "--credentials", str(self.credentials)]
+        self.proc = start_process(fake, env, self.log, pipe_stdout=True)
         assert self.proc.stdout is not None
         self.origin = self.proc.stdout.readline().decode().strip()
         if not self.origin.startswith("http://"):
-            raise SetupError(f"the fake FCM did not start: {self.log.read_text()[-2000:]}")
+            raise SetupError(f"the fake FCM did not start: {tail(self.log)}")
         self.seen = 0
 
     async def arrivals(self, http: aiohttp.ClientSession) -> list[dict[str, Any]]:
@@ -174,21 +171,11 @@ class Fake:
         return items
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(10)
+        stop_process(self.proc, timeout=10)
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    return start_process([sys.executable, "-m", "api.cli", "worker"], env, log)
 
 
 async def _wait_arrivals(
@@ -210,37 +197,18 @@ async def _wait_arrivals(
 
 
 async def run(args: argparse.Namespace) -> int:
-    env = read_env_file(args.env_file) if args.env_file.is_file() else {}
-    env.update(os.environ)
-    admin_url = env.get("DATABASE_ADMIN_URL")
-    if not admin_url:
-        raise SetupError(f"DATABASE_ADMIN_URL is not set (in the environment or {args.env_file})")
-    name = f"cityloop_bench_fanout_{secrets.token_hex(4)}"
     import firebase_admin
 
-    print(f"Push fan-out: {args.devices:,} phones, then {args.idle} transitions one at a time\n")
-    for key, value in machine():
-        print(f"  {key:<9} {value}")
-    print(
-        f"  {'push':<9} firebase-admin {firebase_admin.__version__} (send_each, <= 500 per call) -> fake FCM"
+    env = environment(args.env_file)
+    url = admin_url(env, args.env_file)
+    print_machine(
+        f"Push fan-out: {args.devices:,} phones, then {args.idle} transitions one at a time",
+        [("push", f"firebase-admin {firebase_admin.__version__} (send_each, <= 500 per call) -> fake FCM")],
     )
-    try:
-        admin = await asyncpg.connect(admin_url)
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise SetupError(
-            f"cannot reach {urlsplit(admin_url).netloc}: {exc} (scripts/services.sh start dev)"
-        ) from exc
-    try:
-        server = await admin.fetchval("SELECT version()")
-        print(f"  {'database':<9} {server.split(' on ')[0]}, {urlsplit(admin_url).netloc}")
-        print(f"  {'scratch':<9} {name} (dropped at the end)\n", flush=True)
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            return await _measure(args, env, _with_database(admin_url, name))
-        finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with admin_connection(url) as admin:
+        await print_server(admin, url)
+        async with scratch_database(admin, url, scratch_name("fanout")) as scratch:
+            return await _measure(args, env, scratch)
 
 
 async def _measure(args: argparse.Namespace, env: dict[str, str], url: str) -> int:
@@ -285,7 +253,7 @@ async def _measure(args: argparse.Namespace, env: dict[str, str], url: str) -> i
                 f"\nburst: one registration, {args.devices:,} followers with one phone each\n"
                 f"  {args.devices:,} pushes in {took:.2f} s from commit to the last arrival: "
                 f"{args.devices / took:,.0f} deliveries/s\n"
-                f"  commit -> send  p50 {_percentile(latencies, 0.50):.2f} s   p99 {_percentile(latencies, 0.99):.2f} s"
+                f"  commit -> send  p50 {percentile(latencies, 0.50):.2f} s   p99 {percentile(latencies, 0.99):.2f} s"
                 f"   first {min(latencies):.3f} s",
                 flush=True,
             )
@@ -296,18 +264,13 @@ async def _measure(args: argparse.Namespace, env: dict[str, str], url: str) -> i
                 committed = await _register(conn, calendar, lead, case_id)
                 [arrival] = await _wait_arrivals(fake, http, 1, 30, worker)
                 idle.append(arrival["at"] - committed)
-            p50, p99 = _percentile(idle, 0.50), _percentile(idle, 0.99)
+            p50, p99 = percentile(idle, 0.50), percentile(idle, 0.99)
             print(
                 f"\nidle: {len(idle)} registrations one at a time, one phone each\n"
                 f"  commit -> send  p50 {p50 * 1e3:.0f} ms   p99 {p99 * 1e3:.0f} ms   max {max(idle) * 1e3:.0f} ms"
             )
     finally:
-        if worker is not None and worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
+        stop_process(worker, timeout=20)
         fake.stop()
         await conn.close()
     print(
@@ -326,18 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if not (1 <= args.devices <= 100_000 and 1 <= args.idle <= 10_000):
         p.error("--devices in [1, 100000], --idle in [1, 10000]")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    try:
-        return asyncio.run(run(args))
-    except SetupError as exc:
-        print(f"\nbench.fanout: {exc}", file=sys.stderr)
-        return 2
-    except Lost as exc:
-        print(f"\nbench.fanout: {exc}", file=sys.stderr)
-        return 3
-    except KeyboardInterrupt:
-        return 130
+    return main_of("bench.fanout", lambda: asyncio.run(run(args)))
 
 
 if __name__ == "__main__":

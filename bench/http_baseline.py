@@ -24,34 +24,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import http.client
 import os
-import platform
 import re
-import shlex
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ENV_FILE = ROOT / "var" / "dev" / "env"
+from bench._harness import (
+    DEFAULT_ENV_FILE,
+    HOST,
+    ROOT,
+    BenchError,
+    Server,
+    environment,
+    http_get,
+    machine,
+    main_of,
+    percentile,
+    print_machine,
+    read_env_file,
+    running,
+)
+
+# bench/payment_callbacks.py still takes these from here rather than from bench/_harness.py
+__all__ = ["DEFAULT_ENV_FILE", "HOST", "BenchError", "Server", "machine", "read_env_file", "running"]
+
 DEMO_ADMIN_PHONE = "+8613800138010"
-HOST = "127.0.0.1"
-
-
-class BenchError(Exception):
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -69,140 +72,7 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-# --- the machine -----------------------------------------------------------------------------------------
-
-
-def machine() -> list[tuple[str, str]]:
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    ram = "unknown"
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
-                break
-    loadavg = "unknown"
-    with contextlib.suppress(OSError):
-        loadavg = " ".join(Path("/proc/loadavg").read_text().split()[:3]) + " (1, 5, 15 min, before the run)"
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    versions = []
-    for dist in ("litestar", "uvicorn", "uvloop", "httptools", "asyncpg", "msgspec"):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            versions.append(f"{dist} {metadata.version(dist)}")
-    return [
-        ("cpu", cpu),
-        ("cores", f"{os.cpu_count()} logical, {usable} usable by this process"),
-        ("ram", ram),
-        ("python", f"{platform.python_version()} ({sys.executable})"),
-        ("kernel", f"{platform.system()} {platform.release()}"),
-        ("load avg", loadavg),
-        ("packages", ", ".join(versions)),
-    ]
-
-
-# --- environment and servers -----------------------------------------------------------------------------
-
-
-def read_env_file(path: Path) -> dict[str, str]:
-    """The `export NAME=value` lines of a shell env file such as var/dev/env."""
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        words = shlex.split(line.removeprefix("export "), comments=True)
-        if len(words) == 1 and "=" in words[0]:
-            name, _, value = words[0].partition("=")
-            values[name] = value
-    return values
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def http_get(port: int, path: str, headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=5)
-    try:
-        conn.request("GET", path, headers=dict(headers or {}))
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-class Server:
-    """One uvicorn worker serving `app` on a free loopback port, its output kept in a log file."""
-
-    def __init__(self, name: str, app: str, env: Mapping[str, str], logdir: Path, *, factory: bool) -> None:
-        self.name = name
-        self.port = free_port()
-        self.log_path = logdir / f"{name}.log"
-        command = [sys.executable, "-m", "uvicorn", app]
-        command += ["--factory"] if factory else []
-        command += ["--host", HOST, "--port", str(self.port), "--workers", "1"]
-        command += ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
-        self.command = command
-        self.env = dict(env)
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self, timeout: float) -> None:
-        with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen(
-                self.command,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise BenchError(self._failure(f"exited with status {self.proc.returncode}"), 1)
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                if http_get(self.port, "/healthz")[0] == 200:
-                    return
-            time.sleep(0.1)
-        raise BenchError(self._failure(f"did not answer GET /healthz within {timeout:.0f} s"), 1)
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-    def _failure(self, what: str) -> str:
-        return (
-            f"{self.name} server {what}\n  command: {shlex.join(self.command)}\n"
-            f"  log tail:\n{self.log_tail()}"
-        )
-
-
-@contextlib.contextmanager
-def running(server: Server, timeout: float) -> Iterator[Server]:
-    try:
-        server.start(timeout)
-        yield server
-    finally:
-        server.stop()
+# --- the demo admin's token -----------------------------------------------------------------------------
 
 
 def access_token(env: Mapping[str, str], phone: str) -> str:
@@ -327,12 +197,8 @@ def run_python(
         runner = asyncio.Runner()
     with runner:
         latencies, errors, elapsed = runner.run(_python_load(url, headers, seconds, connections))
-    latencies.sort()
-
-    def percentile(q: float) -> float:
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1e3 if latencies else 0.0
-
-    return Result(target, endpoint, len(latencies), elapsed, percentile(0.50), percentile(0.99), errors)
+    p50, p99 = (percentile(latencies, q) * 1e3 if latencies else 0.0 for q in (0.50, 0.99))
+    return Result(target, endpoint, len(latencies), elapsed, p50, p99, errors)
 
 
 @dataclass(frozen=True)
@@ -435,8 +301,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def cityloop_env(args: argparse.Namespace) -> dict[str, str]:
-    env = read_env_file(args.env_file) if args.env_file.is_file() else {}
-    env.update(os.environ)
+    env = environment(args.env_file)
     env["LOG_LEVEL"] = "WARNING"
     if args.db_pool_max is not None:
         env["DB_POOL_MAX"] = str(args.db_pool_max)
@@ -445,8 +310,6 @@ def cityloop_env(args: argparse.Namespace) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if str(ROOT) not in sys.path:  # run as a file rather than with -m
-        sys.path.insert(0, str(ROOT))
     from api.settings import SettingsError, load_settings
 
     wrk = ensure_wrk() if args.loadgen in ("auto", "wrk") else None
@@ -460,9 +323,7 @@ def run(args: argparse.Namespace) -> int:
         raise BenchError(f"the CityLoop environment is not usable: {exc}", 2) from exc
     bare_env = {**os.environ, "PYTHONPATH": env["PYTHONPATH"]}
 
-    print("HTTP baseline: CityLoop against a bare Litestar app, loopback, one uvicorn worker each\n")
-    for name, value in machine():
-        print(f"  {name:<9} {value}")
+    print_machine("HTTP baseline: CityLoop against a bare Litestar app, loopback, one uvicorn worker each")
     if load.loadgen == "wrk":
         generator = f"wrk ({wrk}), {load.threads} thread(s), --latency, --timeout 5s"
     else:
@@ -505,13 +366,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        return run(args)
-    except BenchError as exc:
-        print(f"\nhttp_baseline: {exc}", file=sys.stderr)
-        return exc.status
-    except KeyboardInterrupt:
-        return 130
+    return main_of("http_baseline", lambda: run(args))
 
 
 if __name__ == "__main__":

@@ -32,32 +32,32 @@ import asyncio
 import json
 import os
 import resource
-import secrets
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bench.http_baseline import DEFAULT_ENV_FILE, machine, read_env_file
+from bench._harness import (
+    DEFAULT_ENV_FILE,
+    ROOT,
+    admin_connection,
+    admin_url,
+    environment,
+    main_of,
+    print_machine,
+    print_server,
+    scratch_database,
+    scratch_name,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 60.0
 ESTATE = "01937b2a-4c1d-7e2f-9a3b-5c6d7e8f9a01"
 CHUNK_ENTRIES = 1_000_000
 #: account ids: revenue 1..4, clearing 10, a home's receivable 1000 + its index
 RECEIVABLE_BASE = 1000
-
-
-class SetupError(Exception):
-    pass
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
 
 
 SETUP = [
@@ -185,53 +185,27 @@ async def tamper(conn: asyncpg.Connection) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    env = read_env_file(args.env_file) if args.env_file.is_file() else {}
-    env.update(os.environ)
-    admin_url = env.get("DATABASE_ADMIN_URL")
-    if not admin_url:
-        raise SetupError(f"DATABASE_ADMIN_URL is not set (in the environment or {args.env_file})")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from api.db import migrate
 
-    name = args.reuse or f"cityloop_bench_ledger_{secrets.token_hex(4)}"
+    url = admin_url(environment(args.env_file), args.env_file)
+    name = args.reuse or scratch_name("ledger")
     keep = args.keep or bool(args.reuse)
-    print(f"`cityloop ledger check` over {args.lines:,} entry lines\n")
-    for key, value in machine():
-        print(f"  {key:<9} {value}")
-    try:
-        admin = await asyncpg.connect(admin_url)
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise SetupError(
-            f"cannot reach {urlsplit(admin_url).netloc}: {exc} (scripts/services.sh start dev)"
-        ) from exc
-    try:
-        server = await admin.fetchval("SELECT version()")
-        knobs = await admin.fetch(
-            "SELECT name, setting, unit FROM pg_settings WHERE name IN "
-            "('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather') ORDER BY name"
-        )
-        print(f"  {'database':<9} {server.split(' on ')[0]}, {urlsplit(admin_url).netloc}")
-        print(
-            f"  {'settings':<9} " + ", ".join(f"{k['name']}={k['setting']}{k['unit'] or ''}" for k in knobs)
-        )
-        print(f"  {'scratch':<9} {name} ({'kept' if keep else 'dropped at the end'})\n", flush=True)
-        if not args.reuse:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        url = _with_database(admin_url, name)
-        try:
-            conn = await asyncpg.connect(url)
+    print_machine(f"`cityloop ledger check` over {args.lines:,} entry lines")
+    async with admin_connection(url) as admin:
+        await print_server(admin, url, ("shared_buffers", "work_mem", "max_parallel_workers_per_gather"))
+        async with scratch_database(admin, url, name, create=not args.reuse, keep=keep) as scratch:
+            conn = await asyncpg.connect(scratch)
             try:
                 if not args.reuse:
                     await migrate(conn)
                     await generate(conn, args.lines, args.homes)
-                clean = check(url)
+                clean = check(scratch)
                 show("cityloop ledger check (a consistent ledger)", *clean)
                 met = clean[0] < TARGET_S and clean[1] == 0
                 if not args.reuse:
                     await tamper(conn)
                     print()
-                    found = check(url)
+                    found = check(scratch)
                     show(
                         "cityloop ledger check (one entry off by 1 fen, one stored balance off by 10 fen)",
                         *found,
@@ -239,11 +213,6 @@ async def run(args: argparse.Namespace) -> int:
                     met = met and found[1] == 1
             finally:
                 await conn.close()
-        finally:
-            if not keep:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
     print("\ntarget met" if met else "\ntarget missed")
     return 0
 
@@ -258,14 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.lines < 1000 or args.homes < 100:
         p.error("--lines >= 1000, --homes >= 100")
-    try:
-        return asyncio.run(run(args))
-    except SetupError as exc:
-        print(f"\nledger_check: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    return main_of("ledger_check", lambda: asyncio.run(run(args)))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -37,11 +37,9 @@ Exit status 0 when the figures were taken (whether or not the targets are met; t
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -49,7 +47,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -269,31 +266,13 @@ def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def machine() -> list[tuple[str, str]]:
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    usable = len(os.sched_getaffinity(0))
-    versions = []
-    for dist in ("pillow", "pillow-heif", "msgspec"):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            versions.append(f"{dist} {metadata.version(dist)}")
     from PIL import features
 
-    turbo = features.check_feature("libjpeg_turbo")
-    load = "unknown"
-    with contextlib.suppress(OSError):
-        load = " ".join(Path("/proc/loadavg").read_text().split()[:3]) + " (1, 5, 15 min, before the run)"
-    return [
-        ("platform", platform.platform()),
-        ("cpu", cpu),
-        ("cores", f"{os.cpu_count()} logical, {usable} usable by this process"),
-        ("python", f"{platform.python_version()} ({sys.executable})"),
-        ("packages", ", ".join(versions) + f", libjpeg-turbo {'yes' if turbo else 'no'}"),
-        ("load avg", load),
-    ]
+    from bench import _harness as harness  # here: the measured interpreters (--worker) do not load it
+
+    rows = harness.machine(("pillow", "pillow-heif", "msgspec"))
+    turbo = "yes" if features.check_feature("libjpeg_turbo") else "no"
+    return [(k, f"{v}, libjpeg-turbo {turbo}" if k == "packages" else v) for k, v in rows]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -400,9 +379,10 @@ def main(argv: list[str] | None = None) -> int:
         f"peak RSS, pipeline with 4 concurrent JPEG uploads: {rss4:.1f} MB"
         f"  [target < {TARGET_RSS_MB:.0f} MB: {verdict}]"
     )
-    with contextlib.suppress(OSError):
-        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-        print(f"load average after the run (1, 5, 15 min): {load}; wall figures move with other load")
+    from bench._harness import loadavg
+
+    load = loadavg()
+    print(f"load average after the run (1, 5, 15 min): {load}; wall figures move with other load")
     return 0
 
 

@@ -61,35 +61,37 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import os
 import random
-import secrets
 import statistics
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bench.http_baseline import DEFAULT_ENV_FILE, machine, read_env_file
+from bench._harness import (
+    DEFAULT_ENV_FILE,
+    admin_connection,
+    admin_url,
+    environment,
+    main_of,
+    percentile,
+    print_machine,
+    print_server,
+    scratch_database,
+    scratch_name,
+)
 from bench.routing import DISTRICTS  # the same Beijing district codes
 from cases import workflow_store
 
-ROOT = Path(__file__).resolve().parent.parent
 BOX = (116.10, 39.70, 116.70, 40.10)  # min lon, min lat, max lon, max lat
 CENTRE = (116.40, 39.90)
 GRID_CELL = (0.015, 0.02)  # degrees of longitude, latitude: 40 x 20 grids, 8 x 10 per district
 DISTRICT_BOX = (0.117, 0.09)  # about 10 km x 10 km here
 STREET_BOX = (0.0117, 0.009)  # about 1 km x 1 km
 TARGETS_MS = {"queue": 50.0, "map": 100.0, "indicators": 2000.0}
-
-
-class SetupError(Exception):
-    pass
 
 
 # the synthetic city ---------------------------------------------------------------------------------------
@@ -301,10 +303,6 @@ def _city_sql(template: str) -> str:
 # database -------------------------------------------------------------------------------------------------
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
 async def _connect(url: str) -> asyncpg.Connection:
     from api.db import _init_connection
 
@@ -378,10 +376,6 @@ async def generate(conn: asyncpg.Connection, cases: int, seed: int) -> float:
 # measuring ------------------------------------------------------------------------------------------------
 
 
-def _percentile(sorted_ms: list[float], q: float) -> float:
-    return sorted_ms[min(len(sorted_ms) - 1, int(q * len(sorted_ms)))]
-
-
 class Recorder:
     """Timings of one measurement, and the statements behind its slowest call (for EXPLAIN)."""
 
@@ -410,19 +404,20 @@ class Recorder:
         return result
 
     def line(self) -> str:
-        ordered = sorted(self.ms)
+        if not self.ms:
+            return f"  {self.label:<46} n=0    (nothing to measure at this size)"
         verdict = ""
         if self.target_ms is not None:
             verdict = "  met" if self.p95 < self.target_ms else "  NOT met"
             verdict = f"  (target p95 < {self.target_ms:g} ms:{verdict})"
         return (
-            f"  {self.label:<46} n={len(ordered):<4} p50 {_percentile(ordered, 0.5):8.1f} ms   "
-            f"p95 {self.p95:8.1f} ms   max {ordered[-1]:8.1f} ms   mean {statistics.fmean(ordered):8.1f} ms{verdict}"
+            f"  {self.label:<46} n={len(self.ms):<4} p50 {percentile(self.ms, 0.5):8.1f} ms   "
+            f"p95 {self.p95:8.1f} ms   max {max(self.ms):8.1f} ms   mean {statistics.fmean(self.ms):8.1f} ms{verdict}"
         )
 
     @property
     def p95(self) -> float:
-        return _percentile(sorted(self.ms), 0.95)
+        return percentile(self.ms, 0.95)
 
     @property
     def missed(self) -> bool:
@@ -508,7 +503,7 @@ async def measure_map(conn: asyncpg.Connection, samples: int, rng: random.Random
             totals.append(result["total"])
         totals.sort()
         print(
-            f"  {label}: cases in the box p50 {_percentile(totals, 0.5):,}, max {totals[-1]:,}; "
+            f"  {label}: cases in the box p50 {percentile(totals, 0.5):,}, max {totals[-1]:,}; "
             f"clustered {sum(t > config.map_feature_cap for t in totals)} of {len(totals)}"
         )
         recorders.append(recorder)
@@ -679,49 +674,19 @@ def _floats(bbox: str) -> tuple[float, float, float, float]:
 
 
 async def run(args: argparse.Namespace) -> int:
-    env = read_env_file(args.env_file) if args.env_file.is_file() else {}
-    env.update(os.environ)
-    admin_url = env.get("DATABASE_ADMIN_URL")
-    if not admin_url:
-        raise SetupError(f"DATABASE_ADMIN_URL is not set (in the environment or {args.env_file})")
-    name = args.reuse or f"cityloop_bench_queues_{secrets.token_hex(4)}"
+    url = admin_url(environment(args.env_file), args.env_file)
+    name = args.reuse or scratch_name("queues")
     keep = args.keep or bool(args.reuse)
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-
-    print(f"Queues, map and indicators at city scale: {args.cases:,} cases\n")
-    for key, value in machine():
-        print(f"  {key:<9} {value}")
-    try:
-        admin = await asyncpg.connect(admin_url)
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise SetupError(
-            f"cannot reach {urlsplit(admin_url).netloc}: {exc} (scripts/services.sh start dev)"
-        ) from exc
+    print_machine(f"Queues, map and indicators at city scale: {args.cases:,} cases")
     rng = random.Random(args.seed)
     recorders: list[Recorder] = []
-    try:
-        server = await admin.fetchval("SELECT version()")
-        postgis = await admin.fetchval(
-            "SELECT default_version FROM pg_available_extensions WHERE name = 'postgis'"
-        )
-        knobs = await admin.fetch(
-            "SELECT name, setting, unit FROM pg_settings WHERE name IN "
-            "('shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'jit') ORDER BY name"
-        )
-        print(f"  {'database':<9} {server.split(' on ')[0]}, PostGIS {postgis}, {urlsplit(admin_url).netloc}")
-        print(
-            f"  {'settings':<9} " + ", ".join(f"{k['name']}={k['setting']}{k['unit'] or ''}" for k in knobs)
-        )
-        print(
-            f"  {'session':<9} jit {'off (SET jit = off)' if args.jit == 'off' else 'as the server has it'}"
-        )
-        print(f"  {'scratch':<9} {name} ({'kept' if keep else 'dropped at the end'})\n", flush=True)
-        if not args.reuse:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        url = _with_database(admin_url, name)
-        try:
-            conn = await _connect(url)
+    async with admin_connection(url) as admin:
+        knobs = ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost", "jit")
+        await print_server(admin, url, knobs, postgis=True)
+        jit = "off (SET jit = off)" if args.jit == "off" else "as the server has it"
+        print(f"  {'session':<9} jit {jit}")
+        async with scratch_database(admin, url, name, create=not args.reuse, keep=keep) as scratch:
+            conn = await _connect(scratch)
             try:
                 if args.reuse:
                     print(f"reusing {name}: no data generated\n")
@@ -756,11 +721,6 @@ async def run(args: argparse.Namespace) -> int:
                         await explain(conn, recorder)
             finally:
                 await conn.close()
-        finally:
-            if not keep:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
     missed = [r.label for r in recorders if r.missed]
     print("\nall targets met" if not missed else "\ntargets missed: " + "; ".join(missed))
     return 0
@@ -793,14 +753,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.cases < 1000 or args.samples < 1 or args.repeat < 1:
         p.error("--cases >= 1000, --samples >= 1, --repeat >= 1")
-    try:
-        return asyncio.run(run(args))
-    except SetupError as exc:
-        print(f"\nqueues: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    return main_of("queues", lambda: asyncio.run(run(args)))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

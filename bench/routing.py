@@ -29,24 +29,30 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import secrets
 import statistics
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import msgspec
 
-from bench.http_baseline import DEFAULT_ENV_FILE, machine, read_env_file
+from bench._harness import (
+    DEFAULT_ENV_FILE,
+    admin_connection,
+    admin_url,
+    environment,
+    main_of,
+    percentile,
+    print_machine,
+    print_server,
+    scratch_database,
+    scratch_name,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 ORIGIN = (39.70, 116.10)  # south-west corner (lat, lon)
 CELL = (0.0009, 0.00117)  # degrees of latitude, longitude: about 100 m x 100 m here
 COLUMNS = 400
@@ -64,10 +70,6 @@ DISTRICTS = (
 )
 BLOCK = (4, 5)  # unit grids per responsibility grid: columns, rows
 TARGET_P99_MS = 2.0
-
-
-class SetupError(Exception):
-    pass
 
 
 # the synthetic city ---------------------------------------------------------------------------------------
@@ -122,10 +124,6 @@ def city(grids: int) -> tuple[bytes, bytes, int]:
 # database -------------------------------------------------------------------------------------------------
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
 async def _connect(url: str) -> asyncpg.Connection:
     from api.db import _init_connection
 
@@ -177,10 +175,6 @@ def _points(n: int, rows: int, seed: int) -> list[tuple[float, float]]:
     return [(south + rng.random() * 1.04 * height, west + rng.random() * 1.04 * width) for _ in range(n)]
 
 
-def _percentile(sorted_ms: list[float], q: float) -> float:
-    return sorted_ms[min(len(sorted_ms) - 1, int(q * len(sorted_ms)))]
-
-
 async def _timed(
     call: Callable[[float, float, str], Awaitable[Any]],
     points: list[tuple[float, float]],
@@ -197,10 +191,10 @@ async def _timed(
 
 
 def _line(label: str, latencies: list[float], seconds: float) -> str:
-    ordered = sorted(latencies)
     return (
-        f"  {label:<34} {len(ordered) / seconds:>9,.0f}/s   p50 {_percentile(ordered, 0.5):6.3f} ms   "
-        f"p99 {_percentile(ordered, 0.99):6.3f} ms   max {ordered[-1]:7.3f} ms   mean {statistics.fmean(ordered):6.3f} ms"
+        f"  {label:<34} {len(latencies) / seconds:>9,.0f}/s   p50 {percentile(latencies, 0.5):6.3f} ms   "
+        f"p99 {percentile(latencies, 0.99):6.3f} ms   max {max(latencies):7.3f} ms   "
+        f"mean {statistics.fmean(latencies):6.3f} ms"
     )
 
 
@@ -231,7 +225,7 @@ async def _lookups(url: str, conn: asyncpg.Connection, rows: int, args: argparse
         f"{on_border:,} on a shared border"
     )
     print(_line("route(), 1 connection, sequential", latencies, sequential))
-    p99 = _percentile(sorted(latencies), 0.99)
+    p99 = percentile(latencies, 0.99)
 
     started = time.perf_counter()
     sql_latencies, _ = await _timed(sql_only, points, categories)
@@ -269,33 +263,12 @@ async def _lookups(url: str, conn: asyncpg.Connection, rows: int, args: argparse
 
 
 async def run(args: argparse.Namespace) -> int:
-    env = read_env_file(args.env_file) if args.env_file.is_file() else {}
-    env.update(os.environ)
-    admin_url = env.get("DATABASE_ADMIN_URL")
-    if not admin_url:
-        raise SetupError(f"DATABASE_ADMIN_URL is not set (in the environment or {args.env_file})")
-    name = f"cityloop_bench_routing_{secrets.token_hex(4)}"
-
-    print(f"Routing at city scale: {args.grids:,} unit grids, {args.lookups:,} lookups\n")
-    for key, value in machine():
-        print(f"  {key:<9} {value}")
-    try:
-        admin = await asyncpg.connect(admin_url)
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise SetupError(
-            f"cannot reach {urlsplit(admin_url).netloc}: {exc} (scripts/services.sh start dev)"
-        ) from exc
-    try:
-        server = await admin.fetchval("SELECT version()")
-        postgis = await admin.fetchval(
-            "SELECT default_version FROM pg_available_extensions WHERE name = 'postgis'"
-        )
-        print(f"  {'database':<9} {server.split(' on ')[0]}, PostGIS {postgis}, {urlsplit(admin_url).netloc}")
-        print(f"  {'scratch':<9} {name} (dropped at the end)\n", flush=True)
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        url = _with_database(admin_url, name)
-        try:
-            conn = await _connect(url)
+    url = admin_url(environment(args.env_file), args.env_file)
+    print_machine(f"Routing at city scale: {args.grids:,} unit grids, {args.lookups:,} lookups")
+    async with admin_connection(url) as admin:
+        await print_server(admin, url, postgis=True)
+        async with scratch_database(admin, url, scratch_name("routing")) as scratch:
+            conn = await _connect(scratch)
             try:
                 user_id = await _setup(conn)
                 started = time.perf_counter()
@@ -309,13 +282,9 @@ async def run(args: argparse.Namespace) -> int:
                 await _import(conn, "responsibility", responsibility, "responsibility grids")
                 await _prepare_routing(conn, user_id)
                 print("\nlookups (cases.routing.route, at = now):")
-                p99 = await _lookups(url, conn, rows, args)
+                p99 = await _lookups(scratch, conn, rows, args)
             finally:
                 await conn.close()
-        finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
     print(
         f"\nimporting {args.grids:,} unit grids took {first:.1f} s; sequential route() p99 {p99:.3f} ms "
         f"(target < {TARGET_P99_MS:g} ms: {'met' if p99 < TARGET_P99_MS else 'NOT met'})"
@@ -356,16 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         COLUMNS <= args.grids <= 250_000 and 100 <= args.lookups <= 1_000_000 and 1 <= args.concurrency <= 64
     ):
         p.error(f"--grids in [{COLUMNS}, 250000], --lookups in [100, 1000000], --concurrency in [1, 64]")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    try:
-        return asyncio.run(run(args))
-    except SetupError as exc:
-        print(f"\nbench.routing: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    return main_of("bench.routing", lambda: asyncio.run(run(args)))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -51,11 +51,11 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import aiohttp
 import asyncpg
@@ -66,7 +66,23 @@ from api.app import auth_config
 from api.db import connect, migrate
 from api.demo import seed_demo
 from api.settings import Settings, SettingsError, load_settings
-from bench.http_baseline import DEFAULT_ENV_FILE, HOST, BenchError, Server, cityloop_env, machine, running
+from bench._harness import (
+    DEFAULT_ENV_FILE,
+    HOST,
+    BenchError,
+    Server,
+    admin_connection,
+    entered,
+    main_of,
+    percentile,
+    print_line,
+    print_machine,
+    running,
+    scratch_database,
+    scratch_name,
+    with_database,
+)
+from bench.http_baseline import cityloop_env
 from cases import service as cases_service
 from cases import store as cases_store
 from cases.models import ServiceArea
@@ -468,13 +484,6 @@ async def open_loop(
 # --- report ----------------------------------------------------------------------------------------------
 
 
-def percentile(sorted_values: Sequence[float], q: float) -> float:
-    """Nearest rank: the smallest value with at least q of all values at or below it."""
-    if not sorted_values:
-        return 0.0
-    return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
-
-
 def report(measured: Measured, rate: float, duration: float) -> list[str]:
     outcomes, first_send = measured.outcomes, measured.first_send
     before, after = measured.before, measured.after
@@ -542,7 +551,7 @@ def slow_seconds(outcomes: Sequence[Outcome], first_send: float) -> str:
     for o in outcomes:
         second = int(o.done - o.latency - first_send)
         by_second.setdefault(second, []).append(o.latency * 1e3)
-    p99s = {second: percentile(sorted(values), 0.99) for second, values in sorted(by_second.items())}
+    p99s = {second: percentile(values, 0.99) for second, values in sorted(by_second.items())}
     slow = [(second, p99) for second, p99 in p99s.items() if p99 >= TARGET_P99_MS]
     if not slow:
         return f"p99 under {TARGET_P99_MS:g} ms in every one of the {len(p99s)} seconds"
@@ -552,7 +561,7 @@ def slow_seconds(outcomes: Sequence[Outcome], first_send: float) -> str:
 
 
 def verdict(outcomes: Sequence[Outcome], rate: float) -> str:
-    p99 = percentile(sorted(o.latency * 1e3 for o in outcomes), 0.99)
+    p99 = percentile((o.latency * 1e3 for o in outcomes), 0.99)
     met = p99 < TARGET_P99_MS and all(o.status == 201 for o in outcomes)
     where = "" if rate == TARGET_RATE else f" (this run offered {rate:g}/s: the target is not tested)"
     return (
@@ -633,23 +642,6 @@ async def setup(
 # --- the database ----------------------------------------------------------------------------------------
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-async def _admin(url: str, sql: str) -> None:
-    try:
-        conn = await asyncpg.connect(url)
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise BenchError(
-            f"cannot reach {urlsplit(url).netloc}: {exc} (scripts/services.sh start dev)", 2
-        ) from exc
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 async def _migrate_and_seed(settings: Settings) -> None:
     conn = await connect(settings)
     try:
@@ -660,24 +652,21 @@ async def _migrate_and_seed(settings: Settings) -> None:
         await conn.close()
 
 
-@contextlib.contextmanager
-def scratch_database(runner: asyncio.Runner, env: dict[str, str], keep: bool) -> Iterator[str]:
+@contextlib.asynccontextmanager
+async def city_database(env: dict[str, str], keep: bool) -> AsyncIterator[str]:
     """A new database beside the dev one, migrated and given the demo city; dropped at the end unless `keep`.
 
     Every run starts from the same city (no open cases of earlier runs for reports to join) and leaves no
     rows behind. The photos' objects stay in the bucket: s3rver scans the directory on every DELETE, which
     takes a second or more each once the dev bucket holds a few thousand photos. Its URL is yielded."""
-    admin_url = env.get("DATABASE_ADMIN_URL") or _with_database(env["DATABASE_URL"], "postgres")
-    name = f"cityloop_bench_submit_{secrets.token_hex(4)}"
-    url = _with_database(env["DATABASE_URL"], name)
-    settings = load_settings({**env, "DATABASE_URL": url})
-    runner.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
-    try:
-        runner.run(_migrate_and_seed(settings))
+    admin_url = env.get("DATABASE_ADMIN_URL") or with_database(env["DATABASE_URL"], "postgres")
+    name = scratch_name("submit")
+    async with (
+        admin_connection(admin_url) as admin,
+        scratch_database(admin, env["DATABASE_URL"], name, keep=keep) as url,
+    ):
+        await _migrate_and_seed(load_settings({**env, "DATABASE_URL": url}))
         yield url
-    finally:
-        if not keep:
-            runner.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 # --- main ------------------------------------------------------------------------------------------------
@@ -700,17 +689,18 @@ def run(args: argparse.Namespace) -> int:
         else "the whole service area"
     )
 
-    print(
-        "Submitting reports: open-loop POST /v1/reports with one photo each, loopback, one uvicorn worker\n"
+    print_machine(
+        "Submitting reports: open-loop POST /v1/reports with one photo each, loopback, one uvicorn worker",
+        [
+            ("loadgen", "aiohttp + uvloop in this process (the server is another), open loop"),
+            (
+                "load",
+                f"{args.warmup:g} s warm-up (discarded) + {args.duration:g} s at {args.rate:g}/s; "
+                f"{' / '.join(CATEGORIES)} alternately",
+            ),
+            ("points", f"random in {where} (--seed {args.seed})"),
+        ],
     )
-    for name, value in machine():
-        print(f"  {name:<9} {value}")
-    print(f"  {'loadgen':<9} aiohttp + uvloop in this process (the server is another), open loop")
-    print(
-        f"  {'load':<9} {args.warmup:g} s warm-up (discarded) + {args.duration:g} s at {args.rate:g}/s; "
-        f"{' / '.join(CATEGORIES)} alternately"
-    )
-    print(f"  {'points':<9} random in {where} (--seed {args.seed})")
     host = settings.database_url.rsplit("@", 1)[-1].split("/", 1)[0]
     print(
         f"  {'cityloop':<9} DB_POOL_MAX={settings.db_pool_max}, LOG_LEVEL=WARNING, "
@@ -723,7 +713,7 @@ def run(args: argparse.Namespace) -> int:
         if args.dev_db:
             what = f"{urlsplit(settings.database_url).path.lstrip('/')} as it is (--dev-db)"
         else:
-            env["DATABASE_URL"] = stack.enter_context(scratch_database(runner, env, args.keep_db))
+            env["DATABASE_URL"] = stack.enter_context(entered(runner, city_database(env, args.keep_db)))
             settings = load_settings(env)
             name = urlsplit(settings.database_url).path.lstrip("/")
             what = (
@@ -731,7 +721,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{'kept' if args.keep_db else 'dropped at the end'}"
             )
         same_host = " (same host)" if urlsplit(settings.database_url).hostname in LOCAL_HOSTS else ""
-        print(f"  {'database':<9} {what}, on {host}{same_host}", flush=True)
+        print_line("database", f"{what}, on {host}{same_host}")
 
         logdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="cityloop-bench-"))
         city = stack.enter_context(
@@ -763,13 +753,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        return run(args)
-    except BenchError as exc:
-        print(f"\nsubmit_report: {exc}", file=sys.stderr)
-        return exc.status
-    except KeyboardInterrupt:
-        return 130
+    return main_of("submit_report", lambda: run(args))
 
 
 if __name__ == "__main__":

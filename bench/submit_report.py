@@ -62,7 +62,7 @@ import asyncpg
 import uvloop
 from PIL import Image
 
-from api.app import auth_config
+from api.config import auth_config
 from api.db import connect, migrate
 from api.demo import seed_demo
 from api.settings import Settings, SettingsError, load_settings

@@ -25,7 +25,6 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.types import ControllerRouterHandler
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from api.config import notifications_config as notifications_config  # tests still import it from here
 from api.db import acquire
 from api.params import DEFAULT_LIMIT, BeforeId, Cursor, Int64Id, Limit
 from api.settings import Settings

@@ -26,7 +26,7 @@ import pytest
 import uvicorn
 from litestar import Litestar
 
-from api.controllers.notifications import notifications_config
+from api.config import notifications_config
 from api.db import create_pool
 from api.settings import Settings
 from cases.demo_grids import seed_demo_grids

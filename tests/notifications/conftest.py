@@ -22,7 +22,7 @@ import uvicorn
 from aiohttp import web
 
 from api.app import create_app
-from api.controllers.notifications import notifications_config
+from api.config import notifications_config
 from api.db import create_pool
 from api.settings import Settings, load_settings
 from cases import store as cases_store

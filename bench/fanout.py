@@ -9,7 +9,7 @@ citizens with one phone each (alternately zh-CN and en), and dropped at the end 
 as a process of its own with a service account made for it; `cityloop worker` runs as another, pointed at both
 (FCM_URL, FCM_CREDENTIALS_FILE), with the production defaults otherwise. Nothing leaves the machine.
 
-Burst. Every citizen follows one case; a shift lead registers it (cases.casework.apply, committed): one outbox
+Burst. Every citizen follows one case; a shift lead registers it (cases.engine.apply, committed): one outbox
 row that the worker fans out into --devices inbox messages and push deliveries, sent with send_each in calls of
 500. Reported: deliveries per second (from the commit to the last push received by the fake) and the latency
 from commit to each push's arrival, p50 and p99. Target: 10,000 pushes in under 60 s.
@@ -138,12 +138,15 @@ async def _case(conn: asyncpg.Connection) -> uuid.UUID:
 
 async def _register(conn: asyncpg.Connection, calendar: Any, lead: uuid.UUID, case_id: uuid.UUID) -> float:
     """The shift lead registers the case; returns the wall-clock time right after COMMIT."""
-    from cases import casework
-    from cases.casework import Actor, TransitionRequest
+    from cases import engine
+    from cases.engine import TransitionRequest
+    from identity.models import Principal, RoleGrant
 
-    actor = Actor(user_id=lead, roles=frozenset({"shift_lead"}))
+    actor = Principal(
+        user_id=lead, session_id=uuid.uuid4(), roles=(RoleGrant(role="shift_lead"),), locale="zh-CN"
+    )
     async with conn.transaction():
-        await casework.apply(conn, calendar, actor, case_id, None, TransitionRequest(action="register"))
+        await engine.apply(conn, calendar, actor, case_id, None, TransitionRequest(action="register"))
     return time.time()
 
 

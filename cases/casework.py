@@ -1,35 +1,25 @@
-"""The case workflow use cases: routing new cases, applying transitions, deadlines of each step.
+"""The case workflow's use cases for staff and field apps: queues, one case, inspectors' tasks, sync, the
+reporter's rating, deadline alerts.
 
-Each function takes a connection inside the caller's transaction and never commits. Every transition is a
-guarded UPDATE on (state, version) plus, in the same transaction, the case event, the deadline bookkeeping
-and an outbox row.
+Each function takes a connection inside the caller's transaction and never commits. New cases enter, and
+transitions are applied, through the engine (cases/engine.py: intake, apply); who sees and does what is
+cases/access.py.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, cast
+from typing import Any
 from uuid import UUID
 
 import asyncpg
-import msgspec
 
-from cases import store, workflow_store
+from cases import access, engine, store, workflow_store
 from cases.deadlines import WorkCalendar
-from cases.errors import (
-    ActionForbidden,
-    CaseNotFound,
-    InvalidCursor,
-    MissingFields,
-    NoInspectorOnDuty,
-    PhotoUnavailable,
-    RatingNotAllowed,
-    TransitionNotAllowed,
-    UnknownDepartment,
-    VersionConflict,
-)
+from cases.engine import TransitionRequest
+from cases.errors import CaseNotFound, InvalidCursor, RatingNotAllowed
 from cases.geo import CRS, to_wgs84, validate_lat_lon
 from cases.models import (
     CaseDetail,
@@ -39,480 +29,17 @@ from cases.models import (
     HistoryEntry,
     Rating,
     RatingResult,
-    Scope,
     StepRecord,
     SyncPage,
     Task,
     TaskPage,
     Tombstone,
 )
-from cases.routing import route
 from cases.views import decode_cursor, encode_cursor, present, timeline
-from cases.workflow import PAUSED, SYSTEM, TRANSITIONS, Action, Step, Transition
+from cases.workflow import System
+from identity.models import Principal
 from media import service as media
 from media.storage import Storage
-
-
-class Actor(msgspec.Struct, frozen=True):
-    """Who acts: a user with roles and scopes, or the system (user_id None)."""
-
-    user_id: UUID | None
-    roles: frozenset[str]
-    districts: frozenset[str] | None = None  # None: every district
-    departments: frozenset[str] | None = None  # None: every department
-
-    @classmethod
-    def system(cls) -> Actor:
-        return cls(user_id=None, roles=frozenset({SYSTEM}))
-
-
-class TransitionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    action: Action
-    note: Annotated[str, msgspec.Meta(max_length=1000)] = ""
-    photo_ids: Annotated[list[UUID], msgspec.Meta(max_length=9)] = []
-    department: Annotated[str, msgspec.Meta(max_length=32)] | None = None
-    new_deadline: datetime | None = None
-    urgent: bool | None = None
-
-
-def _allowed_roles(actor: Actor, case: asyncpg.Record, transition: Transition) -> set[str]:
-    """The actor's roles that may take this transition on this case, scope included."""
-    usable: set[str] = set()
-    for role in actor.roles & transition.roles:
-        if role == SYSTEM:
-            usable.add(role)
-        elif role == "inspector":
-            if case["inspector_id"] is not None and case["inspector_id"] == actor.user_id:
-                usable.add(role)
-        elif role == "department_handler":
-            if actor.departments is None or case["department_code"] in actor.departments:
-                usable.add(role)
-        elif (
-            actor.districts is None
-            or case["district_code"] is None
-            or case["district_code"] in actor.districts
-        ):
-            usable.add(role)
-    return usable
-
-
-def allowed_actions(actor: Actor, case: asyncpg.Record) -> list[Action]:
-    return sorted(
-        cast(Action, action)
-        for (state, action), t in TRANSITIONS.items()
-        if state == case["state"] and _allowed_roles(actor, case, t)
-    )
-
-
-async def _limit_hours(conn: asyncpg.Connection, case: asyncpg.Record, step: Step) -> tuple[float, bool]:
-    if step == "handle":
-        category = await store.get_category(conn, case["category_code"])
-        assert category is not None
-        hours = category["limit_urgent_hours"] if case["urgent"] else category["limit_normal_hours"]
-        return float(hours), True
-    row = await workflow_store.step_limit(conn, step)
-    assert row is not None, f"no limit configured for step {step}"
-    return float(row["hours"]), bool(row["working"])
-
-
-async def start_step(
-    conn: asyncpg.Connection,
-    calendar: WorkCalendar,
-    case: asyncpg.Record,
-    step: Step,
-    *,
-    now: datetime,
-    round_: int | None = None,
-) -> None:
-    hours, working = await _limit_hours(conn, case, step)
-    assignee = case["inspector_id"] if step in ("verify", "check") else None
-    department = case["department_code"] if step in ("accept", "handle") else None
-    await workflow_store.start_deadline(
-        conn,
-        case["id"],
-        round_=round_ or case["round"],
-        step=step,
-        assignee_id=assignee,
-        department_code=department,
-        started_at=now,
-        due_soon_at=calendar.due(now, hours * 0.8, working=working),
-        due_at=calendar.due(now, hours, working=working),
-    )
-
-
-async def _check_photos(conn: asyncpg.Connection, actor: Actor, photo_ids: list[UUID]) -> None:
-    refs = await media.photo_refs(conn, photo_ids)
-    for index, photo_id in enumerate(photo_ids):
-        ref = refs.get(photo_id)
-        if ref is None or ref.owner_id != actor.user_id:
-            raise PhotoUnavailable(
-                f"photo {photo_id} is not an uploaded photo of yours", fields=(f"photo_ids[{index}]",)
-            )
-
-
-async def apply(
-    conn: asyncpg.Connection,
-    calendar: WorkCalendar,
-    actor: Actor,
-    case_id: UUID,
-    version: int | None,
-    request: TransitionRequest,
-    *,
-    now: datetime | None = None,
-    event_data: Mapping[str, Any] | None = None,
-) -> asyncpg.Record:
-    """Apply one action to a case. Returns the case as it is afterwards.
-
-    `event_data` goes into the case event's data (staff history only, never the public timeline)."""
-    now = now or datetime.now(UTC)
-    case = await workflow_store.get_case(conn, case_id)
-    if case is None:
-        raise CaseNotFound("no such case")
-    transition = TRANSITIONS.get((case["state"], request.action))
-    if transition is None:
-        raise TransitionNotAllowed(
-            f"'{request.action}' is not possible while the case is {case['state']}",
-            state=case["state"],
-            version=case["version"],
-            allowed_actions=allowed_actions(actor, case),
-        )
-    if not _allowed_roles(actor, case, transition):
-        raise ActionForbidden(
-            f"your roles or scope do not allow '{request.action}' on this case",
-            allowed_actions=allowed_actions(actor, case),
-        )
-    if version is not None and version != case["version"]:
-        raise VersionConflict(
-            "the case changed since you read it", state=case["state"], version=case["version"]
-        )
-    missing = sorted(f for f in transition.required if not getattr(request, f))
-    if missing:
-        raise MissingFields(f"'{request.action}' needs: {', '.join(missing)}", fields=tuple(missing))
-    if request.photo_ids:
-        await _check_photos(conn, actor, request.photo_ids)
-
-    changes: dict[str, Any] = {}
-    data: dict[str, Any] = {**(event_data or {}), "action": request.action}
-    to_state = transition.to
-    if to_state == "resume":
-        to_state = case["resume_state"]
-        changes["resume_state"] = None
-    if transition.to in PAUSED:
-        changes["resume_state"] = case["state"]
-    if request.action == "register" and case["state"] == "reported" and case["needs_verification"]:
-        raise TransitionNotAllowed(
-            "this case must be verified on site before it is registered",
-            state=case["state"],
-            version=case["version"],
-            allowed_actions=[a for a in allowed_actions(actor, case) if a != "register"],
-        )
-    if request.action == "register":
-        changes["registered_at"] = now
-        if request.urgent is not None:
-            changes["urgent"] = request.urgent
-    if request.department is not None and "department" in transition.required:
-        if not await store.department_exists(conn, request.department):
-            raise UnknownDepartment(f"no department {request.department}", fields=("department",))
-        data["from_department"] = case["department_code"]
-        changes["department_code"] = request.department
-    if request.action == "return":
-        # the department gives the case back: it leaves the department's views until it is dispatched again
-        data["from_department"] = case["department_code"]
-        changes["department_code"] = None
-    if transition.starts in ("verify", "check"):
-        inspector = case["inspector_id"] or await _inspector_on_duty(conn, case, now)
-        if inspector is None:
-            raise NoInspectorOnDuty("no inspector is on duty for this case's grid")
-        changes["inspector_id"] = inspector
-    if request.action == "reopen":
-        changes["round"] = case["round"] + 1
-        changes["closed_at"] = None
-    if request.action == "close":
-        changes["closed_at"] = now
-    if request.action == "request_extension":
-        data["new_deadline"] = request.new_deadline.isoformat() if request.new_deadline else None
-
-    updated = await workflow_store.transition_case(
-        conn, case_id, case["state"], case["version"], to_state, changes
-    )
-    if updated is None:
-        current = await workflow_store.get_case(conn, case_id)
-        assert current is not None
-        raise VersionConflict(
-            "the case changed since you read it", state=current["state"], version=current["version"]
-        )
-    await _deadlines(conn, calendar, case, updated, transition, request, actor, now)
-    event_id = await workflow_store.insert_event_returning(
-        conn,
-        case_id,
-        kind=request.action,
-        actor_id=actor.user_id,
-        public=transition.public,
-        from_state=case["state"],
-        to_state=to_state,
-        note=request.note,
-        photo_ids=request.photo_ids,
-        data=data,
-    )
-    await workflow_store.insert_outbox(
-        conn,
-        "case.transitioned",
-        {
-            "case_id": str(case_id),
-            "event_id": event_id,
-            "action": request.action,
-            "from": case["state"],
-            "to": to_state,
-            "round": updated["round"],
-        },
-    )
-    if request.action in ("handle",) and updated["state"] == "handled":
-        # the fix goes to the grid's inspector for a check on site, when one is on duty
-        inspector = updated["inspector_id"] or await _inspector_on_duty(conn, updated, now)
-        if inspector is not None:
-            updated = await apply(
-                conn,
-                calendar,
-                Actor.system(),
-                case_id,
-                updated["version"],
-                TransitionRequest(action="send_to_check"),
-                now=now,
-            )
-    return updated
-
-
-async def _deadlines(
-    conn: asyncpg.Connection,
-    calendar: WorkCalendar,
-    before: asyncpg.Record,
-    after: asyncpg.Record,
-    transition: Transition,
-    request: TransitionRequest,
-    actor: Actor,
-    now: datetime,
-) -> None:
-    current = await workflow_store.open_deadline(conn, before["id"])
-    if transition.to in PAUSED:
-        if current is not None:
-            await workflow_store.pause_deadline(conn, current["id"], now)
-        return
-    if transition.to == "resume":
-        if current is not None and current["paused_at"] is not None:
-            await _shift(conn, calendar, current, now)
-        return
-    if request.action == "approve_extension":
-        asked = await workflow_store.last_event_data(conn, before["id"], "request_extension")
-        if current is not None and asked and asked.get("new_deadline"):
-            due = datetime.fromisoformat(asked["new_deadline"])
-            due_soon = current["started_at"] + (due - current["started_at"]) * 0.8
-            await workflow_store.move_deadline(conn, current["id"], due_soon, due, extended=True)
-        return
-    if transition.completes and current is not None:
-        await workflow_store.complete_deadline(conn, current["id"], actor.user_id, request.action, now)
-    if transition.starts is not None:
-        await start_step(conn, calendar, after, transition.starts, now=now)
-
-
-async def _shift(
-    conn: asyncpg.Connection, calendar: WorkCalendar, deadline: asyncpg.Record, now: datetime
-) -> None:
-    """Resume a paused step: the working time that was left when it paused is left again now."""
-    paused = deadline["paused_at"]
-    left = calendar.between(paused, deadline["due_at"])
-    left_soon = calendar.between(paused, deadline["due_soon_at"])
-    await workflow_store.move_deadline(
-        conn,
-        deadline["id"],
-        calendar.add(now, left_soon),
-        calendar.add(now, left),
-        extended=deadline["extended"],
-    )
-
-
-async def _inspector_on_duty(conn: asyncpg.Connection, case: asyncpg.Record, now: datetime) -> UUID | None:
-    decision = await route(conn, case["lat"], case["lon"], case["category_code"], now)
-    return decision.inspector_id
-
-
-# new cases ----------------------------------------------------------------------------------------------------
-
-
-async def route_new_case(
-    conn: asyncpg.Connection,
-    calendar: WorkCalendar,
-    case_id: UUID,
-    *,
-    needs_verification: bool,
-    actor_id: UUID | None,
-    now: datetime | None = None,
-) -> None:
-    """Route a new case by place and category, store the decision with its reason, and start its first step.
-
-    A citizen's report that needs verification goes to the grid's inspector on duty; without one it waits in
-    the intake queue. A case that needs no verification waits for registration. The decision's department is
-    stored as the case's suggested department, for the dispatcher: the department itself sees the case once it
-    is dispatched there.
-    """
-    now = now or datetime.now(UTC)
-    case = await workflow_store.get_case(conn, case_id)
-    assert case is not None
-    decision = await route(conn, case["lat"], case["lon"], case["category_code"], now)
-    await workflow_store.set_routing(
-        conn,
-        case_id,
-        unit_grid_id=decision.unit_grid_id,
-        responsibility_grid_id=decision.responsibility_grid_id,
-        district_code=decision.district_code,
-        suggested_department=decision.department_code,
-        inspector_id=decision.inspector_id,
-        needs_verification=needs_verification,
-    )
-    await store.insert_case_event(
-        conn, case_id, kind="routed", actor_id=actor_id, public=False, data=msgspec.to_builtins(decision)
-    )
-    case = await workflow_store.get_case(conn, case_id)
-    assert case is not None
-    if needs_verification and decision.inspector_id is not None:
-        await apply(
-            conn,
-            calendar,
-            Actor.system(),
-            case_id,
-            case["version"],
-            TransitionRequest(action="send_to_verify"),
-            now=now,
-        )
-    else:
-        await start_step(conn, calendar, case, "register", now=now)
-
-
-async def register_patrol_case(
-    conn: asyncpg.Connection,
-    calendar: WorkCalendar,
-    case_id: UUID,
-    inspector_id: UUID,
-    now: datetime | None = None,
-) -> None:
-    """An inspector's own patrol report: routed, and registered directly (no verification)."""
-    now = now or datetime.now(UTC)
-    await route_new_case(conn, calendar, case_id, needs_verification=False, actor_id=inspector_id, now=now)
-    case = await workflow_store.get_case(conn, case_id)
-    assert case is not None
-    current = await workflow_store.open_deadline(conn, case_id)
-    if current is not None:
-        await workflow_store.complete_deadline(conn, current["id"], inspector_id, "register", now)
-    updated = await workflow_store.transition_case(
-        conn, case_id, "reported", case["version"], "registered", {"registered_at": now}
-    )
-    assert updated is not None
-    await store.insert_case_event(
-        conn,
-        case_id,
-        kind="register",
-        actor_id=inspector_id,
-        public=True,
-        from_state="reported",
-        to_state="registered",
-        note="patrol report",
-    )
-    await start_step(conn, calendar, updated, "dispatch", now=now)
-
-
-# who sees what ------------------------------------------------------------------------------------------------
-
-_DISTRICT_ROLES = frozenset({"intake_clerk", "shift_lead", "dispatcher", "leader"})
-
-
-def scope_of(user_id: UUID, grants: list[tuple[str, str | None, str | None]]) -> Scope:
-    """(role, scope_kind, scope_id) grants -> the cases visible: a department sees its cases, an inspector
-    their grids and tasks, district staff their districts; admins and unscoped staff see everything."""
-    everything = False
-    districts: set[str] = set()
-    departments: set[str] = set()
-    inspector: UUID | None = None
-    for role, kind, scope_id in grants:
-        if role == "admin":
-            everything = True
-        elif role in _DISTRICT_ROLES:
-            if kind == "district" and scope_id:
-                districts.add(scope_id)
-            else:
-                everything = True
-        elif role == "department_handler":
-            if kind == "department" and scope_id:
-                departments.add(scope_id)
-            else:
-                everything = True
-        elif role == "inspector":
-            inspector = user_id
-    return Scope(everything, frozenset(districts), frozenset(departments), inspector)
-
-
-_ACTING_DISTRICT_ROLES = frozenset({"intake_clerk", "shift_lead", "dispatcher"})
-
-
-def acts_on(
-    user_id: UUID,
-    grants: Iterable[tuple[str, str | None, str | None]],
-    case: asyncpg.Record | Mapping[str, Any],
-) -> bool:
-    """Whether the user acts on the case, and so may have the originals of its photos.
-
-    An original keeps what the clean copies lose: the EXIF GPS position, the capture time, the camera. It goes
-    only to the people who handle the case (DOMAIN.md §1):
-
-    - admins;
-    - the case's own inspector (监督员, `inspector_id`), who verifies (核实) and checks (核查) on site;
-    - the handlers of the department the case is dispatched to (专业部门: `department_code`, set by dispatch;
-      an unscoped handler acts for every department), who go and fix it;
-    - intake clerks (受理员), shift leads (值班长) and dispatchers (派遣员) whose district is the case's (or who
-      are unscoped; a case outside every grid, with no district, is every district's intake, as in queues).
-
-    Not to leaders (they read indicators and change nothing), property managers, other inspectors, other
-    departments, a department the case was only suggested to, nor citizens (the uploader has the file).
-    """
-    for role, kind, scope_id in grants:
-        every_department = not (kind == "department" and scope_id)
-        every_district = not (kind == "district" and scope_id)
-        if (
-            role == "admin"
-            or (role == "inspector" and case["inspector_id"] is not None and case["inspector_id"] == user_id)
-            or (
-                role == "department_handler"
-                and case["department_code"] is not None
-                and (every_department or scope_id == case["department_code"])
-            )
-            or (
-                role in _ACTING_DISTRICT_ROLES
-                and (every_district or case["district_code"] is None or scope_id == case["district_code"])
-            )
-        ):
-            return True
-    return False
-
-
-def actor_of(user_id: UUID, grants: list[tuple[str, str | None, str | None]]) -> Actor:
-    districts: set[str] | None = set()
-    departments: set[str] | None = set()
-    for role, kind, scope_id in grants:
-        if role in _DISTRICT_ROLES:
-            if kind == "district" and scope_id and districts is not None:
-                districts.add(scope_id)
-            elif kind != "district":
-                districts = None
-        if role == "department_handler":
-            if kind == "department" and scope_id and departments is not None:
-                departments.add(scope_id)
-            elif kind != "department":
-                departments = None
-    return Actor(
-        user_id=user_id,
-        roles=frozenset(role for role, _, _ in grants),
-        districts=frozenset(districts) if districts is not None else None,
-        departments=frozenset(departments) if departments is not None else None,
-    )
-
 
 # reading ------------------------------------------------------------------------------------------------------
 
@@ -559,7 +86,7 @@ def summary(row: asyncpg.Record | Mapping[str, Any], crs: CRS = "wgs84") -> Case
 
 async def queue(
     conn: asyncpg.Connection,
-    scope: Scope,
+    principal: Principal,
     *,
     state: str | None = None,
     department: str | None = None,
@@ -570,6 +97,8 @@ async def queue(
     limit: int = 50,
     crs: CRS = "wgs84",
 ) -> CasePage:
+    """A staff queue: the cases the caller sees (access.scope), filtered, newest first or by deadline."""
+    scope = access.scope(principal)
     by_deadline = overdue or due_soon
     after: tuple[datetime | None, UUID] | None = None
     if cursor:
@@ -619,9 +148,8 @@ async def case_detail(
     conn: asyncpg.Connection,
     storage: Storage,
     case_id: UUID,
+    principal: Principal | None,
     *,
-    scope: Scope | None,
-    actor: Actor | None,
     crs: CRS = "wgs84",
 ) -> CaseDetail:
     """Staff who may see the case get its whole history; everyone else the public timeline of a visible case.
@@ -633,7 +161,11 @@ async def case_detail(
     row = await workflow_store.get_case(conn, case_id)
     if row is None:
         raise CaseNotFound("no such case")
-    staff = scope is not None and await workflow_store.case_visible(conn, scope, case_id)
+    staff = (
+        principal is not None
+        and principal.is_staff
+        and await workflow_store.case_visible(conn, access.scope(principal), case_id)
+    )
     if not staff:
         if row["hidden_at"] is not None:
             raise CaseNotFound("no such case")
@@ -668,7 +200,7 @@ async def case_detail(
         view="staff",
         timeline=timeline(e for e in events if e["public"]),
         summary=summary(full, crs),
-        allowed_actions=allowed_actions(actor, row) if actor else [],
+        allowed_actions=engine.allowed_actions(principal, row) if principal else [],
         history=[
             HistoryEntry(
                 id=e["id"],
@@ -811,8 +343,7 @@ def _sync_cursor(cursor: str, field: str) -> tuple[SyncKey, int] | datetime:
 
 async def sync(
     conn: asyncpg.Connection,
-    scope: Scope,
-    actor: Actor,
+    principal: Principal,
     cursor: str | None,
     limit: int = 500,
     crs: CRS = "wgs84",
@@ -836,6 +367,7 @@ async def sync(
     time; a cursor ahead of this database's transaction counter (a restore into another cluster) restarts from
     the beginning. Either way the client may see cases it already has (it applies them by id), never miss one.
     """
+    scope = access.scope(principal)
     horizon, next_xid = await workflow_store.sync_horizon(conn)
     after: SyncKey = (0, _NIL)
     floor = horizon
@@ -862,18 +394,16 @@ async def sync(
                 distance_m=None,
             )
             for r in rows
-            if actor.user_id is not None
-            and r["assignee_id"] == actor.user_id
-            and r["step"] in ("verify", "check")
+            if r["assignee_id"] == principal.user_id and r["step"] in ("verify", "check")
         ),
         key=lambda t: (t.due_at, t.task_id),
     )
     tombstones: list[Tombstone] = []
     since = max(after, (floor, _NIL))
-    if since < until and actor.user_id is not None:
+    if since < until:
         tombstones += [
             Tombstone(type="task", id=str(task_id))
-            for task_id in await workflow_store.tasks_closed_between(conn, actor.user_id, since, until)
+            for task_id in await workflow_store.tasks_closed_between(conn, principal.user_id, since, until)
         ]
     if since < until and scope.departments:
         tombstones += [
@@ -920,13 +450,14 @@ async def rate(
     reopened = False
     closed_at = case["closed_at"]
     if not rating.fixed and closed_at is not None and datetime.now(UTC) - closed_at <= REOPEN_WINDOW:
-        await apply(
+        await engine.apply(
             conn,
             calendar,
-            Actor.system(),
+            System(),
             case_id,
             case["version"],
             TransitionRequest(action="reopen", note=_rating_note(rating)),
+            case=case,
             event_data={"rating": {"fixed": rating.fixed, "score": rating.score, "comment": rating.comment}},
         )
         reopened = True

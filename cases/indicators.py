@@ -20,9 +20,9 @@ Steps (``case_deadlines``)
       (its due time was before the cut-off);
     - *on time*: ``completed_at <= due_at`` (so also done).
 
-    DONE: verify → verify, not_found (the inspector went and looked either way); register → register;
-    dispatch → dispatch; handle → handle; check → check_pass, rework (a failed check is a check done);
-    close → close.
+    DONE (the rows of cases/workflow.py that say `done`): verify → verify, not_found (the inspector went and
+    looked either way); register → register; dispatch → dispatch; handle → handle; check → check_pass,
+    rework (a failed check is a check done); close → close.
 
 Leaving the denominators (DOMAIN.md section 1)
     A case that is deferred, parked or voided *now* leaves every denominator: none of its steps, reports or
@@ -104,7 +104,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Annotated, Final, Literal
@@ -115,13 +115,12 @@ import asyncpg
 import msgspec
 
 from cases.errors import InvalidPeriod, InvalidWeights, UnknownWeightKind
+from cases.workflow import CASES, done_outcomes
 
 GroupBy = Literal["department", "inspector", "grid", "district"]
 GROUPINGS: Final[tuple[GroupBy, ...]] = ("department", "inspector", "grid", "district")
 Grade = Literal["A", "B", "C", "D", "E"]
 GRADE_BANDS: Final[tuple[tuple[float, Grade], ...]] = ((90, "A"), (75, "B"), (60, "C"), (40, "D"))
-#: The roles that read the indicators.
-READER_ROLES: Final[frozenset[str]] = frozenset({"leader", "shift_lead", "dispatcher", "admin"})
 MAX_DAYS: Final = 366
 
 
@@ -164,15 +163,9 @@ APPLIES: Final[dict[GroupBy, tuple[str, ...]]] = {
     "district": tuple(INDICATORS),
 }
 
-#: The outcomes that end a step with its own job done (see the module docstring).
-DONE: Final[dict[str, tuple[str, ...]]] = {
-    "verify": ("verify", "not_found"),
-    "register": ("register",),
-    "dispatch": ("dispatch",),
-    "handle": ("handle",),
-    "check": ("check_pass", "rework"),
-    "close": ("close",),
-}
+#: The outcomes that end a step with its own job done (see the module docstring): the rows of the workflow
+#: table that say so (`done`).
+DONE: Final[dict[str, tuple[str, ...]]] = done_outcomes(CASES)
 _STEPS_FOR: Final[dict[GroupBy, tuple[str, ...]]] = {
     "department": ("handle",),
     "inspector": ("verify", "check"),
@@ -269,20 +262,6 @@ def weight_kind(kind: str) -> GroupBy:
         if kind == known:
             return known
     raise UnknownWeightKind(f"no weights of kind '{kind}'", kinds=list(GROUPINGS))
-
-
-def districts_in_scope(grants: Iterable[tuple[str, str | None, str | None]]) -> frozenset[str] | None:
-    """The districts whose cases a reader's grants show; None = every district (an admin, or a reader role
-    without a scope). Grants of other roles, and reader grants scoped to something else, show nothing."""
-    districts: set[str] = set()
-    for role, kind, scope_id in grants:
-        if role not in READER_ROLES:
-            continue
-        if role == "admin" or kind is None:
-            return None
-        if kind == "district" and scope_id:
-            districts.add(scope_id)
-    return frozenset(districts)
 
 
 # scores -------------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import msgspec
 
-from cases import casework, grid_store, store, workflow_store
+from cases import access, engine, grid_store, store, workflow_store
 from cases.deadlines import WorkCalendar
 from cases.errors import (
     ActionForbidden,
@@ -43,8 +43,9 @@ from cases.models import (
     ReportView,
     ServiceArea,
 )
-from cases.views import decode_cursor, encode_cursor, present, timeline, to_point
+from cases.views import decode_cursor, encode_cursor, present, timeline
 from identity import store as identity_store
+from identity.models import Principal
 from media import service as media
 from media.storage import Storage
 
@@ -57,27 +58,11 @@ class CasesConfig(msgspec.Struct, frozen=True, kw_only=True):
     map_feature_cap: int = 500  # above this many cases in the box, the map answers with clusters
 
 
-Grant = tuple[str, str | None, str | None]  # (role, scope kind, scope id)
-
-
-class Viewer(msgspec.Struct, frozen=True):
-    """A signed-in reader: who they are, whether they are staff, and their role grants (for scopes)."""
-
-    user_id: UUID
-    is_staff: bool
-    grants: tuple[Grant, ...] = ()
-
-    @property
-    def is_admin(self) -> bool:
-        return any(role == "admin" for role, _, _ in self.grants)
-
-
-async def _in_scope(conn: asyncpg.Connection, viewer: Viewer | None, case_id: UUID) -> bool:
-    """Staff whose scope covers the case (the rule of case views, workflow_store.case_visible)."""
+async def _in_scope(conn: asyncpg.Connection, viewer: Principal | None, case_id: UUID) -> bool:
+    """Staff whose scope covers the case (the rule of case views: access.scope, workflow_store.case_visible)."""
     if viewer is None or not viewer.is_staff:
         return False
-    scope = casework.scope_of(viewer.user_id, list(viewer.grants))
-    return await workflow_store.case_visible(conn, scope, case_id)
+    return await workflow_store.case_visible(conn, access.scope(viewer), case_id)
 
 
 # the catalogue ------------------------------------------------------------------------------------------------
@@ -201,7 +186,7 @@ async def coverage(conn: asyncpg.Connection, crs: CRS = "wgs84") -> tuple[Covera
 # submitting ---------------------------------------------------------------------------------------------------
 
 
-async def _reportable_category(conn: asyncpg.Connection, code: str, viewer: Viewer) -> Category:
+async def _reportable_category(conn: asyncpg.Connection, code: str, viewer: Principal) -> Category:
     row = await store.get_category(conn, code)
     if row is None or not row["active"]:
         raise UnknownCategory(f"no active category {code}", fields=("category",))
@@ -212,7 +197,7 @@ async def _reportable_category(conn: asyncpg.Connection, code: str, viewer: View
 
 
 async def _check_photos(
-    conn: asyncpg.Connection, viewer: Viewer, photo_ids: list[UUID], minimum: int
+    conn: asyncpg.Connection, viewer: Principal, photo_ids: list[UUID], minimum: int
 ) -> list[tuple[float, float]]:
     """Each photo must be the caller's, processed, and not part of another report. Returns EXIF positions."""
     if len(set(photo_ids)) != len(photo_ids):
@@ -245,7 +230,7 @@ async def submit_report(
     conn: asyncpg.Connection,
     config: CasesConfig,
     calendar: WorkCalendar,
-    viewer: Viewer,
+    viewer: Principal,
     data: ReportCreate,
     *,
     patrol: bool = False,
@@ -288,13 +273,13 @@ async def _file_report(
     conn: asyncpg.Connection,
     config: CasesConfig,
     calendar: WorkCalendar,
-    viewer: Viewer,
+    viewer: Principal,
     data: ReportCreate,
     *,
     patrol: bool,
 ) -> ReportCreated | None:
     """File the report; None when its client_id turns out to be taken (its work must then be undone)."""
-    lat, lon = to_point(data.location)
+    lat, lon = to_wgs84(data.location.lat, data.location.lon, data.location.crs)
     category = await _reportable_category(conn, data.category, viewer)
     if await store.in_service_area(conn, lat, lon) is False:
         raise OutsideServiceArea("the location is outside the city's service area", fields=("location",))
@@ -317,36 +302,23 @@ async def _file_report(
     if joined is not None:
         case_id, state = joined["id"], joined["state"]
         await store.add_reporter(conn, case_id)
-        await store.insert_case_event(
+        await workflow_store.insert_event(
             conn, case_id, kind="report_joined", actor_id=viewer.user_id, public=True
         )
     else:
-        case = await store.insert_case(
+        case = await engine.intake(
             conn,
-            category=category.code,
+            calendar,
+            reporter=viewer.user_id,
             source="inspector" if patrol else "citizen",
+            category=category.code,
+            needs_verification=category.needs_verification,
             lat=lat,
             lon=lon,
             address=data.address,
             description=data.description,
         )
-        case_id = case["id"]
-        await store.insert_case_event(
-            conn, case_id, kind="reported", actor_id=viewer.user_id, public=True, to_state=case["state"]
-        )
-        if patrol:
-            await casework.register_patrol_case(conn, calendar, case_id, viewer.user_id)
-        else:
-            await casework.route_new_case(
-                conn,
-                calendar,
-                case_id,
-                needs_verification=category.needs_verification,
-                actor_id=viewer.user_id,
-            )
-        routed = await workflow_store.get_case(conn, case_id)
-        assert routed is not None
-        state = routed["state"]
+        case_id, state = case["id"], case["state"]
     number = await _report_number(conn, config)
     row = await store.insert_report(
         conn,
@@ -397,10 +369,10 @@ def _created(row: asyncpg.Record) -> ReportCreated:
 
 
 async def get_report(
-    conn: asyncpg.Connection, storage: Storage, report_id: UUID, viewer: Viewer | None, crs: CRS = "wgs84"
+    conn: asyncpg.Connection, storage: Storage, report_id: UUID, viewer: Principal | None, crs: CRS = "wgs84"
 ) -> ReportView:
     """The full view goes to the reporter and to staff whose scope covers the report's case (the rule of case
-    views: casework.scope_of, workflow_store.case_visible). Everyone else, staff out of scope included, gets the
+    views: access.scope, workflow_store.case_visible). Everyone else, staff out of scope included, gets the
     public view, and a hidden report is not found for them.
 
     An anonymous report's reporter is shown to nobody but the reporter and admins: a full view for other staff
@@ -437,7 +409,7 @@ async def get_report(
     if not full:
         following = await store.is_following(conn, row["case_id"], viewer.user_id) if viewer else None
         return msgspec.structs.replace(view, following=following)
-    named = not row["anonymous"] or reporter or (viewer is not None and viewer.is_admin)
+    named = not row["anonymous"] or reporter or access.is_admin(viewer)
     return msgspec.structs.replace(
         view,
         anonymous=row["anonymous"],
@@ -452,7 +424,9 @@ async def get_report(
     )
 
 
-async def my_reports(conn: asyncpg.Connection, viewer: Viewer, cursor: str | None, limit: int) -> ReportPage:
+async def my_reports(
+    conn: asyncpg.Connection, viewer: Principal, cursor: str | None, limit: int
+) -> ReportPage:
     after = None
     if cursor:
         at, report_id = decode_cursor(cursor, 2)
@@ -493,7 +467,7 @@ async def nearby(
     radius_m: int | None,
 ) -> list[NearbyCase]:
     """Open cases of the category near a point, nearest first: 'follow this one instead'."""
-    lat, lon = to_point(location)
+    lat, lon = to_wgs84(location.lat, location.lon, location.crs)
     row = await store.get_category(conn, category_code)
     if row is None or not row["active"]:
         raise UnknownCategory(f"no active category {category_code}", fields=("category",))
@@ -516,7 +490,7 @@ async def nearby(
     ]
 
 
-async def follow(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) -> UUID:
+async def follow(conn: asyncpg.Connection, report_id: UUID, viewer: Principal) -> UUID:
     row = await store.get_report(conn, report_id)
     if row is None or (row["hidden"] and not await _in_scope(conn, viewer, row["case_id"])):
         raise ReportNotFound("no such report")
@@ -528,7 +502,7 @@ async def follow(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) -> U
 Unfollowed = Literal["unfollowed", "not_following", "reporter"]
 
 
-async def unfollow(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) -> Unfollowed:
+async def unfollow(conn: asyncpg.Connection, report_id: UUID, viewer: Principal) -> Unfollowed:
     """Stop following a report's case; unfollowing a case one does not follow changes nothing.
 
     The report must be one the caller may follow (not hidden, unless staff in scope), or the case one they follow
@@ -615,7 +589,7 @@ PhotoSize = Literal["display", "thumb", "original"]
 
 
 async def may_see_photo(
-    conn: asyncpg.Connection, photo_id: UUID, owner_id: UUID, size: PhotoSize, viewer: Viewer | None
+    conn: asyncpg.Connection, photo_id: UUID, owner_id: UUID, size: PhotoSize, viewer: Principal | None
 ) -> bool:
     """Whether the reader may have this copy of a photo.
 
@@ -624,17 +598,17 @@ async def may_see_photo(
     whose scope covers a case the photo belongs to (by a report or as evidence in its history).
 
     The original keeps its EXIF data (GPS position, capture time, camera) and goes only to the staff who act on
-    one of the photo's cases (casework.acts_on: admins, the case's inspector, the department it is dispatched
+    one of the photo's cases (access.acts_on: admins, the case's inspector, the department it is dispatched
     to, intake clerks, shift leads and dispatchers of its district): never to the public, leaders, property
     managers, other inspectors or departments, or its owner.
     """
-    if viewer is not None and viewer.is_admin:
+    if access.is_admin(viewer):
         return True
     if size == "original":
         if viewer is None or not viewer.is_staff:
             return False
         cases = await store.photo_cases(conn, photo_id)
-        return any(casework.acts_on(viewer.user_id, viewer.grants, case) for case in cases)
+        return any(access.acts_on(viewer, case) for case in cases)
     if viewer is not None and viewer.user_id == owner_id:
         return True
     if await store.photo_is_public(conn, photo_id):
@@ -659,7 +633,7 @@ async def case_of_own_report(conn: asyncpg.Connection, report_id: UUID, user_id:
 # moderation ---------------------------------------------------------------------------------------------------
 
 
-async def _moderated_report(conn: asyncpg.Connection, report_id: UUID, viewer: Viewer) -> asyncpg.Record:
+async def _moderated_report(conn: asyncpg.Connection, report_id: UUID, viewer: Principal) -> asyncpg.Record:
     """A report the moderator's scope covers (its case is in their scope, as for case views). Out of scope, a
     hidden report is not found (as for anyone who may not see it) and a visible one is refused."""
     row = await store.get_report(conn, report_id)
@@ -672,13 +646,13 @@ async def _moderated_report(conn: asyncpg.Connection, report_id: UUID, viewer: V
     return row
 
 
-async def hide_report(conn: asyncpg.Connection, report_id: UUID, reason: str, viewer: Viewer) -> UUID:
+async def hide_report(conn: asyncpg.Connection, report_id: UUID, reason: str, viewer: Principal) -> UUID:
     """Hide a report from the public (moderators whose scope covers its case)."""
     row = await _moderated_report(conn, report_id, viewer)
     actor_id = viewer.user_id
     await store.hide_report(conn, report_id, reason)
     await store.hide_case_if_all_reports_hidden(conn, row["case_id"], reason)
-    await store.insert_case_event(
+    await workflow_store.insert_event(
         conn,
         row["case_id"],
         kind="report_hidden",
@@ -692,7 +666,7 @@ async def hide_report(conn: asyncpg.Connection, report_id: UUID, reason: str, vi
 
 
 async def recategorise(
-    conn: asyncpg.Connection, report_id: UUID, category_code: str, note: str, viewer: Viewer
+    conn: asyncpg.Connection, report_id: UUID, category_code: str, note: str, viewer: Principal
 ) -> tuple[str, str]:
     """Move a report and its case to another category (moderators whose scope covers its case)."""
     row = await _moderated_report(conn, report_id, viewer)
@@ -701,7 +675,7 @@ async def recategorise(
     if category is None or not category["active"]:
         raise UnknownCategory(f"no active category {category_code}", fields=("category",))
     await store.recategorise(conn, report_id, row["case_id"], category_code)
-    await store.insert_case_event(
+    await workflow_store.insert_event(
         conn,
         row["case_id"],
         kind="recategorised",

@@ -218,62 +218,9 @@ async def find_joinable_case(
     )
 
 
-async def insert_case(
-    conn: asyncpg.Connection,
-    *,
-    category: str,
-    source: str,
-    lat: float,
-    lon: float,
-    address: str | None,
-    description: str,
-) -> Record:
-    row = await conn.fetchrow(
-        """INSERT INTO cases (category_code, source, location, address, description)
-           VALUES ($1, $2, ST_SetSRID(ST_MakePoint($4, $3), 4326), $5, $6)
-           RETURNING id, state""",
-        category,
-        source,
-        lat,
-        lon,
-        address,
-        description,
-    )
-    assert row is not None
-    return row
-
-
 async def add_reporter(conn: asyncpg.Connection, case_id: UUID) -> None:
     await conn.execute(
         "UPDATE cases SET reporter_count = reporter_count + 1, updated_at = now() WHERE id = $1", case_id
-    )
-
-
-async def insert_case_event(
-    conn: asyncpg.Connection,
-    case_id: UUID,
-    *,
-    kind: str,
-    actor_id: UUID | None,
-    public: bool,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    note: str = "",
-    photo_ids: list[UUID] | None = None,
-    data: dict[str, Any] | None = None,
-) -> None:
-    await conn.execute(
-        """INSERT INTO case_events (case_id, kind, actor_id, public, from_state, to_state, note, photo_ids, data)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-        case_id,
-        kind,
-        actor_id,
-        public,
-        from_state,
-        to_state,
-        note,
-        photo_ids or [],
-        data or {},
     )
 
 

@@ -10,15 +10,9 @@ from typing import Any
 import asyncpg
 
 from cases.errors import InvalidCursor
-from cases.geo import CRS, from_wgs84, to_wgs84, validate_lat_lon
-from cases.models import Location, TimelineEntry
+from cases.geo import CRS, from_wgs84
+from cases.models import TimelineEntry
 from media.models import Point
-
-
-def to_point(location: Location) -> tuple[float, float]:
-    """WGS-84 (lat, lon) of a location given in any supported system; refuses non-finite or out-of-range."""
-    lat, lon = validate_lat_lon(location.lat, location.lon)
-    return to_wgs84(lat, lon, location.crs)
 
 
 def present(lat: float, lon: float, crs: CRS) -> Point:

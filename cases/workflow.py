@@ -1,17 +1,25 @@
-"""The closed loop of a case as a table: (state, action) -> (next state, roles, required fields, steps).
+"""The closed loop of a case as a table: (state, action) -> a row saying everything the action does.
 
 collect → register → dispatch → handle → feed back → verify on site and close → evaluate (DOMAIN.md §1).
 Two states are added to the list in the issue, `verified` and `checked`: each step is owned by one role, so
 every hand-over from one role to the next is a state of its own (the inspector's finding waits for the shift
 lead in `verified`; a passed check waits for closure in `checked`).
 
-Applying a transition is a guarded UPDATE on (state, version) in cases/store.py; an unknown (state, action)
-pair is refused, never logged and let through.
+A row (`Transition`) names the next state, the roles that may act, the fields the action needs, the step it
+ends and the one it starts, whether citizens see it, and its effects: the columns it stamps or clears, what
+the system does next on its own (`follows`), what refuses it (`guard`), who is told (`tells`, read by
+notifications/fanout.py) and whether the step it ends counts as done for the indicators (`done`, read by
+cases/indicators.py). `CASES` is the table with its states and how a new case enters (`arrivals`, for
+the engine's intake). The engine (cases/engine.py) takes a Workflow and knows no action by name: it applies a row
+as one guarded UPDATE on (state, version), the case event and the outbox row, in the caller's transaction. An
+unknown (state, action) pair is refused, never logged and let through.
 """
 
 from __future__ import annotations
 
-from typing import Final, Literal, get_args
+from collections.abc import Mapping
+from typing import Any, Final, Literal, get_args
+from uuid import UUID
 
 import msgspec
 
@@ -67,13 +75,109 @@ Field = Literal["note", "photo_ids", "department", "new_deadline"]
 SYSTEM: Final = "system"
 
 
-class Transition(msgspec.Struct, frozen=True):
-    to: str  # a State, or "resume" for the state the case was paused in
+class System(msgspec.Struct, frozen=True):
+    """The system acting on its own (SYSTEM): nobody's action (`acting_for` None), or in a person's name (the
+    event's actor: the inspector whose patrol report it registers). It holds no grants."""
+
+    acting_for: UUID | None = None
+
+
+#: The `to` of a row that returns the case to the state it was paused in.
+RESUME: Final = "resume"
+
+#: Who is told of a transition (notifications/fanout.py finds the people): the case's reporters and followers,
+#: the case's inspector (the task is theirs), the handlers scoped to the case's department.
+Audience = Literal["citizens", "inspector", "department"]
+#: Columns of the case a transition stamps with its time, or clears.
+Column = Literal["registered_at", "closed_at"]
+#: Fields of the request a transition applies to the case when they are given (never required).
+Taken = Literal["urgent"]
+
+
+class Condition(msgspec.Struct, frozen=True):
+    """A condition on the case row, as data: its `column` holds `value`. Guards refuse on one, follow-ups and
+    arrivals wait for one."""
+
+    column: str
+    value: str | bool
+
+
+#: a citizen's report of a category that needs 核实 (the intake stores it on the case)
+NEEDS_VERIFICATION: Final = Condition("needs_verification", True)
+#: an inspector's own patrol report (巡查上报)
+FROM_PATROL: Final = Condition("source", "inspector")
+
+
+class Tell(msgspec.Struct, frozen=True):
+    """Who is told of a transition and with which inbox message (notifications/texts.py renders the kind)."""
+
+    audience: Audience
+    kind: str
+    arriving: str | None = None  # only when the case arrives in this state (a resumption lands anywhere)
+
+
+class Guard(msgspec.Struct, frozen=True):
+    """The transition is refused (transition_not_allowed) while the condition holds of the case."""
+
+    unless: Condition
+    refusal: str
+
+
+class Follow(msgspec.Struct, frozen=True):
+    """An action the system takes next on its own, when `when` holds of the case (always when None) and it can:
+    an action that starts an inspector's step waits for a person when no inspector is on duty."""
+
+    action: str
+    when: Condition | None = None
+    acting_for_reporter: bool = False  # taken in the reporter's name (the event's actor), not anonymously
+    note: str = ""  # the event's note
+
+
+class Arrival(msgspec.Struct, frozen=True):
+    """How a new case enters the workflow (engine.intake): the first arrival whose condition holds of the case
+    (always when None) and whose follow-up can be taken opens its step, then takes its follow-up."""
+
+    when: Condition | None = None
+    opens: Step | None = None
+    then: Follow | None = None
+
+
+class Transition(msgspec.Struct, frozen=True, kw_only=True):
+    """One row of a workflow: where an action leads, who may take it, and everything it does besides."""
+
+    to: str  # a State, or RESUME for the state the case was paused in
     roles: frozenset[str]
-    required: frozenset[Field] = frozenset()
+    required: frozenset[Field] = frozenset()  # "department" in it: the case goes to that department
     completes: bool = True  # the open step ends (done) with this action
     starts: Step | None = None  # the step that begins
     public: bool = False  # shown on the citizens' timeline
+    stamps: frozenset[Column] = frozenset()  # set to the time of the action
+    clears: frozenset[Column] = frozenset()  # set to null
+    new_round: bool = False  # a new round of the loop begins (round + 1)
+    takes: frozenset[Taken] = frozenset()  # request fields applied to the case when given
+    releases_department: bool = False  # the case leaves its department's views until dispatched again
+    records: frozenset[Field] = frozenset()  # request fields kept in the event's (staff) data
+    extends: str | None = None  # applies the new_deadline the last event of this action asked for
+    guard: Guard | None = None
+    follows: Follow | None = None
+    tells: tuple[Tell, ...] = ()
+    done: Step | None = None  # indicators count the step that ends as done (its own job was done)
+
+
+class Workflow(msgspec.Struct, frozen=True, kw_only=True):
+    """A closed loop as data, for the engine (cases/engine.py): states, rows, how a case enters, its topic.
+
+    The engine knows no action by name: a second loop (property repairs) is a second Workflow."""
+
+    topic: str  # the outbox topic of its transitions (a webhook event)
+    states: tuple[str, ...]
+    initial: str
+    paused: frozenset[str]  # the clock stops; RESUME returns to the state paused in
+    inspector_steps: frozenset[Step]  # steps assigned to the case's inspector (one must be on duty)
+    department_steps: frozenset[Step]  # steps of the department the case is dispatched to
+    category_steps: frozenset[Step]  # steps whose limit the case's category sets (urgent or normal hours)
+    arrivals: tuple[Arrival, ...]
+    transitions: Mapping[tuple[str, str], Transition]
 
 
 def _t(
@@ -84,6 +188,7 @@ def _t(
     starts: Step | None = None,
     completes: bool = True,
     public: bool = False,
+    **effects: Any,
 ) -> Transition:
     return Transition(
         to=to,
@@ -92,6 +197,7 @@ def _t(
         starts=starts,
         completes=completes,
         public=public,
+        **effects,
     )
 
 
@@ -116,46 +222,154 @@ _VOIDABLE: tuple[State, ...] = (
     "parked",
 )
 
+
+def _citizens(kind: str) -> Tell:
+    return Tell("citizens", kind)
+
+
+#: every arrival in `dispatched` tells the department's handlers: a new case to accept (签收)
+_TO_DEPARTMENT = Tell("department", "case.dispatched")
+#: what a registration (立案) does, from any state
+_REGISTER: Final[dict[str, Any]] = {
+    "starts": "dispatch",
+    "public": True,
+    "stamps": frozenset({"registered_at"}),
+    "takes": frozenset({"urgent"}),
+    "tells": (_citizens("report.registered"),),
+    "done": "register",
+}
+#: a fix (处置) goes to the grid's inspector for a check on site (核查), when one is on duty
+_HANDLE: Final[dict[str, Any]] = {
+    "public": True,
+    "follows": Follow("send_to_check"),
+    "done": "handle",
+}
+_REJECTED = (_citizens("report.rejected"),)
+
 TRANSITIONS: Final[dict[tuple[str, str], Transition]] = {
     # collect and verify (核实)
-    ("reported", "send_to_verify"): _t("verifying", _CLERKS | {SYSTEM}, starts="verify"),
-    ("reported", "register"): _t("registered", _LEAD, starts="dispatch", public=True),
-    ("reported", "reject"): _t("rejected", _CLERKS, {"note"}, public=True),
-    ("verifying", "verify"): _t("verified", _INSPECTOR, {"photo_ids"}, starts="register"),
-    ("verifying", "not_found"): _t("rejected", _INSPECTOR, {"note", "photo_ids"}, public=True),
-    ("verified", "register"): _t("registered", _LEAD, starts="dispatch", public=True),
-    ("verified", "reject"): _t("rejected", _LEAD, {"note"}, public=True),
+    ("reported", "send_to_verify"): _t(
+        "verifying", _CLERKS | {SYSTEM}, starts="verify", tells=(Tell("inspector", "task.verify"),)
+    ),
+    # the system registers an inspector's own patrol report (巡查上报) in the inspector's name (ARRIVALS)
+    ("reported", "register"): _t(
+        "registered",
+        _LEAD | {SYSTEM},
+        guard=Guard(NEEDS_VERIFICATION, "this case must be verified on site before it is registered"),
+        **_REGISTER,
+    ),
+    ("reported", "reject"): _t("rejected", _CLERKS, {"note"}, public=True, tells=_REJECTED),
+    ("verifying", "verify"): _t("verified", _INSPECTOR, {"photo_ids"}, starts="register", done="verify"),
+    ("verifying", "not_found"): _t(
+        "rejected", _INSPECTOR, {"note", "photo_ids"}, public=True, tells=_REJECTED, done="verify"
+    ),
+    ("verified", "register"): _t("registered", _LEAD, **_REGISTER),
+    ("verified", "reject"): _t("rejected", _LEAD, {"note"}, public=True, tells=_REJECTED),
     # dispatch (派遣) and handle (处置)
-    ("registered", "dispatch"): _t("dispatched", _DISPATCH, {"department"}, starts="accept", public=True),
-    ("dispatched", "reassign"): _t("dispatched", _DISPATCH, {"department"}, starts="accept"),
-    ("dispatched", "return"): _t("registered", _DEPT, {"note"}, starts="dispatch"),
+    ("registered", "dispatch"): _t(
+        "dispatched",
+        _DISPATCH,
+        {"department"},
+        starts="accept",
+        public=True,
+        tells=(_TO_DEPARTMENT, _citizens("report.dispatched")),
+        done="dispatch",
+    ),
+    ("dispatched", "reassign"): _t(
+        "dispatched", _DISPATCH, {"department"}, starts="accept", tells=(_TO_DEPARTMENT,)
+    ),
+    ("dispatched", "return"): _t("registered", _DEPT, {"note"}, starts="dispatch", releases_department=True),
     ("dispatched", "accept"): _t("accepted", _DEPT, starts="handle", public=True),
-    ("accepted", "handle"): _t("handled", _DEPT, {"photo_ids"}, public=True),
+    ("accepted", "handle"): _t("handled", _DEPT, {"photo_ids"}, **_HANDLE),
     ("accepted", "request_extension"): _t(
-        "extension_requested", _DEPT, {"note", "new_deadline"}, completes=False
+        "extension_requested",
+        _DEPT,
+        {"note", "new_deadline"},
+        completes=False,
+        records=frozenset({"new_deadline"}),
     ),
     ("extension_requested", "approve_extension"): _t(
-        "accepted", _DISPATCH | _LEAD, completes=False, public=True
+        "accepted", _DISPATCH | _LEAD, completes=False, public=True, extends="request_extension"
     ),
     ("extension_requested", "deny_extension"): _t("accepted", _DISPATCH | _LEAD, {"note"}, completes=False),
-    ("extension_requested", "handle"): _t("handled", _DEPT, {"photo_ids"}, public=True),
+    ("extension_requested", "handle"): _t("handled", _DEPT, {"photo_ids"}, **_HANDLE),
     # check on site (核查) and close (结案)
-    ("handled", "send_to_check"): _t("checking", _CLERKS | {SYSTEM}, starts="check"),
-    ("checking", "check_pass"): _t("checked", _INSPECTOR, {"photo_ids"}, starts="close"),
-    ("checking", "rework"): _t(
-        "dispatched", _INSPECTOR | _LEAD, {"note", "photo_ids"}, starts="accept", public=True
+    ("handled", "send_to_check"): _t(
+        "checking", _CLERKS | {SYSTEM}, starts="check", tells=(Tell("inspector", "task.check"),)
     ),
-    ("checked", "close"): _t("closed", _LEAD, public=True),
-    ("checked", "rework"): _t("dispatched", _LEAD, {"note"}, starts="accept", public=True),
+    ("checking", "check_pass"): _t("checked", _INSPECTOR, {"photo_ids"}, starts="close", done="check"),
+    ("checking", "rework"): _t(
+        "dispatched",
+        _INSPECTOR | _LEAD,
+        {"note", "photo_ids"},
+        starts="accept",
+        public=True,
+        tells=(_TO_DEPARTMENT,),
+        done="check",  # a failed check is a check done
+    ),
+    ("checked", "close"): _t(
+        "closed",
+        _LEAD,
+        public=True,
+        stamps=frozenset({"closed_at"}),
+        tells=(_citizens("report.closed"),),
+        done="close",
+    ),
+    ("checked", "rework"): _t(
+        "dispatched", _LEAD, {"note"}, starts="accept", public=True, tells=(_TO_DEPARTMENT,)
+    ),
     # after closure: "not fixed" from the reporter, or the shift lead, opens a new round
-    ("closed", "reopen"): _t("dispatched", _LEAD | {SYSTEM}, {"note"}, starts="accept", public=True),
+    ("closed", "reopen"): _t(
+        "dispatched",
+        _LEAD | {SYSTEM},
+        {"note"},
+        starts="accept",
+        public=True,
+        new_round=True,
+        clears=frozenset({"closed_at"}),
+        tells=(_TO_DEPARTMENT, _citizens("report.reopened")),
+    ),
     # side states: deferral and parking stop the clock, voiding ends a case that should not exist
     **{(s, "defer"): _t("deferred", _LEAD, {"note"}, completes=False, public=True) for s in _PAUSABLE},
     **{(s, "park"): _t("parked", _LEAD, {"note"}, completes=False, public=True) for s in _PAUSABLE},
-    ("deferred", "resume"): _t("resume", _LEAD, completes=False, public=True),
-    ("parked", "resume"): _t("resume", _LEAD, completes=False, public=True),
+    **{
+        (s, "resume"): _t(
+            RESUME,
+            _LEAD,
+            completes=False,
+            public=True,
+            tells=(Tell("department", "case.dispatched", arriving="dispatched"),),
+        )
+        for s in ("deferred", "parked")
+    },
     **{(s, "void"): _t("voided", _LEAD, {"note"}, public=True) for s in _VOIDABLE},
 }
+
+CASES: Final = Workflow(
+    topic="case.transitioned",
+    states=STATES,
+    initial="reported",
+    paused=PAUSED,
+    inspector_steps=frozenset({"verify", "check"}),
+    department_steps=frozenset({"accept", "handle"}),
+    category_steps=frozenset(
+        {"handle"}
+    ),  # 处置 limits per category (DOMAIN.md section 2); others: step_limits
+    arrivals=(
+        # an inspector's own report needs no 核实: its registration step opens and is taken at once, in the
+        # inspector's name (DOMAIN.md section 1), so that it counts, on time, in 按时立案率
+        Arrival(
+            when=FROM_PATROL,
+            opens="register",
+            then=Follow("register", acting_for_reporter=True, note="patrol report"),
+        ),
+        # a citizen's report is verified on site first by the grid's inspector on duty, when there is one
+        Arrival(when=NEEDS_VERIFICATION, then=Follow("send_to_verify")),
+        # else it waits for registration (立案), in the intake queue when it needs verification
+        Arrival(opens="register"),
+    ),
+    transitions=TRANSITIONS,
+)
 
 ACTIONS: Final[frozenset[str]] = frozenset(action for _, action in TRANSITIONS)
 assert set(get_args(Action)) == ACTIONS, "the Action literal names exactly the actions of the table"
@@ -168,3 +382,17 @@ def actions_from(state: str, roles: frozenset[str] | set[str] | None = None) -> 
         for (from_state, action), t in TRANSITIONS.items()
         if from_state == state and (roles is None or t.roles & set(roles))
     )
+
+
+def done_outcomes(workflow: Workflow) -> dict[str, tuple[str, ...]]:
+    """step -> the actions that end it with its own job done (the rows' `done`), for the indicators."""
+    done: dict[str, tuple[str, ...]] = {}
+    for (_, action), t in workflow.transitions.items():
+        if t.done is not None and action not in done.get(t.done, ()):
+            done[t.done] = (*done.get(t.done, ()), action)
+    return done
+
+
+def message_kinds(workflow: Workflow) -> frozenset[str]:
+    """Every inbox kind the rows tell (notifications/texts.py has a text for each)."""
+    return frozenset(tell.kind for t in workflow.transitions.values() for tell in t.tells)

@@ -26,31 +26,49 @@ async def get_case(conn: asyncpg.Connection, case_id: UUID) -> Record | None:
     return await conn.fetchrow(f"SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1", case_id)
 
 
-async def set_routing(
+async def insert_case(
     conn: asyncpg.Connection,
-    case_id: UUID,
     *,
+    state: str,
+    category: str,
+    source: str,
+    lat: float,
+    lon: float,
+    address: str | None,
+    description: str,
+    needs_verification: bool,
     unit_grid_id: UUID | None,
     responsibility_grid_id: UUID | None,
     district_code: str | None,
     suggested_department: str | None,
     inspector_id: UUID | None,
-    needs_verification: bool,
-) -> None:
-    """Store a routing decision. Its department is only a suggestion for the dispatcher (suggested_department):
-    the case's department_code, which department views follow, is set when the case is dispatched."""
-    await conn.execute(
-        """UPDATE cases SET unit_grid_id = $2, responsibility_grid_id = $3, district_code = $4,
-                  suggested_department = $5, inspector_id = $6, needs_verification = $7
-           WHERE id = $1""",
-        case_id,
+) -> Record:
+    """A new case in its first state, with its routing decision: the case row, as the engine reads it.
+
+    The decision's department is only a suggestion for the dispatcher (suggested_department): the case's
+    department_code, which department views follow, is set when the case is dispatched."""
+    row = await conn.fetchrow(
+        f"""INSERT INTO cases AS c (category_code, source, location, address, description, needs_verification,
+                                    unit_grid_id, responsibility_grid_id, district_code, suggested_department,
+                                    inspector_id, state)
+            VALUES ($1, $2, ST_SetSRID(ST_MakePoint($4, $3), 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            RETURNING {CASE_COLUMNS}""",
+        category,
+        source,
+        lat,
+        lon,
+        address,
+        description,
+        needs_verification,
         unit_grid_id,
         responsibility_grid_id,
         district_code,
         suggested_department,
         inspector_id,
-        needs_verification,
+        state,
     )
+    assert row is not None
+    return row
 
 
 async def transition_case(
@@ -157,19 +175,21 @@ async def move_deadline(
     )
 
 
-async def insert_event_returning(
+async def insert_event(
     conn: asyncpg.Connection,
     case_id: UUID,
     *,
     kind: str,
     actor_id: UUID | None,
     public: bool,
-    from_state: str | None,
-    to_state: str | None,
-    note: str,
-    photo_ids: list[UUID],
-    data: dict[str, Any],
+    from_state: str | None = None,
+    to_state: str | None = None,
+    note: str = "",
+    photo_ids: list[UUID] | None = None,
+    data: dict[str, Any] | None = None,
 ) -> int:
+    """A case event: a transition, or what happened around one (reported, routed, a report joined or hidden,
+    a recategorisation). The one writer of case events. Returns its id."""
     event_id: int = await conn.fetchval(
         """INSERT INTO case_events (case_id, kind, actor_id, public, from_state, to_state, note, photo_ids, data)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
@@ -180,8 +200,8 @@ async def insert_event_returning(
         from_state,
         to_state,
         note,
-        photo_ids,
-        data,
+        photo_ids or [],
+        data or {},
     )
     return event_id
 
@@ -228,7 +248,7 @@ async def case_photo_ids(conn: asyncpg.Connection, case_id: UUID) -> list[UUID]:
 
 # queues, tasks and sync ---------------------------------------------------------------------------------------
 
-# Who sees a case (cases/casework.py scope_of): everything, districts, departments (c.department_code is the
+# Who sees a case (cases/access.py scope): everything, districts, departments (c.department_code is the
 # department the case is dispatched to, NULL before dispatch and after a return: never the routing's suggestion),
 # or an inspector's own cases and the grids they are on duty for.
 _VISIBLE = """($1::boolean

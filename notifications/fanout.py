@@ -1,9 +1,9 @@
 """From an outbox row to the people concerned: who is told what, by the roles and scopes around the case.
 
-- register, reject (or not_found), dispatch, close, reopen: the case's reporters and followers (citizens);
-- send_to_verify, send_to_check: the case's inspector (the task is theirs);
-- any action that leaves the case `dispatched` (dispatch, reassign, rework, reopen): the handlers scoped to
-  the case's department;
+- a transition: the audiences its row of the workflow table names (cases/workflow.py `tells`), each with its
+  message kind: the case's reporters and followers (`citizens`: registered, rejected, dispatched, closed,
+  reopened), the case's inspector (`inspector`: a verification or check task is theirs), the handlers scoped to
+  the case's department (`department`: every arrival in `dispatched`);
 - a step due soon or overdue: the handlers scoped to the step's department, the shift leads scoped to the
   case's district, and the step's assignee. Overdue messages are urgent (they ignore quiet hours), as are
   all messages about an urgent case.
@@ -36,18 +36,14 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from cases.workflow import CASES, Audience, Tell, Workflow
 from notifications import live, store
 from notifications.models import EVENTS, NotificationsConfig
 
-CITIZEN_KINDS: Final[dict[str, str]] = {
-    "register": "report.registered",
-    "reject": "report.rejected",
-    "not_found": "report.rejected",
-    "dispatch": "report.dispatched",
-    "close": "report.closed",
-    "reopen": "report.reopened",
-}
-INSPECTOR_KINDS: Final[dict[str, str]] = {"send_to_verify": "task.verify", "send_to_check": "task.check"}
+#: the workflows whose transitions are fanned out, by their outbox topic: who is told is read off their rows
+WORKFLOWS: Final[dict[str, Workflow]] = {CASES.topic: CASES}
+#: the order audiences are told in: one person in two audiences gets the first one's message
+AUDIENCES: Final[tuple[Audience, ...]] = ("inspector", "department", "citizens")
 DEADLINE_KINDS: Final[dict[str, str]] = {
     "case.due_soon": "deadline.due_soon",
     "case.overdue": "deadline.overdue",
@@ -138,12 +134,21 @@ def _base_params(case: asyncpg.Record) -> dict[str, Any]:
     return params
 
 
-async def plan_transition(conn: asyncpg.Connection, payload: Mapping[str, Any]) -> Plan | None:
+def _tells(workflow: Workflow, payload: Mapping[str, Any]) -> dict[Audience, str]:
+    """audience -> message kind, from the row of the transition the payload names (none for an unknown row)."""
+    row = workflow.transitions.get((str(payload.get("from", "")), str(payload.get("action", ""))))
+    tells: tuple[Tell, ...] = row.tells if row is not None else ()
+    return {t.audience: t.kind for t in tells if t.arriving is None or t.arriving == payload.get("to")}
+
+
+async def plan_transition(
+    conn: asyncpg.Connection, payload: Mapping[str, Any], workflow: Workflow = CASES
+) -> Plan | None:
     case_id = UUID(str(payload["case_id"]))
     case = await store.case_context(conn, case_id)
     if case is None:
         return None
-    action = str(payload.get("action", ""))
+    tells = _tells(workflow, payload)
     event_id = payload.get("event_id")
     actor = await store.event_actor(conn, int(event_id)) if event_id is not None else None
     reporters = await store.reporters(conn, case_id)
@@ -155,18 +160,21 @@ async def plan_transition(conn: asyncpg.Connection, payload: Mapping[str, Any]) 
     )
     recipients: dict[UUID, Recipient] = {}
     inspector = case["inspector_id"]
-    if action in INSPECTOR_KINDS and inspector is not None and await store.enabled_users(conn, [inspector]):
-        _add(recipients, Recipient(inspector, INSPECTOR_KINDS[action]), actor)
-    if payload.get("to") == "dispatched":
-        for user_id in handlers:
-            _add(recipients, Recipient(user_id, "case.dispatched"), actor)
-    if action in CITIZEN_KINDS:
-        for r in reporters:
-            _add(
-                recipients, Recipient(r["user_id"], CITIZEN_KINDS[action], r["report_id"], r["number"]), actor
-            )
-        for user_id in followers:
-            _add(recipients, Recipient(user_id, CITIZEN_KINDS[action]), actor)
+    for audience in AUDIENCES:
+        kind = tells.get(audience)
+        if kind is None:
+            continue
+        if audience == "inspector":
+            if inspector is not None and await store.enabled_users(conn, [inspector]):
+                _add(recipients, Recipient(inspector, kind), actor)
+        elif audience == "department":
+            for user_id in handlers:
+                _add(recipients, Recipient(user_id, kind), actor)
+        else:
+            for r in reporters:
+                _add(recipients, Recipient(r["user_id"], kind, r["report_id"], r["number"]), actor)
+            for user_id in followers:
+                _add(recipients, Recipient(user_id, kind), actor)
     watchers = {r["user_id"] for r in reporters} | set(followers) | set(handlers)
     if case["inspector_id"] is not None:
         watchers.add(case["inspector_id"])
@@ -269,8 +277,8 @@ async def fan_out(
     outbox_id: int = row["id"]
     if topic in HOUSING_KINDS:
         plan = await plan_housing(conn, topic, payload)
-    elif topic == "case.transitioned":
-        plan = await plan_transition(conn, payload)
+    elif topic in WORKFLOWS:
+        plan = await plan_transition(conn, payload, WORKFLOWS[topic])
     else:
         plan = await plan_deadline(conn, topic, payload)
     counts.rows += 1

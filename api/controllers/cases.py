@@ -14,14 +14,13 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal, requires_role
-from api.controllers.reports import viewer_of
 from api.errors import DOMAIN_STATUS, FieldError, ProblemError
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
-from cases import casework
+from cases import casework, engine
 from cases import service as reports
-from cases.casework import Actor, TransitionRequest
 from cases.deadlines import WorkCalendar, load_calendar
+from cases.engine import TransitionRequest
 from cases.errors import CasesError
 from cases.geo import CRS
 from cases.models import (
@@ -30,28 +29,15 @@ from cases.models import (
     CaseSummary,
     ReportCreate,
     ReportCreated,
-    Scope,
     SyncPage,
     Task,
     TaskPage,
 )
 from cases.workflow import Action
 from cases.workflow import State as CaseState
-from identity.models import STAFF_ROLES, Principal
+from identity.models import STAFF_ROLES
 
 QUEUE_ROLES = tuple(sorted(STAFF_ROLES - {"property_manager"}))
-
-
-def grants(principal: Principal) -> list[tuple[str, str | None, str | None]]:
-    return [(g.role, g.scope_kind, g.scope_id) for g in principal.roles]
-
-
-def scope_of(principal: Principal) -> Scope:
-    return casework.scope_of(principal.user_id, grants(principal))
-
-
-def actor_of(principal: Principal) -> Actor:
-    return casework.actor_of(principal.user_id, grants(principal))
 
 
 async def calendar(state: State, conn: asyncpg.Connection) -> WorkCalendar:
@@ -130,7 +116,7 @@ class CasesController(Controller):
     ) -> CasePage:
         return await casework.queue(
             conn,
-            scope_of(principal),
+            principal,
             state=case_state,
             department=department,
             grid_id=grid,
@@ -163,15 +149,7 @@ class CasesController(Controller):
         case_id: FromPath[UUID],
         crs: FromQuery[CRS] = "wgs84",
     ) -> Response[CaseDetail]:
-        staff = principal is not None and principal.is_staff
-        detail = await casework.case_detail(
-            conn,
-            state.storage,
-            case_id,
-            scope=scope_of(principal) if staff and principal else None,
-            actor=actor_of(principal) if staff and principal else None,
-            crs=crs,
-        )
+        detail = await casework.case_detail(conn, state.storage, case_id, principal, crs=crs)
         # the version the body was read at (staff); the public view has none in its body and cannot act on it
         version = (
             detail.summary.version if detail.summary else (await casework.case_summary(conn, case_id)).version
@@ -211,13 +189,12 @@ class CasesController(Controller):
         data: JSONBody[TransitionRequest],
     ) -> Response[TransitionResult]:
         version = _if_match(request)
-        actor = actor_of(principal)
 
         async def produce() -> tuple[int, TransitionResult]:
-            updated = await casework.apply(conn, await calendar(state, conn), actor, case_id, version, data)
+            updated = await engine.apply(conn, await calendar(state, conn), principal, case_id, version, data)
             return 200, TransitionResult(
                 case=await casework.case_summary(conn, case_id),
-                allowed_actions=casework.allowed_actions(actor, updated),
+                allowed_actions=engine.allowed_actions(principal, updated),
             )
 
         if request.headers.get("idempotency-key") is None:
@@ -240,14 +217,13 @@ class CasesController(Controller):
     async def bulk(
         self, state: State, conn: DbConn, principal: Caller, data: JSONBody[BulkRequest]
     ) -> BulkResult:
-        actor = actor_of(principal)
         cal = await calendar(state, conn)
         results: list[BulkOutcome] = []
         for item in data.items:
             request = TransitionRequest(action=item.action, department=item.department, note=item.note)
             try:
                 async with conn.transaction():  # a savepoint: one bad item does not spoil the others
-                    updated = await casework.apply(conn, cal, actor, item.case_id, item.version, request)
+                    updated = await engine.apply(conn, cal, principal, item.case_id, item.version, request)
                 results.append(
                     BulkOutcome(
                         case_id=item.case_id, status=200, version=updated["version"], state=updated["state"]
@@ -331,7 +307,7 @@ class InspectorController(Controller):
 
         async def produce() -> tuple[int, ReportCreated]:
             created, new = await reports.submit_report(
-                conn, state.cases_config, await calendar(state, conn), viewer_of(principal), data, patrol=True
+                conn, state.cases_config, await calendar(state, conn), principal, data, patrol=True
             )
             return (201 if new else 200), created
 
@@ -418,8 +394,7 @@ class SyncController(Controller):
             )
         return await casework.sync(
             conn,
-            scope_of(principal),
-            actor_of(principal),
+            principal,
             cursor if cursor is not None else since,
             limit,
             crs,

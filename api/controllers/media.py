@@ -14,7 +14,6 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_201_CREATED
 
 from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal
-from api.controllers.reports import viewer_of
 from api.errors import ProblemError
 from cases import service as cases_service
 from media import service
@@ -140,9 +139,8 @@ class PhotosController(Controller):
         if found is None:
             raise ProblemError(404, "photo_not_found", "no such photo")
         owner, key = found
-        viewer = viewer_of(principal) if principal else None
         # originals keep their metadata: only staff acting on the photo's case (see cases.service.may_see_photo)
-        allowed = await cases_service.may_see_photo(conn, photo_id, owner, size, viewer)
+        allowed = await cases_service.may_see_photo(conn, photo_id, owner, size, principal)
         if not allowed or key is None:
             # the same answer as for a missing photo: ids of private photos leak nothing
             raise ProblemError(404, "photo_not_found", "no such photo")

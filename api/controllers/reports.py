@@ -44,17 +44,9 @@ from cases.models import (
 )
 from cases.workflow import State as CaseState
 from identity import service as identity
-from identity.models import Principal, Role
+from identity.models import Role
 
 MODERATORS: tuple[Role, ...] = ("intake_clerk", "shift_lead", "admin")
-
-
-def viewer_of(principal: Principal) -> service.Viewer:
-    return service.Viewer(
-        user_id=principal.user_id,
-        is_staff=principal.is_staff,
-        grants=tuple((g.role, g.scope_kind, g.scope_id) for g in principal.roles),
-    )
 
 
 class CategoriesController(Controller):
@@ -204,9 +196,7 @@ class ReportsController(Controller):
 
         async def produce() -> tuple[int, ReportCreated]:
             calendar = await load_calendar(conn, state.calendar_config)
-            created, new = await service.submit_report(
-                conn, state.cases_config, calendar, viewer_of(principal), data
-            )
+            created, new = await service.submit_report(conn, state.cases_config, calendar, principal, data)
             return (HTTP_201_CREATED if new else HTTP_200_OK), created
 
         return await run_once(conn, principal.user_id, key, fingerprint(request, data), produce)
@@ -229,7 +219,7 @@ class ReportsController(Controller):
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> ReportPage:
-        return await service.my_reports(conn, viewer_of(principal), cursor, limit)
+        return await service.my_reports(conn, principal, cursor, limit)
 
     @get(
         "/nearby",
@@ -282,8 +272,7 @@ class ReportsController(Controller):
         report_id: FromPath[UUID],
         crs: FromQuery[CRS] = "wgs84",
     ) -> ReportView:
-        viewer = viewer_of(principal) if principal else None
-        view = await service.get_report(conn, state.storage, report_id, viewer, crs)
+        view = await service.get_report(conn, state.storage, report_id, principal, crs)
         if principal and view.anonymous and view.reporter_id and view.reporter_id != principal.user_id:
             # only an admin is shown who filed an anonymous report: every such look is on record
             await identity.audit(
@@ -305,7 +294,7 @@ class ReportsController(Controller):
         status_code=200,
     )
     async def follow(self, conn: DbConn, principal: Caller, report_id: FromPath[UUID]) -> dict[str, Any]:
-        case_id = await service.follow(conn, report_id, viewer_of(principal))
+        case_id = await service.follow(conn, report_id, principal)
         return {"case_id": str(case_id), "following": True}
 
     @delete(
@@ -322,7 +311,7 @@ class ReportsController(Controller):
         opt={"problems": ("report_not_found", "reporter_always_follows")},
     )
     async def unfollow(self, conn: DbConn, principal: Caller, report_id: FromPath[UUID]) -> None:
-        if await service.unfollow(conn, report_id, viewer_of(principal)) == "reporter":
+        if await service.unfollow(conn, report_id, principal) == "reporter":
             raise ProblemError(
                 409, "reporter_always_follows", "you reported this case: its reporters always hear of it"
             )
@@ -363,7 +352,7 @@ class ReportsController(Controller):
         report_id: FromPath[UUID],
         data: JSONBody[HideReport],
     ) -> dict[str, Any]:
-        case_id = await service.hide_report(conn, report_id, data.reason, viewer_of(principal))
+        case_id = await service.hide_report(conn, report_id, data.reason, principal)
         await identity.audit(
             conn,
             request_context(request),
@@ -399,9 +388,7 @@ class ReportsController(Controller):
         report_id: FromPath[UUID],
         data: JSONBody[Recategorise],
     ) -> dict[str, Any]:
-        before, after = await service.recategorise(
-            conn, report_id, data.category, data.note, viewer_of(principal)
-        )
+        before, after = await service.recategorise(conn, report_id, data.category, data.note, principal)
         await identity.audit(
             conn,
             request_context(request),

@@ -10,17 +10,13 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from cases import indicators
+from cases import access, indicators
 from cases.indicators import GroupBy, IndicatorReport, IndicatorWeights, IndicatorWeightsSet
 from identity import service as identity
-from identity.models import Principal, Role
+from identity.models import Role
 
 READERS: tuple[Role, ...] = ("leader", "shift_lead", "dispatcher", "admin")
 KIND_PARAM = "department, inspector, grid or district (the grouping the weights score)"
-
-
-def _grants(principal: Principal) -> list[tuple[str, str | None, str | None]]:
-    return [(g.role, g.scope_kind, g.scope_id) for g in principal.roles]
 
 
 class StatsController(Controller):
@@ -54,7 +50,7 @@ class StatsController(Controller):
             last=last,
             group_by=group_by,
             timezone=state.cases_config.timezone,
-            districts=indicators.districts_in_scope(_grants(principal)),
+            districts=access.indicator_districts(principal),
             locale=principal.locale,
         )
 

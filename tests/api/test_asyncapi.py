@@ -25,17 +25,17 @@ import uvicorn
 from jsonschema import Draft7Validator, FormatChecker
 
 from api.app import create_app
+from api.config import notifications_config
 from api.controllers import notifications as controller
-from api.controllers.notifications import notifications_config
 from api.db import create_pool
 from api.settings import Settings
 from cases import casework
 from cases import store as cases_store
 from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
-from cases.workflow import STATES
+from cases.workflow import CASES, STATES, message_kinds
 from identity.errors import SessionRevoked, TokenInvalid, UserDisabled
 from notifications import live
-from notifications.fanout import CITIZEN_KINDS, DEADLINE_KINDS, HOUSING_KINDS, INSPECTOR_KINDS
+from notifications.fanout import DEADLINE_KINDS, HOUSING_KINDS
 from notifications.runner import Notifier
 from notifications.texts import TEMPLATES
 from tests.cases.workflow_fixtures import Staff, make_case, make_staff
@@ -161,13 +161,7 @@ def test_every_message_is_named_by_its_type_and_has_valid_examples(document: dic
 def test_the_enums_are_the_codes(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
     assert schemas["CaseState"]["enum"] == list(STATES)
-    kinds = {
-        *CITIZEN_KINDS.values(),
-        *INSPECTOR_KINDS.values(),
-        *DEADLINE_KINDS.values(),
-        *HOUSING_KINDS.values(),
-        "case.dispatched",
-    }
+    kinds = {*message_kinds(CASES), *DEADLINE_KINDS.values(), *HOUSING_KINDS.values()}
     assert set(schemas["InboxKind"]["enum"]) == kinds == set(TEMPLATES)
 
 

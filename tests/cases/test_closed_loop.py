@@ -14,11 +14,11 @@ from litestar.testing import AsyncTestClient
 from api.db import connect
 from api.settings import Settings
 from cases import casework
-from cases.casework import Actor, TransitionRequest, apply
 from cases.deadlines import WorkCalendar
 from cases.demo_grids import seed_demo_grids
+from cases.engine import TransitionRequest, apply
 from tests.cases.helpers import report_body, submit
-from tests.cases.workflow_fixtures import Staff, make_case, make_staff
+from tests.cases.workflow_fixtures import Staff, caller, make_case, make_staff
 from tests.identity.helpers import bearer, sign_in
 from tests.media import images
 from tests.media.helpers import upload_photo
@@ -236,14 +236,8 @@ async def test_deferral_stops_the_clock_and_an_extension_moves_it(
     db: asyncpg.Connection, staff: Staff
 ) -> None:
     calendar = WorkCalendar()
-    lead = Actor(
-        user_id=staff.ids["shift_lead"], roles=frozenset({"shift_lead"}), districts=frozenset({"110101"})
-    )
-    handler = Actor(
-        user_id=staff.ids["department_handler"],
-        roles=frozenset({"department_handler"}),
-        departments=frozenset({"sanitation"}),
-    )
+    lead = caller(staff.ids["shift_lead"], ("shift_lead", "district", "110101"))
+    handler = caller(staff.ids["department_handler"], ("department_handler", "department", "sanitation"))
     case_id = await make_case(db, "accepted", inspector_id=None, step=None)
     monday_9 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Beijing, a working Monday
     due = calendar.due(monday_9, 7)  # one working day: Tuesday 09:00 local

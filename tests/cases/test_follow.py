@@ -92,7 +92,7 @@ async def test_unfollowing_what_you_never_followed_is_204_and_writes_nothing(
 async def test_an_unfollower_hears_no_more_while_the_reporter_still_does(
     client: AsyncTestClient[Any], db: asyncpg.Connection, people: dict[str, str], report: dict[str, Any]
 ) -> None:
-    payload = {"case_id": report["case_id"], "action": "register", "to": "registered"}
+    payload = {"case_id": report["case_id"], "action": "register", "from": "verified", "to": "registered"}
 
     async def told() -> set[str]:
         async with db.transaction():

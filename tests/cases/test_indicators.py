@@ -36,9 +36,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.settings import Settings
-from cases import indicators
+from cases import access, indicators
 from identity import store as identity_store
 from identity.models import RoleGrant
+from tests.cases.workflow_fixtures import caller
 from tests.identity.helpers import bearer, staff_token
 
 CITY = ZoneInfo("Asia/Shanghai")
@@ -831,12 +832,11 @@ def test_grades_and_scopes() -> None:
     assert [indicators.grade(p) for p in (100, 90, 89.99, 75, 74.99, 60, 59.99, 40, 39.99, 0, None)] == [
         "A", "A", "B", "B", "C", "C", "D", "D", "E", "E", None,
     ]  # fmt: skip
-    assert indicators.districts_in_scope(
-        [("leader", "district", A), ("shift_lead", "district", B)]
-    ) == frozenset({A, B})
-    assert indicators.districts_in_scope([("leader", "district", A), ("admin", None, None)]) is None
-    assert indicators.districts_in_scope([("dispatcher", None, None)]) is None
+    me = uuid.uuid4()
+    districts = access.indicator_districts
+    both = caller(me, ("leader", "district", A), ("shift_lead", "district", B))
+    assert districts(both) == frozenset({A, B})
+    assert districts(caller(me, ("leader", "district", A), "admin")) is None
+    assert districts(caller(me, "dispatcher")) is None
     # other roles' scopes give nothing; a reader scoped to a department sees no district
-    assert (
-        indicators.districts_in_scope([("inspector", None, None), ("leader", "department", S)]) == frozenset()
-    )
+    assert districts(caller(me, "inspector", ("leader", "department", S))) == frozenset()

@@ -11,16 +11,17 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.settings import Settings
-from cases.casework import Actor, TransitionRequest, apply
 from cases.deadlines import WorkCalendar
+from cases.engine import TransitionRequest, apply
 from cases.errors import TransitionNotAllowed
-from cases.workflow import ACTIONS, STATES, SYSTEM, TRANSITIONS
-from tests.cases.workflow_fixtures import fields_for, make_case, make_photo, make_staff
+from cases.workflow import ACTIONS, STATES
+from tests.cases.workflow_fixtures import caller, fields_for, make_case, make_photo, make_staff
+from tests.cases.workflow_golden import GOLDEN, SYSTEM
 from tests.identity.helpers import bearer
 
 pytestmark = pytest.mark.usefixtures("demo_city")
 
-HUMAN_PAIRS = sorted((s, a) for (s, a), t in TRANSITIONS.items() if t.roles - {SYSTEM})
+HUMAN_PAIRS = sorted((s, a) for (s, a), row in GOLDEN.items() if row.roles - {SYSTEM})
 
 
 def _role(transition_roles: frozenset[str]) -> str:
@@ -34,7 +35,7 @@ def _role(transition_roles: frozenset[str]) -> str:
 async def test_every_transition_of_the_table(
     client: AsyncTestClient[Any], db: asyncpg.Connection, settings: Settings, state: str, action: str
 ) -> None:
-    transition = TRANSITIONS[(state, action)]
+    transition = GOLDEN[(state, action)]
     staff = await make_staff(db, settings)
     role = _role(transition.roles)
     case_id = await make_case(db, state, inspector_id=staff.ids["inspector"], resume_state="dispatched")
@@ -78,20 +79,20 @@ async def test_every_transition_of_the_table(
 
 async def test_every_pair_outside_the_table_is_refused(db: asyncpg.Connection, settings: Settings) -> None:
     staff = await make_staff(db, settings)
-    roles = {"intake_clerk", "shift_lead", "dispatcher", "department_handler", "inspector", SYSTEM}
-    everyone = Actor(user_id=staff.ids["shift_lead"], roles=frozenset(roles))
+    roles = ("intake_clerk", "shift_lead", "dispatcher", "department_handler", "inspector")
+    everyone = caller(staff.ids["shift_lead"], *roles)
     refused = 0
     for state in STATES:
         case_id = await make_case(db, state, inspector_id=staff.ids["inspector"], step=None)
         for action in sorted(ACTIONS):
-            if (state, action) in TRANSITIONS:
+            if (state, action) in GOLDEN:
                 continue
             with pytest.raises(TransitionNotAllowed) as caught:
                 await apply(db, WorkCalendar(), everyone, case_id, None, TransitionRequest(action=action))  # type: ignore[arg-type]
             assert caught.value.context["state"] == state
             refused += 1
         assert await db.fetchval("SELECT state FROM cases WHERE id = $1", case_id) == state
-    assert refused == len(STATES) * len(ACTIONS) - len(TRANSITIONS)
+    assert refused == len(STATES) * len(ACTIONS) - len(GOLDEN)
     assert await db.fetchval("SELECT count(*) FROM case_events") == 0
 
 

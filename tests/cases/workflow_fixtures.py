@@ -11,6 +11,7 @@ import asyncpg
 import msgspec
 
 from api.settings import Settings
+from identity.models import Principal, RoleGrant
 from tests.identity.helpers import staff_token
 
 DISTRICT = "110101"
@@ -24,6 +25,15 @@ STAFF: dict[str, tuple[str, tuple[str, str] | None]] = {
     "inspector": ("+8613700000105", ("district", DISTRICT)),
     "leader": ("+8613700000106", ("district", DISTRICT)),
 }
+
+
+def caller(user_id: uuid.UUID, *grants: str | tuple[str, str, str]) -> Principal:
+    """A signed-in caller, as api/auth.py makes one: each grant a role (unscoped) or (role, scope kind, id)."""
+    roles = tuple(
+        RoleGrant(role=g) if isinstance(g, str) else RoleGrant(role=g[0], scope_kind=g[1], scope_id=g[2])  # type: ignore[arg-type]
+        for g in grants
+    )
+    return Principal(user_id=user_id, session_id=uuid.uuid4(), roles=roles, locale="zh-CN")
 
 
 class Staff(msgspec.Struct):

@@ -3,7 +3,9 @@ from `cases.workflow.TRANSITIONS` itself, so that a wrong target, role, required
 the table fails them.
 
 Each row lists only the fields below; a field the table gains later is not compared until it is added here
-(`row_of`). Changing the loop means changing this file too, on purpose.
+(`row_of`). The effects of the rows (what they stamp, who is told, what follows, what counts as done) are in
+EFFECTS (`effects_of`), and how a new case enters in ARRIVALS. Changing the loop means changing this file too,
+on purpose.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ _RESUME = _row("resume", "shift_lead", completes=False, public=True)
 GOLDEN: dict[tuple[str, str], Row] = {
     # collect and verify (核实)
     ("reported", "send_to_verify"): _row("verifying", "intake_clerk shift_lead system", starts="verify"),
-    ("reported", "register"): _row("registered", "shift_lead", starts="dispatch", public=True),
+    # the system: an inspector's patrol report, registered at once in the inspector's name (ARRIVALS)
+    ("reported", "register"): _row("registered", "shift_lead system", starts="dispatch", public=True),
     ("reported", "reject"): _row("rejected", "intake_clerk shift_lead", "note", public=True),
     ("reported", "void"): _VOID,
     ("verifying", "verify"): _row("verified", "inspector", "photo_ids", starts="register"),
@@ -113,3 +116,115 @@ def row_of(transition: Any) -> Row:
         starts=transition.starts,
         public=transition.public,
     )
+
+
+class Effects(NamedTuple):
+    """What a row does besides moving the case (the defaults: nothing)."""
+
+    stamps: frozenset[str] = frozenset()  # columns set to the time of the action
+    clears: frozenset[str] = frozenset()  # columns set to null
+    new_round: bool = False
+    takes: frozenset[str] = frozenset()  # request fields applied when given
+    releases_department: bool = False
+    records: frozenset[str] = frozenset()  # request fields kept in the event's data
+    extends: str | None = None  # the action whose asked deadline it applies
+    guard: tuple[str, object] | None = None  # refused while the case's (column, value) holds
+    follows: str | None = None  # the system's next action
+    tells: frozenset[tuple[str, str, str | None]] = frozenset()  # (audience, kind, only when arriving in)
+    done: str | None = None  # the step it ends counts as done for the indicators
+
+
+def _fx(
+    *,
+    stamps: str = "",
+    clears: str = "",
+    takes: str = "",
+    records: str = "",
+    tells: tuple[tuple[str, str] | tuple[str, str, str], ...] = (),
+    **fields: Any,
+) -> Effects:
+    """Space-separated names for the sets; each tell (audience, kind) or (audience, kind, arriving)."""
+    return Effects(
+        stamps=frozenset(stamps.split()),
+        clears=frozenset(clears.split()),
+        takes=frozenset(takes.split()),
+        records=frozenset(records.split()),
+        tells=frozenset((t[0], t[1], t[2] if len(t) == 3 else None) for t in tells),
+        **fields,
+    )
+
+
+_REGISTERED = {"stamps": "registered_at", "takes": "urgent", "tells": (("citizens", "report.registered"),)}
+_TO_DEPARTMENT = ("department", "case.dispatched")
+
+EFFECTS: dict[tuple[str, str], Effects] = {
+    ("reported", "send_to_verify"): _fx(tells=(("inspector", "task.verify"),)),
+    ("reported", "register"): _fx(**_REGISTERED, guard=("needs_verification", True), done="register"),  # type: ignore[arg-type]
+    ("reported", "reject"): _fx(tells=(("citizens", "report.rejected"),)),
+    ("verifying", "verify"): _fx(done="verify"),
+    ("verifying", "not_found"): _fx(tells=(("citizens", "report.rejected"),), done="verify"),
+    ("verified", "register"): _fx(**_REGISTERED, done="register"),  # type: ignore[arg-type]
+    ("verified", "reject"): _fx(tells=(("citizens", "report.rejected"),)),
+    ("registered", "dispatch"): _fx(
+        tells=(_TO_DEPARTMENT, ("citizens", "report.dispatched")), done="dispatch"
+    ),
+    ("dispatched", "reassign"): _fx(tells=(_TO_DEPARTMENT,)),
+    ("dispatched", "return"): _fx(releases_department=True),
+    ("accepted", "handle"): _fx(follows="send_to_check", done="handle"),
+    ("accepted", "request_extension"): _fx(records="new_deadline"),
+    ("extension_requested", "approve_extension"): _fx(extends="request_extension"),
+    ("extension_requested", "handle"): _fx(follows="send_to_check", done="handle"),
+    ("handled", "send_to_check"): _fx(tells=(("inspector", "task.check"),)),
+    ("checking", "check_pass"): _fx(done="check"),
+    ("checking", "rework"): _fx(tells=(_TO_DEPARTMENT,), done="check"),  # a failed check is a check done
+    ("checked", "close"): _fx(stamps="closed_at", tells=(("citizens", "report.closed"),), done="close"),
+    ("checked", "rework"): _fx(tells=(_TO_DEPARTMENT,)),
+    ("closed", "reopen"): _fx(
+        new_round=True, clears="closed_at", tells=(_TO_DEPARTMENT, ("citizens", "report.reopened"))
+    ),
+    # a resumption into `dispatched` tells the department again (the clock runs again there)
+    ("deferred", "resume"): _fx(tells=(("department", "case.dispatched", "dispatched"),)),
+    ("parked", "resume"): _fx(tells=(("department", "case.dispatched", "dispatched"),)),
+}
+
+#: How a new case enters, in order: (condition (column, value) or None, step opened, follow-up action, taken in
+#: the reporter's name, its note)
+ARRIVALS: list[tuple[tuple[str, object] | None, str | None, str | None, bool, str]] = [
+    (("source", "inspector"), "register", "register", True, "patrol report"),
+    (("needs_verification", True), None, "send_to_verify", False, ""),
+    (None, "register", None, False, ""),
+]
+
+
+def _condition(condition: Any) -> tuple[str, object] | None:
+    return None if condition is None else (condition.column, condition.value)
+
+
+def effects_of(transition: Any) -> Effects:
+    """The effects of a table row, read off the transition."""
+    return Effects(
+        stamps=frozenset(transition.stamps),
+        clears=frozenset(transition.clears),
+        new_round=transition.new_round,
+        takes=frozenset(transition.takes),
+        releases_department=transition.releases_department,
+        records=frozenset(transition.records),
+        extends=transition.extends,
+        guard=_condition(transition.guard.unless) if transition.guard else None,
+        follows=transition.follows.action if transition.follows else None,
+        tells=frozenset((t.audience, t.kind, t.arriving) for t in transition.tells),
+        done=transition.done,
+    )
+
+
+def arrivals_of(workflow: Any) -> list[tuple[tuple[str, object] | None, str | None, str | None, bool, str]]:
+    return [
+        (
+            _condition(a.when),
+            a.opens,
+            a.then.action if a.then else None,
+            a.then.acting_for_reporter if a.then else False,
+            a.then.note if a.then else "",
+        )
+        for a in workflow.arrivals
+    ]

@@ -186,7 +186,14 @@ async def test_a_postgresql_restart_under_load(own_postgres: ThrowawayPostgres, 
             case_id, reporter_id = some["case_id"], some["reporter_id"]
             outbox_id = await conn.fetchval(
                 "INSERT INTO outbox (topic, payload) VALUES ('case.transitioned', $1) RETURNING id",
-                {"case_id": str(case_id), "event_id": None, "action": "register", "round": 1},
+                {
+                    "case_id": str(case_id),
+                    "event_id": None,
+                    "action": "register",
+                    "from": "verified",
+                    "to": "registered",
+                    "round": 1,
+                },
             )
 
             async def fanned_out() -> bool:

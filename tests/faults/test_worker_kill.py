@@ -72,7 +72,8 @@ async def test_kill_9_of_the_worker_mid_fan_out_loses_nothing(
         headers=bearer(staff.tokens["admin"]),
     )
     assert r.status_code == 201, r.text
-    case_id = await make_case(db, "closed", inspector_id=None)
+    # no department: a reopening tells the reporter and the follower only (two messages a row)
+    case_id = await make_case(db, "closed", inspector_id=None, department=None)
     await add_report(db, case_id, reporter.id)
     await follow(db, case_id, follower.id)
     await db.executemany(
@@ -82,7 +83,12 @@ async def test_kill_9_of_the_worker_mid_fan_out_loses_nothing(
                 {
                     "case_id": str(case_id),
                     "event_id": None,
-                    "action": "reopen" if i % 2 else "close",
+                    # the payload names the table's row (from, action): the fan-out reads who is told there
+                    **(
+                        {"action": "reopen", "from": "closed", "to": "dispatched"}
+                        if i % 2
+                        else {"action": "close", "from": "checked", "to": "closed"}
+                    ),
                     "round": i,
                 },
             )

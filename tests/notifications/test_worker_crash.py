@@ -90,7 +90,8 @@ async def test_a_killed_worker_loses_nothing_and_duplicates_nothing_in_the_inbox
         headers=bearer(staff.tokens["admin"]),
     )
     assert r.status_code == 201, r.text
-    case_id = await make_case(db, "closed", inspector_id=None)
+    # no department: a reopening tells the reporter and the follower only (two messages a row)
+    case_id = await make_case(db, "closed", inspector_id=None, department=None)
     await add_report(db, case_id, reporter.id)
     await follow(db, case_id, follower.id)
     fake_fcm.delay_s = 0.15  # each send takes a while: the kill lands in the middle of one
@@ -101,7 +102,12 @@ async def test_a_killed_worker_loses_nothing_and_duplicates_nothing_in_the_inbox
                 {
                     "case_id": str(case_id),
                     "event_id": None,
-                    "action": "reopen" if i % 2 else "close",
+                    # the payload names the table's row (from, action): the fan-out reads who is told there
+                    **(
+                        {"action": "reopen", "from": "closed", "to": "dispatched"}
+                        if i % 2
+                        else {"action": "close", "from": "checked", "to": "closed"}
+                    ),
                     "round": i,
                 },
             )

@@ -73,7 +73,7 @@ ANY_ROLE = None
 QUEUE = tuple(sorted(STAFF_ROLES - {"property_manager"}))
 MODERATORS = ("intake_clerk", "shift_lead", "admin")
 READERS = ("leader", "shift_lead", "dispatcher", "admin")
-#: staff who act on the city's cases (casework.acts_on): they get photo originals
+#: staff who act on the city's cases (access.acts_on): they get photo originals
 ACTING = frozenset({"inspector", "intake_clerk", "shift_lead", "dispatcher", "department_handler", "admin"})
 PRIVATE = (
     "anonymous",

@@ -57,10 +57,11 @@ from cases import store as cases_store
 from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
 from cases.deadlines import CalendarConfig, load_calendar
 from cases.models import ReportCreate
-from cases.service import CasesConfig, Viewer, submit_report
+from cases.service import CasesConfig, submit_report
 from identity import service as identity
 from identity.models import ROLES, RequestContext, RoleGrant
 from tests import contract_conformance
+from tests.cases.workflow_fixtures import caller
 from tests.identity.helpers import bearer, staff_token
 
 DOCUMENT = contract_conformance._document()
@@ -682,7 +683,7 @@ async def test_one_client_id_under_two_keys_at_once_files_one_report_in_the_serv
     await _demo_city(db)
     await staff_token(db, settings, "+8613700000002", "citizen")
     user_id = await db.fetchval("SELECT id FROM users WHERE phone = '+8613700000002'")
-    viewer = Viewer(user_id=user_id, is_staff=False)
+    viewer = caller(user_id, "citizen")
     data = msgspec.convert({**REPORT, "client_id": "draft-1"}, ReportCreate)
     config = CasesConfig(timezone=settings.city_timezone, reports_per_day=100)
     second = await connect(settings)

@@ -1,0 +1,442 @@
+"""The transition engine: a workflow's table in; a guarded UPDATE, the event row and the outbox row out.
+
+`apply` takes a Workflow (cases/workflow.py; CASES unless told) and reads everything an action does from its
+row: it names no action. In the caller's transaction it:
+
+1. refuses what the row does not allow: an unknown (state, action) pair, a role or scope that may not take it
+   (cases/access.py; the system acts as SYSTEM), a stale version, missing fields, photos that are not the actor's, the row's guard, a
+   department that does not exist, an inspector's step with no inspector on duty;
+2. updates the case with one guarded UPDATE on (state, version), with the row's effects (columns stamped or
+   cleared, a new round, the department taken or released, the state paused in kept for a resumption);
+3. keeps the steps' deadlines: pause, resume (the working time left is left again), extend, or end the open
+   step and start the row's next one;
+4. writes the case event (workflow_store.insert_event, the one writer of case events) and one outbox row of the
+   workflow's topic, which the notification fan-out reads the row's audiences from;
+5. takes the row's follow-up, if any, as the system.
+
+`intake` is the one way into the workflow: it creates a case, routes it, stores the routing decision and its
+reason, and starts it by the workflow's arrivals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal, cast
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from cases import access, store, workflow_store
+from cases.access import Case
+from cases.deadlines import WorkCalendar
+from cases.errors import (
+    ActionForbidden,
+    CaseNotFound,
+    MissingFields,
+    NoInspectorOnDuty,
+    PhotoUnavailable,
+    TransitionNotAllowed,
+    UnknownDepartment,
+    VersionConflict,
+)
+from cases.routing import route
+from cases.workflow import (
+    CASES,
+    RESUME,
+    SYSTEM,
+    Action,
+    Condition,
+    Follow,
+    Step,
+    System,
+    Transition,
+    Workflow,
+)
+from identity.models import Principal
+from media import service as media
+
+
+class TransitionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    action: Action
+    note: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    photo_ids: Annotated[list[UUID], msgspec.Meta(max_length=9)] = []
+    department: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    new_deadline: datetime | None = None
+    urgent: bool | None = None
+
+
+def _holds(condition: Condition | None, case: Case) -> bool:
+    return condition is None or case[condition.column] == condition.value
+
+
+#: who takes a transition: a signed-in caller (its grants read by cases/access.py) or the system
+Actor = Principal | System
+
+
+def _actor_id(actor: Actor) -> UUID | None:
+    """The person an action is recorded under (its event, the step it ends); None for the system's own."""
+    return actor.acting_for if isinstance(actor, System) else actor.user_id
+
+
+def _acting_roles(actor: Actor, case: Case, roles: frozenset[str]) -> set[str]:
+    if isinstance(actor, System):
+        return {SYSTEM} & roles
+    return access.acting_roles(actor, case, roles)
+
+
+def allowed_actions(actor: Actor, case: Case, workflow: Workflow = CASES) -> list[Action]:
+    """The actions the actor may take on the case in its state (guards are checked when one is taken)."""
+    return sorted(
+        cast(Action, action)
+        for (state, action), t in workflow.transitions.items()
+        if state == case["state"] and _acting_roles(actor, case, t.roles)
+    )
+
+
+# steps and their deadlines ------------------------------------------------------------------------------------
+
+
+async def _limit_hours(
+    conn: asyncpg.Connection, case: Case, step: Step, workflow: Workflow
+) -> tuple[float, bool]:
+    """(hours, counted in working time): the category's limit for its steps, else the step's configured one."""
+    if step in workflow.category_steps:
+        category = await store.get_category(conn, case["category_code"])
+        assert category is not None
+        hours = category["limit_urgent_hours"] if case["urgent"] else category["limit_normal_hours"]
+        return float(hours), True
+    row = await workflow_store.step_limit(conn, step)
+    assert row is not None, f"no limit configured for step {step}"
+    return float(row["hours"]), bool(row["working"])
+
+
+async def start_step(
+    conn: asyncpg.Connection,
+    calendar: WorkCalendar,
+    case: Case,
+    step: Step,
+    *,
+    now: datetime,
+    workflow: Workflow = CASES,
+) -> None:
+    hours, working = await _limit_hours(conn, case, step, workflow)
+    await workflow_store.start_deadline(
+        conn,
+        case["id"],
+        round_=case["round"],
+        step=step,
+        assignee_id=case["inspector_id"] if step in workflow.inspector_steps else None,
+        department_code=case["department_code"] if step in workflow.department_steps else None,
+        started_at=now,
+        due_soon_at=calendar.due(now, hours * 0.8, working=working),
+        due_at=calendar.due(now, hours, working=working),
+    )
+
+
+async def _deadlines(
+    conn: asyncpg.Connection,
+    calendar: WorkCalendar,
+    workflow: Workflow,
+    before: Case,
+    after: Case,
+    transition: Transition,
+    action: str,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    current = await workflow_store.open_deadline(conn, before["id"])
+    if transition.to in workflow.paused:
+        if current is not None:
+            await workflow_store.pause_deadline(conn, current["id"], now)
+        return
+    if transition.to == RESUME:
+        if current is not None and current["paused_at"] is not None:
+            await _shift(conn, calendar, current, now)
+        return
+    if transition.extends is not None:
+        asked = await workflow_store.last_event_data(conn, before["id"], transition.extends)
+        if current is not None and asked and asked.get("new_deadline"):
+            due = datetime.fromisoformat(asked["new_deadline"])
+            due_soon = current["started_at"] + (due - current["started_at"]) * 0.8
+            await workflow_store.move_deadline(conn, current["id"], due_soon, due, extended=True)
+        return
+    if transition.completes and current is not None:
+        await workflow_store.complete_deadline(conn, current["id"], _actor_id(actor), action, now)
+    if transition.starts is not None:
+        await start_step(conn, calendar, after, transition.starts, now=now, workflow=workflow)
+
+
+async def _shift(
+    conn: asyncpg.Connection, calendar: WorkCalendar, deadline: asyncpg.Record, now: datetime
+) -> None:
+    """Resume a paused step: the working time that was left when it paused is left again now."""
+    paused = deadline["paused_at"]
+    left = calendar.between(paused, deadline["due_at"])
+    left_soon = calendar.between(paused, deadline["due_soon_at"])
+    await workflow_store.move_deadline(
+        conn,
+        deadline["id"],
+        calendar.add(now, left_soon),
+        calendar.add(now, left),
+        extended=deadline["extended"],
+    )
+
+
+async def _inspector(
+    conn: asyncpg.Connection, case: Case, now: datetime, *, route_again: bool = True
+) -> UUID | None:
+    """The case's inspector, else the one on duty for its grid now (routing asked again)."""
+    if case["inspector_id"] is not None or not route_again:
+        inspector: UUID | None = case["inspector_id"]
+        return inspector
+    decision = await route(conn, case["lat"], case["lon"], case["category_code"], now)
+    return decision.inspector_id
+
+
+async def _check_photos(conn: asyncpg.Connection, actor: Actor, photo_ids: list[UUID]) -> None:
+    refs = await media.photo_refs(conn, photo_ids)
+    for index, photo_id in enumerate(photo_ids):
+        ref = refs.get(photo_id)
+        if ref is None or ref.owner_id != _actor_id(actor):
+            raise PhotoUnavailable(
+                f"photo {photo_id} is not an uploaded photo of yours", fields=(f"photo_ids[{index}]",)
+            )
+
+
+# applying a row -----------------------------------------------------------------------------------------------
+
+
+async def apply(
+    conn: asyncpg.Connection,
+    calendar: WorkCalendar,
+    actor: Actor,
+    case_id: UUID,
+    version: int | None,
+    request: TransitionRequest,
+    *,
+    workflow: Workflow = CASES,
+    case: Case | None = None,
+    now: datetime | None = None,
+    event_data: Mapping[str, Any] | None = None,
+) -> asyncpg.Record:
+    """Apply one action to a case. Returns the case as it is afterwards (after any follow-up).
+
+    `case`: the row as the caller has just read or written it (the guarded UPDATE still checks it is current).
+    `event_data` goes into the case event's data (staff history only, never the public timeline)."""
+    now = now or datetime.now(UTC)
+    if case is None:
+        case = await workflow_store.get_case(conn, case_id)
+        if case is None:
+            raise CaseNotFound("no such case")
+    action = request.action
+    transition = workflow.transitions.get((case["state"], action))
+    if transition is None:
+        raise TransitionNotAllowed(
+            f"'{action}' is not possible while the case is {case['state']}",
+            state=case["state"],
+            version=case["version"],
+            allowed_actions=allowed_actions(actor, case, workflow),
+        )
+    if not _acting_roles(actor, case, transition.roles):
+        raise ActionForbidden(
+            f"your roles or scope do not allow '{action}' on this case",
+            allowed_actions=allowed_actions(actor, case, workflow),
+        )
+    if version is not None and version != case["version"]:
+        raise VersionConflict(
+            "the case changed since you read it", state=case["state"], version=case["version"]
+        )
+    missing = sorted(f for f in transition.required if not getattr(request, f))
+    if missing:
+        raise MissingFields(f"'{action}' needs: {', '.join(missing)}", fields=tuple(missing))
+    if request.photo_ids:
+        await _check_photos(conn, actor, request.photo_ids)
+    if transition.guard is not None and _holds(transition.guard.unless, case):
+        raise TransitionNotAllowed(
+            transition.guard.refusal,
+            state=case["state"],
+            version=case["version"],
+            allowed_actions=[a for a in allowed_actions(actor, case, workflow) if a != action],
+        )
+
+    changes: dict[str, Any] = {}
+    data: dict[str, Any] = {**(event_data or {}), "action": action}
+    to_state = transition.to
+    if to_state == RESUME:
+        to_state = case["resume_state"]
+        changes["resume_state"] = None
+    if transition.to in workflow.paused:
+        changes["resume_state"] = case["state"]
+    for column in sorted(transition.stamps):
+        changes[column] = now
+    for column in sorted(transition.clears):
+        changes[column] = None
+    if "urgent" in transition.takes and request.urgent is not None:
+        changes["urgent"] = request.urgent
+    if "department" in transition.required and request.department is not None:
+        if not await store.department_exists(conn, request.department):
+            raise UnknownDepartment(f"no department {request.department}", fields=("department",))
+        data["from_department"] = case["department_code"]
+        changes["department_code"] = request.department
+    if transition.releases_department:
+        data["from_department"] = case["department_code"]
+        changes["department_code"] = None
+    if transition.starts in workflow.inspector_steps:
+        inspector = await _inspector(conn, case, now)
+        if inspector is None:
+            raise NoInspectorOnDuty("no inspector is on duty for this case's grid")
+        changes["inspector_id"] = inspector
+    if transition.new_round:
+        changes["round"] = case["round"] + 1
+    for field in sorted(transition.records):
+        value = getattr(request, field)
+        data[field] = value.isoformat() if isinstance(value, datetime) else value
+
+    updated = await workflow_store.transition_case(
+        conn, case_id, case["state"], case["version"], to_state, changes
+    )
+    if updated is None:
+        current = await workflow_store.get_case(conn, case_id)
+        assert current is not None
+        raise VersionConflict(
+            "the case changed since you read it", state=current["state"], version=current["version"]
+        )
+    await _deadlines(conn, calendar, workflow, case, updated, transition, action, actor, now)
+    event_id = await workflow_store.insert_event(
+        conn,
+        case_id,
+        kind=action,
+        actor_id=_actor_id(actor),
+        public=transition.public,
+        from_state=case["state"],
+        to_state=to_state,
+        note=request.note,
+        photo_ids=request.photo_ids,
+        data=data,
+    )
+    await workflow_store.insert_outbox(
+        conn,
+        workflow.topic,
+        {
+            "case_id": str(case_id),
+            "event_id": event_id,
+            "action": action,
+            "from": case["state"],
+            "to": to_state,
+            "round": updated["round"],
+        },
+    )
+    if transition.follows is not None:
+        updated = await _follow(conn, calendar, workflow, updated, transition.follows, None, now) or updated
+    return updated
+
+
+async def _follow(
+    conn: asyncpg.Connection,
+    calendar: WorkCalendar,
+    workflow: Workflow,
+    case: Case,
+    follow: Follow,
+    reporter: UUID | None,
+    now: datetime,
+    *,
+    route_again: bool = True,
+) -> asyncpg.Record | None:
+    """Take a follow-up as the system when its condition holds and it can be taken; None when it is not."""
+    transition = workflow.transitions.get((case["state"], follow.action))
+    if transition is None or not _holds(follow.when, case):
+        return None
+    if (
+        transition.starts in workflow.inspector_steps
+        and await _inspector(conn, case, now, route_again=route_again) is None
+    ):
+        return None  # nobody on duty: the case waits for a person
+    return await apply(
+        conn,
+        calendar,
+        System(acting_for=reporter if follow.acting_for_reporter else None),
+        case["id"],
+        case["version"],
+        TransitionRequest(action=cast(Action, follow.action), note=follow.note),
+        workflow=workflow,
+        case=case,
+        now=now,
+    )
+
+
+# a new case ---------------------------------------------------------------------------------------------------
+
+Source = Literal["citizen", "inspector"]
+
+
+async def intake(
+    conn: asyncpg.Connection,
+    calendar: WorkCalendar,
+    *,
+    reporter: UUID,
+    source: Source,
+    category: str,
+    needs_verification: bool,
+    lat: float,
+    lon: float,
+    address: str | None,
+    description: str,
+    workflow: Workflow = CASES,
+    now: datetime | None = None,
+) -> asyncpg.Record:
+    """The one way into the workflow: create a case at the WGS-84 point, route it, store the routing decision
+    with its reason, and start it. Returns the case row as it is afterwards (read once: as it is written).
+
+    Citizens' reports and inspectors' patrol reports (cases/service.py) enter here; Open311 submissions and
+    property repairs will too. The routing decision (grid, district, inspector on duty, suggested department,
+    and the reason for each) is stored on the case and in its `routed` event; the reporter is the actor of the
+    `reported` and `routed` events. An inspector's own report needs no verification (DOMAIN.md section 1),
+    whatever its category says.
+
+    What happens next is the workflow's data (`arrivals`): the first arrival whose condition holds and whose
+    follow-up can be taken (routing has just named the inspector on duty, if any) opens its step and takes its
+    follow-up. For the city's cases: a patrol report is registered at once in its inspector's name, a citizen's
+    report that needs 核实 goes to the grid's inspector on duty, anything else waits for registration (立案).
+    """
+    now = now or datetime.now(UTC)
+    decision = await route(conn, lat, lon, category, now)
+    case = await workflow_store.insert_case(
+        conn,
+        state=workflow.initial,
+        category=category,
+        source=source,
+        lat=lat,
+        lon=lon,
+        address=address,
+        description=description,
+        needs_verification=needs_verification and source != "inspector",
+        unit_grid_id=decision.unit_grid_id,
+        responsibility_grid_id=decision.responsibility_grid_id,
+        district_code=decision.district_code,
+        suggested_department=decision.department_code,
+        inspector_id=decision.inspector_id,
+    )
+    await workflow_store.insert_event(
+        conn, case["id"], kind="reported", actor_id=reporter, public=True, to_state=case["state"]
+    )
+    await workflow_store.insert_event(
+        conn, case["id"], kind="routed", actor_id=reporter, public=False, data=msgspec.to_builtins(decision)
+    )
+    for arrival in workflow.arrivals:
+        if not _holds(arrival.when, case):
+            continue
+        then = arrival.then
+        if then is not None:
+            transition = workflow.transitions[(case["state"], then.action)]
+            if transition.starts in workflow.inspector_steps and case["inspector_id"] is None:
+                continue
+        if arrival.opens is not None:
+            await start_step(conn, calendar, case, arrival.opens, now=now, workflow=workflow)
+        if then is None:
+            return case
+        followed = await _follow(conn, calendar, workflow, case, then, reporter, now, route_again=False)
+        assert followed is not None
+        return followed
+    return case

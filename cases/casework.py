@@ -9,7 +9,7 @@ cases/access.py.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -40,6 +40,8 @@ from cases.workflow import System
 from identity.models import Principal
 from media import service as media
 from media.storage import Storage
+from notifications import outbox
+from notifications.topics import CASE_DUE_SOON, CASE_OVERDUE, Event
 
 # reading ------------------------------------------------------------------------------------------------------
 
@@ -473,14 +475,15 @@ async def emit_deadline_events(conn: asyncpg.Connection, limit: int = 500) -> di
     The rows are claimed with FOR UPDATE SKIP LOCKED and marked in the same transaction as the outbox rows,
     so each event is written exactly once however many workers run.
     """
-    counts = {}
-    for topic, claim in (
-        ("case.due_soon", workflow_store.claim_due_soon),
-        ("case.overdue", workflow_store.claim_overdue),
-    ):
+    counts: dict[str, int] = {}
+    claims: tuple[tuple[Event, Callable[[asyncpg.Connection, int], Awaitable[list[asyncpg.Record]]]], ...] = (
+        (CASE_DUE_SOON, workflow_store.claim_due_soon),
+        (CASE_OVERDUE, workflow_store.claim_overdue),
+    )
+    for topic, claim in claims:
         rows = await claim(conn, limit)
         for r in rows:
-            await workflow_store.insert_outbox(
+            await outbox.enqueue(
                 conn,
                 topic,
                 {

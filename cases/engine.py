@@ -11,7 +11,8 @@ row: it names no action. In the caller's transaction it:
 3. keeps the steps' deadlines: pause, resume (the working time left is left again), extend, or end the open
    step and start the row's next one;
 4. writes the case event (workflow_store.insert_event, the one writer of case events) and one outbox row of the
-   workflow's topic, which the notification fan-out reads the row's audiences from;
+   workflow's topic (notifications.outbox.enqueue), which the notification fan-out reads the row's audiences
+   from;
 5. takes the row's follow-up, if any, as the system.
 
 `intake` is the one way into the workflow: it creates a case, routes it, stores the routing decision and its
@@ -56,6 +57,7 @@ from cases.workflow import (
 )
 from identity.models import Principal
 from media import service as media
+from notifications import outbox
 
 
 class TransitionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -316,7 +318,7 @@ async def apply(
         photo_ids=request.photo_ids,
         data=data,
     )
-    await workflow_store.insert_outbox(
+    await outbox.enqueue(
         conn,
         workflow.topic,
         {

@@ -23,6 +23,8 @@ from uuid import UUID
 
 import msgspec
 
+from notifications.topics import CASE_TRANSITIONED, Event
+
 State = Literal[
     "reported",
     "verifying",
@@ -169,7 +171,7 @@ class Workflow(msgspec.Struct, frozen=True, kw_only=True):
 
     The engine knows no action by name: a second loop (property repairs) is a second Workflow."""
 
-    topic: str  # the outbox topic of its transitions (a webhook event)
+    topic: Event  # the outbox topic of its transitions (a webhook event, notifications/topics.py)
     states: tuple[str, ...]
     initial: str
     paused: frozenset[str]  # the clock stops; RESUME returns to the state paused in
@@ -346,7 +348,7 @@ TRANSITIONS: Final[dict[tuple[str, str], Transition]] = {
 }
 
 CASES: Final = Workflow(
-    topic="case.transitioned",
+    topic=CASE_TRANSITIONED,
     states=STATES,
     initial="reported",
     paused=PAUSED,

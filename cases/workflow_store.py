@@ -215,10 +215,6 @@ async def last_event_data(conn: asyncpg.Connection, case_id: UUID, kind: str) ->
     return data
 
 
-async def insert_outbox(conn: asyncpg.Connection, topic: str, payload: dict[str, Any]) -> None:
-    await conn.execute("INSERT INTO outbox (topic, payload) VALUES ($1, $2)", topic, payload)
-
-
 async def case_events(conn: asyncpg.Connection, case_id: UUID) -> list[Record]:
     return await conn.fetch(
         """SELECT id, at, kind, actor_id, from_state, to_state, note, photo_ids, public, data

@@ -19,6 +19,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from api.auth import Caller, DbConn, request_context, requires_role
 from api.controllers.housing_money import MONEY_MANAGERS
+from api.db import acquire
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from housing import access, payments
@@ -207,9 +208,9 @@ class PaymentCallbacksController(Controller):
     path = "/v1/payments/callbacks"
     include_in_schema = False
 
-    async def _handle(
-        self, state: State, conn: DbConn, request: Request[Any, Any, Any], channel: str
-    ) -> Response[bytes]:
+    async def _handle(self, state: State, request: Request[Any, Any, Any], channel: str) -> Response[bytes]:
+        """Verify first (the SDK's signature check needs no database), then apply in a transaction of its own:
+        a forged or stale callback never takes a database connection."""
         provider = _providers(state).get(channel)
         if provider is None:
             raise PaymentNotFound(f"no channel {channel}")
@@ -219,7 +220,8 @@ class PaymentCallbacksController(Controller):
         except (CallbackRefused, ProviderUnavailable) as exc:
             log.warning("payment callback refused", extra={"channel": channel, "error": repr(exc)})
             return _answer(provider.nack(getattr(exc, "code", "refused")))
-        outcome = await payments.apply_callback(conn, event)
+        async with acquire(state.pool) as conn, conn.transaction():
+            outcome = await payments.apply_callback(conn, event)
         log.info(
             "payment callback",
             extra={"channel": channel, "outcome": outcome, "out_trade_no": event.out_trade_no},
@@ -230,15 +232,15 @@ class PaymentCallbacksController(Controller):
 
     @post("/{channel:str}", status_code=200, request_max_body_size=64 * 1024)
     async def payment(
-        self, state: State, conn: DbConn, request: Request[Any, Any, Any], channel: FromPath[str]
+        self, state: State, request: Request[Any, Any, Any], channel: FromPath[str]
     ) -> Response[bytes]:
-        return await self._handle(state, conn, request, channel)
+        return await self._handle(state, request, channel)
 
     @post("/{channel:str}/refunds", status_code=200, request_max_body_size=64 * 1024)
     async def refund(
-        self, state: State, conn: DbConn, request: Request[Any, Any, Any], channel: FromPath[str]
+        self, state: State, request: Request[Any, Any, Any], channel: FromPath[str]
     ) -> Response[bytes]:
-        return await self._handle(state, conn, request, channel)
+        return await self._handle(state, request, channel)
 
 
 PAYMENT_ROUTES = [PaymentsController, PaymentCallbacksController]

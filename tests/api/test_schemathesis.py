@@ -49,7 +49,8 @@ from litestar.handlers import HTTPRouteHandler
 from schemathesis import Case, CheckContext, CheckFunction, GenerationMode, Response
 from schemathesis.checks import CHECKS, load_all_checks
 
-from api.app import auth_config, create_app
+from api.app import create_app
+from api.config import auth_config
 from api.db import connect
 from api.demo import seed_demo
 from api.nul_guard import NUL_REFUSAL

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api.app import auth_config
+from api.config import auth_config
 from api.demo import seed_demo
 from api.settings import Settings
 from cases.demo_grids import encoded

@@ -13,8 +13,8 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api.app import auth_config
 from api.cli import format_report
+from api.config import auth_config
 from api.demo import seed_demo
 from api.settings import Settings
 from cases import grid_store

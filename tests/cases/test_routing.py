@@ -11,7 +11,7 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api.app import auth_config
+from api.config import auth_config
 from api.settings import Settings
 from cases.errors import InvalidCoordinates, InvalidDuty, NotAnInspector, UnknownCategory, UnknownGrid
 from cases.grids import import_grids

@@ -12,7 +12,8 @@ import asyncpg
 import httpx
 import pytest
 
-from api.app import create_app, storage_config
+from api.app import create_app
+from api.config import storage_config
 from api.db import beat, create_pool, database_unavailable
 from api.settings import Settings, load_settings
 from api.worker import BACKOFF_MAX_S, Worker, backoff_s

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 from litestar.testing import AsyncTestClient
 
-from api.app import auth_config
+from api.config import auth_config
 from api.demo import DEMO_USERS, seed_demo
 from api.settings import Settings
 from housing.demo import DEMO_ESTATE_ID, RESIDENT_HOME, register_csv, seed_demo_estate

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from litestar.testing import AsyncTestClient
 
-from api.app import auth_config
+from api.config import auth_config
 from api.settings import Settings
 from identity import service, store
 from identity.models import RequestContext, Role, RoleGrant, ScopeKind

@@ -42,7 +42,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from PIL import Image
 
-from api.app import auth_config, create_app
+from api.app import create_app
+from api.config import auth_config
 from api.db import connect, create_pool
 from api.openapi import operations
 from api.settings import Settings, load_settings

@@ -47,8 +47,9 @@ from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.testing import AsyncTestClient
 
-from api.app import auth_config, create_app
+from api.app import create_app
 from api.cli import MAX_REQUEST_HEAD_BYTES, server_options
+from api.config import auth_config
 from api.db import connect
 from api.nul_guard import NUL_REFUSAL
 from api.openapi import operations

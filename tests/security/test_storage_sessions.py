@@ -27,7 +27,8 @@ import pytest
 import uvicorn
 from litestar.testing import AsyncTestClient
 
-from api.app import auth_config, create_app, storage_config
+from api.app import create_app
+from api.config import auth_config, storage_config
 from api.observability import configure_logging
 from api.settings import Settings, SettingsError, load_settings
 from identity import service as identity

@@ -21,8 +21,9 @@ from api.config import auth_config
 from api.db import connect, migrate
 from api.demo import seed_demo
 from api.settings import Settings, SettingsError, load_settings
-from cases import grids
-from cases.errors import GridImportRefused
+from cases.grids import geojson as grids_geojson
+from cases.grids import imports as grids_imports
+from cases.grids.errors import GridImportRefused
 from identity import service, store
 from identity.errors import IdentityError
 from identity.models import ROLES, RequestContext, RoleGrant
@@ -210,7 +211,7 @@ class TerminalProgress:
         self._phase = ""
 
 
-def format_report(report: grids.ImportReport, max_lines: int = 200) -> str:
+def format_report(report: grids_geojson.ImportReport, max_lines: int = 200) -> str:
     """A summary for people: the outcome, the counts, and every problem (up to `max_lines`)."""
     what = "unit grids" if report.kind == "unit" else "responsibility grids"
     head = f"{report.file_name} ({what}, sha256 {report.sha256[:12]}): "
@@ -258,9 +259,9 @@ def cmd_grids_import(settings: Settings, args: argparse.Namespace) -> int:
     progress = TerminalProgress(sys.stderr)
     ctx = RequestContext(actor_label=f"cli:{os.environ.get('USER', 'operator')}")
 
-    async def run(conn: asyncpg.Connection) -> grids.ImportReport:
+    async def run(conn: asyncpg.Connection) -> grids_geojson.ImportReport:
         try:
-            report = await grids.import_grids(
+            report = await grids_imports.import_grids(
                 conn,
                 args.kind,
                 raw,
@@ -271,8 +272,8 @@ def cmd_grids_import(settings: Settings, args: argparse.Namespace) -> int:
                 progress=progress,
             )
         except GridImportRefused as exc:  # the refusal's log row is committed with the audit entry
-            report = grids.refused_report(exc)
-        details = grids.audit_details(report)
+            report = grids_imports.refused_report(exc)
+        details = grids_imports.audit_details(report)
         await service.audit(conn, ctx, None, "grids.import", "grid_import", str(report.id), **details)
         return report
 
@@ -290,8 +291,8 @@ def _aware_datetime(text: str) -> datetime:
 
 
 def cmd_grids_route(settings: Settings, args: argparse.Namespace) -> int:
-    from cases.errors import CasesError
-    from cases.routing import route
+    from cases.common import CasesError
+    from cases.grids.routing import route
 
     at = args.at or datetime.now(UTC)
     try:

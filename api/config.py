@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from api.payment_providers import notify_url
 from api.settings import Settings
-from cases.deadlines import CalendarConfig
-from cases.service import CasesConfig
+from cases.reports.service import CasesConfig
+from cases.workflow.deadlines import CalendarConfig
 from housing.payments import Urls
 from identity.models import AuthConfig
 from media.models import MediaConfig

@@ -6,10 +6,10 @@ import json
 
 import asyncpg
 
-from cases import service as cases_service
-from cases import store as cases_store
-from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
-from cases.demo_grids import seed_demo_grids
+from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.grids.demo import seed_demo_grids
+from cases.reports import maps as cases_service
+from cases.reports import store as cases_store
 from housing.demo import DEMO_ESTATE_ID, seed_demo_estate
 from identity import service
 from identity import store as identity_store

@@ -19,6 +19,7 @@ import msgspec
 from litestar import Request, Response
 
 from api.errors import ProblemError
+from identity import store as identity_store
 
 KEY_TTL_HOURS = 24
 _VALID_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
@@ -50,25 +51,8 @@ async def run_once(
     produce: Callable[[], Awaitable[tuple[int, msgspec.Struct]]],
 ) -> Response[Any]:
     """Run `produce` once per (user, key); replay its stored answer for the same request."""
-    await conn.execute(
-        "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)",
-        user_id,
-        key,
-        KEY_TTL_HOURS,
-    )
-    claimed = await conn.fetchval(
-        """INSERT INTO idempotency_keys (user_id, key, fingerprint) VALUES ($1, $2, $3)
-           ON CONFLICT DO NOTHING RETURNING true""",
-        user_id,
-        key,
-        request_fingerprint,
-    )
-    if not claimed:
-        row = await conn.fetchrow(
-            "SELECT fingerprint, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2",
-            user_id,
-            key,
-        )
+    if not await identity_store.claim_idempotency_key(conn, user_id, key, request_fingerprint, KEY_TTL_HOURS):
+        row = await identity_store.idempotency_record(conn, user_id, key)
         assert row is not None
         if row["fingerprint"] != request_fingerprint:
             raise ProblemError(
@@ -79,18 +63,9 @@ async def run_once(
         return Response(row["body"], status_code=row["status"], headers={"Idempotent-Replayed": "true"})
     status, body = await produce()
     builtins = msgspec.to_builtins(body)
-    await conn.execute(
-        "UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2",
-        user_id,
-        key,
-        status,
-        builtins,
-    )
+    await identity_store.store_idempotent_answer(conn, user_id, key, status, builtins)
     return Response(builtins, status_code=status)
 
 
 async def purge_expired(conn: asyncpg.Connection) -> int:
-    result = await conn.execute(
-        "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)", KEY_TTL_HOURS
-    )
-    return int(result.split()[-1])
+    return await identity_store.purge_idempotency_keys(conn, KEY_TTL_HOURS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from cases.errors import CasesError
+from cases.common import CasesError
 from housing.errors import HousingError
 from identity.errors import IdentityError
 from media.errors import MediaError
@@ -103,7 +103,7 @@ PROBLEMS: dict[str, Problem] = {
     "storage_unavailable": Problem(
         503, "存储服务暂不可用，请稍后重试", "Photo storage is unavailable; try again shortly"
     ),
-    # cases/errors.py
+    # cases/*/errors.py and cases/common.py
     "invalid_coordinates": Problem(422, "坐标无效", "The coordinates are not valid"),
     "unsupported_crs": Problem(
         422,

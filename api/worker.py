@@ -33,7 +33,7 @@ from api.db import acquire, beat, create_pool, database_unavailable, forget_old_
 from api.idempotency import purge_expired as purge_idempotency_keys
 from api.payment_providers import build_providers
 from api.settings import Settings
-from cases import casework
+from cases.workflow import service as casework
 from housing import billing, payment_sweep
 from identity import service as identity
 from identity.sms import deliver_pending

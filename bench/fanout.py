@@ -9,7 +9,7 @@ citizens with one phone each (alternately zh-CN and en), and dropped at the end 
 as a process of its own with a service account made for it; `cityloop worker` runs as another, pointed at both
 (FCM_URL, FCM_CREDENTIALS_FILE), with the production defaults otherwise. Nothing leaves the machine.
 
-Burst. Every citizen follows one case; a shift lead registers it (cases.engine.apply, committed): one outbox
+Burst. Every citizen follows one case; a shift lead registers it (cases.workflow.engine.apply, committed): one outbox
 row that the worker fans out into --devices inbox messages and push deliveries, sent with send_each in calls of
 500. Reported: deliveries per second (from the commit to the last push received by the fake) and the latency
 from commit to each push's arrival, p50 and p99. Target: 10,000 pushes in under 60 s.
@@ -79,7 +79,7 @@ class Lost(BenchError):
 async def _setup(conn: asyncpg.Connection, devices: int, idle: int) -> tuple[uuid.UUID, list[uuid.UUID], Any]:
     """Citizens with one phone each, a case they all follow, and `idle` cases followed by one citizen each."""
     from api.db import migrate
-    from cases.catalogue import DEMO_CATALOGUE, load_catalogue, parse_catalogue
+    from cases.catalogue.service import DEMO_CATALOGUE, load_catalogue, parse_catalogue
     from identity import store as identity_store
     from identity.models import RoleGrant
 
@@ -138,8 +138,8 @@ async def _case(conn: asyncpg.Connection) -> uuid.UUID:
 
 async def _register(conn: asyncpg.Connection, calendar: Any, lead: uuid.UUID, case_id: uuid.UUID) -> float:
     """The shift lead registers the case; returns the wall-clock time right after COMMIT."""
-    from cases import engine
-    from cases.engine import TransitionRequest
+    from cases.workflow import engine
+    from cases.workflow.engine import TransitionRequest
     from identity.models import Principal, RoleGrant
 
     actor = Principal(
@@ -216,7 +216,7 @@ async def run(args: argparse.Namespace) -> int:
 
 async def _measure(args: argparse.Namespace, env: dict[str, str], url: str) -> int:
     from api.db import _init_connection
-    from cases.deadlines import CalendarConfig, load_calendar
+    from cases.workflow.deadlines import CalendarConfig, load_calendar
 
     conn = await asyncpg.connect(url, server_settings={"timezone": "UTC"})
     await _init_connection(conn)

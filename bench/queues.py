@@ -31,17 +31,17 @@ not start a new round, for one). Then VACUUM ANALYZE.
 Measurements (wall time around the awaited call in this process, asyncpg over TCP, same host; each list of
 timings after one unmeasured warm-up call):
 
-1. a department's overdue queue: cases.casework.queue(...) for a department_handler scoped to one
+1. a department's overdue queue: cases.workflow.service.queue(...) for a department_handler scoped to one
    department, overdue=True, 50 a page: the first page, and pages 2-20 following next_cursor; for the
    three largest departments and a small one. Target p95 < 50 ms.
-2. the public map: cases.service.map_reports(...) for boxes the size of a district (0.117° x 0.09°, about
+2. the public map: cases.reports.maps.map_reports(...) for boxes the size of a district (0.117° x 0.09°, about
    10 km x 10 km) at random places in the city (it clusters above 500 cases), and for street-sized boxes
    (about 1 km x 1 km) for comparison. Target p95 < 100 ms (district boxes).
-3. the indicators: cases.indicators.indicators(...) for the last complete month over one district (a
+3. the indicators: cases.stats.indicators.indicators(...) for the last complete month over one district (a
    district-scoped leader), for each grouping; and over the whole city for comparison. Target < 2 s.
 
 Proposed (not the app's code): the statements this bench's report proposes for
-cases/store.py and cases/service.py, with the two indexes they need created in the scratch database only:
+cases/store.py and cases/reports/service.py, with the two indexes they need created in the scratch database only:
 the overdue queue on the department's own open steps with a (due_at, case_id) cursor
 (case_deadlines_open_department), and the map with a capped count and clusters on integer cells from an
 index-only scan (cases_map_xy). Same boxes, departments and sample counts as above.
@@ -85,7 +85,10 @@ from bench._harness import (
     scratch_name,
 )
 from bench.routing import DISTRICTS  # the same Beijing district codes
-from cases import workflow_store
+from cases.reports import store
+from cases.stats import indicators
+from cases.workflow import service as casework
+from cases.workflow import store as workflow_store
 
 BOX = (116.10, 39.70, 116.70, 40.10)  # min lon, min lat, max lon, max lat
 CENTRE = (116.40, 39.90)
@@ -326,7 +329,7 @@ async def _step(conn: asyncpg.Connection, label: str, sql: str, *args: Any) -> N
 
 async def generate(conn: asyncpg.Connection, cases: int, seed: int) -> float:
     from api.db import migrate
-    from cases.catalogue import DEMO_CATALOGUE, load_catalogue, parse_catalogue
+    from cases.catalogue.service import DEMO_CATALOGUE, load_catalogue, parse_catalogue
 
     await migrate(conn)
     async with conn.transaction():
@@ -441,7 +444,6 @@ async def explain(conn: asyncpg.Connection, recorder: Recorder) -> None:
 async def measure_queue(
     conn: asyncpg.Connection, samples: int, rng: random.Random
 ) -> tuple[list[Recorder], list[str]]:
-    from cases import casework
     from identity.models import Principal, RoleGrant
 
     def handler_of(department: str) -> Principal:
@@ -457,7 +459,7 @@ async def measure_queue(
     )
     chosen = [r["department_code"] for r in sizes[:3]] + [sizes[-1]["department_code"]]
     print(
-        "overdue queue, cases.casework.queue(department scope, overdue=True, limit=50); overdue per department: "
+        "overdue queue, cases.workflow.service.queue(department scope, overdue=True, limit=50); overdue per department: "
         + ", ".join(f"{r['department_code']} {r['n']:,}" for r in sizes)
     )
     first = Recorder("first page", TARGETS_MS["queue"])
@@ -488,12 +490,13 @@ def _box(rng: random.Random, size: tuple[float, float]) -> str:
 
 
 async def measure_map(conn: asyncpg.Connection, samples: int, rng: random.Random) -> list[Recorder]:
-    from cases.service import CasesConfig, map_reports
+    from cases.reports.maps import map_reports
+    from cases.reports.service import CasesConfig
 
     config = CasesConfig()
     recorders = []
     print(
-        f"\nmap, cases.service.map_reports(bbox), clustered above {config.map_feature_cap} cases in the box"
+        f"\nmap, cases.reports.maps.map_reports(bbox), clustered above {config.map_feature_cap} cases in the box"
     )
     for label, size, target in (
         ("district-sized boxes (10 km x 10 km)", DISTRICT_BOX, TARGETS_MS["map"]),
@@ -517,7 +520,6 @@ async def measure_map(conn: asyncpg.Connection, samples: int, rng: random.Random
 
 
 async def measure_indicators(conn: asyncpg.Connection, repeat: int) -> list[Recorder]:
-    from cases import indicators
 
     today = datetime.now(UTC).date()
     last = date(today.year, today.month, 1) - timedelta(days=1)
@@ -532,7 +534,7 @@ async def measure_indicators(conn: asyncpg.Connection, repeat: int) -> list[Reco
         datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC),
     )
     print(
-        f"\nindicators, cases.indicators.indicators() for {first.isoformat()}..{last.isoformat()}; district {district} "
+        f"\nindicators, cases.stats.indicators.indicators() for {first.isoformat()}..{last.isoformat()}; district {district} "
         f"(the busiest: {month_cases:,} cases created that month)"
     )
     recorders = []
@@ -567,7 +569,7 @@ async def measure_indicators(conn: asyncpg.Connection, repeat: int) -> list[Reco
     return recorders
 
 
-# proposed changes (not the app's code: the statements as proposed for cases/store.py and cases/service.py) ---
+# proposed changes (not the app's code: the statements as proposed for cases/store.py and cases/reports/service.py) ---
 
 #: the indexes the proposed statements need (created in the scratch database only)
 PROPOSED_INDEXES = (
@@ -613,8 +615,7 @@ ORDER BY count DESC
 async def measure_proposed(
     conn: asyncpg.Connection, departments: list[str], samples: int, rng: random.Random
 ) -> list[Recorder]:
-    from cases import casework, store
-    from cases.service import CasesConfig
+    from cases.reports.service import CasesConfig
 
     print("\nproposed statements (bench copies, see the report), with their indexes:")
     for sql in PROPOSED_INDEXES:

@@ -8,7 +8,7 @@ inspector, and dropped at the end whatever happens (also on Ctrl-C).
 
 Import (timed). --grids unit grids of 100 m x 100 m (0.0009° x 0.00117°, about 10,000 m²) in a block of
 400 columns (ten districts of 40 columns, 110101 ... 110113) from (39.70 N, 116.10 E), with valid 15-digit
-codes, go through cases.grids.import_grids exactly as `cityloop grids import` does: parse, copy into a
+codes, go through cases.grids.imports.import_grids exactly as `cityloop grids import` does: parse, copy into a
 temporary table, ST_IsValid, union, overlap and gap checks, upsert, linking; committed. Then the same file
 again (a no-op: every grid unchanged), then the responsibility grids (4 x 5 unit grids each), which links
 every unit grid by containment. Each import prints its phases.
@@ -16,7 +16,7 @@ every unit grid by containment. Each import prints its phases.
 Lookups (timed). The inspector is put on duty on every responsibility grid and a few categories are linked
 to departments per district. Random points are drawn uniformly over the block's bounding box grown by 2 %
 on each side (so about 8 % fall outside every grid and go to intake); each goes through
-cases.routing.route() with the categories of the catalogue in turn and `at` = now: first sequentially on one
+cases.grids.routing.route() with the categories of the catalogue in turn and `at` = now: first sequentially on one
 connection after 2,000 unmeasured calls (latency of one call, one round trip), then from --concurrency
 connections at once (throughput). VACUUM ANALYZE and a CHECKPOINT run before, so the import's writes do not
 land in the measurement. Latency is wall time around the awaited call, in this process (asyncpg over TCP to a
@@ -134,7 +134,7 @@ async def _connect(url: str) -> asyncpg.Connection:
 
 async def _setup(conn: asyncpg.Connection) -> Any:
     from api.db import migrate
-    from cases.catalogue import DEMO_CATALOGUE, load_catalogue, parse_catalogue
+    from cases.catalogue.service import DEMO_CATALOGUE, load_catalogue, parse_catalogue
     from identity import store as identity_store
     from identity.models import RoleGrant
 
@@ -147,7 +147,7 @@ async def _setup(conn: asyncpg.Connection) -> Any:
 
 
 async def _import(conn: asyncpg.Connection, kind: Any, raw: bytes, label: str) -> float:
-    from cases.grids import import_grids
+    from cases.grids.imports import import_grids
 
     started = time.perf_counter()
     async with conn.transaction():
@@ -199,8 +199,8 @@ def _line(label: str, latencies: list[float], seconds: float) -> str:
 
 
 async def _lookups(url: str, conn: asyncpg.Connection, rows: int, args: argparse.Namespace) -> float:
-    from cases import grid_store
-    from cases.routing import route
+    from cases.grids import store as grid_store
+    from cases.grids.routing import route
 
     categories = [r["code"] for r in await conn.fetch("SELECT code FROM categories ORDER BY code")]
     random.Random(args.seed).shuffle(categories)
@@ -275,13 +275,13 @@ async def run(args: argparse.Namespace) -> int:
                 units, responsibility, rows = city(args.grids)
                 print(
                     f"generated {args.grids:,} unit grids ({len(units) / 1e6:.1f} MB of GeoJSON) in "
-                    f"{time.perf_counter() - started:.2f} s\n\nimport (cases.grids.import_grids, one transaction each):"
+                    f"{time.perf_counter() - started:.2f} s\n\nimport (cases.grids.imports.import_grids, one transaction each):"
                 )
                 first = await _import(conn, "unit", units, "unit grids")
                 await _import(conn, "unit", units, "the same again (no-op)")
                 await _import(conn, "responsibility", responsibility, "responsibility grids")
                 await _prepare_routing(conn, user_id)
-                print("\nlookups (cases.routing.route, at = now):")
+                print("\nlookups (cases.grids.routing.route, at = now):")
                 p99 = await _lookups(scratch, conn, rows, args)
             finally:
                 await conn.close()
@@ -293,8 +293,8 @@ async def run(args: argparse.Namespace) -> int:
 
 
 async def _prepare_routing(conn: asyncpg.Connection, user_id: Any) -> None:
-    from cases import grid_store
-    from cases.routing import put_on_duty_everywhere
+    from cases.grids import store as grid_store
+    from cases.grids.routing import put_on_duty_everywhere
 
     async with conn.transaction():
         duties = await put_on_duty_everywhere(conn, user_id, datetime(2020, 1, 1, tzinfo=UTC))

@@ -83,9 +83,9 @@ from bench._harness import (
     with_database,
 )
 from bench.http_baseline import cityloop_env
-from cases import service as cases_service
-from cases import store as cases_store
-from cases.models import ServiceArea
+from cases.catalogue import store as cases_store
+from cases.reports import maps as cases_service
+from cases.reports.models import ServiceArea
 from identity import service as identity_service
 from identity import store as identity_store
 from identity.models import RequestContext, RoleGrant

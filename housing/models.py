@@ -11,8 +11,7 @@ from uuid import UUID
 
 import msgspec
 
-from cases.geo import CRS
-from cases.models import Location
+from cases.common import CRS, Location
 from media.models import Point
 
 # estates ----------------------------------------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from cases.errors import InvalidCoordinates
-from cases.geo import CRS, from_wgs84, to_wgs84
+from cases.common import CRS, InvalidCoordinates, from_wgs84, to_wgs84
 from housing import access, store
 from housing.areas import counted_area
 from housing.errors import (

@@ -1,6 +1,6 @@
 """Opaque paging cursors of the identity domain.
 
-The format is the API's one cursor format (cases/views.py writes the same): the key's parts joined by `|`,
+The format is the API's one cursor format (cases/common.py writes the same): the key's parts joined by `|`,
 base64url without padding. A cursor this API did not give out is refused as InvalidCursor.
 """
 

@@ -65,6 +65,12 @@ async def rate_limit(conn: asyncpg.Connection, bucket: str, limit: int, window_s
         raise RateLimited(f"at most {limit} per {window_s} s", retry_after=retry_after)
 
 
+async def count_hit(conn: asyncpg.Connection, bucket: str, window_s: int) -> tuple[int, datetime]:
+    """Count a hit in `bucket`'s fixed window without a limit of its own: the hits so far and the window's end
+    (for a domain that answers its own limit, as citizens' reports do)."""
+    return await store.hit_rate_limit(conn, bucket, window_s)
+
+
 async def request_otp(
     conn: asyncpg.Connection,
     config: AuthConfig,
@@ -198,6 +204,10 @@ async def authenticate(conn: asyncpg.Connection, config: AuthConfig, access_toke
         raise UserDisabled("this account is disabled")
     roles = tuple(RoleGrant(**grant) for grant in row["roles"])
     return Principal(user_id=user_id, session_id=session_id, roles=roles, locale=row["locale"])
+
+
+async def find_user(conn: asyncpg.Connection, user_id: UUID) -> User | None:
+    return await store.get_user(conn, user_id)
 
 
 async def get_user(conn: asyncpg.Connection, user_id: UUID) -> User:

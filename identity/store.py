@@ -359,3 +359,52 @@ async def list_audit(
         target_id,
     )
     return [AuditEntry(**dict(r)) for r in rows]
+
+
+# idempotency keys (api/idempotency.py): one stored answer per (user, key) ---------------------------------------
+
+
+async def claim_idempotency_key(
+    conn: asyncpg.Connection, user_id: UUID, key: str, fingerprint: str, ttl_hours: int
+) -> bool:
+    """Drop the user's record of `key` if it has expired, then claim the key; False when a live record holds it."""
+    await conn.execute(
+        "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)",
+        user_id,
+        key,
+        ttl_hours,
+    )
+    claimed = await conn.fetchval(
+        """INSERT INTO idempotency_keys (user_id, key, fingerprint) VALUES ($1, $2, $3)
+           ON CONFLICT DO NOTHING RETURNING true""",
+        user_id,
+        key,
+        fingerprint,
+    )
+    return bool(claimed)
+
+
+async def idempotency_record(conn: asyncpg.Connection, user_id: UUID, key: str) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        "SELECT fingerprint, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2", user_id, key
+    )
+    return row
+
+
+async def store_idempotent_answer(
+    conn: asyncpg.Connection, user_id: UUID, key: str, status: int, body: Any
+) -> None:
+    await conn.execute(
+        "UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2",
+        user_id,
+        key,
+        status,
+        body,
+    )
+
+
+async def purge_idempotency_keys(conn: asyncpg.Connection, ttl_hours: int) -> int:
+    result = await conn.execute(
+        "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)", ttl_hours
+    )
+    return int(result.split()[-1])

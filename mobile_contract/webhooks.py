@@ -6,7 +6,7 @@ Other city platforms (the 12345 hotline system, a provincial platform) register 
 into `components.schemas` (every name starts with `Webhook` so that none clashes with the API's own).
 
 Everything here is read from the code that sends the events: the body is the envelope of
-`notifications.fanout.fan_out` around the outbox payload that `cases.casework` writes, the headers and
+`notifications.fanout.fan_out` around the outbox payload that `cases.workflow.service` writes, the headers and
 signature those of `notifications.channels.webhook.post`, the retry policy that of `notifications.runner` and
 `notifications.retry` with the defaults of `api.settings.Settings`. tests/notifications/test_webhook_contract.py
 checks a real delivery against it, and runs the verification recipe below on it.
@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Final, get_args
 
 from api.settings import Settings
-from cases.workflow import ACTIONS, STATES, Step
+from cases.workflow.transitions import ACTIONS, STATES, Step
 from notifications.models import EVENTS
 from notifications.webhooks import USER_AGENT
 

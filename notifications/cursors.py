@@ -1,6 +1,6 @@
 """Opaque paging cursors of the notifications domain's admin lists.
 
-The format is the API's one cursor format (cases/views.py writes the same): the key's parts joined by `|`,
+The format is the API's one cursor format (cases/common.py writes the same): the key's parts joined by `|`,
 base64url without padding. A cursor this API did not give out is refused as InvalidCursor. (The inbox keeps
 its own older form, `n<seq>`, in notifications/inbox.py.)
 """

@@ -1,6 +1,6 @@
 """From an outbox row to the people concerned: who is told what, by the roles and scopes around the case.
 
-- a transition: the audiences its row of the workflow table names (cases/workflow.py `tells`), each with its
+- a transition: the audiences its row of the workflow table names (cases/workflow/transitions.py `tells`), each with its
   message kind: the case's reporters and followers (`citizens`: registered, rejected, dispatched, closed,
   reopened), the case's inspector (`inspector`: a verification or check task is theirs), the handlers scoped to
   the case's department (`department`: every arrival in `dispatched`);
@@ -36,7 +36,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from cases.workflow import CASES, Audience, Tell, Workflow
+from cases.workflow.transitions import CASES, Audience, Tell, Workflow
 from notifications import live, store
 from notifications.models import EVENTS, NotificationsConfig
 

@@ -152,7 +152,7 @@ async def live_head(conn: asyncpg.Connection, user_id: UUID) -> Record:
     """Where a user's live stream is now: their newest inbox message (null: none) and the newest case event."""
     row = await conn.fetchrow(
         """SELECT (SELECT id FROM notifications WHERE user_id = $1 ORDER BY seq DESC LIMIT 1) AS inbox_id,
-                  (SELECT coalesce(max(id), 0) FROM case_events) AS event_id""",
+                  (SELECT coalesce(max(id), 0) FROM case_changes) AS event_id""",
         user_id,
     )
     assert row is not None
@@ -184,18 +184,9 @@ async def case_events_after(
     the live `case` events (fanout.plan_transition): they reported it (a report not hidden), follow it, are its
     inspector, or handle for its department; not the changes they made themselves."""
     return await conn.fetch(
-        """WITH around AS (
-               SELECT case_id FROM reports WHERE reporter_id = $1 AND hidden_at IS NULL
-               UNION SELECT case_id FROM case_followers WHERE user_id = $1
-               UNION SELECT id FROM cases WHERE inspector_id = $1
-               UNION SELECT c.id FROM cases c
-                     JOIN user_roles r ON r.scope_id = c.department_code
-                      AND r.role = 'department_handler' AND r.scope_kind = 'department'
-                     WHERE r.user_id = $1
-           )
-           SELECT e.id, e.case_id, e.to_state, e.at FROM case_events e
+        """SELECT e.id, e.case_id, e.to_state, e.at FROM case_changes e
            WHERE e.id > $2 AND e.to_state IS NOT NULL AND e.actor_id IS DISTINCT FROM $1
-             AND e.case_id IN (SELECT case_id FROM around)
+             AND e.case_id IN (SELECT case_id FROM case_watchers WHERE user_id = $1)
            ORDER BY e.id LIMIT $3""",
         user_id,
         after_id,
@@ -273,22 +264,13 @@ async def replay_outbox(conn: asyncpg.Connection, outbox_id: int) -> str | None:
     return status
 
 
-# who is told: the case and the people around it ----------------------------------------------------------------
+# who is told: the case and the people around it (the case workflow's views, migration 0018) -----------------
 
 
 async def case_context(conn: asyncpg.Connection, case_id: UUID) -> Record | None:
     """A case with what messages show: category and department names, a report number, the open step."""
     return await conn.fetchrow(
-        """SELECT c.id, c.state, c.urgent, c.district_code, c.department_code, c.inspector_id, c.address,
-                  cat.name_zh AS category_zh, cat.name_en AS category_en,
-                  dep.name_zh AS department_zh, dep.name_en AS department_en,
-                  (SELECT r.number FROM reports r WHERE r.case_id = c.id ORDER BY r.created_at LIMIT 1) AS number,
-                  (SELECT d.due_at FROM case_deadlines d WHERE d.case_id = c.id AND d.completed_at IS NULL
-                   ORDER BY d.id DESC LIMIT 1) AS due_at
-           FROM cases c
-           JOIN categories cat ON cat.code = c.category_code
-           LEFT JOIN departments dep ON dep.code = c.department_code
-           WHERE c.id = $1""",
+        "SELECT * FROM case_notice_context WHERE id = $1",
         case_id,
     )
 
@@ -300,25 +282,22 @@ async def department_names(conn: asyncpg.Connection, code: str) -> Record | None
 
 
 async def event_actor(conn: asyncpg.Connection, event_id: int) -> UUID | None:
-    actor: UUID | None = await conn.fetchval("SELECT actor_id FROM case_events WHERE id = $1", event_id)
+    actor: UUID | None = await conn.fetchval("SELECT actor_id FROM case_changes WHERE id = $1", event_id)
     return actor
 
 
 async def reporters(conn: asyncpg.Connection, case_id: UUID) -> list[Record]:
     """Each reporter of a case once, with their own (first) report; moderated-out reports are left out."""
     return await conn.fetch(
-        """SELECT DISTINCT ON (r.reporter_id) r.reporter_id AS user_id, r.id AS report_id, r.number
-           FROM reports r JOIN users u ON u.id = r.reporter_id
-           WHERE r.case_id = $1 AND r.hidden_at IS NULL AND u.disabled_at IS NULL
-           ORDER BY r.reporter_id, r.created_at""",
+        """SELECT user_id, report_id, number FROM case_watchers
+           WHERE case_id = $1 AND relation = 'reporter' ORDER BY user_id""",
         case_id,
     )
 
 
 async def followers(conn: asyncpg.Connection, case_id: UUID) -> list[UUID]:
     rows = await conn.fetch(
-        """SELECT f.user_id FROM case_followers f JOIN users u ON u.id = f.user_id
-           WHERE f.case_id = $1 AND u.disabled_at IS NULL""",
+        "SELECT user_id FROM case_watchers WHERE case_id = $1 AND relation = 'follower'",
         case_id,
     )
     return [r["user_id"] for r in rows]

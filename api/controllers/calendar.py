@@ -9,8 +9,8 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from cases import deadlines
-from cases.deadlines import CalendarConfig, CalendarDay, CalendarOverrideSet, CalendarPage
+from cases.workflow import deadlines
+from cases.workflow.deadlines import CalendarConfig, CalendarDay, CalendarOverrideSet, CalendarPage
 from identity import service as identity
 
 DAY_PARAM = "A calendar day, YYYY-MM-DD (in the city's time zone)"

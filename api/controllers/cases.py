@@ -17,24 +17,16 @@ from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal,
 from api.errors import DOMAIN_STATUS, FieldError, ProblemError
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
-from cases import casework, engine
-from cases import service as reports
-from cases.deadlines import WorkCalendar, load_calendar
-from cases.engine import TransitionRequest
-from cases.errors import CasesError
-from cases.geo import CRS
-from cases.models import (
-    CaseDetail,
-    CasePage,
-    CaseSummary,
-    ReportCreate,
-    ReportCreated,
-    SyncPage,
-    Task,
-    TaskPage,
-)
-from cases.workflow import Action
-from cases.workflow import State as CaseState
+from cases.common import CRS, CasesError
+from cases.reports import service as reports
+from cases.reports.models import ReportCreate, ReportCreated
+from cases.workflow import engine
+from cases.workflow import service as casework
+from cases.workflow.deadlines import WorkCalendar, load_calendar
+from cases.workflow.engine import TransitionRequest
+from cases.workflow.models import CaseDetail, CasePage, CaseSummary, SyncPage, Task, TaskPage
+from cases.workflow.transitions import Action
+from cases.workflow.transitions import State as CaseState
 from identity.models import STAFF_ROLES
 
 QUEUE_ROLES = tuple(sorted(STAFF_ROLES - {"property_manager"}))

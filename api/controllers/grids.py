@@ -16,11 +16,12 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from api.auth import Caller, DbConn, request_context, requires_role
 from api.errors import ProblemError
 from api.params import DEFAULT_LIMIT, Cursor, DateTimeText, Limit, date_time
-from cases import grids, routing
-from cases.errors import GridImportRefused
-from cases.grid_store import GridKind
-from cases.grids import ImportLogDetail, ImportLogEntry, ImportLogPage, ImportReport
-from cases.routing import (
+from cases.grids import imports as grids_imports
+from cases.grids import routing
+from cases.grids.errors import GridImportRefused
+from cases.grids.geojson import ImportReport
+from cases.grids.imports import ImportLogDetail, ImportLogEntry, ImportLogPage
+from cases.grids.routing import (
     CategoryDepartment,
     CategoryDepartmentLink,
     CategoryDepartmentPage,
@@ -28,6 +29,7 @@ from cases.routing import (
     DutyAssign,
     DutyPage,
 )
+from cases.grids.store import GridKind
 from identity import service as identity
 
 MAX_GRID_FILE_BYTES = 50 * 1024 * 1024
@@ -87,7 +89,7 @@ class GridsAdminController(Controller):
         raw = await request.body()
         context = request_context(request)
         try:
-            report = await grids.import_grids(
+            report = await grids_imports.import_grids(
                 conn,
                 kind,
                 raw,
@@ -98,7 +100,7 @@ class GridsAdminController(Controller):
                 actor_label=context.actor_label,
             )
         except GridImportRefused as exc:
-            refused = grids.refused_report(exc)
+            refused = grids_imports.refused_report(exc)
             await identity.audit(
                 conn,
                 context,
@@ -106,7 +108,7 @@ class GridsAdminController(Controller):
                 "grids.import",
                 "grid_import",
                 str(refused.id),
-                **grids.audit_details(refused),
+                **grids_imports.audit_details(refused),
             )
             raise
         await identity.audit(
@@ -116,7 +118,7 @@ class GridsAdminController(Controller):
             "grids.import",
             "grid_import",
             str(report.id),
-            **grids.audit_details(report),
+            **grids_imports.audit_details(report),
         )
         return report
 
@@ -133,7 +135,7 @@ class GridsAdminController(Controller):
         before: DateTimeText = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> list[ImportLogEntry]:
-        return (await grids.import_log(conn, before=date_time(before, "before"), limit=limit)).items
+        return (await grids_imports.import_log(conn, before=date_time(before, "before"), limit=limit)).items
 
     @get(
         "/imports/{import_id:uuid}",
@@ -142,7 +144,7 @@ class GridsAdminController(Controller):
         summary="One grid import with its problems (or repairs, warnings and gaps)",
     )
     async def get_import(self, conn: DbConn, principal: Caller, import_id: FromPath[UUID]) -> ImportLogDetail:
-        entry = await grids.import_log_entry(conn, import_id)
+        entry = await grids_imports.import_log_entry(conn, import_id)
         if entry is None:
             raise ProblemError(404, "not_found", "no such grid import")
         return entry
@@ -264,7 +266,7 @@ class RoutingAdminV2Controller(Controller):
     async def list_imports(
         self, conn: DbConn, principal: Caller, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
     ) -> ImportLogPage:
-        return await grids.import_log(conn, cursor=cursor, limit=limit)
+        return await grids_imports.import_log(conn, cursor=cursor, limit=limit)
 
     @get(
         "/duties",

@@ -21,7 +21,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from api.auth import Caller, DbConn, request_context, requires_role
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
-from cases.geo import CRS
+from cases.common import CRS
 from housing import register, service
 from housing.errors import RegisterImportRefused
 from housing.models import (

@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal
 from api.errors import ProblemError
-from cases import service as cases_service
+from cases.reports import service as cases_service
 from media import service
 from media.models import PhotoProcessed, UploadCreate, UploadTicket
 
@@ -139,7 +139,7 @@ class PhotosController(Controller):
         if found is None:
             raise ProblemError(404, "photo_not_found", "no such photo")
         owner, key = found
-        # originals keep their metadata: only staff acting on the photo's case (see cases.service.may_see_photo)
+        # originals keep their metadata: only staff acting on the photo's case (see cases.reports.service.may_see_photo)
         allowed = await cases_service.may_see_photo(conn, photo_id, owner, size, principal)
         if not allowed or key is None:
             # the same answer as for a missing photo: ids of private photos leak nothing

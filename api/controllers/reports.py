@@ -22,19 +22,16 @@ from api.auth import (
 )
 from api.errors import ProblemError
 from api.idempotency import fingerprint, idempotency_key, run_once
-from cases import casework, service
-from cases.deadlines import load_calendar
-from cases.geo import CRS
-from cases.models import (
-    Catalogue,
-    Category,
-    CategoryUpdate,
-    Coverage,
+from cases.catalogue import service as catalogue_service
+from cases.catalogue.models import Catalogue, Category, CategoryUpdate
+from cases.common import CRS, Location
+from cases.grids import coverage
+from cases.grids.coverage import Coverage
+from cases.reports import maps as reports_maps
+from cases.reports import service as reports_service
+from cases.reports.models import (
     HideReport,
-    Location,
     NearbyCase,
-    Rating,
-    RatingResult,
     Recategorise,
     ReportCreate,
     ReportCreated,
@@ -42,7 +39,10 @@ from cases.models import (
     ReportView,
     ServiceArea,
 )
-from cases.workflow import State as CaseState
+from cases.workflow import service as casework
+from cases.workflow.deadlines import load_calendar
+from cases.workflow.models import Rating, RatingResult
+from cases.workflow.transitions import State as CaseState
 from identity import service as identity
 from identity.models import Role
 
@@ -60,7 +60,7 @@ class CategoriesController(Controller):
         security=[{}],
     )
     async def list_categories(self, request: Request[Any, Any, Any], conn: DbConn) -> Response[Catalogue]:
-        catalogue, etag = await service.catalogue(conn)
+        catalogue, etag = await catalogue_service.catalogue(conn)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
             return Response(content=b"", status_code=304, headers=headers)  # type: ignore[arg-type]
@@ -87,7 +87,7 @@ class CategoriesController(Controller):
         code: FromPath[str],
         data: JSONBody[CategoryUpdate],
     ) -> Category:
-        before, after = await service.update_category(conn, code, data)
+        before, after = await catalogue_service.update_category(conn, code, data)
         await identity.audit(
             conn,
             request_context(request),
@@ -120,7 +120,7 @@ class ServiceAreaController(Controller):
         security=[{}],
     )
     async def get_service_area(self, conn: DbConn, crs: FromQuery[CRS] = "wgs84") -> ServiceArea:
-        area = await service.service_area(conn, crs)
+        area = await reports_maps.service_area(conn, crs)
         if area is None:
             raise ProblemError(404, "no_service_area", "no service area is set up")
         return area
@@ -143,12 +143,12 @@ class ServiceAreaController(Controller):
     async def get_coverage(
         self, request: Request[Any, Any, Any], conn: DbConn, crs: FromQuery[CRS] = "wgs84"
     ) -> Response[Coverage]:
-        etag = await service.coverage_etag(conn, crs)
+        etag = await coverage.coverage_etag(conn, crs)
         headers = {"Cache-Control": "no-cache"}
         sent = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
         if etag is not None and etag in sent:
             return Response(content=b"", status_code=304, headers={**headers, "ETag": etag})  # type: ignore[arg-type]
-        found = await service.coverage(conn, crs)
+        found = await coverage.coverage(conn, crs)
         if found is None:
             raise ProblemError(404, "no_grids", "no unit grids are imported")
         outline, etag = found
@@ -196,7 +196,9 @@ class ReportsController(Controller):
 
         async def produce() -> tuple[int, ReportCreated]:
             calendar = await load_calendar(conn, state.calendar_config)
-            created, new = await service.submit_report(conn, state.cases_config, calendar, principal, data)
+            created, new = await reports_service.submit_report(
+                conn, state.cases_config, calendar, principal, data
+            )
             return (HTTP_201_CREATED if new else HTTP_200_OK), created
 
         return await run_once(conn, principal.user_id, key, fingerprint(request, data), produce)
@@ -219,7 +221,7 @@ class ReportsController(Controller):
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> ReportPage:
-        return await service.my_reports(conn, principal, cursor, limit)
+        return await reports_service.my_reports(conn, principal, cursor, limit)
 
     @get(
         "/nearby",
@@ -246,7 +248,7 @@ class ReportsController(Controller):
     ) -> list[NearbyCase]:
         # citizens search the category's radius; staff may widen it (inspectors search 1,000 m)
         radius_m = radius if principal.is_staff else None
-        return await service.nearby(
+        return await reports_maps.nearby(
             conn, state.cases_config, Location(lat=lat, lon=lon, crs=crs), category, radius_m
         )
 
@@ -272,7 +274,7 @@ class ReportsController(Controller):
         report_id: FromPath[UUID],
         crs: FromQuery[CRS] = "wgs84",
     ) -> ReportView:
-        view = await service.get_report(conn, state.storage, report_id, principal, crs)
+        view = await reports_service.get_report(conn, state.storage, report_id, principal, crs)
         if principal and view.anonymous and view.reporter_id and view.reporter_id != principal.user_id:
             # only an admin is shown who filed an anonymous report: every such look is on record
             await identity.audit(
@@ -294,7 +296,7 @@ class ReportsController(Controller):
         status_code=200,
     )
     async def follow(self, conn: DbConn, principal: Caller, report_id: FromPath[UUID]) -> dict[str, Any]:
-        case_id = await service.follow(conn, report_id, principal)
+        case_id = await reports_service.follow(conn, report_id, principal)
         return {"case_id": str(case_id), "following": True}
 
     @delete(
@@ -311,7 +313,7 @@ class ReportsController(Controller):
         opt={"problems": ("report_not_found", "reporter_always_follows")},
     )
     async def unfollow(self, conn: DbConn, principal: Caller, report_id: FromPath[UUID]) -> None:
-        if await service.unfollow(conn, report_id, principal) == "reporter":
+        if await reports_service.unfollow(conn, report_id, principal) == "reporter":
             raise ProblemError(
                 409, "reporter_always_follows", "you reported this case: its reporters always hear of it"
             )
@@ -331,7 +333,7 @@ class ReportsController(Controller):
     async def rate(
         self, state: State, conn: DbConn, principal: Caller, report_id: FromPath[UUID], data: JSONBody[Rating]
     ) -> RatingResult:
-        case_id = await service.case_of_own_report(conn, report_id, principal.user_id)
+        case_id = await reports_service.case_of_own_report(conn, report_id, principal.user_id)
         return await casework.rate(
             conn, await load_calendar(conn, state.calendar_config), case_id, principal.user_id, data
         )
@@ -352,7 +354,7 @@ class ReportsController(Controller):
         report_id: FromPath[UUID],
         data: JSONBody[HideReport],
     ) -> dict[str, Any]:
-        case_id = await service.hide_report(conn, report_id, data.reason, principal)
+        case_id = await reports_service.hide_report(conn, report_id, data.reason, principal)
         await identity.audit(
             conn,
             request_context(request),
@@ -388,7 +390,9 @@ class ReportsController(Controller):
         report_id: FromPath[UUID],
         data: JSONBody[Recategorise],
     ) -> dict[str, Any]:
-        before, after = await service.recategorise(conn, report_id, data.category, data.note, principal)
+        before, after = await reports_service.recategorise(
+            conn, report_id, data.category, data.note, principal
+        )
         await identity.audit(
             conn,
             request_context(request),
@@ -429,4 +433,4 @@ class MapController(Controller):
         status: FromQuery[CaseState | None] = None,
         crs: FromQuery[CRS] = "wgs84",
     ) -> dict[str, Any]:
-        return await service.map_reports(conn, state.cases_config, bbox, category, status, crs)
+        return await reports_maps.map_reports(conn, state.cases_config, bbox, category, status, crs)

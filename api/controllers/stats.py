@@ -10,8 +10,9 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.auth import Caller, DbConn, request_context, requires_role
-from cases import access, indicators
-from cases.indicators import GroupBy, IndicatorReport, IndicatorWeights, IndicatorWeightsSet
+from cases.stats import indicators
+from cases.stats.indicators import GroupBy, IndicatorReport, IndicatorWeights, IndicatorWeightsSet
+from cases.workflow import access
 from identity import service as identity
 from identity.models import Role
 

@@ -29,10 +29,10 @@ from api.config import notifications_config
 from api.controllers import notifications as controller
 from api.db import create_pool
 from api.settings import Settings
-from cases import casework
-from cases import store as cases_store
-from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
-from cases.workflow import CASES, STATES, message_kinds
+from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.reports import store as cases_store
+from cases.workflow import service as casework
+from cases.workflow.transitions import CASES, STATES, message_kinds
 from identity.errors import SessionRevoked, TokenInvalid, UserDisabled
 from notifications import live
 from notifications.fanout import DEADLINE_KINDS, HOUSING_KINDS

@@ -33,12 +33,12 @@ from api.app import create_app
 from api.controllers.cases import _if_match
 from api.idempotency import idempotency_key
 from api.settings import Settings, load_settings
-from cases import store as cases_store
-from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
-from cases.demo_grids import seed_demo_grids
-from cases.geo import to_wgs84, validate_lat_lon
-from cases.indicators import APPLIES
-from cases.workflow import ACTIONS, TRANSITIONS
+from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.common import to_wgs84, validate_lat_lon
+from cases.grids.demo import seed_demo_grids
+from cases.reports import store as cases_store
+from cases.stats.indicators import APPLIES
+from cases.workflow.transitions import ACTIONS, TRANSITIONS
 from identity import store as identity_store
 from identity.models import ROLES, RoleGrant
 from identity.phone import normalize_phone

@@ -29,7 +29,7 @@ from litestar import Litestar
 from api.config import notifications_config
 from api.db import create_pool
 from api.settings import Settings
-from cases.demo_grids import seed_demo_grids
+from cases.grids.demo import seed_demo_grids
 from notifications.runner import Notifier
 from tests.api import generated_client_build as build
 from tests.cases.conftest import demo_city as demo_city

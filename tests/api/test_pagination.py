@@ -14,7 +14,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.settings import Settings
-from cases.catalogue import DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.catalogue.service import DEMO_CATALOGUE, load_catalogue, parse_catalogue
 from identity import store as identity_store
 from tests.identity.helpers import bearer, staff_token
 

@@ -7,8 +7,8 @@ import json
 import asyncpg
 import pytest
 
-from cases import store
-from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.reports import store
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from cases.catalogue import DEMO_CATALOGUE, parse_catalogue
-from cases.errors import InvalidCatalogue
+from cases.catalogue.errors import InvalidCatalogue
+from cases.catalogue.service import DEMO_CATALOGUE, parse_catalogue
 
 
 @pytest.mark.parametrize(

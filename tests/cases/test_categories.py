@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.settings import Settings
-from cases.catalogue import DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.catalogue.service import DEMO_CATALOGUE, load_catalogue, parse_catalogue
 from tests.identity.helpers import bearer, staff_token
 
 pytestmark = pytest.mark.usefixtures("demo_city")

@@ -13,10 +13,10 @@ from litestar.testing import AsyncTestClient
 
 from api.db import connect
 from api.settings import Settings
-from cases import casework
-from cases.deadlines import WorkCalendar
-from cases.demo_grids import seed_demo_grids
-from cases.engine import TransitionRequest, apply
+from cases.grids.demo import seed_demo_grids
+from cases.workflow import service as casework
+from cases.workflow.deadlines import WorkCalendar
+from cases.workflow.engine import TransitionRequest, apply
 from tests.cases.helpers import report_body, submit
 from tests.cases.workflow_fixtures import Staff, caller, make_case, make_staff
 from tests.identity.helpers import bearer, sign_in

@@ -14,9 +14,10 @@ from litestar.testing import AsyncTestClient
 from api.config import auth_config
 from api.demo import seed_demo
 from api.settings import Settings
-from cases.demo_grids import encoded
-from cases.geo import wgs84_to_gcj02
-from cases.grids import import_grids, parse_feature_collection
+from cases.common import wgs84_to_gcj02
+from cases.grids.demo import encoded
+from cases.grids.geojson import parse_feature_collection
+from cases.grids.imports import import_grids
 from tests.cases.grid_fixtures import cells, collection, encode
 from tests.cases.helpers import report_body, submit
 from tests.identity.helpers import bearer, sign_in

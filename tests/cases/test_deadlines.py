@@ -15,8 +15,8 @@ import chinese_calendar
 import msgspec
 import pytest
 
-from cases import deadlines
-from cases.deadlines import (
+from cases.workflow import deadlines
+from cases.workflow.deadlines import (
     SEARCH_HORIZON_DAYS,
     CalendarConfig,
     CalendarOverrideSet,
@@ -24,7 +24,7 @@ from cases.deadlines import (
     load_calendar,
     official_day,
 )
-from cases.errors import (
+from cases.workflow.errors import (
     CalendarOverrideNotFound,
     DeadlineBeyondCalendar,
     InvalidCalendarDate,

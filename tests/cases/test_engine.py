@@ -7,10 +7,10 @@ import asyncpg
 import pytest
 
 from api.settings import Settings
-from cases.deadlines import WorkCalendar
-from cases.engine import TransitionRequest, apply
-from cases.errors import TransitionNotAllowed
-from cases.workflow import Tell, Transition, Workflow
+from cases.workflow.deadlines import WorkCalendar
+from cases.workflow.engine import TransitionRequest, apply
+from cases.workflow.errors import TransitionNotAllowed
+from cases.workflow.transitions import Tell, Transition, Workflow
 from tests.cases.workflow_fixtures import DISTRICT, caller, make_case, make_staff
 
 pytestmark = pytest.mark.usefixtures("demo_city")

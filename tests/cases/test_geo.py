@@ -4,9 +4,11 @@ import math
 
 import pytest
 
-from cases.errors import CasesError, InvalidCoordinates, UnsupportedCRS
-from cases.geo import (
+from cases.common import (
     CRS_VALUES,
+    CasesError,
+    InvalidCoordinates,
+    UnsupportedCRS,
     bd09_to_gcj02,
     from_wgs84,
     gcj02_to_bd09,

@@ -17,17 +17,12 @@ from api.cli import format_report
 from api.config import auth_config
 from api.demo import seed_demo
 from api.settings import Settings
-from cases import grid_store
-from cases.errors import GridImportRefused
-from cases.grid_store import GridKind
-from cases.grids import (
-    ImportReport,
-    code_problem,
-    import_grids,
-    parse_feature_collection,
-    refused_report,
-)
-from cases.routing import route
+from cases.grids import store as grid_store
+from cases.grids.errors import GridImportRefused
+from cases.grids.geojson import ImportReport, code_problem, parse_feature_collection
+from cases.grids.imports import import_grids, refused_report
+from cases.grids.routing import route
+from cases.grids.store import GridKind
 from tests.cases.grid_fixtures import (
     DISTRICT,
     bow_tie,
@@ -685,7 +680,7 @@ async def test_the_kind_is_required(
 
 
 def test_demo_grids_are_valid_and_complete() -> None:
-    from cases.demo_grids import encoded
+    from cases.grids.demo import encoded
 
     units = parse_feature_collection(encoded("unit"), "unit")
     blocks = parse_feature_collection(encoded("responsibility"), "responsibility")

@@ -36,7 +36,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.settings import Settings
-from cases import access, indicators
+from cases.stats import indicators
+from cases.workflow import access
 from identity import store as identity_store
 from identity.models import RoleGrant
 from tests.cases.workflow_fixtures import caller

@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from api.settings import Settings
-from cases.geo import wgs84_to_gcj02
+from cases.common import wgs84_to_gcj02
 from tests.cases.helpers import INSIDE, offset, report_body, submit
 from tests.identity.helpers import bearer, sign_in, staff_token
 

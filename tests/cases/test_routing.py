@@ -13,9 +13,11 @@ from litestar.testing import AsyncTestClient
 
 from api.config import auth_config
 from api.settings import Settings
-from cases.errors import InvalidCoordinates, InvalidDuty, NotAnInspector, UnknownCategory, UnknownGrid
-from cases.grids import import_grids
-from cases.routing import (
+from cases.catalogue.errors import UnknownCategory
+from cases.common import InvalidCoordinates
+from cases.grids.errors import InvalidDuty, NotAnInspector, UnknownGrid
+from cases.grids.imports import import_grids
+from cases.grids.routing import (
     CategoryDepartmentLink,
     DutyAssign,
     assign_duty,

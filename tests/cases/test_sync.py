@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from api.db import connect
 from api.settings import Settings
-from cases.views import encode_cursor
+from cases.common import encode_cursor
 from tests.cases.workflow_fixtures import DEPARTMENT, Staff, make_case, make_photo, make_staff
 from tests.identity.helpers import bearer
 

@@ -11,10 +11,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.settings import Settings
-from cases.deadlines import WorkCalendar
-from cases.engine import TransitionRequest, apply
-from cases.errors import TransitionNotAllowed
-from cases.workflow import ACTIONS, STATES
+from cases.workflow.deadlines import WorkCalendar
+from cases.workflow.engine import TransitionRequest, apply
+from cases.workflow.errors import TransitionNotAllowed
+from cases.workflow.transitions import ACTIONS, STATES
 from tests.cases.workflow_fixtures import caller, fields_for, make_case, make_photo, make_staff
 from tests.cases.workflow_golden import GOLDEN, SYSTEM
 from tests.identity.helpers import bearer

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cases import engine
-from cases.indicators import DONE
-from cases.workflow import ACTIONS, CASES, STATES, TRANSITIONS, message_kinds
+from cases.stats.indicators import DONE
+from cases.workflow import engine
+from cases.workflow.transitions import ACTIONS, CASES, STATES, TRANSITIONS, message_kinds
 from notifications.texts import TEMPLATES
 from tests.cases.workflow_golden import ARRIVALS, EFFECTS, GOLDEN, Effects, arrivals_of, effects_of, row_of
 

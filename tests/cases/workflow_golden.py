@@ -1,5 +1,5 @@
 """A golden copy of the workflow table, written out by hand: the tests take their expectations from here, never
-from `cases.workflow.TRANSITIONS` itself, so that a wrong target, role, required field, step or visibility in
+from `cases.workflow.transitions.TRANSITIONS` itself, so that a wrong target, role, required field, step or visibility in
 the table fails them.
 
 Each row lists only the fields below; a field the table gains later is not compared until it is added here

@@ -22,8 +22,8 @@ import pytest
 from api.app import create_app
 from api.db import connect
 from api.settings import Settings, load_settings
-from cases import store as cases_store
-from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.reports import store as cases_store
 from tests.cases.helpers import report_body
 from tests.faults.conftest import served, start_worker, tail, wait_for
 from tests.faults.pg import ThrowawayPostgres

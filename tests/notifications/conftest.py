@@ -25,8 +25,8 @@ from api.app import create_app
 from api.config import notifications_config
 from api.db import create_pool
 from api.settings import Settings, load_settings
-from cases import store as cases_store
-from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.reports import store as cases_store
 from notifications.models import NotificationsConfig
 from notifications.runner import Notifier
 from notifications.webhooks import signature_matches

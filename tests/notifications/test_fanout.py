@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 from litestar.testing import AsyncTestClient
 
-from cases import casework
+from cases.workflow import service as casework
 from notifications.runner import Notifier
 from tests.cases.workflow_fixtures import DEPARTMENT, Staff, make_case
 from tests.identity.helpers import bearer

@@ -20,7 +20,7 @@ from litestar.testing import AsyncTestClient
 from api import openapi
 from api.app import create_app
 from api.settings import load_settings
-from cases import casework
+from cases.workflow import service as casework
 from mobile_contract import webhooks as contract
 from notifications.models import EVENTS
 from notifications.runner import Notifier

@@ -20,10 +20,10 @@ import msgspec
 
 from api.config import auth_config
 from api.settings import Settings
-from cases import store as cases_store
-from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
-from cases.grids import import_grids
-from cases.routing import DutyAssign, assign_duty
+from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.grids.imports import import_grids
+from cases.grids.routing import DutyAssign, assign_duty
+from cases.reports import store as cases_store
 from identity import service as identity
 from identity.models import RequestContext, Role, RoleGrant, ScopeKind
 from tests.cases.grid_fixtures import collection, encode, feature, point, rectangle

@@ -54,11 +54,11 @@ from api.db import connect
 from api.nul_guard import NUL_REFUSAL
 from api.openapi import operations
 from api.settings import Settings, load_settings
-from cases import store as cases_store
-from cases.catalogue import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
-from cases.deadlines import CalendarConfig, load_calendar
-from cases.models import ReportCreate
-from cases.service import CasesConfig, submit_report
+from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.reports import store as cases_store
+from cases.reports.models import ReportCreate
+from cases.reports.service import CasesConfig, submit_report
+from cases.workflow.deadlines import CalendarConfig, load_calendar
 from identity import service as identity
 from identity.models import ROLES, RequestContext, RoleGrant
 from tests import contract_conformance

@@ -1,46 +1,102 @@
-"""Coordinate systems used by phones and Chinese map SDKs, and distances.
-
-- ``wgs84``: GPS and photo EXIF. What we store.
-- ``gcj02``: the state obfuscation used by Amap and Tencent maps inside mainland China. It is not a
-  projection: the forward offset is a fixed formula on the Krasovsky 1940 ellipsoid and the inverse is
-  found by iteration.
-- ``bd09``: Baidu's second offset on top of GCJ-02 (x_pi = π × 3000 / 180).
-
-Every function takes and returns ``(lat, lon)`` in degrees, in that order. The low-level converters
-(``wgs84_to_gcj02`` ...) trust their input; ``to_wgs84`` / ``from_wgs84`` validate it first.
-Outside mainland China (a bounding box, as the map SDKs themselves use) GCJ-02 equals WGS-84.
-"""
+"""What every part of cases/ shares: the domain's error base, coordinates (systems, validation, the
+location a client sends) and opaque cursors."""
 
 from __future__ import annotations
 
+import base64
 import math
 from typing import Final, Literal, get_args
 
-from cases.errors import InvalidCoordinates, UnsupportedCRS
+import msgspec
+
+from media.models import Point
+
+
+class CasesError(Exception):
+    """Base of every cases error."""
+
+    code: str = "cases_error"
+
+
+class InvalidCoordinates(CasesError, ValueError):
+    """A coordinate pair that is not finite or out of range. ``fields`` names the offending inputs."""
+
+    code = "invalid_coordinates"
+
+    def __init__(self, message: str, *, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+class UnsupportedCRS(InvalidCoordinates):
+    """A coordinate system tag other than wgs84, gcj02 or bd09."""
+
+    code = "unsupported_crs"
+
+
+class CasesFieldError(CasesError):
+    """A refusal that names the offending fields and may carry extra members for the problem document."""
+
+    def __init__(self, message: str, *, fields: tuple[str, ...] = (), **context: object) -> None:
+        super().__init__(message)
+        self.fields = fields
+        self.context = context
+
+
+class PhotoUnavailable(CasesFieldError):
+    """A photo id that is not the caller's, not processed yet, or already part of another report or step."""
+
+    code = "photo_unavailable"
+
+
+class InvalidCursor(CasesFieldError):
+    code = "invalid_cursor"
+
 
 CRS = Literal["wgs84", "gcj02", "bd09"]
+
+
 CRS_VALUES: Final[tuple[str, ...]] = get_args(CRS)
+
 
 # Krasovsky 1940 ellipsoid, the datum GCJ-02 is defined on.
 _KRASOVSKY_A: Final = 6378245.0
+
+
 _KRASOVSKY_E2: Final = 0.00669342162296594323
+
 
 # BD-09: x_pi = π × 3000 / 180 (many copies online use a wrong constant).
 _X_PI: Final = math.pi * 3000.0 / 180.0
+
+
 _BD_DLON: Final = 0.0065
+
+
 _BD_DLAT: Final = 0.006
+
 
 # Mean Earth radius (IUGG), metres.
 EARTH_RADIUS_M: Final = 6_371_008.8
 
+
 # Inverse iterations stop when the forward image of the estimate is this close to the target (degrees).
 _INVERSE_TOLERANCE: Final = 1e-9
+
+
 _INVERSE_MAX_STEPS: Final = 50
+
 
 # Bounding box of mainland China used by the map SDKs to decide whether to offset.
 _CHINA_MIN_LON: Final = 72.004
+
+
 _CHINA_MAX_LON: Final = 137.8347
+
+
 _CHINA_MIN_LAT: Final = 0.8293
+
+
 _CHINA_MAX_LAT: Final = 55.8271
 
 
@@ -192,3 +248,32 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dlambda = math.radians(lon2 - lon1)
     h = math.sin(dphi / 2.0) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2.0) ** 2
     return 2.0 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+class Location(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A point as the phone gives it: latitude, longitude and the coordinate system they are in."""
+
+    lat: float
+    lon: float
+    crs: CRS = "wgs84"
+
+
+def present(lat: float, lon: float, crs: CRS) -> Point:
+    """A stored WGS-84 point in the system the client asked for."""
+    out_lat, out_lon = from_wgs84(lat, lon, crs)
+    return Point(lat=round(out_lat, 7), lon=round(out_lon, 7))
+
+
+def encode_cursor(*parts: object) -> str:
+    return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, parts: int, field: str = "cursor") -> list[str]:
+    """The parts of a cursor this API gave out, or InvalidCursor naming the field."""
+    try:
+        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidCursor("the cursor is not one this API gave out", fields=(field,)) from exc
+    if len(decoded) != parts:
+        raise InvalidCursor("the cursor is not one this API gave out", fields=(field,))
+    return decoded

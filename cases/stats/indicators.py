@@ -20,7 +20,7 @@ Steps (``case_deadlines``)
       (its due time was before the cut-off);
     - *on time*: ``completed_at <= due_at`` (so also done).
 
-    DONE (the rows of cases/workflow.py that say `done`): verify → verify, not_found (the inspector went and
+    DONE (the rows of cases/workflow/transitions.py that say `done`): verify → verify, not_found (the inspector went and
     looked either way); register → register; dispatch → dispatch; handle → handle; check → check_pass,
     rework (a failed check is a check done); close → close.
 
@@ -102,11 +102,9 @@ Score and grade
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Annotated, Final, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -114,13 +112,22 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import msgspec
 
-from cases.errors import InvalidPeriod, InvalidWeights, UnknownWeightKind
-from cases.workflow import CASES, done_outcomes
+from cases.stats import store
+from cases.stats.errors import InvalidPeriod, InvalidWeights, UnknownWeightKind
+from cases.workflow.transitions import CASES, done_outcomes
 
 GroupBy = Literal["department", "inspector", "grid", "district"]
+
+
 GROUPINGS: Final[tuple[GroupBy, ...]] = ("department", "inspector", "grid", "district")
+
+
 Grade = Literal["A", "B", "C", "D", "E"]
+
+
 GRADE_BANDS: Final[tuple[tuple[float, Grade], ...]] = ((90, "A"), (75, "B"), (60, "C"), (40, "D"))
+
+
 MAX_DAYS: Final = 366
 
 
@@ -148,7 +155,10 @@ INDICATORS: Final[dict[str, IndicatorInfo]] = {
     "close_on_time_rate": IndicatorInfo("按期结案率", "closed on time"),
 }
 
+
 _PATROL: Final = ("effective_report_rate", "missed_report_rate", "verify_on_time_rate", "check_on_time_rate")
+
+
 #: The indicators listed (and weighable) for each grouping, in INDICATORS order.
 APPLIES: Final[dict[GroupBy, tuple[str, ...]]] = {
     "department": (
@@ -163,18 +173,19 @@ APPLIES: Final[dict[GroupBy, tuple[str, ...]]] = {
     "district": tuple(INDICATORS),
 }
 
+
 #: The outcomes that end a step with its own job done (see the module docstring): the rows of the workflow
 #: table that say so (`done`).
 DONE: Final[dict[str, tuple[str, ...]]] = done_outcomes(CASES)
+_DONE_PAIRS: Final = [f"{step}:{outcome}" for step, outcomes in DONE.items() for outcome in outcomes]
+
+
 _STEPS_FOR: Final[dict[GroupBy, tuple[str, ...]]] = {
     "department": ("handle",),
     "inspector": ("verify", "check"),
     "grid": ("verify", "check"),
     "district": ("verify", "register", "dispatch", "handle", "check", "close"),
 }
-
-
-# schemas ------------------------------------------------------------------------------------------------------
 
 
 class Ratio(msgspec.Struct, frozen=True):
@@ -228,8 +239,6 @@ class Period(msgspec.Struct, frozen=True):
     end: datetime  # UTC, exclusive
 
 
-# input --------------------------------------------------------------------------------------------------------
-
 _ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -264,9 +273,6 @@ def weight_kind(kind: str) -> GroupBy:
     raise UnknownWeightKind(f"no weights of kind '{kind}'", kinds=list(GROUPINGS))
 
 
-# scores -------------------------------------------------------------------------------------------------------
-
-
 def ratio(numerator: int, denominator: int) -> Ratio:
     return Ratio(numerator, denominator, round(numerator / denominator, 4) if denominator else None)
 
@@ -295,9 +301,6 @@ def grade(points: float | None) -> Grade | None:
     return "E"
 
 
-# use cases: each takes a connection inside the caller's transaction and never commits ---------------------------
-
-
 async def indicators(
     conn: asyncpg.Connection,
     *,
@@ -319,13 +322,15 @@ async def indicators(
     counts: dict[str, dict[str, tuple[int, int]]] = {}
     if as_of > period.start and districts != frozenset():
         scope = sorted(districts) if districts is not None else None
-        for row in await select_step_counts(conn, group_by, period.start, as_of, scope):
+        for row in await store.select_step_counts(
+            conn, group_by, period.start, as_of, scope, _STEPS_FOR[group_by], _DONE_PAIRS
+        ):
             _add_steps(counts.setdefault(row["key"], {}), row)
         if group_by != "department":
-            for row in await select_report_counts(conn, group_by, period.start, as_of, scope):
+            for row in await store.select_report_counts(conn, group_by, period.start, as_of, scope):
                 found = counts.setdefault(row["key"], {})
                 found["effective_report_rate"] = (row["effective"], row["reports"])
-            for row in await select_registration_counts(conn, group_by, period.start, as_of, scope):
+            for row in await store.select_registration_counts(conn, group_by, period.start, as_of, scope):
                 found = counts.setdefault(row["key"], {})
                 found["missed_report_rate"] = (row["missed"], row["in_grids"])
                 if group_by == "district":
@@ -336,7 +341,7 @@ async def indicators(
         listed = {name: ratio(*counts[key].get(name, (0, 0))) for name in applies}
         if any(r.denominator for r in listed.values()):
             groups.append((key, listed))
-    names = await select_group_names(conn, group_by, [key for key, _ in groups], locale)
+    names = await store.select_group_names(conn, group_by, [key for key, _ in groups], locale)
     out = []
     for key, listed in groups:
         points, used = score(listed, weights)
@@ -389,7 +394,7 @@ def _add_steps(found: dict[str, tuple[int, int]], row: asyncpg.Record) -> None:
 
 
 async def get_weights(conn: asyncpg.Connection, kind: GroupBy) -> IndicatorWeights:
-    rows = await select_weights(conn, kind)
+    rows = await store.select_weights(conn, kind)
     stored = {r["indicator"]: float(r["weight"]) for r in rows}
     latest = max(rows, key=lambda r: r["updated_at"], default=None)
     return IndicatorWeights(
@@ -415,250 +420,7 @@ async def set_weights(
     total = round(sum(points.values()), 2)
     if total != 100:
         raise InvalidWeights(f"the weights add up to {total:g}, not 100", fields=("weights",), total=total)
-    await lock_weights(conn, kind)
+    await store.lock_weights(conn, kind)
     before = await get_weights(conn, kind)
-    await replace_weights(conn, kind, points, actor_id)
+    await store.replace_weights(conn, kind, points, actor_id)
     return before, await get_weights(conn, kind)
-
-
-# SQL ----------------------------------------------------------------------------------------------------------
-# Every statement of the indicators. Parameters: $1 window start, $2 cut-off, and last, when the caller is
-# scoped, the districts. The group key and the scope filter are chosen from the constant fragments below by
-# the (validated) grouping, never written from input.
-
-_FINISHED_OR_AWAY = "('deferred', 'parked', 'voided')"
-
-_STEP_KEY: Final[dict[GroupBy, str]] = {
-    "department": "d.department_code",
-    "inspector": "d.assignee_id::text",
-    "grid": "c.responsibility_grid_id::text",
-    "district": "c.district_code",
-}
-
-# The steps due in the window, of cases in scope, are collected first (MATERIALIZED: the planner would otherwise
-# test every step of the city for a pause before joining the cases of the scope). Then the pause test, and for
-# a dispatch or a fix done by the cut-off, the next steps of its case: a return is the accept step after a
-# dispatch ended by 'return'; a rework is the check after a fix ended by 'rework', or the check passed and the
-# close step after it ended by 'rework' (CASE: only those rows look).
-_STEP_COUNTS = """
-WITH due AS MATERIALIZED (
-    SELECT {key} AS key, d.id, d.case_id, d.step, d.started_at, d.due_at, d.completed_at, d.extended
-    FROM case_deadlines d
-    JOIN cases c ON c.id = d.case_id
-    WHERE d.due_at >= $1 AND d.due_at < $2
-      AND d.step = ANY($3::text[])
-      AND (d.outcome IS NULL OR d.step || ':' || d.outcome = ANY($4::text[]))
-      AND d.paused_at IS NULL
-      AND c.state NOT IN {away}
-      AND {key} IS NOT NULL{scope}
-), counted AS (
-    SELECT d.key, d.step, d.due_at, d.completed_at, d.extended,
-           CASE WHEN d.completed_at < $2 AND d.step IN ('dispatch', 'handle') THEN (
-               SELECT CASE d.step
-                      WHEN 'dispatch' THEN n.outcomes[1] = 'return' AND n.completed[1] < $2
-                      ELSE (n.outcomes[1] = 'rework' AND n.completed[1] < $2)
-                           OR (n.outcomes[1] = 'check_pass' AND n.outcomes[2] = 'rework' AND n.completed[2] < $2)
-                      END
-               FROM (SELECT array_agg(x.outcome ORDER BY x.id) AS outcomes,
-                            array_agg(x.completed_at ORDER BY x.id) AS completed
-                     FROM (SELECT x.id, x.outcome, x.completed_at FROM case_deadlines x
-                           WHERE x.case_id = d.case_id AND x.id > d.id ORDER BY x.id LIMIT 2) x) n)
-           END AS sent_back
-    FROM due d
-    WHERE NOT EXISTS (
-        SELECT 1 FROM case_events e
-        WHERE e.case_id = d.case_id AND e.kind IN ('defer', 'park')
-          AND e.at >= d.started_at AND (d.completed_at IS NULL OR e.at <= d.completed_at))
-)
-SELECT key, step,
-       count(*) AS due,
-       count(*) FILTER (WHERE completed_at < $2) AS done,
-       count(*) FILTER (WHERE completed_at <= due_at) AS on_time,
-       count(*) FILTER (WHERE extended) AS extended,
-       count(*) FILTER (WHERE step = 'dispatch' AND sent_back) AS returned,
-       count(*) FILTER (WHERE step = 'handle' AND sent_back) AS reworked
-FROM counted
-GROUP BY 1, 2
-"""
-
-_REPORT_KEY: Final[dict[GroupBy, str]] = {
-    "inspector": "r.reporter_id::text",
-    "grid": "c.responsibility_grid_id::text",
-    "district": "c.district_code",
-}
-
-_REPORT_COUNTS = """
-SELECT {key} AS key,
-       count(*) AS reports,
-       count(*) FILTER (WHERE NOT r.joined_existing AND c.registered_at < $2) AS effective
-FROM reports r
-JOIN cases c ON c.id = r.case_id
-WHERE r.created_at >= $1 AND r.created_at < $2
-  AND c.state NOT IN {away}
-  AND {key} IS NOT NULL{scope}
-  AND EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = r.reporter_id AND ur.role = 'inspector')
-GROUP BY 1
-"""
-
-#: the case was found on patrol by an inspector on duty for its grid when it was reported
-_FOUND = """(c.source = 'inspector' AND EXISTS (
-        SELECT 1 FROM reports r
-        JOIN inspector_duties od ON od.user_id = r.reporter_id
-        WHERE r.case_id = c.id AND NOT r.joined_existing
-          AND od.responsibility_grid_id = c.responsibility_grid_id
-          AND od.starts_at <= c.created_at AND (od.ends_at IS NULL OR od.ends_at > c.created_at)))"""
-
-_REGISTRATION_KEY: Final[dict[GroupBy, str]] = {
-    "grid": "c.responsibility_grid_id::text",
-    "district": "c.district_code",
-}
-
-_REGISTRATION_COUNTS = """
-SELECT {key} AS key,
-       count(*) AS registered,
-       count(*) FILTER (WHERE c.state = 'voided') AS voided,
-       count(*) FILTER (WHERE c.state <> 'voided' AND c.responsibility_grid_id IS NOT NULL) AS in_grids,
-       count(*) FILTER (WHERE c.state <> 'voided' AND c.responsibility_grid_id IS NOT NULL AND NOT f.found) AS missed
-FROM cases c
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN c.state <> 'voided' AND c.responsibility_grid_id IS NOT NULL THEN {found} ELSE false END
-) f (found)
-WHERE c.registered_at >= $1 AND c.registered_at < $2
-  AND c.state NOT IN ('deferred', 'parked')
-  AND {key} IS NOT NULL{scope}
-GROUP BY 1
-"""
-
-_MISSED_BY_INSPECTOR = """
-SELECT d.user_id::text AS key,
-       0 AS registered,
-       0 AS voided,
-       count(DISTINCT c.id) AS in_grids,
-       count(DISTINCT c.id) FILTER (WHERE NOT f.found) AS missed
-FROM cases c
-JOIN inspector_duties d ON d.responsibility_grid_id = c.responsibility_grid_id
-     AND d.starts_at <= c.created_at AND (d.ends_at IS NULL OR d.ends_at > c.created_at)
-CROSS JOIN LATERAL (SELECT {found}) f (found)
-WHERE c.registered_at >= $1 AND c.registered_at < $2
-  AND c.state NOT IN {away}{scope}
-GROUP BY 1
-"""
-
-
-def _scope(scoped: bool, index: int) -> str:
-    return f"\n  AND c.district_code = ANY(${index}::text[])" if scoped else ""
-
-
-@functools.cache
-def step_counts_sql(group_by: GroupBy, scoped: bool) -> str:
-    return _STEP_COUNTS.format(key=_STEP_KEY[group_by], scope=_scope(scoped, 5), away=_FINISHED_OR_AWAY)
-
-
-@functools.cache
-def report_counts_sql(group_by: GroupBy, scoped: bool) -> str:
-    return _REPORT_COUNTS.format(key=_REPORT_KEY[group_by], scope=_scope(scoped, 3), away=_FINISHED_OR_AWAY)
-
-
-@functools.cache
-def registration_counts_sql(group_by: GroupBy, scoped: bool) -> str:
-    if group_by == "inspector":
-        return _MISSED_BY_INSPECTOR.format(found=_FOUND, scope=_scope(scoped, 3), away=_FINISHED_OR_AWAY)
-    return _REGISTRATION_COUNTS.format(key=_REGISTRATION_KEY[group_by], found=_FOUND, scope=_scope(scoped, 3))
-
-
-def _done_pairs() -> list[str]:
-    return [f"{step}:{outcome}" for step, outcomes in DONE.items() for outcome in outcomes]
-
-
-async def select_step_counts(
-    conn: asyncpg.Connection,
-    group_by: GroupBy,
-    start: datetime,
-    cutoff: datetime,
-    districts: list[str] | None,
-) -> list[asyncpg.Record]:
-    """Per (group, step): steps due, done, on time, extended, returned after dispatch, reworked after a fix."""
-    args: list[object] = [start, cutoff, list(_STEPS_FOR[group_by]), _done_pairs()]
-    if districts is not None:
-        args.append(districts)
-    rows: list[asyncpg.Record] = await conn.fetch(step_counts_sql(group_by, districts is not None), *args)
-    return rows
-
-
-async def select_report_counts(
-    conn: asyncpg.Connection,
-    group_by: GroupBy,
-    start: datetime,
-    cutoff: datetime,
-    districts: list[str] | None,
-) -> list[asyncpg.Record]:
-    """Per group: inspectors' reports filed in the window, and the effective ones."""
-    args: list[object] = [start, cutoff] + ([districts] if districts is not None else [])
-    rows: list[asyncpg.Record] = await conn.fetch(report_counts_sql(group_by, districts is not None), *args)
-    return rows
-
-
-async def select_registration_counts(
-    conn: asyncpg.Connection,
-    group_by: GroupBy,
-    start: datetime,
-    cutoff: datetime,
-    districts: list[str] | None,
-) -> list[asyncpg.Record]:
-    """Per group: cases registered in the window, voided ones, those in grids, and those missed on patrol."""
-    args: list[object] = [start, cutoff] + ([districts] if districts is not None else [])
-    rows: list[asyncpg.Record] = await conn.fetch(
-        registration_counts_sql(group_by, districts is not None), *args
-    )
-    return rows
-
-
-_NAMES: Final[dict[GroupBy, str]] = {
-    "department": "SELECT code AS key, CASE WHEN $2 = 'en' THEN name_en ELSE name_zh END AS name "
-    "FROM departments WHERE code = ANY($1::text[])",
-    "inspector": "SELECT id::text AS key, display_name AS name FROM users WHERE id = ANY($1::uuid[])",
-    "grid": "SELECT id::text AS key, code || coalesce(' ' || nullif(name, ''), '') AS name "
-    "FROM responsibility_grids WHERE id = ANY($1::uuid[])",
-}
-
-
-async def select_group_names(
-    conn: asyncpg.Connection, group_by: GroupBy, keys: list[str], locale: str
-) -> dict[str, str]:
-    """The names of the groups; a district is named by its code."""
-    if group_by == "district" or not keys:
-        return {}
-    sql = _NAMES[group_by]
-    if group_by == "department":
-        rows = await conn.fetch(sql, keys, locale)
-    else:
-        rows = await conn.fetch(sql, [UUID(key) for key in keys])
-    return {r["key"]: r["name"] for r in rows}
-
-
-async def select_weights(conn: asyncpg.Connection, kind: str) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT indicator, weight, updated_by, updated_at FROM indicator_weights WHERE kind = $1 ORDER BY indicator",
-        kind,
-    )
-    return rows
-
-
-async def lock_weights(conn: asyncpg.Connection, kind: str) -> None:
-    """Serialise changes to one kind's weights until the transaction ends."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('indicator_weights'), hashtext($1))", kind)
-
-
-async def replace_weights(
-    conn: asyncpg.Connection, kind: str, weights: Mapping[str, float], actor_id: UUID | None
-) -> None:
-    await conn.execute("DELETE FROM indicator_weights WHERE kind = $1", kind)
-    names = [name for name, weight in weights.items() if weight > 0]
-    await conn.execute(
-        """INSERT INTO indicator_weights (kind, indicator, weight, updated_by)
-           SELECT $1, unnest($2::text[]), unnest($3::numeric[]), $4""",
-        kind,
-        names,
-        [Decimal(str(weights[name])) for name in names],
-        actor_id,
-    )

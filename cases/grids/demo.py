@@ -33,17 +33,30 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from cases import grid_store, routing
-from cases.catalogue import DATA_DIR
-from cases.grid_store import GridKind
-from cases.grids import GRID_KINDS, import_grids
+from cases.catalogue.service import DATA_DIR
+from cases.grids import routing, store
+from cases.grids.geojson import GRID_KINDS
+from cases.grids.imports import import_grids
+from cases.grids.store import GridKind
 
 DISTRICT: Final = "110101"  # 东城区, Beijing (GB/T 2260)
+
+
 SERVICE_AREA_FILE: Final = DATA_DIR / "demo_service_area.geojson"
+
+
 CELL_LAT: Final = 0.00144  # about 160.1 m
+
+
 CELL_LON: Final = 0.00187  # about 159.7 m at 39.91° N
+
+
 BLOCK: Final = 4  # unit grids per side of a responsibility grid
+
+
 DUTY_STARTS: Final = datetime(2020, 1, 1, tzinfo=UTC)
+
+
 # (category, district or None for any district, department): a few links that differ from the defaults
 DEMO_LINKS: Final[list[tuple[str, str | None, str]]] = [
     ("C0117", DISTRICT, "power"),  # street lights in Dongcheng: the power company
@@ -52,7 +65,10 @@ DEMO_LINKS: Final[list[tuple[str, str | None, str]]] = [
     ("E0201", None, "sanitation"),  # illegal flyers anywhere: cleaned off by sanitation
 ]
 
+
 Position = tuple[float, float]  # (lon, lat), as GeoJSON has them
+
+
 Ring = Sequence[Position]
 
 
@@ -219,15 +235,15 @@ async def seed_demo_grids(conn: asyncpg.Connection, inspector_id: UUID | None) -
     """
     for kind in reversed(GRID_KINDS):  # responsibility grids first: the unit grids then link at once
         raw = encoded(kind)
-        if not await grid_store.was_imported(conn, kind, hashlib.sha256(raw).hexdigest()):
+        if not await store.was_imported(conn, kind, hashlib.sha256(raw).hexdigest()):
             await import_grids(
                 conn, kind, raw, file_name=f"demo_grids_{kind}.geojson", actor_label="cityloop db seed-demo"
             )
     if inspector_id is not None:
         await routing.put_on_duty_everywhere(conn, inspector_id, DUTY_STARTS)
     for category, district, department in DEMO_LINKS:
-        if await grid_store.category_exists(conn, category):
-            await grid_store.upsert_category_department(conn, category, district, department)
+        if await store.category_exists(conn, category):
+            await store.upsert_category_department(conn, category, district, department)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ the decision, reason included, as a case event):
    shared by several, the smallest code wins; the reason lists all candidates. A point outside every unit grid
    has no grid, no district and no inspector, and goes to the intake clerks (``queue="intake"``).
 2. responsibility grid: the unit grid's (listed by it, or containing the unit's PointOnSurface; see
-   cases/grids.py). The district is the unit grid's (the first six digits of its code).
+   cases/grids/geojson.py). The district is the unit grid's (the first six digits of its code).
 3. inspector: among the duties of that responsibility grid running at ``at`` (starts_at <= at < ends_at, an
    open end never ends) whose user is enabled and still holds the inspector role, the earliest start wins,
    then the smallest user id. ``queue="inspector"`` when one is found, else ``"intake"``.
@@ -24,24 +24,23 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from cases import grid_store
-from cases.errors import (
-    InvalidCursor,
-    InvalidDuty,
-    NotAnInspector,
-    UnknownCategory,
-    UnknownDepartment,
-    UnknownGrid,
-)
-from cases.geo import validate_lat_lon
-from cases.grids import responsibility_code_problem
-from cases.models import CategoryCode
-from cases.views import decode_cursor, encode_cursor
-from identity import store as identity_store
+from cases.catalogue.errors import UnknownCategory
+from cases.catalogue.models import CategoryCode
+from cases.common import InvalidCursor, decode_cursor, encode_cursor, validate_lat_lon
+from cases.grids import store
+from cases.grids.errors import InvalidDuty, NotAnInspector, UnknownDepartment, UnknownGrid
+from cases.grids.geojson import responsibility_code_problem
+from identity import service as identity
 
 Queue = Literal["inspector", "intake"]
+
+
 DistrictCode = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{6}$")]
+
+
 ResponsibilityCode = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{9}$")]
+
+
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
@@ -68,7 +67,7 @@ async def route(
 ) -> RoutingDecision:
     """Decide where a case of `category_code` at WGS-84 (lat, lon) goes at time `at`; see the module doc."""
     lat, lon = validate_lat_lon(lat, lon)
-    row = await grid_store.route(conn, lat, lon, category_code, _aware(at))
+    row = await store.route(conn, lat, lon, category_code, _aware(at))
     if row is None:
         raise UnknownCategory(f"no category {category_code}", fields=("category",))
     reason: dict[str, Any] = {"point": {"lat": lat, "lon": lon, "crs": "wgs84"}, "at": at.isoformat()}
@@ -134,9 +133,6 @@ async def route(
     )
 
 
-# inspectors on duty -----------------------------------------------------------------------------------------
-
-
 class DutyAssign(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Put an inspector on duty for a responsibility grid; the same (inspector, grid, start) again moves its end."""
 
@@ -171,7 +167,7 @@ def _duty(row: asyncpg.Record) -> Duty:
 
 
 async def _grid(conn: asyncpg.Connection, code: str, field: str) -> asyncpg.Record:
-    grid = await grid_store.get_responsibility_grid(conn, code)
+    grid = await store.get_responsibility_grid(conn, code)
     if grid is None:
         raise UnknownGrid(f"no responsibility grid {code}", fields=(field,))
     return grid
@@ -182,7 +178,7 @@ async def assign_duty(conn: asyncpg.Connection, data: DutyAssign) -> Duty:
     if data.ends_at is not None and data.ends_at <= data.starts_at:
         raise InvalidDuty("a duty ends after it starts", fields=("ends_at",))
     grid = await _grid(conn, data.grid, "grid")
-    user = await identity_store.get_user(conn, data.inspector_id)
+    user = await identity.find_user(conn, data.inspector_id)
     if user is None or user.disabled:
         raise NotAnInspector("no such user, or the account is disabled", fields=("inspector_id",))
     grants = [g for g in user.roles if g.role == "inspector"]
@@ -195,14 +191,14 @@ async def assign_duty(conn: asyncpg.Connection, data: DutyAssign) -> Duty:
             f"not in {grid['district_code']}",
             fields=("inspector_id",),
         )
-    clash = await grid_store.overlapping_duty(conn, user.id, grid["id"], data.starts_at, data.ends_at)
+    clash = await store.overlapping_duty(conn, user.id, grid["id"], data.starts_at, data.ends_at)
     if clash is not None:
         raise InvalidDuty(
             f"the inspector is already on duty for {data.grid} from {clash['starts_at'].isoformat()}; "
             "change that duty's end instead",
             fields=("starts_at",),
         )
-    return _duty(await grid_store.upsert_duty(conn, user.id, grid["id"], data.starts_at, data.ends_at))
+    return _duty(await store.upsert_duty(conn, user.id, grid["id"], data.starts_at, data.ends_at))
 
 
 class DutyPage(msgspec.Struct, frozen=True):
@@ -233,7 +229,7 @@ async def duty_page(
             after = (code, datetime.fromisoformat(starts_at), UUID(inspector_id))
         except ValueError as exc:
             raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
-    rows = await grid_store.list_duties(conn, grid, _aware(at) if at else None, after, limit)
+    rows = await store.list_duties(conn, grid, _aware(at) if at else None, after, limit)
     items = [_duty(r) for r in rows]
     last = items[-1] if len(items) == limit else None
     return DutyPage(
@@ -251,11 +247,8 @@ async def list_duties(
 
 async def put_on_duty_everywhere(conn: asyncpg.Connection, user_id: UUID, starts_at: datetime) -> int:
     """Open-ended duties on every responsibility grid (the demo city); returns how many were added."""
-    grids = await grid_store.responsibility_grid_ids(conn)
-    return await grid_store.insert_duties(conn, user_id, [g["id"] for g in grids], _aware(starts_at))
-
-
-# category → department --------------------------------------------------------------------------------------
+    grids = await store.responsibility_grid_ids(conn)
+    return await store.insert_duties(conn, user_id, [g["id"] for g in grids], _aware(starts_at))
 
 
 class CategoryDepartmentLink(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -287,12 +280,12 @@ def _link(row: asyncpg.Record) -> CategoryDepartment:
 async def link_category_department(
     conn: asyncpg.Connection, data: CategoryDepartmentLink
 ) -> CategoryDepartment:
-    if not await grid_store.category_exists(conn, data.category):
+    if not await store.category_exists(conn, data.category):
         raise UnknownCategory(f"no category {data.category}", fields=("category",))
-    if not await grid_store.department_exists(conn, data.department):
+    if not await store.department_exists(conn, data.department):
         raise UnknownDepartment(f"no department {data.department}", fields=("department",))
     return _link(
-        await grid_store.upsert_category_department(conn, data.category, data.district_code, data.department)
+        await store.upsert_category_department(conn, data.category, data.district_code, data.department)
     )
 
 
@@ -318,7 +311,7 @@ async def category_departments(
     if cursor:
         code, district = decode_cursor(cursor, 2)
         after = (code, district)
-    items = [_link(r) for r in await grid_store.list_category_departments(conn, category, after, limit)]
+    items = [_link(r) for r in await store.list_category_departments(conn, category, after, limit)]
     last = items[-1] if limit is not None and len(items) == limit else None
     return CategoryDepartmentPage(
         items=items, next_cursor=encode_cursor(last.category, last.district_code or "") if last else None

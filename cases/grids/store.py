@@ -15,9 +15,16 @@ from uuid import UUID
 import asyncpg
 
 Record = asyncpg.Record
+
+
 GridKind = Literal["unit", "responsibility"]
+
+
 GRID_TABLES: Final[dict[str, str]] = {"unit": "unit_grids", "responsibility": "responsibility_grids"}
+
+
 _IMPORT_LOCK: Final = 7_340_004  # pg_advisory_xact_lock key: one grid import at a time
+
 
 # 2-dimensional intersection of the interiors: the two polygons share area, not only a border
 _SHARE_AREA = "ST_Relate({a}, {b}, '2********')"
@@ -25,9 +32,6 @@ _SHARE_AREA = "ST_Relate({a}, {b}, '2********')"
 
 def _table(kind: GridKind) -> str:
     return GRID_TABLES[kind]
-
-
-# the import's temporary tables ------------------------------------------------------------------------------
 
 
 async def lock_imports(conn: asyncpg.Connection) -> None:
@@ -182,9 +186,6 @@ async def gaps(conn: asyncpg.Connection, tolerance_m2: float, limit: int) -> lis
     )
 
 
-# writing ---------------------------------------------------------------------------------------------------
-
-
 async def count_new(conn: asyncpg.Connection, kind: GridKind) -> int:
     count: int = await conn.fetchval(
         f"""SELECT count(*) FROM grid_import t
@@ -308,9 +309,6 @@ async def drop_staging(conn: asyncpg.Connection) -> None:
     await conn.execute("DROP TABLE IF EXISTS grid_import_raw, grid_import, grid_import_union, grid_link")
 
 
-# the import log ---------------------------------------------------------------------------------------------
-
-
 async def insert_import(
     conn: asyncpg.Connection,
     *,
@@ -377,9 +375,6 @@ async def get_import(conn: asyncpg.Connection, import_id: UUID) -> Record | None
            FROM grid_imports WHERE id = $1""",
         import_id,
     )
-
-
-# duties -----------------------------------------------------------------------------------------------------
 
 
 async def get_responsibility_grid(conn: asyncpg.Connection, code: str) -> Record | None:
@@ -479,9 +474,6 @@ async def list_duties(
     )
 
 
-# category → department links --------------------------------------------------------------------------------
-
-
 async def category_exists(conn: asyncpg.Connection, code: str) -> bool:
     found: bool = await conn.fetchval("SELECT EXISTS (SELECT 1 FROM categories WHERE code = $1)", code)
     return found
@@ -529,8 +521,6 @@ async def list_category_departments(
     )
 
 
-# routing ----------------------------------------------------------------------------------------------------
-
 ROUTE_SQL: Final = """
 WITH units AS (
     SELECT g.id, g.code, g.district_code, g.responsibility_grid_id, g.responsibility_link
@@ -573,8 +563,6 @@ async def route(
     """Everything a routing decision needs, in one statement; None when the category does not exist."""
     return await conn.fetchrow(ROUTE_SQL, lat, lon, category, at)
 
-
-# coverage: the outline of the unit grids ------------------------------------------------------------------------
 
 _UNIT_GRIDS_VERSION = "count(*) AS unit_grids, max(updated_at) AS changed_at"
 

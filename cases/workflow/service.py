@@ -2,26 +2,34 @@
 reporter's rating, deadline alerts.
 
 Each function takes a connection inside the caller's transaction and never commits. New cases enter, and
-transitions are applied, through the engine (cases/engine.py: intake, apply); who sees and does what is
-cases/access.py.
+transitions are applied, through the engine (cases/workflow/engine.py: intake, apply); who sees and does what is
+cases/workflow/access.py.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from cases import access, engine, store, workflow_store
-from cases.deadlines import WorkCalendar
-from cases.engine import TransitionRequest
-from cases.errors import CaseNotFound, InvalidCursor, RatingNotAllowed
-from cases.geo import CRS, to_wgs84, validate_lat_lon
-from cases.models import (
+from cases.common import (
+    CRS,
+    InvalidCursor,
+    decode_cursor,
+    encode_cursor,
+    present,
+    to_wgs84,
+    validate_lat_lon,
+)
+from cases.workflow import access, engine, store
+from cases.workflow.deadlines import WorkCalendar
+from cases.workflow.engine import TransitionRequest
+from cases.workflow.errors import CaseNotFound, RatingNotAllowed
+from cases.workflow.models import (
     CaseDetail,
     CasePage,
     CaseSummary,
@@ -33,21 +41,19 @@ from cases.models import (
     SyncPage,
     Task,
     TaskPage,
+    TimelineEntry,
     Tombstone,
 )
-from cases.views import decode_cursor, encode_cursor, present, timeline
-from cases.workflow import System
+from cases.workflow.transitions import System
 from identity.models import Principal
 from media import service as media
 from media.storage import Storage
 from notifications import outbox
 from notifications.topics import CASE_DUE_SOON, CASE_OVERDUE, Event
 
-# reading ------------------------------------------------------------------------------------------------------
-
 
 async def case_summary(conn: asyncpg.Connection, case_id: UUID, crs: CRS = "wgs84") -> CaseSummary:
-    row = await workflow_store.get_case_with_step(conn, case_id)
+    row = await store.get_case_with_step(conn, case_id)
     if row is None:
         raise CaseNotFound("no such case")
     return summary(row, crs)
@@ -116,11 +122,11 @@ async def queue(
     if by_deadline and departments_only and grid_id is None:
         # a department's deadline queue: only its own steps, straight from their index
         wanted = sorted(scope.departments & {department} if department else scope.departments)
-        rows = await workflow_store.department_deadline_queue(
+        rows = await store.department_deadline_queue(
             conn, wanted, state=state, overdue=overdue, due_soon=due_soon, after=after, limit=limit
         )
     else:
-        rows = await workflow_store.list_cases(
+        rows = await store.list_cases(
             conn,
             scope,
             state=state,
@@ -160,13 +166,13 @@ async def case_detail(
     report_joined, routed) carry no actor, whoever reads them. Only an admin may learn who filed an anonymous
     report, one report at a time and audited (getReport).
     """
-    row = await workflow_store.get_case(conn, case_id)
+    row = await store.get_case(conn, case_id)
     if row is None:
         raise CaseNotFound("no such case")
     staff = (
         principal is not None
         and principal.is_staff
-        and await workflow_store.case_visible(conn, access.scope(principal), case_id)
+        and await store.case_visible(conn, access.scope(principal), case_id)
     )
     if not staff:
         if row["hidden_at"] is not None:
@@ -181,7 +187,7 @@ async def case_detail(
             view="public",
             timeline=timeline(events),
         )
-    open_step = await workflow_store.open_deadline_readonly(conn, case_id)
+    open_step = await store.open_deadline_readonly(conn, case_id)
     full = dict(row)
     full.update(
         step=open_step["step"] if open_step else None,
@@ -190,8 +196,8 @@ async def case_detail(
         paused_at=open_step["paused_at"] if open_step else None,
         assignee_id=open_step["assignee_id"] if open_step else None,
     )
-    events = await workflow_store.case_events(conn, case_id)
-    reports = await workflow_store.case_reports(conn, case_id)
+    events = await store.case_events(conn, case_id)
+    reports = await store.case_reports(conn, case_id)
     anonymous = {r["reporter_id"] for r in reports if r["anonymous"]}
     return CaseDetail(
         id=row["id"],
@@ -233,10 +239,10 @@ async def case_detail(
                 paused=d["paused_at"] is not None,
                 extended=d["extended"],
             )
-            for d in await workflow_store.case_deadlines(conn, case_id)
+            for d in await store.case_deadlines(conn, case_id)
         ],
         report_numbers=[r["number"] for r in reports],
-        photos=await media.photo_links(conn, storage, await workflow_store.case_photo_ids(conn, case_id)),
+        photos=await media.photo_links(conn, storage, await store.case_photo_ids(conn, case_id)),
     )
 
 
@@ -264,7 +270,7 @@ async def inspector_task_page(
     if lat is not None and lon is not None:
         point = to_wgs84(*validate_lat_lon(lat, lon), crs)
     after = _task_after(cursor, point) if cursor else None
-    rows = await workflow_store.inspector_tasks(conn, inspector_id, point, after, limit)
+    rows = await store.inspector_tasks(conn, inspector_id, point, after, limit)
     items = [
         Task(
             task_id=r["task_id"],
@@ -314,10 +320,12 @@ async def inspector_tasks(
     return (await inspector_task_page(conn, inspector_id, lat, lon, crs)).items
 
 
-# sync -----------------------------------------------------------------------------------------------------------
-
 _NIL = UUID(int=0)
+
+
 _XID_MAX = 2**63 - 1
+
+
 SyncKey = tuple[int, UUID]  # (change_xid, case id): the order sync hands cases out in
 
 
@@ -370,19 +378,19 @@ async def sync(
     the beginning. Either way the client may see cases it already has (it applies them by id), never miss one.
     """
     scope = access.scope(principal)
-    horizon, next_xid = await workflow_store.sync_horizon(conn)
+    horizon, next_xid = await store.sync_horizon(conn)
     after: SyncKey = (0, _NIL)
     floor = horizon
     if cursor:
         parsed = _sync_cursor(cursor, field)
         if isinstance(parsed, datetime):
-            first = await workflow_store.first_change_since(conn, scope, parsed)
+            first = await store.first_change_since(conn, scope, parsed)
             after, floor = (horizon if first is None else min(first, horizon), _NIL), 0
         elif max(parsed[0][0], parsed[1]) > next_xid:
             after, floor = (0, _NIL), 0
         else:
             after, floor = parsed
-    rows = await workflow_store.cases_changed_after(conn, scope, after, horizon, limit + 1)
+    rows = await store.cases_changed_after(conn, scope, after, horizon, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     until: SyncKey = (rows[-1]["change_xid"], rows[-1]["id"]) if more else max(after, (horizon, _NIL))
@@ -405,12 +413,12 @@ async def sync(
     if since < until:
         tombstones += [
             Tombstone(type="task", id=str(task_id))
-            for task_id in await workflow_store.tasks_closed_between(conn, principal.user_id, since, until)
+            for task_id in await store.tasks_closed_between(conn, principal.user_id, since, until)
         ]
     if since < until and scope.departments:
         tombstones += [
             Tombstone(type="case", id=str(case_id))
-            for case_id in await workflow_store.cases_moved_away_between(conn, scope, since, until)
+            for case_id in await store.cases_moved_away_between(conn, scope, since, until)
         ]
     return SyncPage(
         cases=[summary(r, crs) for r in rows],
@@ -420,8 +428,6 @@ async def sync(
         more=more,
     )
 
-
-# ratings ------------------------------------------------------------------------------------------------------
 
 REOPEN_WINDOW = timedelta(days=7)
 
@@ -440,12 +446,12 @@ async def rate(
     comment is the reporter's own words and is for staff only: it is kept with the rating and in the reopening
     event's data (the staff history), never in a public note.
     """
-    case = await workflow_store.get_case(conn, case_id)
+    case = await store.get_case(conn, case_id)
     if case is None:
         raise CaseNotFound("no such case")
     if case["state"] != "closed":
         raise RatingNotAllowed("a case can be rated once it is closed", state=case["state"])
-    if not await workflow_store.insert_rating(
+    if not await store.insert_rating(
         conn, case_id, case["round"], reporter_id, rating.fixed, rating.score, rating.comment
     ):
         raise RatingNotAllowed("you have rated this round of the case already", state=case["state"])
@@ -466,9 +472,6 @@ async def rate(
     return RatingResult(case_id=case_id, round=case["round"], reopened=reopened)
 
 
-# deadline alerts (the worker) ---------------------------------------------------------------------------------
-
-
 async def emit_deadline_events(conn: asyncpg.Connection, limit: int = 500) -> dict[str, int]:
     """Write one outbox row per step that became due soon (80 % of its time) or overdue.
 
@@ -477,8 +480,8 @@ async def emit_deadline_events(conn: asyncpg.Connection, limit: int = 500) -> di
     """
     counts: dict[str, int] = {}
     claims: tuple[tuple[Event, Callable[[asyncpg.Connection, int], Awaitable[list[asyncpg.Record]]]], ...] = (
-        (CASE_DUE_SOON, workflow_store.claim_due_soon),
-        (CASE_OVERDUE, workflow_store.claim_overdue),
+        (CASE_DUE_SOON, store.claim_due_soon),
+        (CASE_OVERDUE, store.claim_overdue),
     )
     for topic, claim in claims:
         rows = await claim(conn, limit)
@@ -498,3 +501,28 @@ async def emit_deadline_events(conn: asyncpg.Connection, limit: int = 500) -> di
             )
         counts[topic] = len(rows)
     return counts
+
+
+async def in_scope(conn: asyncpg.Connection, principal: Principal | None, case_id: UUID) -> bool:
+    """Staff whose scope covers the case (the rule of case views: access.scope, store.case_visible)."""
+    if principal is None or not principal.is_staff:
+        return False
+    return await store.case_visible(conn, access.scope(principal), case_id)
+
+
+async def public_timelines(conn: asyncpg.Connection, case_ids: list[UUID]) -> dict[UUID, list[TimelineEntry]]:
+    """The public timeline of each case (what a citizen sees)."""
+    found: dict[UUID, list[TimelineEntry]] = {case_id: [] for case_id in case_ids}
+    for row in await store.public_timelines(conn, case_ids):
+        found[row["case_id"]].extend(timeline([row]))
+    return found
+
+
+async def full_timeline(conn: asyncpg.Connection, case_id: UUID) -> list[TimelineEntry]:
+    """Every event of a case (staff in scope)."""
+    return timeline(await store.full_timeline(conn, case_id))
+
+
+def timeline(rows: Iterable[Mapping[str, Any] | asyncpg.Record]) -> list[TimelineEntry]:
+    """Case events as a timeline (the rows are already filtered to what the reader may see)."""
+    return [TimelineEntry(at=r["at"], kind=r["kind"], state=r["to_state"], note=r["note"]) for r in rows]

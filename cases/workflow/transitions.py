@@ -9,8 +9,8 @@ A row (`Transition`) names the next state, the roles that may act, the fields th
 ends and the one it starts, whether citizens see it, and its effects: the columns it stamps or clears, what
 the system does next on its own (`follows`), what refuses it (`guard`), who is told (`tells`, read by
 notifications/fanout.py) and whether the step it ends counts as done for the indicators (`done`, read by
-cases/indicators.py). `CASES` is the table with its states and how a new case enters (`arrivals`, for
-the engine's intake). The engine (cases/engine.py) takes a Workflow and knows no action by name: it applies a row
+cases/stats/indicators.py). `CASES` is the table with its states and how a new case enters (`arrivals`, for
+the engine's intake). The engine (cases/workflow/engine.py) takes a Workflow and knows no action by name: it applies a row
 as one guarded UPDATE on (state, version), the case event and the outbox row, in the caller's transaction. An
 unknown (state, action) pair is refused, never logged and let through.
 """
@@ -42,9 +42,16 @@ State = Literal[
     "parked",
     "voided",
 ]
+
+
 STATES: Final[tuple[State, ...]] = get_args(State)
+
+
 FINISHED: Final[frozenset[str]] = frozenset({"closed", "rejected", "voided"})
+
+
 PAUSED: Final[frozenset[str]] = frozenset({"deferred", "parked"})
+
 
 Action = Literal[
     "accept",
@@ -70,8 +77,13 @@ Action = Literal[
     "verify",
     "void",
 ]
+
+
 Step = Literal["verify", "register", "dispatch", "accept", "handle", "check", "close"]
+
+
 Field = Literal["note", "photo_ids", "department", "new_deadline"]
+
 
 #: The pseudo-role of the system's own actions (routing, automatic hand-overs, reopening on a rating).
 SYSTEM: Final = "system"
@@ -87,11 +99,16 @@ class System(msgspec.Struct, frozen=True):
 #: The `to` of a row that returns the case to the state it was paused in.
 RESUME: Final = "resume"
 
+
 #: Who is told of a transition (notifications/fanout.py finds the people): the case's reporters and followers,
 #: the case's inspector (the task is theirs), the handlers scoped to the case's department.
 Audience = Literal["citizens", "inspector", "department"]
+
+
 #: Columns of the case a transition stamps with its time, or clears.
 Column = Literal["registered_at", "closed_at"]
+
+
 #: Fields of the request a transition applies to the case when they are given (never required).
 Taken = Literal["urgent"]
 
@@ -106,6 +123,8 @@ class Condition(msgspec.Struct, frozen=True):
 
 #: a citizen's report of a category that needs 核实 (the intake stores it on the case)
 NEEDS_VERIFICATION: Final = Condition("needs_verification", True)
+
+
 #: an inspector's own patrol report (巡查上报)
 FROM_PATROL: Final = Condition("source", "inspector")
 
@@ -167,7 +186,7 @@ class Transition(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Workflow(msgspec.Struct, frozen=True, kw_only=True):
-    """A closed loop as data, for the engine (cases/engine.py): states, rows, how a case enters, its topic.
+    """A closed loop as data, for the engine (cases/workflow/engine.py): states, rows, how a case enters, its topic.
 
     The engine knows no action by name: a second loop (property repairs) is a second Workflow."""
 
@@ -204,11 +223,23 @@ def _t(
 
 
 _CLERKS = {"intake_clerk", "shift_lead"}
+
+
 _LEAD = {"shift_lead"}
+
+
 _DISPATCH = {"dispatcher"}
+
+
 _DEPT = {"department_handler"}
+
+
 _INSPECTOR = {"inspector"}
+
+
 _PAUSABLE: tuple[State, ...] = ("registered", "dispatched", "accepted", "extension_requested")
+
+
 _VOIDABLE: tuple[State, ...] = (
     "reported",
     "verifying",
@@ -231,6 +262,8 @@ def _citizens(kind: str) -> Tell:
 
 #: every arrival in `dispatched` tells the department's handlers: a new case to accept (签收)
 _TO_DEPARTMENT = Tell("department", "case.dispatched")
+
+
 #: what a registration (立案) does, from any state
 _REGISTER: Final[dict[str, Any]] = {
     "starts": "dispatch",
@@ -240,13 +273,18 @@ _REGISTER: Final[dict[str, Any]] = {
     "tells": (_citizens("report.registered"),),
     "done": "register",
 }
+
+
 #: a fix (处置) goes to the grid's inspector for a check on site (核查), when one is on duty
 _HANDLE: Final[dict[str, Any]] = {
     "public": True,
     "follows": Follow("send_to_check"),
     "done": "handle",
 }
+
+
 _REJECTED = (_citizens("report.rejected"),)
+
 
 TRANSITIONS: Final[dict[tuple[str, str], Transition]] = {
     # collect and verify (核实)
@@ -347,6 +385,7 @@ TRANSITIONS: Final[dict[tuple[str, str], Transition]] = {
     **{(s, "void"): _t("voided", _LEAD, {"note"}, public=True) for s in _VOIDABLE},
 }
 
+
 CASES: Final = Workflow(
     topic=CASE_TRANSITIONED,
     states=STATES,
@@ -373,7 +412,10 @@ CASES: Final = Workflow(
     transitions=TRANSITIONS,
 )
 
+
 ACTIONS: Final[frozenset[str]] = frozenset(action for _, action in TRANSITIONS)
+
+
 assert set(get_args(Action)) == ACTIONS, "the Action literal names exactly the actions of the table"
 
 

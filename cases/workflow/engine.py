@@ -1,16 +1,16 @@
 """The transition engine: a workflow's table in; a guarded UPDATE, the event row and the outbox row out.
 
-`apply` takes a Workflow (cases/workflow.py; CASES unless told) and reads everything an action does from its
+`apply` takes a Workflow (cases/workflow/transitions.py; CASES unless told) and reads everything an action does from its
 row: it names no action. In the caller's transaction it:
 
 1. refuses what the row does not allow: an unknown (state, action) pair, a role or scope that may not take it
-   (cases/access.py; the system acts as SYSTEM), a stale version, missing fields, photos that are not the actor's, the row's guard, a
+   (cases/workflow/access.py; the system acts as SYSTEM), a stale version, missing fields, photos that are not the actor's, the row's guard, a
    department that does not exist, an inspector's step with no inspector on duty;
 2. updates the case with one guarded UPDATE on (state, version), with the row's effects (columns stamped or
    cleared, a new round, the department taken or released, the state paused in kept for a resumption);
 3. keeps the steps' deadlines: pause, resume (the working time left is left again), extend, or end the open
    step and start the row's next one;
-4. writes the case event (workflow_store.insert_event, the one writer of case events) and one outbox row of the
+4. writes the case event (store.insert_event, the one writer of case events) and one outbox row of the
    workflow's topic (notifications.outbox.enqueue), which the notification fan-out reads the row's audiences
    from;
 5. takes the row's follow-up, if any, as the system.
@@ -29,21 +29,21 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from cases import access, store, workflow_store
-from cases.access import Case
-from cases.deadlines import WorkCalendar
-from cases.errors import (
+from cases.catalogue import service as catalogue
+from cases.common import PhotoUnavailable
+from cases.grids.errors import NoInspectorOnDuty, UnknownDepartment
+from cases.grids.routing import route
+from cases.workflow import access, store
+from cases.workflow.access import Case
+from cases.workflow.deadlines import WorkCalendar
+from cases.workflow.errors import (
     ActionForbidden,
     CaseNotFound,
     MissingFields,
-    NoInspectorOnDuty,
-    PhotoUnavailable,
     TransitionNotAllowed,
-    UnknownDepartment,
     VersionConflict,
 )
-from cases.routing import route
-from cases.workflow import (
+from cases.workflow.transitions import (
     CASES,
     RESUME,
     SYSTEM,
@@ -73,7 +73,7 @@ def _holds(condition: Condition | None, case: Case) -> bool:
     return condition is None or case[condition.column] == condition.value
 
 
-#: who takes a transition: a signed-in caller (its grants read by cases/access.py) or the system
+#: who takes a transition: a signed-in caller (its grants read by cases/workflow/access.py) or the system
 Actor = Principal | System
 
 
@@ -97,19 +97,16 @@ def allowed_actions(actor: Actor, case: Case, workflow: Workflow = CASES) -> lis
     )
 
 
-# steps and their deadlines ------------------------------------------------------------------------------------
-
-
 async def _limit_hours(
     conn: asyncpg.Connection, case: Case, step: Step, workflow: Workflow
 ) -> tuple[float, bool]:
     """(hours, counted in working time): the category's limit for its steps, else the step's configured one."""
     if step in workflow.category_steps:
-        category = await store.get_category(conn, case["category_code"])
+        category = await catalogue.find_category(conn, case["category_code"])
         assert category is not None
-        hours = category["limit_urgent_hours"] if case["urgent"] else category["limit_normal_hours"]
+        hours = category.limit_urgent_hours if case["urgent"] else category.limit_normal_hours
         return float(hours), True
-    row = await workflow_store.step_limit(conn, step)
+    row = await store.step_limit(conn, step)
     assert row is not None, f"no limit configured for step {step}"
     return float(row["hours"]), bool(row["working"])
 
@@ -124,7 +121,7 @@ async def start_step(
     workflow: Workflow = CASES,
 ) -> None:
     hours, working = await _limit_hours(conn, case, step, workflow)
-    await workflow_store.start_deadline(
+    await store.start_deadline(
         conn,
         case["id"],
         round_=case["round"],
@@ -148,24 +145,24 @@ async def _deadlines(
     actor: Actor,
     now: datetime,
 ) -> None:
-    current = await workflow_store.open_deadline(conn, before["id"])
+    current = await store.open_deadline(conn, before["id"])
     if transition.to in workflow.paused:
         if current is not None:
-            await workflow_store.pause_deadline(conn, current["id"], now)
+            await store.pause_deadline(conn, current["id"], now)
         return
     if transition.to == RESUME:
         if current is not None and current["paused_at"] is not None:
             await _shift(conn, calendar, current, now)
         return
     if transition.extends is not None:
-        asked = await workflow_store.last_event_data(conn, before["id"], transition.extends)
+        asked = await store.last_event_data(conn, before["id"], transition.extends)
         if current is not None and asked and asked.get("new_deadline"):
             due = datetime.fromisoformat(asked["new_deadline"])
             due_soon = current["started_at"] + (due - current["started_at"]) * 0.8
-            await workflow_store.move_deadline(conn, current["id"], due_soon, due, extended=True)
+            await store.move_deadline(conn, current["id"], due_soon, due, extended=True)
         return
     if transition.completes and current is not None:
-        await workflow_store.complete_deadline(conn, current["id"], _actor_id(actor), action, now)
+        await store.complete_deadline(conn, current["id"], _actor_id(actor), action, now)
     if transition.starts is not None:
         await start_step(conn, calendar, after, transition.starts, now=now, workflow=workflow)
 
@@ -177,7 +174,7 @@ async def _shift(
     paused = deadline["paused_at"]
     left = calendar.between(paused, deadline["due_at"])
     left_soon = calendar.between(paused, deadline["due_soon_at"])
-    await workflow_store.move_deadline(
+    await store.move_deadline(
         conn,
         deadline["id"],
         calendar.add(now, left_soon),
@@ -207,9 +204,6 @@ async def _check_photos(conn: asyncpg.Connection, actor: Actor, photo_ids: list[
             )
 
 
-# applying a row -----------------------------------------------------------------------------------------------
-
-
 async def apply(
     conn: asyncpg.Connection,
     calendar: WorkCalendar,
@@ -229,7 +223,7 @@ async def apply(
     `event_data` goes into the case event's data (staff history only, never the public timeline)."""
     now = now or datetime.now(UTC)
     if case is None:
-        case = await workflow_store.get_case(conn, case_id)
+        case = await store.get_case(conn, case_id)
         if case is None:
             raise CaseNotFound("no such case")
     action = request.action
@@ -278,7 +272,7 @@ async def apply(
     if "urgent" in transition.takes and request.urgent is not None:
         changes["urgent"] = request.urgent
     if "department" in transition.required and request.department is not None:
-        if not await store.department_exists(conn, request.department):
+        if not await catalogue.department_exists(conn, request.department):
             raise UnknownDepartment(f"no department {request.department}", fields=("department",))
         data["from_department"] = case["department_code"]
         changes["department_code"] = request.department
@@ -296,17 +290,15 @@ async def apply(
         value = getattr(request, field)
         data[field] = value.isoformat() if isinstance(value, datetime) else value
 
-    updated = await workflow_store.transition_case(
-        conn, case_id, case["state"], case["version"], to_state, changes
-    )
+    updated = await store.transition_case(conn, case_id, case["state"], case["version"], to_state, changes)
     if updated is None:
-        current = await workflow_store.get_case(conn, case_id)
+        current = await store.get_case(conn, case_id)
         assert current is not None
         raise VersionConflict(
             "the case changed since you read it", state=current["state"], version=current["version"]
         )
     await _deadlines(conn, calendar, workflow, case, updated, transition, action, actor, now)
-    event_id = await workflow_store.insert_event(
+    event_id = await store.insert_event(
         conn,
         case_id,
         kind=action,
@@ -368,8 +360,6 @@ async def _follow(
     )
 
 
-# a new case ---------------------------------------------------------------------------------------------------
-
 Source = Literal["citizen", "inspector"]
 
 
@@ -391,7 +381,7 @@ async def intake(
     """The one way into the workflow: create a case at the WGS-84 point, route it, store the routing decision
     with its reason, and start it. Returns the case row as it is afterwards (read once: as it is written).
 
-    Citizens' reports and inspectors' patrol reports (cases/service.py) enter here; Open311 submissions and
+    Citizens' reports and inspectors' patrol reports (cases/reports/service.py) enter here; Open311 submissions and
     property repairs will too. The routing decision (grid, district, inspector on duty, suggested department,
     and the reason for each) is stored on the case and in its `routed` event; the reporter is the actor of the
     `reported` and `routed` events. An inspector's own report needs no verification (DOMAIN.md section 1),
@@ -404,7 +394,7 @@ async def intake(
     """
     now = now or datetime.now(UTC)
     decision = await route(conn, lat, lon, category, now)
-    case = await workflow_store.insert_case(
+    case = await store.insert_case(
         conn,
         state=workflow.initial,
         category=category,
@@ -420,10 +410,10 @@ async def intake(
         suggested_department=decision.department_code,
         inspector_id=decision.inspector_id,
     )
-    await workflow_store.insert_event(
+    await store.insert_event(
         conn, case["id"], kind="reported", actor_id=reporter, public=True, to_state=case["state"]
     )
-    await workflow_store.insert_event(
+    await store.insert_event(
         conn, case["id"], kind="routed", actor_id=reporter, public=False, data=msgspec.to_builtins(decision)
     )
     for arrival in workflow.arrivals:
@@ -442,3 +432,20 @@ async def intake(
         assert followed is not None
         return followed
     return case
+
+
+async def record_event(
+    conn: asyncpg.Connection,
+    case_id: UUID,
+    *,
+    kind: str,
+    actor_id: UUID | None,
+    public: bool,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> int:
+    """Record what happened around a case outside a transition (a report joined it, was hidden, moved to another
+    category): an event row with no change of state."""
+    return await store.insert_event(
+        conn, case_id, kind=kind, actor_id=actor_id, public=public, note=note, data=data
+    )

@@ -31,7 +31,8 @@ import asyncpg
 import chinese_calendar
 import msgspec
 
-from cases.errors import (
+from cases.workflow import store
+from cases.workflow.errors import (
     CalendarOverrideNotFound,
     DeadlineBeyondCalendar,
     InvalidCalendarDate,
@@ -40,10 +41,15 @@ from cases.errors import (
 
 #: How far ahead `WorkCalendar.add` looks for working time before giving up.
 SEARCH_HORIZON_DAYS = 3 * 366
+
+
 #: The most days one calendar listing may span.
 MAX_LISTED_DAYS = 366
 
+
 DaySource = Literal["override", "official", "weekday-rule"]
+
+
 Period = tuple[time, time]
 
 
@@ -232,8 +238,6 @@ def _utc(moment: datetime, name: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-# input --------------------------------------------------------------------------------------------------------
-
 _ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -256,12 +260,9 @@ def check_range(first: date, last: date) -> None:
         )
 
 
-# use cases: each takes a connection inside the caller's transaction and never commits ---------------------------
-
-
 async def load_calendar(conn: asyncpg.Connection, config: CalendarConfig | None = None) -> WorkCalendar:
     """The city's calendar with every admin override (a handful of rows a year)."""
-    rows = await select_overrides(conn)
+    rows = await store.select_overrides(conn)
     return WorkCalendar(config, {r["day"]: r["workday"] for r in rows})
 
 
@@ -270,7 +271,7 @@ async def calendar_days(
 ) -> CalendarPage:
     """Every day from `first` to `last` (inclusive, at most MAX_LISTED_DAYS) with its source."""
     check_range(first, last)
-    rows = await select_overrides(conn, first, last)
+    rows = await store.select_overrides(conn, first, last)
     calendar = WorkCalendar(config, {r["day"]: r["workday"] for r in rows})
     notes = {r["day"]: r["note"] for r in rows}
     days = []
@@ -301,9 +302,9 @@ async def set_override(
     actor_id: UUID | None,
 ) -> tuple[CalendarDay, CalendarDay]:
     """Make `day` a working day or a day off whatever the official calendar says. Returns (before, after)."""
-    await lock_override(conn, day)
+    await store.lock_override(conn, day)
     before = await _describe_one(conn, config, day)
-    await upsert_override(conn, day, update.workday, update.note, actor_id)
+    await store.upsert_override(conn, day, update.workday, update.note, actor_id)
     return before, await _describe_one(conn, config, day)
 
 
@@ -311,51 +312,8 @@ async def remove_override(
     conn: asyncpg.Connection, config: CalendarConfig | None, day: date
 ) -> tuple[CalendarDay, CalendarDay]:
     """Give `day` back to the official calendar. Returns (before, after)."""
-    await lock_override(conn, day)
+    await store.lock_override(conn, day)
     before = await _describe_one(conn, config, day)
-    if not await delete_override(conn, day):
+    if not await store.delete_override(conn, day):
         raise CalendarOverrideNotFound(f"{day.isoformat()} has no override")
     return before, await _describe_one(conn, config, day)
-
-
-# SQL ----------------------------------------------------------------------------------------------------------
-# Every statement on calendar_overrides. They belong in cases/store.py and will move there.
-
-
-async def select_overrides(
-    conn: asyncpg.Connection, first: date | None = None, last: date | None = None
-) -> list[asyncpg.Record]:
-    """Overrides between two days (inclusive; None = unbounded), in day order."""
-    rows: list[asyncpg.Record] = await conn.fetch(
-        """SELECT day, workday, note, updated_by, updated_at FROM calendar_overrides
-           WHERE ($1::date IS NULL OR day >= $1) AND ($2::date IS NULL OR day <= $2)
-           ORDER BY day""",
-        first,
-        last,
-    )
-    return rows
-
-
-async def lock_override(conn: asyncpg.Connection, day: date) -> None:
-    """Serialise changes to one day's override until the transaction ends (the row may not exist yet)."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('calendar_overrides'), $1)", day.toordinal())
-
-
-async def upsert_override(
-    conn: asyncpg.Connection, day: date, workday: bool, note: str, actor_id: UUID | None
-) -> None:
-    await conn.execute(
-        """INSERT INTO calendar_overrides (day, workday, note, updated_by) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (day) DO UPDATE SET workday = excluded.workday, note = excluded.note,
-               updated_by = excluded.updated_by, updated_at = now()""",
-        day,
-        workday,
-        note,
-        actor_id,
-    )
-
-
-async def delete_override(conn: asyncpg.Connection, day: date) -> bool:
-    """Remove one day's override; False when there was none."""
-    status: str = await conn.execute("DELETE FROM calendar_overrides WHERE day = $1", day)
-    return status != "DELETE 0"

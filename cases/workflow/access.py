@@ -6,7 +6,7 @@ A grant is (role, scope kind, scope id); a grant without a scope covers the whol
 - `scope`: which cases a caller sees (queues, case views, sync; the SQL is workflow_store's _VISIBLE): a
   department its cases, an inspector their grids and tasks, district staff their districts; admins and unscoped
   staff everything.
-- `acting_roles`: the roles a caller may take a transition in on one case (the engine, cases/engine.py).
+- `acting_roles`: the roles a caller may take a transition in on one case (the engine, cases/workflow/engine.py).
 - `acts_on`: who handles a case and so may have the originals of its photos.
 - `indicator_districts`: the districts whose indicators a reader sees.
 
@@ -22,16 +22,21 @@ from uuid import UUID
 
 import asyncpg
 
-from cases.models import Scope
+from cases.workflow.models import Scope
 from identity.models import Principal
 
 #: a case row as the workflow store reads it
 Case = asyncpg.Record | Mapping[str, Any]
 
+
 #: staff who work a district: they see its cases
 _DISTRICT_ROLES: Final = frozenset({"intake_clerk", "shift_lead", "dispatcher", "leader"})
+
+
 #: district staff who act on cases (leaders read, they change nothing)
 _ACTING_DISTRICT_ROLES: Final = frozenset({"intake_clerk", "shift_lead", "dispatcher"})
+
+
 #: who reads the indicators (api/controllers/stats.py READERS)
 READER_ROLES: Final = frozenset({"leader", "shift_lead", "dispatcher", "admin"})
 
@@ -91,7 +96,7 @@ def _acting_scopes(principal: Principal) -> tuple[frozenset[str] | None, frozens
 def acting_roles(actor: Principal, case: Case, roles: Iterable[str]) -> set[str]:
     """The roles among `roles` (a transition's) the caller may take it in on this case, scope included: the
     case's own inspector, a handler of its department, district staff of its district (a case outside every
-    grid, with no district, is every district's). Never SYSTEM: that is the engine's own (cases/engine.py)."""
+    grid, with no district, is every district's). Never SYSTEM: that is the engine's own (cases/workflow/engine.py)."""
     held = {grant.role for grant in actor.roles}
     districts, departments = _acting_scopes(actor)
     usable: set[str] = set()

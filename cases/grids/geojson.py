@@ -41,29 +41,29 @@ the import log (``grid_imports``) after that, which the caller commits (the refu
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import hashlib
 import re
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final, Literal, NamedTuple
 from uuid import UUID
 
-import asyncpg
 import msgspec
 
-from cases import grid_store
-from cases.errors import GridImportRefused, InvalidCursor
-from cases.grid_store import GridKind
-from cases.views import decode_cursor, encode_cursor
+from cases.grids.store import GridKind
 
 GRID_KINDS: Final[tuple[GridKind, ...]] = ("unit", "responsibility")
+
+
 NIL_UUID: Final = UUID(int=0)  # sorts below every other id
+
+
 Outcome = Literal["imported", "dry_run", "refused"]
+
+
 #: progress(phase, done, total): phases are "parse", "load", "check" and "write", in that order
 Progress = Callable[[str, int, int], None]
+
 
 # GB/T 2260: the first two digits are a province-level division
 PROVINCES: Final = frozenset(
@@ -104,8 +104,14 @@ PROVINCES: Final = frozenset(
         "82",
     }
 )
+
+
 UNIT_CODE: Final = re.compile(r"^([0-9]{6})([0-9]{3})([0-9]{3})([0-9]{2,3})$")
+
+
 RESPONSIBILITY_CODE: Final = re.compile(r"^([0-9]{6})([0-9]{3})$")
+
+
 ACCEPTED_CRS: Final = frozenset(
     {
         "urn:ogc:def:crs:OGC:1.3:CRS84",
@@ -116,8 +122,9 @@ ACCEPTED_CRS: Final = frozenset(
         "EPSG:4490",
     }
 )
+
+
 _LIST_SEPARATORS: Final = re.compile(r"[,;\s]+")
-_METRES_PER_DEGREE: Final = 111_320.0
 
 
 class ImportOptions(msgspec.Struct, frozen=True, kw_only=True):
@@ -193,9 +200,6 @@ class ParsedFile(NamedTuple):
     total: int  # features in the file
 
 
-# codes ------------------------------------------------------------------------------------------------------
-
-
 def district_problem(district: str) -> str | None:
     if district[:2] not in PROVINCES:
         return f"district {district} does not start with a province code (GB/T 2260)"
@@ -241,8 +245,6 @@ def _text(value: Any) -> str | None:
     return None
 
 
-# parsing ----------------------------------------------------------------------------------------------------
-
 Ring = list[list[float]]
 
 
@@ -264,9 +266,17 @@ class _Geometry(msgspec.Struct):
 
 
 _COLLECTION = msgspec.json.Decoder(_Collection)
+
+
 _FEATURE = msgspec.json.Decoder(_Feature)
+
+
 _GEOMETRY = msgspec.json.Decoder(_Geometry)
+
+
 _POLYGON = msgspec.json.Decoder(list[Ring])
+
+
 _MULTIPOLYGON = msgspec.json.Decoder(list[list[Ring]])
 
 
@@ -419,23 +429,6 @@ def _parse_feature(
     return parsed, problems
 
 
-def parse_feature_collection(
-    raw: bytes, kind: GridKind, options: ImportOptions = DEFAULT_OPTIONS, progress: Progress | None = None
-) -> ParsedFile:
-    """Read and check a GeoJSON FeatureCollection without a database: every problem found is returned.
-
-    The cyclic garbage collector is paused meanwhile: it would otherwise walk the millions of young
-    lists and floats of a large file again and again (it costs more than the parsing).
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return _parse(raw, kind, options, progress)
-    finally:
-        if paused:
-            gc.enable()
-
-
 def _parse(raw: bytes, kind: GridKind, options: ImportOptions, progress: Progress | None) -> ParsedFile:
     def file_problem(problem: str, detail: str) -> ParsedFile:
         return ParsedFile([], [ImportProblem(problem=problem, detail=detail)], 0)
@@ -475,354 +468,18 @@ def _parse(raw: bytes, kind: GridKind, options: ImportOptions, progress: Progres
     return ParsedFile(features, problems, total)
 
 
-# importing --------------------------------------------------------------------------------------------------
+def parse_feature_collection(
+    raw: bytes, kind: GridKind, options: ImportOptions = DEFAULT_OPTIONS, progress: Progress | None = None
+) -> ParsedFile:
+    """Read and check a GeoJSON FeatureCollection without a database: every problem found is returned.
 
-
-class _Run:
-    """What an import found and did, gathered phase by phase."""
-
-    def __init__(self, kind: GridKind, options: ImportOptions, progress: Progress | None) -> None:
-        self.kind = kind
-        self.options = options
-        self.progress = progress
-        self.problems: list[ImportProblem] = []
-        self.repaired: list[ImportProblem] = []
-        self.warnings: list[ImportProblem] = []
-        self.gaps: list[Gap] = []
-        self.counts: dict[str, int] = {}
-        self.seconds: dict[str, float] = {}
-        self.index_of: dict[str, int] = {}  # code -> index in the file
-        self._started = time.perf_counter()
-
-    def tick(self, phase: str, done: int, total: int) -> None:
-        if self.progress is not None:
-            self.progress(phase, done, total)
-
-    def lap(self, phase: str) -> None:
-        now = time.perf_counter()
-        self.seconds[phase] = round(self.seconds.get(phase, 0.0) + now - self._started, 3)
-        self._started = now
-
-
-async def _load(conn: asyncpg.Connection, run: _Run, features: list[ParsedFeature], make_valid: bool) -> None:
-    await grid_store.create_staging(conn)
-    chunk = 5_000
-    for start in range(0, len(features), chunk):
-        run.tick("load", start, len(features))
-        await grid_store.copy_features(conn, features[start : start + chunk])
-    run.tick("load", len(features), len(features))
-    await grid_store.build_geometries(conn)
-    run.lap("load")
-    run.tick("check", 0, 5)
-    if make_valid:
-        for r in await grid_store.repair_invalid(conn):
-            if r["valid"]:
-                run.repaired.append(
-                    ImportProblem(
-                        problem="repaired",
-                        detail=f"made valid with ST_MakeValid; it was: {r['reason']}",
-                        index=r["idx"],
-                        code=r["code"] or None,
-                        area_m2=round(r["area_m2"], 1),
-                    )
-                )
-            else:
-                run.problems.append(
-                    ImportProblem(
-                        problem="invalid_geometry",
-                        detail=f"{r['reason']}; ST_MakeValid leaves no polygon",
-                        index=r["idx"],
-                        code=r["code"] or None,
-                    )
-                )
-    else:
-        for r in await grid_store.invalid_features(conn):
-            run.problems.append(
-                ImportProblem(
-                    problem="invalid_geometry",
-                    detail=f"{r['reason']} (PostGIS ST_IsValidReason; make_valid repairs it)",
-                    index=r["idx"],
-                    code=r["code"] or None,
-                )
-            )
-
-
-async def _check(conn: asyncpg.Connection, run: _Run) -> None:
-    options = run.options
-    run.tick("check", 1, 5)
-    union = await grid_store.build_union(conn)
-    run.counts["parts"] = union["parts"]
-    run.tick("check", 2, 5)
-    # 1 m² is at least this many square degrees (cos(latitude) <= 1): below it nothing can overlap by 1 m²
-    if union["excess_deg2"] > options.overlap_tolerance_m2 / _METRES_PER_DEGREE**2:
-        for r in await grid_store.overlaps_within(conn, options.overlap_tolerance_m2, options.max_problems):
-            pair = ((r["idx"], r["code"]), (r["other_idx"], r["other_code"]))
-            for (index, code), (other_index, other_code) in (pair, pair[::-1]):  # both features are named
-                run.problems.append(
-                    ImportProblem(
-                        problem="overlap",
-                        detail=f"shares {r['area_m2']:,.1f} m² with feature {other_index} ({other_code})",
-                        index=index,
-                        code=code or None,
-                        other_index=other_index,
-                        other_code=other_code or None,
-                        area_m2=round(r["area_m2"], 1),
-                    )
-                )
-    run.tick("check", 3, 5)
-    for r in await grid_store.overlaps_stored(
-        conn, run.kind, options.overlap_tolerance_m2, options.max_problems
-    ):
-        run.problems.append(
-            ImportProblem(
-                problem="overlaps_stored_grid",
-                detail=f"shares {r['area_m2']:,.1f} m² with the stored grid {r['other_code']}, which the file does "
-                "not replace",
-                index=r["idx"],
-                code=r["code"] or None,
-                other_code=r["other_code"],
-                area_m2=round(r["area_m2"], 1),
-            )
-        )
-    run.tick("check", 4, 5)
-    rows = await grid_store.gaps(conn, options.gap_tolerance_m2, options.max_gaps)
-    run.gaps = [
-        Gap(
-            area_m2=round(r["area_m2"], 1),
-            lat=round(r["lat"], 7),
-            lon=round(r["lon"], 7),
-            around=r["around"] or [],
-        )
-        for r in rows
-    ]
-    run.counts["gaps_total"] = rows[0]["total"] if rows else 0
-    run.tick("check", 5, 5)
-    run.lap("check")
-
-
-async def _write(conn: asyncpg.Connection, run: _Run, features: int) -> None:
-    run.tick("write", 0, 3)
-    created = await grid_store.count_new(conn, run.kind)
-    if run.kind == "unit":
-        written = await grid_store.upsert_unit_grids(conn)
-    else:
-        written = await grid_store.upsert_responsibility_grids(conn)
-        for r in await grid_store.units_listed_twice(conn):
-            for grid in r["grids"]:
-                if grid in run.index_of:
-                    others = ", ".join(g for g in r["grids"] if g != grid)
-                    run.problems.append(
-                        ImportProblem(
-                            problem="unit_listed_twice",
-                            detail=f"lists unit grid {r['unit_code']}, which {others} also list(s)",
-                            index=run.index_of[grid],
-                            code=grid,
-                        )
-                    )
-        for r in await grid_store.unknown_listed_units(conn, run.options.max_problems):
-            codes = list(r["unit_codes"])
-            run.warnings.append(
-                ImportProblem(
-                    problem="unknown_unit_codes",
-                    detail=f"lists {len(codes)} unit grid(s) not imported yet: {', '.join(codes[:10])}"
-                    + (" ..." if len(codes) > 10 else ""),
-                    index=r["idx"],
-                    code=r["code"],
-                )
-            )
-    run.tick("write", 1, 3)
-    run.counts.update(created=created, updated=written - created, unchanged=features - written)
-    run.counts["not_in_file"] = await grid_store.count_not_in_file(conn, run.kind)
-    # links follow from the stored grids alone, and were right after the last import that changed any
-    run.counts["links_changed"] = await grid_store.relink_units(conn) if written else 0
-    run.tick("write", 2, 3)
-    run.counts["units_unassigned"] = await grid_store.count_unassigned_units(conn)
-    run.tick("write", 3, 3)
-    run.lap("write")
-
-
-def _field_errors(problems: list[ImportProblem], limit: int) -> tuple[dict[str, str], ...]:
-    return tuple(
-        {
-            "field": f"features[{p.index}]" if p.index is not None else "file",
-            "code": p.problem,
-            "message": (f"{p.code}: " if p.code else "") + p.detail,
-        }
-        for p in problems[:limit]
-    )
-
-
-async def import_grids(
-    conn: asyncpg.Connection,
-    kind: GridKind,
-    raw: bytes,
-    *,
-    file_name: str = "upload.geojson",
-    make_valid: bool = False,
-    dry_run: bool = False,
-    actor_id: UUID | None = None,
-    actor_label: str = "",
-    options: ImportOptions = DEFAULT_OPTIONS,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Check a GeoJSON file of grids and, unless refused or a dry run, upsert them; always log the run.
-
-    Raises ``GridImportRefused`` (with the report) when anything is wrong; the log row is then the only thing
-    the transaction holds, and the caller commits it.
+    The cyclic garbage collector is paused meanwhile: it would otherwise walk the millions of young
+    lists and floats of a large file again and again (it costs more than the parsing).
     """
-    if not conn.is_in_transaction():
-        raise RuntimeError("import_grids runs inside the caller's transaction (its refusal log must commit)")
-    run = _Run(kind, options, progress)
-    sha256 = hashlib.sha256(raw).hexdigest()
-    parsed = await asyncio.to_thread(parse_feature_collection, raw, kind, options, progress)
-    run.problems.extend(parsed.problems)
-    run.lap("parse")
-    if parsed.features:
-        await grid_store.lock_imports(conn)
-        savepoint = conn.transaction()
-        await savepoint.start()
-        try:
-            run.index_of = {f.code: f.idx for f in parsed.features}
-            await _load(conn, run, parsed.features, make_valid)
-            await _check(conn, run)
-            if not run.problems:
-                await _write(conn, run, parsed.total)
-            await grid_store.drop_staging(conn)
-        except BaseException:
-            await savepoint.rollback()
-            raise
-        if run.problems or dry_run:
-            await savepoint.rollback()
-        else:
-            await savepoint.commit()
-    problems = sorted(run.problems, key=lambda p: (p.index is not None, p.index or 0, p.problem))
-    outcome: Outcome = "refused" if problems else "dry_run" if dry_run else "imported"
-    run.seconds["total"] = round(sum(run.seconds.values()), 3)
-    counts: dict[str, Any] = {
-        "features": parsed.total,
-        **run.counts,
-        "repaired": len(run.repaired),
-        "warnings": len(run.warnings),
-        "problems": len(problems),
-        "seconds": run.seconds,
-    }
-    findings = [*run.repaired, *run.warnings] + [
-        ImportProblem(
-            problem="gap",
-            detail=f"{g.area_m2:,.1f} m² uncovered at ({g.lat}, {g.lon}) between {', '.join(g.around)}",
-            area_m2=g.area_m2,
-        )
-        for g in run.gaps
-    ]
-    logged = await grid_store.insert_import(
-        conn,
-        kind=kind,
-        file_name=file_name[:200],
-        sha256=sha256,
-        outcome=outcome,
-        dry_run=dry_run,
-        make_valid=make_valid,
-        counts=counts,
-        problems=msgspec.to_builtins((problems or findings)[: options.max_problems]),
-        actor_id=actor_id,
-        actor_label=actor_label,
-    )
-    count = run.counts.get
-    report = ImportReport(
-        id=logged["id"],
-        kind=kind,
-        file_name=file_name[:200],
-        sha256=sha256,
-        outcome=outcome,
-        dry_run=dry_run,
-        make_valid=make_valid,
-        features=parsed.total,
-        **{k: count(k, 0) for k in ("created", "updated", "unchanged", "not_in_file", "links_changed")},
-        units_unassigned=count("units_unassigned", 0),
-        parts=count("parts", 0),
-        gaps=run.gaps,
-        gaps_total=count("gaps_total", 0),
-        repaired=run.repaired,
-        warnings=run.warnings,
-        problems=problems[: options.max_problems],
-        problems_total=len(problems),
-        seconds=run.seconds,
-        created_at=logged["created_at"],
-    )
-    if problems:
-        offenders = len({p.index for p in problems if p.index is not None})
-        raise GridImportRefused(
-            f"the file was refused: {len(problems)} problem(s) in {offenders} feature(s); nothing was imported",
-            report=report,
-            fields=_field_errors(problems, 1_000),
-            import_id=str(report.id),
-            problems_total=len(problems),
-            problems=msgspec.to_builtins(problems[:1_000]),
-        )
-    return report
-
-
-def refused_report(exc: GridImportRefused) -> ImportReport:
-    """The report a refusal carries."""
-    assert isinstance(exc.report, ImportReport)
-    return exc.report
-
-
-def audit_details(report: ImportReport) -> dict[str, Any]:
-    """What the audit log keeps of an import (the import log keeps the rest)."""
-    keep = ("kind", "file_name", "sha256", "outcome", "features", "created", "updated", "unchanged")
-    return {**{k: getattr(report, k) for k in keep}, "problems": report.problems_total}
-
-
-# the log ----------------------------------------------------------------------------------------------------
-
-
-class ImportLogEntry(msgspec.Struct, frozen=True):
-    id: UUID
-    kind: GridKind
-    file_name: str
-    sha256: str
-    outcome: Outcome
-    dry_run: bool
-    make_valid: bool
-    counts: dict[str, Any]
-    problem_count: int
-    actor_id: UUID | None
-    actor_label: str
-    created_at: datetime
-
-
-class ImportLogDetail(ImportLogEntry, frozen=True):
-    problems: list[dict[str, Any]]  # what refused the file; for an accepted one: repairs, warnings, gaps
-
-
-class ImportLogPage(msgspec.Struct, frozen=True):
-    """A page of the import log: `next_cursor` (opaque) is sent back as `cursor`; null at the end."""
-
-    items: list[ImportLogEntry]
-    next_cursor: str | None
-
-
-async def import_log(
-    conn: asyncpg.Connection, *, cursor: str | None = None, before: datetime | None = None, limit: int = 50
-) -> ImportLogPage:
-    """The import log, newest first, keyed by (created_at, id). The position is the opaque `cursor` of the
-    previous page, or (the deprecated v1 form) `before`: only imports strictly older than that time, which
-    is the key (before, the nil UUID) since no id sorts below the nil UUID."""
-    after: tuple[datetime, UUID] | None = (before, NIL_UUID) if before is not None else None
-    if cursor:
-        try:
-            at, import_id = decode_cursor(cursor, 2)
-            after = (datetime.fromisoformat(at), UUID(import_id))
-        except ValueError as exc:
-            raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
-    items = [ImportLogEntry(**dict(r)) for r in await grid_store.list_imports(conn, after, limit)]
-    last = items[-1] if len(items) == limit else None
-    return ImportLogPage(
-        items=items, next_cursor=encode_cursor(last.created_at.isoformat(), last.id) if last else None
-    )
-
-
-async def import_log_entry(conn: asyncpg.Connection, import_id: UUID) -> ImportLogDetail | None:
-    row = await grid_store.get_import(conn, import_id)
-    return ImportLogDetail(**dict(row)) if row is not None else None
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(raw, kind, options, progress)
+    finally:
+        if paused:
+            gc.enable()

@@ -2,49 +2,47 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
 
-from cases import access, engine, grid_store, store, workflow_store
-from cases.deadlines import WorkCalendar
-from cases.errors import (
-    ActionForbidden,
-    CategoryNotFound,
-    CategoryNotReportable,
-    InvalidCoordinates,
+from cases.catalogue import service as catalogue
+from cases.catalogue.errors import CategoryNotReportable
+from cases.catalogue.models import Category
+from cases.common import (
+    CRS,
     InvalidCursor,
+    Location,
+    PhotoUnavailable,
+    decode_cursor,
+    encode_cursor,
+    haversine_m,
+    present,
+    to_wgs84,
+)
+from cases.reports import store
+from cases.reports.errors import (
     OutsideServiceArea,
     PhotosRequired,
-    PhotoUnavailable,
     ReportLimitReached,
     ReportNotFound,
-    UnknownCategory,
 )
-from cases.geo import CRS, from_wgs84, haversine_m, to_wgs84, validate_lat_lon
-from cases.models import (
-    Catalogue,
-    Category,
-    CategoryGroup,
-    CategoryUpdate,
-    Coverage,
-    CoverageProperties,
-    Location,
-    NearbyCase,
+from cases.reports.models import (
     ReportCreate,
     ReportCreated,
     ReportPage,
     ReportSummary,
     ReportView,
-    ServiceArea,
 )
-from cases.views import decode_cursor, encode_cursor, present, timeline
-from identity import store as identity_store
+from cases.workflow import access, engine
+from cases.workflow import service as casework
+from cases.workflow.deadlines import WorkCalendar
+from cases.workflow.errors import ActionForbidden
+from identity import service as identity
 from identity.models import Principal
 from media import service as media
 from media.storage import Storage
@@ -58,139 +56,8 @@ class CasesConfig(msgspec.Struct, frozen=True, kw_only=True):
     map_feature_cap: int = 500  # above this many cases in the box, the map answers with clusters
 
 
-async def _in_scope(conn: asyncpg.Connection, viewer: Principal | None, case_id: UUID) -> bool:
-    """Staff whose scope covers the case (the rule of case views: access.scope, workflow_store.case_visible)."""
-    if viewer is None or not viewer.is_staff:
-        return False
-    return await workflow_store.case_visible(conn, access.scope(viewer), case_id)
-
-
-# the catalogue ------------------------------------------------------------------------------------------------
-
-
-def _category(row: asyncpg.Record) -> Category:
-    values = dict(row)
-    values["limit_urgent_hours"] = float(values["limit_urgent_hours"])
-    values["limit_normal_hours"] = float(values["limit_normal_hours"])
-    return Category(**values)
-
-
-async def catalogue(conn: asyncpg.Connection) -> tuple[Catalogue, str]:
-    """The active catalogue, grouped, with an ETag that changes whenever a category does."""
-    head = await store.active_catalogue(conn)
-    if head is None:
-        return Catalogue(version="", title="", groups=[]), '"empty"'
-    categories = [_category(r) for r in await store.active_categories(conn)]
-    groups = [
-        CategoryGroup(
-            kind=g["kind"],
-            major=g["major"],
-            name_zh=g["name_zh"],
-            name_en=g["name_en"],
-            categories=[c for c in categories if c.kind == g["kind"] and c.major == g["major"]],
-        )
-        for g in await store.catalogue_groups(conn, head["version"])
-    ]
-    seed = f"{head['version']}|{head['changed_at'].isoformat()}|{head['active_count']}"
-    etag = '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
-    return Catalogue(version=head["version"], title=head["title"], groups=groups), etag
-
-
-async def update_category(
-    conn: asyncpg.Connection, code: str, update: CategoryUpdate
-) -> tuple[Category, Category]:
-    """Change a category (admins). Returns (before, after) for the audit log."""
-    before = await store.get_category(conn, code, lock=True)
-    if before is None:
-        raise CategoryNotFound(f"no category {code}")
-    changes = {k: v for k, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
-    # "" too: it names no department (it reached the foreign key as a 500)
-    if changes.get("default_department") is not None and not await store.department_exists(
-        conn, changes["default_department"]
-    ):
-        raise UnknownCategory("no such department", fields=("default_department",))
-    urgent = changes.get("limit_urgent_hours", float(before["limit_urgent_hours"]))
-    normal = changes.get("limit_normal_hours", float(before["limit_normal_hours"]))
-    if urgent > normal:
-        raise UnknownCategory(
-            "the urgent limit is longer than the normal one", fields=("limit_urgent_hours",)
-        )
-    after = await store.update_category(conn, code, changes) if changes else before
-    assert after is not None
-    return _category(before), _category(after)
-
-
-# locations and the service area -------------------------------------------------------------------------------
-
-
-async def service_area(conn: asyncpg.Connection, crs: CRS = "wgs84") -> ServiceArea | None:
-    row = await store.service_area(conn)
-    if row is None:
-        return None
-    return ServiceArea(
-        name=row["name"],
-        geometry=row["geometry"],
-        bbox=(row["min_lon"], row["min_lat"], row["max_lon"], row["max_lat"]),
-        center=present(row["center_lat"], row["center_lon"], crs),
-    )
-
-
-#: The coverage outline is simplified by this much (about 1 m): the collinear corners of the grids along its
-#: edges go, its shape stays.
-COVERAGE_TOLERANCE_DEG = 0.00001
-
-
-def _coverage_etag(unit_grids: int, changed_at: datetime | None, crs: CRS) -> str:
-    seed = f"{unit_grids}|{changed_at.isoformat() if changed_at else ''}|{crs}|{COVERAGE_TOLERANCE_DEG}"
-    return '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
-
-
-async def coverage_etag(conn: asyncpg.Connection, crs: CRS = "wgs84") -> str | None:
-    """The ETag the coverage would have now, without computing it; None when no unit grid is imported."""
-    row = await grid_store.unit_grids_version(conn)
-    if not row["unit_grids"]:
-        return None
-    return _coverage_etag(row["unit_grids"], row["changed_at"], crs)
-
-
-def _positions_in(value: Any, crs: CRS) -> Any:
-    """GeoJSON coordinates (nested lists ending in [lon, lat]) from WGS-84 to `crs`."""
-    if value and isinstance(value[0], int | float):
-        lat, lon = from_wgs84(value[1], value[0], crs)
-        return [round(lon, 6), round(lat, 6)]
-    return [_positions_in(v, crs) for v in value]
-
-
-async def coverage(conn: asyncpg.Connection, crs: CRS = "wgs84") -> tuple[Coverage, str] | None:
-    """The outline of the unit grids (where a report is routed to a grid) in `crs`, and its ETag; None when no
-    unit grid is imported."""
-    row = await grid_store.unit_grids_outline(conn, COVERAGE_TOLERANCE_DEG)
-    if not row["unit_grids"] or row["geometry"] is None:
-        return None
-    geometry: dict[str, Any] = row["geometry"]
-    bbox = (row["min_lon"], row["min_lat"], row["max_lon"], row["max_lat"])
-    if crs != "wgs84":
-        geometry = {"type": geometry["type"], "coordinates": _positions_in(geometry["coordinates"], crs)}
-        positions = [p for polygon in geometry["coordinates"] for ring in polygon for p in ring]
-        bbox = (
-            min(p[0] for p in positions),
-            min(p[1] for p in positions),
-            max(p[0] for p in positions),
-            max(p[1] for p in positions),
-        )
-    properties = CoverageProperties(crs=crs, unit_grids=row["unit_grids"], area_m2=round(row["area_m2"], 1))
-    outline = Coverage(type="Feature", bbox=bbox, geometry=geometry, properties=properties)
-    return outline, _coverage_etag(row["unit_grids"], row["changed_at"], crs)
-
-
-# submitting ---------------------------------------------------------------------------------------------------
-
-
 async def _reportable_category(conn: asyncpg.Connection, code: str, viewer: Principal) -> Category:
-    row = await store.get_category(conn, code)
-    if row is None or not row["active"]:
-        raise UnknownCategory(f"no active category {code}", fields=("category",))
-    category = _category(row)
+    category = await catalogue.active_category(conn, code)
     if not category.citizen_reportable and not viewer.is_staff:
         raise CategoryNotReportable(f"citizens cannot report {code}", fields=("category",))
     return category
@@ -284,7 +151,7 @@ async def _file_report(
     if await store.in_service_area(conn, lat, lon) is False:
         raise OutsideServiceArea("the location is outside the city's service area", fields=("location",))
     if not viewer.is_staff:
-        hits, _ = await identity_store.hit_rate_limit(conn, f"reports:{viewer.user_id}", 86_400)
+        hits, _ = await identity.count_hit(conn, f"reports:{viewer.user_id}", 86_400)
         if hits > config.reports_per_day:
             raise ReportLimitReached(
                 f"at most {config.reports_per_day} reports a day",
@@ -302,9 +169,7 @@ async def _file_report(
     if joined is not None:
         case_id, state = joined["id"], joined["state"]
         await store.add_reporter(conn, case_id)
-        await workflow_store.insert_event(
-            conn, case_id, kind="report_joined", actor_id=viewer.user_id, public=True
-        )
+        await engine.record_event(conn, case_id, kind="report_joined", actor_id=viewer.user_id, public=True)
     else:
         case = await engine.intake(
             conn,
@@ -365,14 +230,11 @@ def _created(row: asyncpg.Record) -> ReportCreated:
     )
 
 
-# reading ------------------------------------------------------------------------------------------------------
-
-
 async def get_report(
     conn: asyncpg.Connection, storage: Storage, report_id: UUID, viewer: Principal | None, crs: CRS = "wgs84"
 ) -> ReportView:
     """The full view goes to the reporter and to staff whose scope covers the report's case (the rule of case
-    views: access.scope, workflow_store.case_visible). Everyone else, staff out of scope included, gets the
+    views: casework.in_scope). Everyone else, staff out of scope included, gets the
     public view, and a hidden report is not found for them.
 
     An anonymous report's reporter is shown to nobody but the reporter and admins: a full view for other staff
@@ -383,14 +245,14 @@ async def get_report(
     if row is None:
         raise ReportNotFound("no such report")
     reporter = viewer is not None and viewer.user_id == row["reporter_id"]
-    staff = await _in_scope(conn, viewer, row["case_id"])
+    staff = await casework.in_scope(conn, viewer, row["case_id"])
     full = reporter or staff
     if row["hidden"] and not full:
         raise ReportNotFound("no such report")
     if staff:
-        events = await store.full_timeline(conn, row["case_id"])
+        events = await casework.full_timeline(conn, row["case_id"])
     else:
-        events = await store.public_timelines(conn, [row["case_id"]])
+        events = (await casework.public_timelines(conn, [row["case_id"]]))[row["case_id"]]
     view = ReportView(
         id=row["id"],
         number=row["number"],
@@ -403,7 +265,7 @@ async def get_report(
         created_at=row["created_at"],
         reporter_count=row["reporter_count"],
         photos=await media.photo_links(conn, storage, list(row["photo_ids"])),
-        timeline=timeline(events),
+        timeline=events,
         view="full" if full else "public",
     )
     if not full:
@@ -435,10 +297,7 @@ async def my_reports(
         except ValueError as exc:
             raise InvalidCursor("the cursor is not one this API gave out", fields=("cursor",)) from exc
     rows = await store.reports_by_reporter(conn, viewer.user_id, after, limit)
-    events = await store.public_timelines(conn, list({r["case_id"] for r in rows}))
-    by_case: dict[UUID, list[asyncpg.Record]] = {}
-    for event in events:
-        by_case.setdefault(event["case_id"], []).append(event)
+    by_case = await casework.public_timelines(conn, list({r["case_id"] for r in rows}))
     items = [
         ReportSummary(
             id=r["id"],
@@ -449,7 +308,7 @@ async def my_reports(
             description=r["description"],
             created_at=r["created_at"],
             updated_at=r["case_updated_at"],
-            timeline=timeline(by_case.get(r["case_id"], [])),
+            timeline=by_case[r["case_id"]],
         )
         for r in rows
     ]
@@ -459,40 +318,9 @@ async def my_reports(
     return ReportPage(items=items, next_cursor=next_cursor)
 
 
-async def nearby(
-    conn: asyncpg.Connection,
-    config: CasesConfig,
-    location: Location,
-    category_code: str,
-    radius_m: int | None,
-) -> list[NearbyCase]:
-    """Open cases of the category near a point, nearest first: 'follow this one instead'."""
-    lat, lon = to_wgs84(location.lat, location.lon, location.crs)
-    row = await store.get_category(conn, category_code)
-    if row is None or not row["active"]:
-        raise UnknownCategory(f"no active category {category_code}", fields=("category",))
-    radius = min(radius_m or row["duplicate_radius_m"], 1000)
-    rows = await store.nearby_open_cases(conn, lat, lon, category_code, radius, config.nearby_limit)
-    return [
-        NearbyCase(
-            case_id=r["case_id"],
-            report_id=r["report_id"],
-            number=r["number"],
-            category=r["category_code"],
-            status=r["state"],
-            distance_m=round(r["distance_m"], 1),
-            location=present(r["lat"], r["lon"], location.crs),
-            reporter_count=r["reporter_count"],
-            created_at=r["created_at"],
-            description=r["description"],
-        )
-        for r in rows
-    ]
-
-
 async def follow(conn: asyncpg.Connection, report_id: UUID, viewer: Principal) -> UUID:
     row = await store.get_report(conn, report_id)
-    if row is None or (row["hidden"] and not await _in_scope(conn, viewer, row["case_id"])):
+    if row is None or (row["hidden"] and not await casework.in_scope(conn, viewer, row["case_id"])):
         raise ReportNotFound("no such report")
     await store.follow(conn, row["case_id"], viewer.user_id)
     case_id: UUID = row["case_id"]
@@ -515,7 +343,7 @@ async def unfollow(conn: asyncpg.Connection, report_id: UUID, viewer: Principal)
         raise ReportNotFound("no such report")
     case_id: UUID = row["case_id"]
     following = await store.is_following(conn, case_id, viewer.user_id)
-    if row["hidden"] and not following and not await _in_scope(conn, viewer, case_id):
+    if row["hidden"] and not following and not await casework.in_scope(conn, viewer, case_id):
         raise ReportNotFound("no such report")
     if await store.reports_case(conn, case_id, viewer.user_id):
         return "reporter"
@@ -523,66 +351,6 @@ async def unfollow(conn: asyncpg.Connection, report_id: UUID, viewer: Principal)
         return "not_following"
     await store.unfollow(conn, case_id, viewer.user_id)
     return "unfollowed"
-
-
-def _bbox(raw: str, crs: CRS) -> tuple[float, float, float, float]:
-    try:
-        min_lon, min_lat, max_lon, max_lat = (float(v) for v in raw.split(","))
-    except ValueError as exc:
-        raise InvalidCoordinates("bbox is min_lon,min_lat,max_lon,max_lat", fields=("bbox",)) from exc
-    validate_lat_lon(min_lat, min_lon)
-    validate_lat_lon(max_lat, max_lon)
-    if not (min_lon < max_lon and min_lat < max_lat):
-        raise InvalidCoordinates("bbox corners are not south-west then north-east", fields=("bbox",))
-    south_west = to_wgs84(min_lat, min_lon, crs)
-    north_east = to_wgs84(max_lat, max_lon, crs)
-    return south_west[1], south_west[0], north_east[1], north_east[0]
-
-
-async def map_reports(
-    conn: asyncpg.Connection,
-    config: CasesConfig,
-    bbox: str,
-    category: str | None,
-    status: str | None,
-    crs: CRS,
-) -> dict[str, Any]:
-    """Public cases in a box as GeoJSON; clustered on a grid when the box holds more than the cap."""
-    box = _bbox(bbox, crs)
-    total = await store.count_map_cases(conn, box, category, status, config.map_feature_cap)
-    features: list[dict[str, Any]] = []
-    if total <= config.map_feature_cap:
-        for r in await store.map_cases(conn, box, category, status, config.map_feature_cap):
-            point = present(r["lat"], r["lon"], crs)
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [point.lon, point.lat]},
-                    "properties": {
-                        "case_id": str(r["case_id"]),
-                        "number": r["number"],
-                        "category": r["category_code"],
-                        "status": r["state"],
-                        "reporter_count": r["reporter_count"],
-                        "created_at": r["created_at"].isoformat(),
-                    },
-                }
-            )
-        clustered = False
-    else:
-        cell = max(box[2] - box[0], box[3] - box[1]) / 32
-        for r in await store.map_clusters(conn, box, category, status, cell):
-            point = present(r["lat"], r["lon"], crs)
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [point.lon, point.lat]},
-                    "properties": {"cluster": True, "count": r["count"]},
-                }
-            )
-        clustered = True
-        total = sum(f["properties"]["count"] for f in features)
-    return {"type": "FeatureCollection", "features": features, "total": total, "clustered": clustered}
 
 
 PhotoSize = Literal["display", "thumb", "original"]
@@ -616,7 +384,7 @@ async def may_see_photo(
     if viewer is None or not viewer.is_staff:
         return False
     for case in await store.photo_cases(conn, photo_id):
-        if await _in_scope(conn, viewer, case["id"]):
+        if await casework.in_scope(conn, viewer, case["id"]):
             return True
     return False
 
@@ -630,16 +398,13 @@ async def case_of_own_report(conn: asyncpg.Connection, report_id: UUID, user_id:
     return case_id
 
 
-# moderation ---------------------------------------------------------------------------------------------------
-
-
 async def _moderated_report(conn: asyncpg.Connection, report_id: UUID, viewer: Principal) -> asyncpg.Record:
     """A report the moderator's scope covers (its case is in their scope, as for case views). Out of scope, a
     hidden report is not found (as for anyone who may not see it) and a visible one is refused."""
     row = await store.get_report(conn, report_id)
     if row is None:
         raise ReportNotFound("no such report")
-    if not await _in_scope(conn, viewer, row["case_id"]):
+    if not await casework.in_scope(conn, viewer, row["case_id"]):
         if row["hidden"]:
             raise ReportNotFound("no such report")
         raise ActionForbidden("this report's case is not in your scope")
@@ -652,7 +417,7 @@ async def hide_report(conn: asyncpg.Connection, report_id: UUID, reason: str, vi
     actor_id = viewer.user_id
     await store.hide_report(conn, report_id, reason)
     await store.hide_case_if_all_reports_hidden(conn, row["case_id"], reason)
-    await workflow_store.insert_event(
+    await engine.record_event(
         conn,
         row["case_id"],
         kind="report_hidden",
@@ -671,11 +436,9 @@ async def recategorise(
     """Move a report and its case to another category (moderators whose scope covers its case)."""
     row = await _moderated_report(conn, report_id, viewer)
     actor_id = viewer.user_id
-    category = await store.get_category(conn, category_code)
-    if category is None or not category["active"]:
-        raise UnknownCategory(f"no active category {category_code}", fields=("category",))
+    await catalogue.active_category(conn, category_code)
     await store.recategorise(conn, report_id, row["case_id"], category_code)
-    await workflow_store.insert_event(
+    await engine.record_event(
         conn,
         row["case_id"],
         kind="recategorised",

@@ -1,11 +1,11 @@
 """SQL of the case workflow: transitions, steps and their deadlines, queues, tasks, sync and ratings.
 
-(Catalogue, service area and reports are in cases/store.py; grids, duties and routing in cases/grid_store.py.)
+(Catalogue, service area and reports are in cases/store.py; grids, duties and routing in cases/grids/store.py.)
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,8 +13,6 @@ import asyncpg
 
 Record = asyncpg.Record
 
-
-# the workflow -------------------------------------------------------------------------------------------------
 
 CASE_COLUMNS = """c.id, c.category_code, c.state, c.source, c.urgent, ST_Y(c.location) AS lat, ST_X(c.location) AS lon,
     c.address, c.description, c.reporter_count, c.version, c.hidden_at, c.created_at, c.updated_at, c.closed_at,
@@ -242,9 +240,7 @@ async def case_photo_ids(conn: asyncpg.Connection, case_id: UUID) -> list[UUID]:
     return [r[0] for r in rows]
 
 
-# queues, tasks and sync ---------------------------------------------------------------------------------------
-
-# Who sees a case (cases/access.py scope): everything, districts, departments (c.department_code is the
+# Who sees a case (cases/workflow/access.py scope): everything, districts, departments (c.department_code is the
 # department the case is dispatched to, NULL before dispatch and after a return: never the routing's suggestion),
 # or an inspector's own cases and the grids they are on duty for.
 _VISIBLE = """($1::boolean
@@ -375,9 +371,6 @@ async def inspector_tasks(
     )
 
 
-# Sync reads rows by the transaction that last changed them: (change_xid, id), a keyset that no bulk change can
-# split (see migrations/0011_sync_change_xid.sql). Only rows below the horizon are handed out.
-
 _SYNC_HORIZON = """
 SELECT coalesce(
            (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s.snap) AS x
@@ -480,9 +473,6 @@ async def case_reports(conn: asyncpg.Connection, case_id: UUID) -> list[Record]:
     )
 
 
-# ratings ------------------------------------------------------------------------------------------------------
-
-
 async def insert_rating(
     conn: asyncpg.Connection,
     case_id: UUID,
@@ -547,3 +537,56 @@ async def get_case_with_step(conn: asyncpg.Connection, case_id: UUID) -> Record 
             WHERE c.id = $1""",
         case_id,
     )
+
+
+async def public_timelines(conn: asyncpg.Connection, case_ids: list[UUID]) -> list[Record]:
+    return await conn.fetch(
+        """SELECT case_id, at, kind, to_state, note FROM case_events
+           WHERE case_id = ANY($1::uuid[]) AND public ORDER BY case_id, id""",
+        case_ids,
+    )
+
+
+async def full_timeline(conn: asyncpg.Connection, case_id: UUID) -> list[Record]:
+    return await conn.fetch(
+        "SELECT case_id, at, kind, to_state, note FROM case_events WHERE case_id = $1 ORDER BY id", case_id
+    )
+
+
+async def select_overrides(
+    conn: asyncpg.Connection, first: date | None = None, last: date | None = None
+) -> list[asyncpg.Record]:
+    """Overrides between two days (inclusive; None = unbounded), in day order."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT day, workday, note, updated_by, updated_at FROM calendar_overrides
+           WHERE ($1::date IS NULL OR day >= $1) AND ($2::date IS NULL OR day <= $2)
+           ORDER BY day""",
+        first,
+        last,
+    )
+    return rows
+
+
+async def lock_override(conn: asyncpg.Connection, day: date) -> None:
+    """Serialise changes to one day's override until the transaction ends (the row may not exist yet)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('calendar_overrides'), $1)", day.toordinal())
+
+
+async def upsert_override(
+    conn: asyncpg.Connection, day: date, workday: bool, note: str, actor_id: UUID | None
+) -> None:
+    await conn.execute(
+        """INSERT INTO calendar_overrides (day, workday, note, updated_by) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (day) DO UPDATE SET workday = excluded.workday, note = excluded.note,
+               updated_by = excluded.updated_by, updated_at = now()""",
+        day,
+        workday,
+        note,
+        actor_id,
+    )
+
+
+async def delete_override(conn: asyncpg.Connection, day: date) -> bool:
+    """Remove one day's override; False when there was none."""
+    status: str = await conn.execute("DELETE FROM calendar_overrides WHERE day = $1", day)
+    return status != "DELETE 0"

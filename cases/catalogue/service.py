@@ -1,19 +1,32 @@
-"""The category catalogue: data with a version, loaded from a JSON file (see cases/data/)."""
+"""The category catalogue: data with a version, loaded from a JSON file (see cases/data/), read by the apps
+and edited by admins. Each function that takes a connection runs inside the caller's transaction and never commits."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Annotated
 
 import asyncpg
 import msgspec
 
-from cases import store
-from cases.errors import InvalidCatalogue
-from cases.models import CategoryCode, Hours, Kind
+from cases.catalogue import store
+from cases.catalogue.errors import CategoryNotFound, InvalidCatalogue, UnknownCategory
+from cases.catalogue.models import (
+    Catalogue,
+    Category,
+    CategoryCode,
+    CategoryGroup,
+    CategoryUpdate,
+    Hours,
+    Kind,
+)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
 DEMO_CATALOGUE = DATA_DIR / "catalogue_gbt30428_demo.json"
+
 
 Major = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{2}$")]
 
@@ -98,3 +111,72 @@ async def load_catalogue(conn: asyncpg.Connection, doc: CatalogueFile) -> int:
         changed += await store.upsert_category(conn, doc.version, msgspec.to_builtins(category))
     await store.activate_catalogue(conn, doc.version)
     return changed
+
+
+def category_view(row: asyncpg.Record) -> Category:
+    values = dict(row)
+    values["limit_urgent_hours"] = float(values["limit_urgent_hours"])
+    values["limit_normal_hours"] = float(values["limit_normal_hours"])
+    return Category(**values)
+
+
+async def catalogue(conn: asyncpg.Connection) -> tuple[Catalogue, str]:
+    """The active catalogue, grouped, with an ETag that changes whenever a category does."""
+    head = await store.active_catalogue(conn)
+    if head is None:
+        return Catalogue(version="", title="", groups=[]), '"empty"'
+    categories = [category_view(r) for r in await store.active_categories(conn)]
+    groups = [
+        CategoryGroup(
+            kind=g["kind"],
+            major=g["major"],
+            name_zh=g["name_zh"],
+            name_en=g["name_en"],
+            categories=[c for c in categories if c.kind == g["kind"] and c.major == g["major"]],
+        )
+        for g in await store.catalogue_groups(conn, head["version"])
+    ]
+    seed = f"{head['version']}|{head['changed_at'].isoformat()}|{head['active_count']}"
+    etag = '"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
+    return Catalogue(version=head["version"], title=head["title"], groups=groups), etag
+
+
+async def find_category(conn: asyncpg.Connection, code: str) -> Category | None:
+    row = await store.get_category(conn, code)
+    return None if row is None else category_view(row)
+
+
+async def active_category(conn: asyncpg.Connection, code: str) -> Category:
+    """The category, which must exist and be active (what a report, a search or a recategorisation names)."""
+    category = await find_category(conn, code)
+    if category is None or not category.active:
+        raise UnknownCategory(f"no active category {code}", fields=("category",))
+    return category
+
+
+async def department_exists(conn: asyncpg.Connection, code: str) -> bool:
+    return await store.department_exists(conn, code)
+
+
+async def update_category(
+    conn: asyncpg.Connection, code: str, update: CategoryUpdate
+) -> tuple[Category, Category]:
+    """Change a category (admins). Returns (before, after) for the audit log."""
+    before = await store.get_category(conn, code, lock=True)
+    if before is None:
+        raise CategoryNotFound(f"no category {code}")
+    changes = {k: v for k, v in msgspec.structs.asdict(update).items() if v is not msgspec.UNSET}
+    # "" too: it names no department (it reached the foreign key as a 500)
+    if changes.get("default_department") is not None and not await store.department_exists(
+        conn, changes["default_department"]
+    ):
+        raise UnknownCategory("no such department", fields=("default_department",))
+    urgent = changes.get("limit_urgent_hours", float(before["limit_urgent_hours"]))
+    normal = changes.get("limit_normal_hours", float(before["limit_normal_hours"]))
+    if urgent > normal:
+        raise UnknownCategory(
+            "the urgent limit is longer than the normal one", fields=("limit_urgent_hours",)
+        )
+    after = await store.update_category(conn, code, changes) if changes else before
+    assert after is not None
+    return category_view(before), category_view(after)

@@ -1,0 +1,25 @@
+"""Errors of citizens' reports."""
+
+from __future__ import annotations
+
+from cases.common import CasesError, CasesFieldError
+
+
+class OutsideServiceArea(CasesFieldError):
+    code = "outside_service_area"
+
+
+class NoServiceArea(CasesError):
+    code = "no_service_area"
+
+
+class PhotosRequired(CasesFieldError):
+    code = "photos_required"
+
+
+class ReportNotFound(CasesError):
+    code = "report_not_found"
+
+
+class ReportLimitReached(CasesFieldError):
+    code = "report_limit_reached"

@@ -43,16 +43,11 @@ from bench._harness import (
     Server,
     environment,
     http_get,
-    machine,
     main_of,
     percentile,
     print_machine,
-    read_env_file,
     running,
 )
-
-# bench/payment_callbacks.py still takes these from here rather than from bench/_harness.py
-__all__ = ["DEFAULT_ENV_FILE", "HOST", "BenchError", "Server", "machine", "read_env_file", "running"]
 
 DEMO_ADMIN_PHONE = "+8613800138010"
 

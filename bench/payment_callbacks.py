@@ -74,8 +74,8 @@ import uvloop
 from api.db import SERVER_SETTINGS, _init_connection, migrate
 from api.payment_providers import build_providers, notify_url
 from api.settings import Settings, SettingsError, load_settings
+from bench._harness import DEFAULT_ENV_FILE, HOST, BenchError, Server, machine, read_env_file, running
 from bench.billing_run import GENERATE
-from bench.http_baseline import DEFAULT_ENV_FILE, HOST, BenchError, Server, machine, read_env_file, running
 from bench.submit_report import (
     LOCAL_HOSTS,
     OTHERS_NOTICEABLE,

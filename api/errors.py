@@ -31,9 +31,6 @@ RETRY_AFTER_S = 5
 #: code -> HTTP status of every problem, read from the one table (api/problems.py). A domain error has a class
 #: attribute `code`, and may carry `context` (extra members of the problem) and `fields` (field errors).
 STATUS: Mapping[str, int] = MappingProxyType({code: p.status for code, p in PROBLEMS.items()})
-# the names this table had when domain and API codes were kept apart; api/openapi.py and
-# api/controllers/cases.py still read them
-DOMAIN_STATUS = API_STATUS = STATUS
 
 # litestar's own HTTP errors (routing, body size, media type) -> their problem code
 _STATUS_CODES = {

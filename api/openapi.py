@@ -32,7 +32,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.response import Response
 
 from api.auth import provide_optional_principal
-from api.errors import API_STATUS, DOMAIN_STATUS, PROBLEM_JSON
+from api.errors import PROBLEM_JSON, STATUS
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 REF = "#/components/schemas/{name}"
@@ -169,7 +169,7 @@ PROBLEM_SCHEMAS: dict[str, Any] = {
 
 
 def problem_status(code: str) -> int:
-    status = DOMAIN_STATUS.get(code) or API_STATUS.get(code)
+    status = STATUS.get(code)
     if status is None:
         raise ValueError(f"problem code {code!r} has no HTTP status: register it")
     return status

@@ -14,7 +14,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth import Caller, DbConn, OptionalCaller, provide_optional_principal, requires_role
-from api.errors import DOMAIN_STATUS, FieldError, ProblemError
+from api.errors import STATUS, FieldError, ProblemError
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from cases.common import CRS, CasesError
@@ -225,7 +225,7 @@ class CasesController(Controller):
                 results.append(
                     BulkOutcome(
                         case_id=item.case_id,
-                        status=DOMAIN_STATUS.get(exc.code, 400),
+                        status=STATUS.get(exc.code, 400),
                         code=exc.code,
                         detail=str(exc),
                     )

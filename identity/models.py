@@ -21,6 +21,7 @@ Role = Literal[
     "admin",
     "property_staff",
     "housing_officer",
+    "owners_committee",
 ]
 ROLES: tuple[Role, ...] = (
     "citizen",
@@ -35,10 +36,12 @@ ROLES: tuple[Role, ...] = (
     "admin",
     "property_staff",
     "housing_officer",
+    "owners_committee",
 )
 #: Housing roles (housing/access.py): property staff of an estate (scope: estate), housing officers of a district
-#: (scope: district; oversight of its estates, read-only on money). They are not staff of the city's case loop.
-HOUSING_ROLES: frozenset[Role] = frozenset({"property_staff", "housing_officer"})
+#: (scope: district; oversight of its estates, read-only on money), members of an estate's owners' committee
+#: (业主委员会, scope: estate; they run its assembly's votes). They are not staff of the city's case loop.
+HOUSING_ROLES: frozenset[Role] = frozenset({"property_staff", "housing_officer", "owners_committee"})
 STAFF_ROLES: frozenset[Role] = frozenset(ROLES) - {"citizen", "resident"} - HOUSING_ROLES
 #: Staff roles that need a person's full phone number (calling a reporter back, managing accounts).
 FULL_PHONE_ROLES: frozenset[Role] = frozenset({"admin", "intake_clerk"})

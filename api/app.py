@@ -26,6 +26,7 @@ from api.config import (
     notifications_config,
     payment_urls,
     storage_config,
+    votes_config,
 )
 from api.controllers.auth import AuthController
 from api.controllers.calendar import CalendarController
@@ -40,6 +41,7 @@ from api.controllers.health import HealthController
 from api.controllers.housing import ROUTES as HOUSING_ROUTES
 from api.controllers.housing_money import MONEY_ROUTES
 from api.controllers.housing_payments import PAYMENT_ROUTES
+from api.controllers.housing_votes import ROUTES as VOTE_ROUTES
 from api.controllers.media import PhotosController, UploadsController
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
 from api.controllers.notifications import channels_plugin
@@ -124,6 +126,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             "payment_providers": build_providers(settings),
             "payment_urls": payment_urls(settings),
             "payment_order_ttl": timedelta(seconds=settings.payment_order_ttl_s),
+            "votes_config": votes_config(settings),
         }
     )
     return Litestar(
@@ -153,6 +156,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             *NOTIFICATION_ROUTES,
             *HOUSING_ROUTES,
             *MONEY_ROUTES,
+            *VOTE_ROUTES,
             *RECONCILIATION_ROUTES,
             *PAYMENT_ROUTES,
             _Metrics,

@@ -330,6 +330,36 @@ def cmd_ledger_check(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_votes_recount(settings: Settings, args: argparse.Namespace) -> int:
+    """Recompute a matter's tally from its roll and ballots (housing/votes.py) and print it; exit 1 when it differs
+    from the published one (or none was published), 0 when they are equal."""
+    from housing import votes
+    from housing.errors import HousingError
+
+    async def run() -> tuple[dict[str, Any], dict[str, Any] | None]:
+        conn = await connect(settings)
+        try:
+            async with conn.transaction(isolation="repeatable_read", readonly=True):
+                return await votes.recount(conn, args.matter_id)
+        finally:
+            await conn.close()
+
+    try:
+        fresh, published = asyncio.run(run())
+    except HousingError as exc:
+        print(f"cityloop: {exc.code}: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(fresh, ensure_ascii=False, indent=2, sort_keys=True))
+    if published is None:
+        print("cityloop: no result was published for this matter", file=sys.stderr)
+        return 1
+    if json.loads(json.dumps(published, sort_keys=True)) != json.loads(json.dumps(fresh, sort_keys=True)):
+        print("cityloop: the recount DIFFERS from the published result", file=sys.stderr)
+        return 1
+    print("the recount equals the published result", file=sys.stderr)
+    return 0
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -633,6 +663,15 @@ def parser() -> argparse.ArgumentParser:
         "--chunk", type=int, default=250_000, help="entries read per step (default 250,000)"
     )
     ledger_check.set_defaults(fn=cmd_ledger_check)
+
+    votes_group = sub.add_parser("votes", help="owners' assembly votes").add_subparsers(
+        dest="command", required=True
+    )
+    votes_recount = votes_group.add_parser(
+        "recount", help="recompute a matter's tally from its ballots; exit 1 if it differs from the published one"
+    )
+    votes_recount.add_argument("matter_id", type=UUID, help="the matter's id")
+    votes_recount.set_defaults(fn=cmd_votes_recount)
 
     billing_group = sub.add_parser("billing", help="bills of estates").add_subparsers(
         dest="command", required=True

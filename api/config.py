@@ -9,6 +9,7 @@ from api.settings import Settings
 from cases.reports.service import CasesConfig
 from cases.workflow.deadlines import CalendarConfig
 from housing.payments import Urls
+from housing.votes import VotesConfig
 from identity.models import AuthConfig
 from media.models import MediaConfig
 from media.storage import StorageConfig
@@ -83,3 +84,7 @@ def payment_urls(settings: Settings) -> Urls:
         payment={c: notify_url(settings, c) for c in channels},
         refund={c: notify_url(settings, c, refund=True) for c in channels},
     )
+
+
+def votes_config(settings: Settings) -> VotesConfig:
+    return VotesConfig(notice_days=settings.vote_notice_days)

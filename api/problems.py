@@ -246,4 +246,18 @@ PROBLEMS: dict[str, Problem] = {
     "payment_state_conflict": Problem(
         409, "支付订单当前状态不允许该操作", "The payment's state does not allow this"
     ),
+    "vote_matter_not_found": Problem(404, "表决事项不存在", "No such matter put to the vote"),
+    "invalid_vote_matter": Problem(422, "表决事项无效", "The matter cannot be raised as given"),
+    "vote_forbidden": Problem(
+        403, "你不是该小区业主大会的组织者或业主", "You do not run or take part in this estate's votes"
+    ),
+    "vote_state_conflict": Problem(409, "表决事项当前状态不允许该操作", "The matter's state does not allow this"),
+    "vote_roll_empty": Problem(409, "表决范围内没有业主", "No owner is in the matter's scope"),
+    "not_a_voter": Problem(403, "你不是该户的投票人或受托人", "You are not the voter or proxy of this head"),
+    "vote_head_not_found": Problem(404, "表决名册中没有该户", "No such head on the roll"),
+    "ballot_exists": Problem(409, "该户已投票", "This head has voted already"),
+    "invalid_vote_photo": Problem(422, "照片无效（须为你上传的照片）", "The photo is not one you uploaded"),
+    "vote_proxy_not_found": Problem(404, "委托不存在", "No such proxy"),
+    "vote_proxy_exists": Problem(409, "该户已有有效委托", "This head has a live proxy already"),
+    "vote_owner_not_found": Problem(422, "该业主不属于这一户", "That owner is not an owner of this head"),
 }

@@ -87,6 +87,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     payments_config_file: str = ""
     payments_notify_origin: str = ""
     payment_order_ttl_s: int = 15 * 60
+    # owners' assembly votes (housing/votes.py): the least number of days between notice and voting (most local
+    # rules: 15)
+    vote_notice_days: int = 15
     # reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs; none by default): api/proxies.py
     trusted_proxies: tuple[str, ...] = ()
 
@@ -151,6 +154,7 @@ _ENV_VARS = {
     "PAYMENTS_CONFIG_FILE": "payments_config_file",
     "PAYMENTS_NOTIFY_ORIGIN": "payments_notify_origin",
     "PAYMENT_ORDER_TTL_S": "payment_order_ttl_s",
+    "VOTE_NOTICE_DAYS": "vote_notice_days",
 }
 
 # Defaults that differ outside production: generous limits for scripts that sign many demo users in.
@@ -216,6 +220,8 @@ def check_settings(settings: Settings) -> None:
         problems.append("PAYMENTS_CONFIG_FILE needs PAYMENTS_NOTIFY_ORIGIN (where the providers call back)")
     if not 60 <= settings.payment_order_ttl_s <= 2 * 3600:
         problems.append("PAYMENT_ORDER_TTL_S must be between 60 and 7200 seconds")
+    if not 1 <= settings.vote_notice_days <= 365:
+        problems.append("VOTE_NOTICE_DAYS must be between 1 and 365")
     if settings.sms_gateway == "http" and not settings.sms_http_url:
         problems.append("SMS_GATEWAY=http needs SMS_HTTP_URL")
     if settings.uploads_per_hour < 1:

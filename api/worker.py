@@ -1,7 +1,8 @@
 """The background worker: `cityloop worker`.
 
 Each job takes its own connection and transaction around its unit of work. Jobs here: due-soon and overdue
-events of case deadlines (to the outbox), billing runs (housing/billing.py), payments left pending, expired or
+events of case deadlines (to the outbox), billing runs (housing/billing.py), closing owners' votes whose window
+ended (housing/votes.py), payments left pending, expired or
 refunding (housing/payment_sweep.py, when a provider is configured), SMS delivery to an HTTP provider (when
 configured) and housekeeping: expired sign-in state and idempotency keys, abandoned uploads.
 Notifications (outbox fan-out, push, webhooks) run beside them in a loop of their own (notifications/runner.py).
@@ -34,8 +35,9 @@ from api.idempotency import purge_expired as purge_idempotency_keys
 from api.payment_providers import build_providers
 from api.settings import Settings
 from cases.workflow import service as casework
-from housing import billing, payment_sweep
+from housing import billing, payment_sweep, votes
 from identity import service as identity
+from identity.models import RequestContext
 from identity.sms import deliver_pending
 from media import service as media
 from media.errors import StorageUnavailable
@@ -137,6 +139,14 @@ class Worker:
         if completed:
             log.info("billing runs completed", extra={"runs": completed})
 
+    async def _votes(self) -> None:
+        # owners' assembly votes (housing/votes.py): open those whose window began, close (tally and publish) those
+        # whose window ended; each close takes the matter FOR UPDATE, so it counts every ballot in flight
+        async with acquire(self.pool) as conn, conn.transaction():
+            closed = await votes.close_due(conn, RequestContext(actor_label="worker"))
+        if closed:
+            log.info("votes closed", extra={"matters": [str(m) for m in closed]})
+
     async def _payments(self) -> None:
         # orders with a late or lost callback, expired ones, refunds to send or follow (housing/payment_sweep.py)
         done = await payment_sweep.sweep(self.pool, self.payment_providers, self.payment_urls)
@@ -162,6 +172,7 @@ class Worker:
             results.append(await self._job("sms", lambda: self._sms(http)))
         results.append(await self._job("deadlines", self._deadlines))
         results.append(await self._job("billing", self._billing))
+        results.append(await self._job("votes", self._votes))
         if self.payment_providers:
             results.append(await self._job("payments", self._payments))
         if False in results:

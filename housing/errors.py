@@ -274,3 +274,144 @@ class PaymentStateConflict(HousingError):
     """The order's state does not allow this (a refund of an order not paid, for example)."""
 
     code = "payment_state_conflict"
+
+
+# the owners' assembly: votes (housing/votes.py) -----------------------------------------------------------------------
+
+
+class VoteMatterNotFound(HousingError):
+    code = "vote_matter_not_found"
+
+
+class InvalidVoteMatter(HousingError):
+    """A matter that cannot be raised: its window, a notice shorter than the city's minimum (context:
+    ``notice_days``), a building not of the estate."""
+
+    code = "invalid_vote_matter"
+
+
+class VoteForbidden(HousingError):
+    """The caller does not run this estate's votes (its owners' committee; the district's housing officer where
+    there is none), or may not read this matter (its owners, staff and officers)."""
+
+    code = "vote_forbidden"
+
+
+class VoteStateConflict(HousingError):
+    """The matter's state (context: ``state``) does not allow this: notice given twice, a ballot before the
+    window opens or after it closed, a close before ``closes_at``."""
+
+    code = "vote_state_conflict"
+
+
+class VoteRollEmpty(HousingError):
+    """No home in the matter's scope has an owner: there is no one to vote."""
+
+    code = "vote_roll_empty"
+
+
+class NotAVoter(HousingError):
+    """The caller is not the designated voter of a head on the roll (an owner bound to one of its homes, whose
+    phone is the designated owner's) nor its proxy."""
+
+    code = "not_a_voter"
+
+
+class VoteHeadNotFound(HousingError):
+    code = "vote_head_not_found"
+
+
+class BallotExists(HousingError):
+    """The head has voted already and the matter does not allow a change (or a paper ballot over a cast one)."""
+
+    code = "ballot_exists"
+
+
+class InvalidVotePhoto(HousingError):
+    """A photo that is not a processed photo uploaded by the caller."""
+
+    code = "invalid_vote_photo"
+
+
+class VoteProxyNotFound(HousingError):
+    code = "vote_proxy_not_found"
+
+
+class VoteProxyExists(HousingError):
+    """The head has a live proxy already (revoke it first)."""
+
+    code = "vote_proxy_exists"
+
+
+class VoteOwnerNotFound(HousingError):
+    """The owner named is not an owner of this head."""
+
+    code = "vote_owner_not_found"
+
+
+# estate announcements and filings (housing/announcements.py, housing/filings.py) --------------------------------------
+
+
+class AnnouncementNotFound(HousingError):
+    """No such announcement, or (to a resident) one that was withdrawn."""
+
+    code = "announcement_not_found"
+
+
+class InvalidAnnouncement(HousingError):
+    """An announcement that cannot be published as given: a blank title or body, a building not of the estate,
+    an expiry already past."""
+
+    code = "invalid_announcement"
+
+
+class AnnouncementForbidden(HousingError):
+    """The caller may not do this with the estate's announcements: publish or withdraw (its property staff, its
+    owners' committee, the district's housing officer; a withdrawal by the publisher's own side), read one (the
+    residents of the homes in its scope, and the publishers), or mark one read (those residents)."""
+
+    code = "announcement_forbidden"
+
+
+class AnnouncementStateConflict(HousingError):
+    """The announcement was withdrawn already (context: ``state``)."""
+
+    code = "announcement_state_conflict"
+
+
+class InvalidEstatePhoto(HousingError):
+    """A photo (of an announcement, or a filing's document) that is not a processed photo the caller uploaded, or
+    one listed twice."""
+
+    code = "invalid_estate_photo"
+
+
+class FilingNotFound(HousingError):
+    code = "filing_not_found"
+
+
+class InvalidFiling(HousingError):
+    """A filing that cannot be stored: a term that ends before it starts, a blank company, a committee without
+    exactly one chair or with a member twice, an election after the term began."""
+
+    code = "invalid_filing"
+
+
+class FilingForbidden(HousingError):
+    """The caller may not do this with the estate's filings: file the service contract (its property staff), file
+    the committee (its owners' committee), decide (the district's housing officer), or read them."""
+
+    code = "filing_forbidden"
+
+
+class FilingStateConflict(HousingError):
+    """A version of this kind is waiting for a decision already (context: ``filing_id``), or the filing was
+    decided already (context: ``state``)."""
+
+    code = "filing_state_conflict"
+
+
+class FilingVersionConflict(HousingError):
+    """If-Match named another version than the filing's (context: ``version``)."""
+
+    code = "filing_version_conflict"

@@ -17,7 +17,7 @@ CREATE TABLE vote_matters (
     title                       text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
     body                        text NOT NULL DEFAULT '' CHECK (length(body) <= 10000),
     scope_building_ids          uuid[] NOT NULL DEFAULT '{}',
-    notice_at                   timestamptz NOT NULL,
+    notice_at                   timestamptz,  -- when notice was given (the roll frozen); NULL while a draft
     opens_at                    timestamptz NOT NULL,
     closes_at                   timestamptz NOT NULL,
     allow_change                boolean NOT NULL DEFAULT false,
@@ -26,14 +26,13 @@ CREATE TABLE vote_matters (
                                 CHECK (state IN ('draft', 'noticed', 'open', 'closed', 'published')),
     version                     int NOT NULL DEFAULT 1,
     raised_by                   uuid REFERENCES users (id) ON DELETE SET NULL,
-    noticed_at                  timestamptz,
     noticed_by                  uuid REFERENCES users (id) ON DELETE SET NULL,
     closed_at                   timestamptz,
     closed_by                   uuid REFERENCES users (id) ON DELETE SET NULL,  -- NULL: the worker, at closes_at
     created_at                  timestamptz NOT NULL DEFAULT now(),
     CHECK (opens_at > notice_at),
     CHECK (closes_at > opens_at),
-    CHECK ((state = 'draft') = (noticed_at IS NULL)),
+    CHECK ((state = 'draft') = (notice_at IS NULL)),
     CHECK ((state IN ('closed', 'published')) = (closed_at IS NOT NULL))
 );
 CREATE INDEX vote_matters_estate ON vote_matters (estate_id, created_at DESC, id DESC);

@@ -40,6 +40,7 @@ from api.controllers.grids import (
 from api.controllers.health import HealthController
 from api.controllers.housing import ROUTES as HOUSING_ROUTES
 from api.controllers.housing_money import MONEY_ROUTES
+from api.controllers.housing_notices import ROUTES as NOTICE_ROUTES
 from api.controllers.housing_payments import PAYMENT_ROUTES
 from api.controllers.housing_votes import ROUTES as VOTE_ROUTES
 from api.controllers.media import PhotosController, UploadsController
@@ -157,6 +158,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             *HOUSING_ROUTES,
             *MONEY_ROUTES,
             *VOTE_ROUTES,
+            *NOTICE_ROUTES,
             *RECONCILIATION_ROUTES,
             *PAYMENT_ROUTES,
             _Metrics,

@@ -260,4 +260,20 @@ PROBLEMS: dict[str, Problem] = {
     "vote_proxy_not_found": Problem(404, "委托不存在", "No such proxy"),
     "vote_proxy_exists": Problem(409, "该户已有有效委托", "This head has a live proxy already"),
     "vote_owner_not_found": Problem(422, "该业主不属于这一户", "That owner is not an owner of this head"),
+    "announcement_not_found": Problem(404, "公告不存在", "No such announcement"),
+    "invalid_announcement": Problem(422, "公告内容无效", "The announcement cannot be published as given"),
+    "announcement_forbidden": Problem(
+        403, "无权发布、撤回或查看该公告", "You may not publish, withdraw or read this announcement"
+    ),
+    "announcement_state_conflict": Problem(409, "公告已撤回", "The announcement was withdrawn already"),
+    "invalid_estate_photo": Problem(422, "照片无效（须为你上传的照片）", "The photo is not one you uploaded"),
+    "filing_not_found": Problem(404, "备案不存在", "No such filing"),
+    "invalid_filing": Problem(422, "备案内容无效", "The filing is not valid"),
+    "filing_forbidden": Problem(403, "无权提交、审核或查看该备案", "You may not file, decide on or read this filing"),
+    "filing_state_conflict": Problem(
+        409, "备案当前状态不允许该操作", "The filing's state does not allow this"
+    ),
+    "filing_version_conflict": Problem(
+        409, "备案版本已变化，请刷新后重试", "The filing's version is not the one named; reload it"
+    ),
 }

@@ -7,12 +7,15 @@
   district (oversight), change nothing and touch no money.
 - Owners' committee members (``owners_committee``, 业主委员会), scope an estate: raise and run the votes of its
   owners' assembly (housing/votes.py). Where an estate has no committee, the district's housing officer does.
+- Announcements (housing/announcements.py): published by the estate's property staff, its committee and the
+  district's housing officer, each for their own side. Filings (housing/filings.py): the contract by the estate's
+  property staff, the committee by its members; decided by the district's housing officer.
 - Residents act on their own homes through their bindings (housing.service), not through roles.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 from identity.models import Principal, Role
 
@@ -63,3 +66,55 @@ def organises_votes(principal: Principal, estate_id: str, district_code: str, ha
     if principal.has_role("admin") or sits_on_committee(principal, estate_id):
         return True
     return not has_committee and principal.has_role("housing_officer") and oversees_district(principal, district_code)
+
+
+# estate announcements and filings (housing/announcements.py, housing/filings.py) -------------------------------
+
+#: who publishes an estate announcement, as it is shown to residents
+PublisherSide = Literal["property", "committee", "officer", "admin"]
+
+
+def _scoped_to(principal: Principal, role: Role, estate_id: str) -> bool:
+    scopes = principal.scopes(role, "estate")
+    return scopes is None or estate_id in scopes
+
+
+def officer_of(principal: Principal, district_code: str) -> bool:
+    """True for a housing officer of this district (or of every district); a caller without the role is not."""
+    return principal.has_role("housing_officer") and oversees_district(principal, district_code)
+
+
+def publisher_sides(principal: Principal, estate_id: str, district_code: str) -> list[PublisherSide]:
+    """The sides the caller publishes an estate's announcements for, first the one their announcements show:
+    its property staff, its owners' committee, the district's housing officer; admins last."""
+    sides: list[PublisherSide] = []
+    if any(principal.has_role(role) and _scoped_to(principal, role, estate_id) for role in ESTATE_STAFF_ROLES):
+        sides.append("property")
+    if sits_on_committee(principal, estate_id):
+        sides.append("committee")
+    if officer_of(principal, district_code):
+        sides.append("officer")
+    if principal.has_role("admin"):
+        sides.append("admin")
+    return sides
+
+
+def reads_filings(principal: Principal, estate_id: str, district_code: str) -> bool:
+    """Every version of an estate's filings, with their documents: its staff, its committee, the district's
+    housing officers and admins (the public reads the accepted ones only)."""
+    return reads_estate(principal, estate_id, district_code) or sits_on_committee(principal, estate_id)
+
+
+def files_contract(principal: Principal, estate_id: str) -> bool:
+    """The property company's service contract is filed by the estate's property staff (and admins)."""
+    return manages_estate(principal, estate_id)
+
+
+def files_committee(principal: Principal, estate_id: str) -> bool:
+    """The committee's election and members are filed by the committee itself (and admins)."""
+    return principal.has_role("admin") or sits_on_committee(principal, estate_id)
+
+
+def decides_filings(principal: Principal, district_code: str) -> bool:
+    """Filings are accepted or returned by the district's housing officer (and admins)."""
+    return principal.has_role("admin") or officer_of(principal, district_code)

@@ -18,7 +18,10 @@ Housing notices (`housing.bill_reminder` from housing/arrears.py, `housing.fund_
 are about a home, not a case: the people the payload names (or, when it names nobody, the home's people) who
 are still bound to the home, by an active binding of the relation the notice is for (a reminder: owners,
 family and tenants; a fund top-up: owners, who alone read the fund statement), get an inbox message and a
-push, never urgent (quiet hours hold it). They are internal: not webhook events (`Event` is the published
+push, never urgent (quiet hours hold it). An urgent estate announcement (`housing.announcement` from
+housing/announcements.py) goes to the people bound now to a home in its scope (the whole estate, or its
+buildings; any relation), not to its publisher, as an urgent inbox message and push; none when it was withdrawn
+before the row ran. They are internal: not webhook events (`Event` is the published
 webhook contract), and no live `case` event. A payload that does not have the shape of its topic raises
 `MalformedPayload`: no retry can mend it, so the worker marks the row dead at once (an admin replays it).
 
@@ -52,6 +55,7 @@ DEADLINE_KINDS: Final[dict[str, str]] = {
 HOUSING_KINDS: Final[dict[str, str]] = {
     "housing.bill_reminder": "bill.reminder",
     "housing.fund_topup": "fund.topup",
+    "housing.announcement": "announcement.urgent",
 }
 #: whose binding to the home a housing notice is for (the same people housing/ names in the payload)
 HOUSING_RELATIONS: Final[dict[str, tuple[str, ...]]] = {
@@ -86,6 +90,13 @@ class FundTopup(_HomeNotice, kw_only=True):
     balance_fen: int
     first_deposit_fen: Annotated[int, msgspec.Meta(ge=1)]
     threshold_fen: Annotated[int, msgspec.Meta(ge=0)]
+
+
+class AnnouncementNotice(msgspec.Struct, kw_only=True):
+    """The payload of `housing.announcement` (housing.announcements.publish, urgent ones)."""
+
+    estate_id: UUID
+    announcement_id: UUID
 
 
 class Recipient(msgspec.Struct, frozen=True):
@@ -268,6 +279,35 @@ async def plan_housing(conn: asyncpg.Connection, topic: str, payload: object) ->
     )
 
 
+async def plan_announcement(conn: asyncpg.Connection, topic: str, payload: object) -> Plan | None:
+    """An urgent announcement: the residents in its scope now, but its publisher (module docstring)."""
+    try:
+        notice = msgspec.convert(payload, AnnouncementNotice)
+    except msgspec.ValidationError as exc:
+        raise MalformedPayload(f"{topic}: {exc}") from exc
+    row = await store.announcement_context(conn, notice.announcement_id)
+    if row is None or row["state"] != "published":
+        return None
+    if row["estate_id"] != notice.estate_id:
+        raise MalformedPayload(
+            f"{topic}: announcement {notice.announcement_id} is not of estate {notice.estate_id}"
+        )
+    users = await store.estate_residents(conn, notice.estate_id, list(row["building_ids"]) or None)
+    kind = HOUSING_KINDS[topic]
+    return Plan(
+        case_id=None,
+        urgent=True,
+        params={
+            "estate_id": str(notice.estate_id),
+            "announcement_id": str(notice.announcement_id),
+            "estate": row["estate"],
+            "title": row["title"],
+        },
+        recipients=[Recipient(user_id, kind) for user_id in users if user_id != row["publisher_id"]],
+        watchers=[],
+    )
+
+
 async def fan_out(
     conn: asyncpg.Connection, config: NotificationsConfig, row: asyncpg.Record, counts: FanoutCounts
 ) -> None:
@@ -275,7 +315,9 @@ async def fan_out(
     topic: str = row["topic"]
     payload: Mapping[str, Any] = row["payload"]
     outbox_id: int = row["id"]
-    if topic in HOUSING_KINDS:
+    if topic == "housing.announcement":
+        plan = await plan_announcement(conn, topic, payload)
+    elif topic in HOUSING_KINDS:
         plan = await plan_housing(conn, topic, payload)
     elif topic in WORKFLOWS:
         plan = await plan_transition(conn, payload, WORKFLOWS[topic])

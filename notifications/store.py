@@ -352,6 +352,30 @@ async def home_residents(
     return [r["user_id"] for r in rows]
 
 
+async def announcement_context(conn: asyncpg.Connection, announcement_id: UUID) -> Record | None:
+    """An estate announcement with what its notice shows (the estate's name, its title) and whom it is for."""
+    return await conn.fetchrow(
+        """SELECT a.estate_id, a.building_ids, a.title, a.state, a.publisher_id, e.name AS estate
+           FROM estate_announcements a JOIN estates e ON e.id = a.estate_id WHERE a.id = $1""",
+        announcement_id,
+    )
+
+
+async def estate_residents(conn: asyncpg.Connection, estate_id: UUID, building_ids: list[UUID] | None) -> list[UUID]:
+    """The users bound now (an active binding of any relation) to a home of the estate, of these buildings when
+    given; not disabled."""
+    rows = await conn.fetch(
+        """SELECT DISTINCT hb.user_id FROM home_bindings hb JOIN homes h ON h.id = hb.home_id
+           JOIN users u ON u.id = hb.user_id
+           WHERE hb.estate_id = $1 AND hb.state = 'active' AND u.disabled_at IS NULL
+             AND ($2::uuid[] IS NULL OR h.building_id = ANY($2::uuid[]))
+           ORDER BY hb.user_id""",
+        estate_id,
+        building_ids,
+    )
+    return [r["user_id"] for r in rows]
+
+
 # writing the fan-out -------------------------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 # kind -> locale -> (title, body). Placeholders: {category} {number} {department} {step} {due} {place}; of
-# housing notices {estate} {home} {bills} {amount} {as_of} {balance} {first_deposit} {threshold}
+# housing notices {estate} {home} {bills} {amount} {as_of} {balance} {first_deposit} {threshold} {title}
 TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "report.registered": {
         "zh-CN": ("问题已立案", "{category}（{number}）已立案，将尽快派遣处理。"),
@@ -87,6 +87,10 @@ TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
             "deposit of {first_deposit} yuan ({threshold} yuan). Please top it up.",
         ),
     },
+    "announcement.urgent": {
+        "zh-CN": ("紧急公告", "{estate}：{title}"),
+        "en": ("Urgent notice", "{estate}: {title}"),
+    },
 }
 
 #: where the app opens a housing notice: the home's bills, or its fund statement
@@ -94,6 +98,8 @@ HOME_LINKS: Final[dict[str, str]] = {
     "bill.reminder": "homes/{home_id}/bills",
     "fund.topup": "homes/{home_id}/fund",
 }
+#: where the app opens an estate announcement
+ANNOUNCEMENT_LINK: Final = "announcements/{announcement_id}"
 
 STEP_NAMES: Final[dict[str, tuple[str, str]]] = {
     "verify": ("核实", "verification"),
@@ -170,6 +176,7 @@ def render(kind: str, params: Mapping[str, Any], locale: str, timezone: str) -> 
         balance=_yuan(params.get("balance_fen")),
         first_deposit=_yuan(params.get("first_deposit_fen")),
         threshold=_yuan(params.get("threshold_fen")),
+        title=str(params.get("title") or "—"),
     )
     return title.format_map(values), body.format_map(values)
 
@@ -181,12 +188,16 @@ def deep_link(
     kind: str = "",
     params: Mapping[str, Any] | None = None,
 ) -> str:
-    """Reporters open their report; everyone else the case; a housing notice the home's bills or fund."""
+    """Reporters open their report; everyone else the case; a housing notice the home's bills or fund, an
+    announcement itself."""
     if report_id is not None:
         return f"{base}reports/{report_id}"
     if case_id is not None:
         return f"{base}cases/{case_id}"
     home_id = (params or {}).get("home_id")
+    announcement_id = (params or {}).get("announcement_id")
+    if kind == "announcement.urgent" and announcement_id:
+        return base + ANNOUNCEMENT_LINK.format(announcement_id=announcement_id)
     if kind in HOME_LINKS and home_id:
         return base + HOME_LINKS[kind].format(home_id=home_id)
     return f"{base}inbox"

@@ -7,8 +7,9 @@ topics out. Payloads carry ids, and each topic's payload has one shape (notifica
 - case events, written by the case workflow (cases/): a state change, and a step of a case that became due soon
   (80 % of its time) or overdue. They are also the published webhook events (`EVENTS`, part of the contract:
   mobile_contract/webhooks.py documents their bodies).
-- housing notices (housing/): an arrears reminder (催缴) to the residents of a home, and a notice to a home's
-  owners that their share of the maintenance fund (维修资金) needs topping up. Internal: never webhook events.
+- housing notices (housing/): an arrears reminder (催缴) to the residents of a home, a notice to a home's
+  owners that their share of the maintenance fund (维修资金) needs topping up, and an urgent estate announcement
+  (紧急公告) to the residents of the homes it is addressed to. Internal: never webhook events.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ CASE_DUE_SOON: Final = "case.due_soon"
 CASE_OVERDUE: Final = "case.overdue"
 BILL_REMINDER: Final = "housing.bill_reminder"
 FUND_TOPUP: Final = "housing.fund_topup"
+ANNOUNCEMENT: Final = "housing.announcement"
 
 #: the published webhook events: the case topics
 Event = Literal["case.transitioned", "case.due_soon", "case.overdue"]
 EVENTS: Final[tuple[Event, ...]] = (CASE_TRANSITIONED, CASE_DUE_SOON, CASE_OVERDUE)
 
 #: the internal housing notices
-HousingNotice = Literal["housing.bill_reminder", "housing.fund_topup"]
-HOUSING_NOTICES: Final[tuple[HousingNotice, ...]] = (BILL_REMINDER, FUND_TOPUP)
+HousingNotice = Literal["housing.bill_reminder", "housing.fund_topup", "housing.announcement"]
+HOUSING_NOTICES: Final[tuple[HousingNotice, ...]] = (BILL_REMINDER, FUND_TOPUP, ANNOUNCEMENT)
 
 #: every topic a domain may enqueue
 Topic = Literal[Event, HousingNotice]

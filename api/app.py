@@ -22,6 +22,7 @@ from api.config import (
     auth_config,
     calendar_config,
     cases_config,
+    fund_projects_config,
     media_config,
     notifications_config,
     payment_urls,
@@ -39,6 +40,7 @@ from api.controllers.grids import (
 )
 from api.controllers.health import HealthController
 from api.controllers.housing import ROUTES as HOUSING_ROUTES
+from api.controllers.housing_fund_projects import ROUTES as FUND_PROJECT_ROUTES
 from api.controllers.housing_money import MONEY_ROUTES
 from api.controllers.housing_notices import ROUTES as NOTICE_ROUTES
 from api.controllers.housing_payments import PAYMENT_ROUTES
@@ -66,7 +68,7 @@ from api.settings import Settings
 from media.service import ImageWorkers
 from media.storage import Storage
 
-API_VERSION = "2.1.0"
+API_VERSION = "2.2.0"
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies; photos have their own limits
 
 
@@ -128,6 +130,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             "payment_urls": payment_urls(settings),
             "payment_order_ttl": timedelta(seconds=settings.payment_order_ttl_s),
             "votes_config": votes_config(settings),
+            "fund_projects_config": fund_projects_config(settings),
         }
     )
     return Litestar(
@@ -159,6 +162,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             *MONEY_ROUTES,
             *VOTE_ROUTES,
             *NOTICE_ROUTES,
+            *FUND_PROJECT_ROUTES,
             *RECONCILIATION_ROUTES,
             *PAYMENT_ROUTES,
             _Metrics,

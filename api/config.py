@@ -8,6 +8,7 @@ from api.payment_providers import notify_url
 from api.settings import Settings
 from cases.reports.service import CasesConfig
 from cases.workflow.deadlines import CalendarConfig
+from housing.fund_projects import FundProjectsConfig
 from housing.payments import Urls
 from housing.votes import VotesConfig
 from identity.models import AuthConfig
@@ -88,3 +89,7 @@ def payment_urls(settings: Settings) -> Urls:
 
 def votes_config(settings: Settings) -> VotesConfig:
     return VotesConfig(notice_days=settings.vote_notice_days)
+
+
+def fund_projects_config(settings: Settings) -> FundProjectsConfig:
+    return FundProjectsConfig(publish_days=settings.fund_emergency_publish_days)

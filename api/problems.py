@@ -276,4 +276,22 @@ PROBLEMS: dict[str, Problem] = {
     "filing_version_conflict": Problem(
         409, "备案版本已变化，请刷新后重试", "The filing's version is not the one named; reload it"
     ),
+    "fund_project_not_found": Problem(404, "维修资金使用项目不存在", "No such fund project"),
+    "invalid_fund_project": Problem(422, "维修资金使用项目无效", "The fund project cannot be raised as given"),
+    "fund_project_forbidden": Problem(
+        403, "无权办理或查看该维修资金使用项目", "You may not do this with or read this fund project"
+    ),
+    "fund_project_state_conflict": Problem(
+        409, "维修资金使用项目当前状态不允许该操作", "The fund project's state does not allow this"
+    ),
+    "fund_project_version_conflict": Problem(
+        409, "项目版本已变化，请刷新后重试", "The fund project's version is not the one named; reload it"
+    ),
+    "fund_vote_not_passed": Problem(409, "业主表决未通过或尚未公布结果", "The owners' vote has not passed"),
+    "fund_share_insufficient": Problem(
+        409, "有房屋的维修资金余额不足以分摊", "A home's share of the fund is smaller than its part"
+    ),
+    "fund_settlement_exceeds": Problem(
+        422, "决算金额超过已划拨金额", "The final cost is more than was disbursed"
+    ),
 }

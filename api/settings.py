@@ -90,6 +90,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # owners' assembly votes (housing/votes.py): the least number of days between notice and voting (most local
     # rules: 15)
     vote_notice_days: int = 15
+    # the maintenance fund's emergency repairs (housing/fund_projects.py): days after approval within which the
+    # spending is published to the owners
+    fund_emergency_publish_days: int = 7
     # reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs; none by default): api/proxies.py
     trusted_proxies: tuple[str, ...] = ()
 
@@ -155,6 +158,7 @@ _ENV_VARS = {
     "PAYMENTS_NOTIFY_ORIGIN": "payments_notify_origin",
     "PAYMENT_ORDER_TTL_S": "payment_order_ttl_s",
     "VOTE_NOTICE_DAYS": "vote_notice_days",
+    "FUND_EMERGENCY_PUBLISH_DAYS": "fund_emergency_publish_days",
 }
 
 # Defaults that differ outside production: generous limits for scripts that sign many demo users in.
@@ -222,6 +226,8 @@ def check_settings(settings: Settings) -> None:
         problems.append("PAYMENT_ORDER_TTL_S must be between 60 and 7200 seconds")
     if not 1 <= settings.vote_notice_days <= 365:
         problems.append("VOTE_NOTICE_DAYS must be between 1 and 365")
+    if not 1 <= settings.fund_emergency_publish_days <= 365:
+        problems.append("FUND_EMERGENCY_PUBLISH_DAYS must be between 1 and 365")
     if settings.sms_gateway == "http" and not settings.sms_http_url:
         problems.append("SMS_GATEWAY=http needs SMS_HTTP_URL")
     if settings.uploads_per_hour < 1:

@@ -415,3 +415,59 @@ class FilingVersionConflict(HousingError):
     """If-Match named another version than the filing's (context: ``version``)."""
 
     code = "filing_version_conflict"
+
+
+# spending the maintenance fund (housing/fund_projects.py) --------------------------------------------------------
+
+
+class FundProjectNotFound(HousingError):
+    code = "fund_project_not_found"
+
+
+class InvalidFundProject(HousingError):
+    """A project that cannot be raised as given: a blank title or contractor, a building not of the estate, an
+    emergency without its kind (or a kind without the emergency)."""
+
+    code = "invalid_fund_project"
+
+
+class FundProjectForbidden(HousingError):
+    """The caller may not do this with the estate's fund projects: raise one (its committee or property staff),
+    put it to the vote (whoever runs its votes), approve or settle (the district's housing officer), accept (the
+    committee; the officer where there is none), publish, or read them (its owners and staff)."""
+
+    code = "fund_project_forbidden"
+
+
+class FundProjectStateConflict(HousingError):
+    """The project's state does not allow this (context: ``state``): an emergency project put to the vote, a
+    project approved twice, accepted before approval, settled before acceptance, published when not an approved
+    emergency or published already."""
+
+    code = "fund_project_state_conflict"
+
+
+class FundProjectVersionConflict(HousingError):
+    """If-Match named another version than the project's (context: ``version``)."""
+
+    code = "fund_project_version_conflict"
+
+
+class FundVoteNotPassed(HousingError):
+    """An ordinary project is approved only when its vote's published result passed (context: ``matter_id``,
+    ``matter_state``, ``passed``)."""
+
+    code = "fund_vote_not_passed"
+
+
+class FundShareInsufficient(HousingError):
+    """A home's share of the fund is smaller than its part of the disbursement (context: ``home_id``,
+    ``balance_fen``, ``part_fen``): nothing is disbursed (the owners top up first)."""
+
+    code = "fund_share_insufficient"
+
+
+class FundSettlementExceeds(HousingError):
+    """The final cost is more than was disbursed (context: ``disbursed_fen``): the excess needs a new project."""
+
+    code = "fund_settlement_exceeds"

@@ -10,8 +10,9 @@
 - Fund income (interest) is shared among the homes that hold a share by their area with the largest-remainder
   method (``money.share_largest_remainder``, ties to the smaller home id): the fen add up exactly. Once per
   estate and settlement date.
-- Spending the fund needs the owners' vote and waits for the next issue; a correction (``reverse``) that takes
-  a home below the threshold sends the notice the same way.
+- Spending the fund on a repair project (housing/fund_projects.py): each home's part is a ``fund_spend`` line of
+  its statement, and a settlement's return a ``fund_return`` one, both naming the project; a correction
+  (``reverse``) that takes a home below the threshold sends the notice the same way.
 
 Owners read their home's statement (分户账); the estate and each building get summaries.
 """
@@ -99,6 +100,9 @@ class FundLine(msgspec.Struct, frozen=True, kw_only=True):
     balance_fen: int
     posted_at: datetime
     reverses_entry_id: int | None
+    #: the repair project (housing/fund_projects.py) a fund_spend or fund_return line belongs to, else null
+    project_id: UUID | None = None
+    project_title: str | None = None
 
 
 class FundStatement(msgspec.Struct, frozen=True, kw_only=True):
@@ -408,6 +412,9 @@ async def statement(conn: asyncpg.Connection, home_id: UUID, cursor: str | None,
     next_cursor = None
     if home["account_id"] is not None:
         rows = await ledger.account_lines(conn, home["account_id"], after, limit)
+        projects = await store.projects_of_entries(
+            conn, [r["entry_id"] for r in rows if r["kind"] in ("fund_spend", "fund_return")]
+        )
         items = [
             FundLine(
                 entry_id=r["entry_id"],
@@ -417,6 +424,8 @@ async def statement(conn: asyncpg.Connection, home_id: UUID, cursor: str | None,
                 balance_fen=-r["balance_after"],
                 posted_at=r["posted_at"],
                 reverses_entry_id=r["reverses_id"],
+                project_id=projects[r["entry_id"]][0] if r["entry_id"] in projects else None,
+                project_title=projects[r["entry_id"]][1] if r["entry_id"] in projects else None,
             )
             for r in rows
         ]

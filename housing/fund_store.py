@@ -219,3 +219,20 @@ async def building(conn: asyncpg.Connection, building_id: UUID) -> Record | None
         building_id,
     )
     return row
+
+
+async def projects_of_entries(conn: asyncpg.Connection, entry_ids: Sequence[int]) -> dict[int, tuple[UUID, str]]:
+    """The repair project (id, title) of each disbursement or settlement entry (housing/fund_projects.py)."""
+    if not entry_ids:
+        return {}
+    rows = await conn.fetch(
+        """SELECT id, title, spend_entry_id, return_entry_id FROM fund_projects
+           WHERE spend_entry_id = ANY($1::bigint[]) OR return_entry_id = ANY($1::bigint[])""",
+        list(entry_ids),
+    )
+    out: dict[int, tuple[UUID, str]] = {}
+    for r in rows:
+        for entry in (r["spend_entry_id"], r["return_entry_id"]):
+            if entry is not None:
+                out[entry] = (r["id"], r["title"])
+    return out

@@ -62,6 +62,8 @@ EntryKind = Literal[
     "fund_deposit",
     "fund_interest",
     "reversal",
+    "fund_spend",  # a fund project's disbursement: the homes' shares debited, the bank credited (fund_projects.py)
+    "fund_return",  # what a fund project's settlement gives back to the same homes
 ]
 #: progress(phase, done, total), as the CLI's progress bar takes it
 Progress = Callable[[str, int, int], None]

@@ -2011,8 +2011,11 @@ PROPERTIES: dict[str, str] = {
     "InboxItem.kind": (
         "What it is about: report.registered, report.rejected, report.dispatched, report.closed, "
         "report.reopened, task.verify, task.check, case.dispatched, deadline.due_soon, deadline.overdue, "
-        "bill.reminder (bills of one of the reader's homes past due) or fund.topup (a home's maintenance fund "
-        "below 30% of its first deposit). An app shows a kind it does not know as a plain message."
+        "bill.reminder (bills of one of the reader's homes past due), fund.topup (a home's maintenance fund "
+        "below 30% of its first deposit), announcement.urgent (an urgent announcement of one of the reader's "
+        "estates; its link opens the announcement), vote.notice (notice of a matter put to the owners' vote; "
+        "its link opens the matter) or vote.result (its result is published; the link opens the result). An app "
+        "shows a kind it does not know as a plain message."
     ),
     "InboxItem.title": "The title, in the reader's language.",
     "InboxItem.body": "The text, in the reader's language; times in the city's local time.",
@@ -4193,5 +4196,1064 @@ PROPERTIES.update(
         "RefundCreate.bill_id": "The bill (paid by this payment) whose payment is refunded.",
         "RefundCreate.amount_fen": "How much, in whole fen: at most what the payment paid on the bill and is not refunded.",
         "RefundCreate.reason": "Why (1-200 characters), shown to the resident and kept in the audit log.",
+    }
+)
+
+
+# estate announcements (公告) and filings (备案) ------------------------------------------------------------------
+
+_PUBLISHERS = (
+    "the estate's property staff (property_staff or property_manager scoped to it), its owners' committee "
+    "(owners_committee scoped to it), the housing officers of its district, and admins"
+)
+_FILING_READERS = "the estate's property staff, its owners' committee, the housing officers of its district and admins"
+OPERATIONS.update(
+    {
+        "publishAnnouncement": (
+            "Publishes an announcement (公告) to the whole estate, or to some of its buildings (`building_ids`): a "
+            "title, a body, optionally photos (ids of photos the caller uploaded through createUpload, at most 9) "
+            "and an expiry, after which residents no longer list it. The announcement shows the side it is "
+            "published for (`publisher_as`: property, committee, officer, or admin). An urgent one is also pushed "
+            "at once to the residents of the homes in scope: an inbox message of kind announcement.urgent and a "
+            f"push to each of their phones, even in their quiet hours. For {_PUBLISHERS}; audited. Send an "
+            "Idempotency-Key to make a retry safe."
+        ),
+        "listAnnouncements": (
+            "The estate's announcements, newest first, each with the caller's own read receipt (`read_at`, null "
+            "while unread). A resident (bound now to a home of the estate, as owner, family or tenant) sees the "
+            "ones addressed to the whole estate or to a building of theirs that are neither withdrawn nor "
+            f"expired; {_PUBLISHERS} see every one, with its state. Paging: pass `next_cursor` back as `cursor`; "
+            "it is null on the last page."
+        ),
+        "getAnnouncement": (
+            "One announcement with the caller's read receipt. For the residents of the homes it is addressed "
+            "to (also after it expired: a push may lead here; a withdrawn one is announcement_not_found for them) "
+            f"and for {_PUBLISHERS}."
+        ),
+        "markAnnouncementRead": (
+            "Records the caller's read receipt (已读): for a resident of a home the announcement is addressed to. "
+            "Safe to repeat: the first receipt stays and the answer is the same. Answers the announcement with "
+            "`read_at`."
+        ),
+        "getAnnouncementReads": (
+            "How far an announcement reached: the residents bound now to a home in its scope, how many of them "
+            "read it, and every receipt (people who moved out since included). For " + _PUBLISHERS + "."
+        ),
+        "withdrawAnnouncement": (
+            "Withdraws an announcement with the reason (撤回): residents no longer see it, and an urgent one not "
+            "yet pushed is not pushed. Only the side that published it withdraws it (the committee does not take "
+            "down the property company's notices, nor the company the committee's), and admins; audited. A "
+            "second withdrawal is announcement_state_conflict."
+        ),
+        "fileServiceContract": (
+            "The property company files its service contract (物业服务合同备案) with the district housing office: "
+            "the company, the service grade (一级 the highest, to 五级), the property fee in fen per m² per month, "
+            "the term, and the documents (ids of photos the caller uploaded through createUpload, 1 to 20: the "
+            "signed contract's pages; uploads take images only, so a PDF is filed as photos of its pages). It is "
+            "the next version of the estate's contract filings, and waits for the housing officer (state filed); "
+            "while one waits, another is refused (filing_state_conflict). For the estate's property staff and "
+            "admins; audited. Answers the filing with its version in the ETag."
+        ),
+        "fileCommittee": (
+            "The owners' committee files its election result and members (业主委员会备案): the election date, the "
+            "term, the members with their roles (one chair 主任, vice chairs 副主任, members 委员), and the "
+            "documents (photos the caller uploaded: the election record, the announcement of the result). It is "
+            "the next version of the estate's committee filings; while one waits, another is refused "
+            "(filing_state_conflict). For the estate's committee members and admins; audited. Answers the filing "
+            "with its version in the ETag."
+        ),
+        "listEstateFilings": (
+            "Every version of the estate's filings, newest first, of one kind or both, with their state "
+            "(filed, accepted, returned with the reason, superseded by a later accepted version) and documents. "
+            f"For {_FILING_READERS}. Paging: pass `next_cursor` back as `cursor`."
+        ),
+        "getCurrentFilings": (
+            "The estate's filings as its public page shows them: the accepted service contract (company, service "
+            "grade, fee per m² per month, term) and the accepted owners' committee (members and roles, election "
+            "date, term); null for a kind with no accepted filing. No documents. Needs no token."
+        ),
+        "getFiling": (
+            f"One filing with its documents (links valid 15 minutes), for {_FILING_READERS}. The ETag is its "
+            "version, to send as If-Match to acceptFiling or returnFiling."
+        ),
+        "acceptFiling": (
+            "Accepts the filing (备案通过): it becomes the estate's current filing of its kind, and the version "
+            "accepted before is superseded. If-Match carries the filing's version (filing_version_conflict "
+            "otherwise); a filing decided already is filing_state_conflict. An optional note as `reason`. For the "
+            "housing officers of the estate's district and admins; audited."
+        ),
+        "returnFiling": (
+            "Returns the filing with the reason (退回): the filer corrects it and files again as the next version. "
+            "If-Match carries the filing's version. For the housing officers of the estate's district and admins; "
+            "audited."
+        ),
+    }
+)
+PARAMETERS.update(
+    {
+        "announcement_id": "The announcement's id, from publishAnnouncement or listAnnouncements.",
+        "filing_id": "The filing's id, from fileServiceContract, fileCommittee or listEstateFilings.",
+        "listEstateFilings.kind": "Only filings of this kind: service_contract or committee; both when left out.",
+    }
+)
+PARAMETER_EXAMPLES.update(
+    {
+        "announcement_id": "0193a1e0-5e0d-7e57-8a7e-0000000a0001",
+        "filing_id": "0193a1e0-5e0d-7e57-8a7e-0000000f0002",
+        "listEstateFilings.kind": "service_contract",
+        "listAnnouncements.cursor": (
+            "WyIyMDI2LTEyLTAxVDAxOjMwOjAwKzAwOjAwIiwgIjAxOTNhMWUwLTVlMGQtN2U1Ny04YTdlLTAwMDAwMDBhMDAwMSJd"
+        ),
+        "listEstateFilings.cursor": (
+            "WyIyMDI2LTExLTI1VDAyOjAwOjAwKzAwOjAwIiwgIjAxOTNhMWUwLTVlMGQtN2U1Ny04YTdlLTAwMDAwMDBmMDAwMiJd"
+        ),
+    }
+)
+SCHEMAS.update(
+    {
+        "AnnouncementCreate": "An announcement to publish (公告).",
+        "Announcement": (
+            "An estate announcement (公告) with the reader's own receipt; the publishers also see withdrawn and "
+            "expired ones."
+        ),
+        "AnnouncementBuilding": "A building an announcement is addressed to.",
+        "AnnouncementPage": "A page of announcements, newest first.",
+        "AnnouncementReads": "How many of the residents an announcement is addressed to read it.",
+        "AnnouncementWithdrawal": "Why an announcement is withdrawn.",
+        "ServiceContractFiling": "The property company's service contract, to file (物业服务合同备案).",
+        "CommitteeFiling": "The owners' committee's election result and members, to file (业主委员会备案).",
+        "CommitteeMember": "A member of the owners' committee and their role in it.",
+        "FilingAcceptance": "An acceptance, with an optional note.",
+        "FilingReturn": "A return, with the reason the filer must correct.",
+        "Filing": (
+            "A filing (备案) with the district housing office: one version of the estate's service contract or "
+            "committee filings, its state and documents."
+        ),
+        "ContractTerms": "What a service contract filing says.",
+        "CommitteeTerms": "What a committee filing says.",
+        "FilingPage": "A page of filings, newest first.",
+        "CurrentFilings": "The estate's accepted filings, as its public page shows them.",
+        "CurrentContract": "The estate's accepted service contract.",
+        "CurrentCommittee": "The estate's accepted owners' committee.",
+    }
+)
+_TERM_START = "The first day of the term, YYYY-MM-DD."
+_TERM_END = "The last day of the term, YYYY-MM-DD; after term_start."
+_GRADE = "The contract's service grade (物业服务等级): 一级 (the highest), 二级, 三级, 四级 or 五级, as the local standard has them."
+_FEE = "The property fee (物业费) the contract sets, in fen per m² of a home's counted area per month: 250 is 2.50 yuan."
+_MEMBERS = "The committee's members in order, with exactly one chair (主任)."
+PROPERTIES.update(
+    {
+        "AnnouncementCreate.title": "The title, 1-100 characters (not blank); the push shows it.",
+        "AnnouncementCreate.body": "The text, 1-10,000 characters (not blank).",
+        "AnnouncementCreate.urgent": "true: push it at once to the residents in scope (紧急公告), even in quiet hours.",
+        "AnnouncementCreate.building_ids": (
+            "The buildings it is addressed to (ids from getEstate's `buildings`); empty or left out: the whole estate."
+        ),
+        "AnnouncementCreate.photo_ids": "Photos to show with it, in order: ids of photos the caller uploaded (at most 9).",
+        "AnnouncementCreate.expires_at": (
+            "When residents stop listing it, RFC 3339 with its offset, in the future; null or left out: never."
+        ),
+        "Announcement.id": "The announcement's id.",
+        "Announcement.estate_id": "The estate it is published in.",
+        "Announcement.buildings": "The buildings it is addressed to; empty: the whole estate.",
+        "Announcement.title": "The title.",
+        "Announcement.body": "The text.",
+        "Announcement.urgent": "Whether it was pushed as urgent.",
+        "Announcement.photos": "Its photos, in order, with links valid 15 minutes.",
+        "Announcement.expires_at": "When residents stop listing it (UTC); null: never.",
+        "Announcement.expired": "Whether it has expired (residents no longer list it).",
+        "Announcement.publisher_as": (
+            "Who published it: property (the property company, 物业), committee (the owners' committee, 业委会), "
+            "officer (the district housing office, 房管) or admin."
+        ),
+        "Announcement.published_at": "When it was published, UTC.",
+        "Announcement.state": "published, or withdrawn (residents no longer see it).",
+        "Announcement.withdrawn_at": "When it was withdrawn, UTC; null while published.",
+        "Announcement.withdraw_reason": "Why it was withdrawn; empty while published.",
+        "Announcement.read_at": "When the caller first marked it read, UTC; null while unread.",
+        "Announcement.version": "Grows with each change (a withdrawal).",
+        "AnnouncementBuilding.id": "The building's id.",
+        "AnnouncementBuilding.name": "The building's name (3号楼).",
+        "AnnouncementPage.items": "The announcements of this page.",
+        "AnnouncementPage.next_cursor": "Pass as `cursor` for the next page; null on the last page.",
+        "AnnouncementReads.announcement_id": "The announcement.",
+        "AnnouncementReads.residents": (
+            "The people bound now (active binding: owner, family or tenant) to a home it is addressed to."
+        ),
+        "AnnouncementReads.readers": "How many of those residents marked it read.",
+        "AnnouncementReads.receipts": "Every read receipt, people who moved out since included.",
+        "AnnouncementWithdrawal.reason": "Why, 1-200 characters (not blank); kept and shown to the publishers.",
+        "ServiceContractFiling.company": "The property company (物业服务企业) as the contract names it, 1-100 characters.",
+        "ServiceContractFiling.service_grade": _GRADE,
+        "ServiceContractFiling.fee_fen_m2_month": _FEE + " 1 to 100,000.",
+        "ServiceContractFiling.term_start": _TERM_START,
+        "ServiceContractFiling.term_end": _TERM_END,
+        "ServiceContractFiling.document_ids": (
+            "The contract's pages: ids of photos the caller uploaded, 1 to 20, each once (a PDF as photos of its pages)."
+        ),
+        "ServiceContractFiling.note": "A note for the housing office, at most 2,000 characters.",
+        "CommitteeFiling.elected_on": "The day the owners' assembly elected the committee, YYYY-MM-DD; not after term_start.",
+        "CommitteeFiling.term_start": _TERM_START,
+        "CommitteeFiling.term_end": _TERM_END,
+        "CommitteeFiling.members": _MEMBERS + " Each name once; 1 to 50 members.",
+        "CommitteeFiling.document_ids": (
+            "The election record and the result's announcement: ids of photos the caller uploaded, 1 to 20, each once."
+        ),
+        "CommitteeFiling.note": "A note for the housing office, at most 2,000 characters.",
+        "CommitteeMember.name": "The member's name, 1-50 characters.",
+        "CommitteeMember.role": "chair (主任), vice_chair (副主任) or member (委员).",
+        "FilingAcceptance.reason": "An optional note, at most 500 characters.",
+        "FilingReturn.reason": "What to correct, 1-500 characters (not blank); shown to the filer.",
+        "Filing.id": "The filing's id.",
+        "Filing.estate_id": "The estate it is filed for.",
+        "Filing.kind": "service_contract (物业服务合同) or committee (业主委员会).",
+        "Filing.version": "Its number among the estate's filings of its kind: 1, 2, 3 ... Also its ETag.",
+        "Filing.state": (
+            "filed (waits for the housing office), accepted (the current one of its kind), returned (to be filed "
+            "again as the next version) or superseded (a later version was accepted)."
+        ),
+        "Filing.term_start": _TERM_START,
+        "Filing.term_end": _TERM_END,
+        "Filing.service_contract": "What a service contract filing says; null for a committee filing.",
+        "Filing.committee": "What a committee filing says; null for a service contract filing.",
+        "Filing.note": "The filer's note.",
+        "Filing.documents": "Its documents, in order, with links valid 15 minutes.",
+        "Filing.filed_at": "When it was filed, UTC.",
+        "Filing.decided_at": "When the housing office accepted or returned it, UTC; null while it waits.",
+        "Filing.decision_reason": "The housing office's reason (a return's) or note (an acceptance's); empty when none.",
+        "Filing.superseded_at": "When a later version was accepted, UTC; null otherwise.",
+        "ContractTerms.company": "The property company.",
+        "ContractTerms.service_grade": _GRADE,
+        "ContractTerms.fee_fen_m2_month": _FEE,
+        "CommitteeTerms.elected_on": "The day the committee was elected.",
+        "CommitteeTerms.members": _MEMBERS,
+        "FilingPage.items": "The filings of this page.",
+        "FilingPage.next_cursor": "Pass as `cursor` for the next page; null on the last page.",
+        "CurrentFilings.estate_id": "The estate.",
+        "CurrentFilings.service_contract": "The accepted service contract; null when none is accepted.",
+        "CurrentFilings.committee": "The accepted owners' committee; null when none is accepted.",
+        "CurrentContract.filing_id": "The accepted filing.",
+        "CurrentContract.version": "Its version.",
+        "CurrentContract.company": "The property company.",
+        "CurrentContract.service_grade": _GRADE,
+        "CurrentContract.fee_fen_m2_month": _FEE,
+        "CurrentContract.term_start": _TERM_START,
+        "CurrentContract.term_end": "The last day of the term, YYYY-MM-DD.",
+        "CurrentContract.accepted_at": "When the housing office accepted it, UTC.",
+        "CurrentCommittee.filing_id": "The accepted filing.",
+        "CurrentCommittee.version": "Its version.",
+        "CurrentCommittee.elected_on": "The day the committee was elected.",
+        "CurrentCommittee.members": _MEMBERS,
+        "CurrentCommittee.term_start": _TERM_START,
+        "CurrentCommittee.term_end": "The last day of the term, YYYY-MM-DD.",
+        "CurrentCommittee.accepted_at": "When the housing office accepted it, UTC.",
+    }
+)
+_ANNOUNCEMENT_PHOTO = {
+    "id": "0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f20",
+    "display_url": (
+        "https://oss.cityloop.example/cityloop-media/display/"
+        "9f8e7d6c5b4a3f2e1d0c5e0c7b1a9d3f4e2b8c6a1f0e9d8c7b6a5f4e3d2c1b0a.jpg"
+        "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261201T013012Z&X-Amz-Expires=900"
+        "&X-Amz-SignedHeaders=host&X-Amz-Signature=4c1d9e2a"
+    ),
+    "thumbnail_url": (
+        "https://oss.cityloop.example/cityloop-media/thumb/"
+        "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9.jpg"
+        "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261201T013012Z&X-Amz-Expires=900"
+        "&X-Amz-SignedHeaders=host&X-Amz-Signature=8e3f0b71"
+    ),
+    "width": 2048,
+    "height": 1536,
+}
+_COMMITTEE_MEMBERS = [
+    {"name": "王建国", "role": "chair"},
+    {"name": "李秀英", "role": "vice_chair"},
+    {"name": "张伟", "role": "member"},
+    {"name": "刘芳", "role": "member"},
+    {"name": "陈明", "role": "member"},
+]
+EXAMPLES.update(
+    {
+        "AnnouncementCreate": {
+            "title": "3号楼停水通知",
+            "body": "因二次供水设备检修，12月3日 9:00-17:00 3号楼停水，请提前储水。",
+            "urgent": True,
+            "building_ids": ["01937b2a-4d1e-7a2f-8b3c-4d5e6f7a8b02"],
+            "photo_ids": ["0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f20"],
+            "expires_at": "2026-12-03T17:00:00+08:00",
+        },
+        "Announcement": {
+            "id": "0193a1e0-5e0d-7e57-8a7e-0000000a0001",
+            "estate_id": "01937b2a-4c1d-7e2f-9a3b-5c6d7e8f9a01",
+            "buildings": [{"id": "01937b2a-4d1e-7a2f-8b3c-4d5e6f7a8b02", "name": "3号楼"}],
+            "title": "3号楼停水通知",
+            "body": "因二次供水设备检修，12月3日 9:00-17:00 3号楼停水，请提前储水。",
+            "urgent": True,
+            "photos": [_ANNOUNCEMENT_PHOTO],
+            "expires_at": "2026-12-03T09:00:00Z",
+            "expired": False,
+            "publisher_as": "property",
+            "published_at": "2026-12-01T01:30:00Z",
+            "state": "published",
+            "withdrawn_at": None,
+            "withdraw_reason": "",
+            "read_at": "2026-12-01T02:11:45Z",
+            "version": 1,
+        },
+        "AnnouncementReads": {
+            "announcement_id": "0193a1e0-5e0d-7e57-8a7e-0000000a0001",
+            "residents": 212,
+            "readers": 147,
+            "receipts": 149,
+        },
+        "AnnouncementWithdrawal": {"reason": "检修改期至12月10日，另行通知"},
+        "ServiceContractFiling": {
+            "company": "北京和平物业服务有限公司",
+            "service_grade": "二级",
+            "fee_fen_m2_month": 250,
+            "term_start": "2027-01-01",
+            "term_end": "2029-12-31",
+            "document_ids": ["0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f21", "0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f22"],
+            "note": "续签，收费标准不变",
+        },
+        "CommitteeFiling": {
+            "elected_on": "2026-11-20",
+            "term_start": "2026-12-01",
+            "term_end": "2031-11-30",
+            "members": _COMMITTEE_MEMBERS,
+            "document_ids": ["0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f23"],
+            "note": "",
+        },
+        "FilingReturn": {"reason": "合同第3页缺少业主委员会盖章，请补正后重新提交"},
+        "FilingAcceptance": {"reason": ""},
+        "Filing": {
+            "id": "0193a1e0-5e0d-7e57-8a7e-0000000f0002",
+            "estate_id": "01937b2a-4c1d-7e2f-9a3b-5c6d7e8f9a01",
+            "kind": "service_contract",
+            "version": 2,
+            "state": "accepted",
+            "term_start": "2027-01-01",
+            "term_end": "2029-12-31",
+            "service_contract": {
+                "company": "北京和平物业服务有限公司",
+                "service_grade": "二级",
+                "fee_fen_m2_month": 250,
+            },
+            "committee": None,
+            "note": "续签，收费标准不变",
+            "documents": [{**_ANNOUNCEMENT_PHOTO, "id": "0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f21"}],
+            "filed_at": "2026-11-25T02:00:00Z",
+            "decided_at": "2026-11-27T06:45:10Z",
+            "decision_reason": "",
+            "superseded_at": None,
+        },
+        "CurrentFilings": {
+            "estate_id": "01937b2a-4c1d-7e2f-9a3b-5c6d7e8f9a01",
+            "service_contract": {
+                "filing_id": "0193a1e0-5e0d-7e57-8a7e-0000000f0002",
+                "version": 2,
+                "company": "北京和平物业服务有限公司",
+                "service_grade": "二级",
+                "fee_fen_m2_month": 250,
+                "term_start": "2027-01-01",
+                "term_end": "2029-12-31",
+                "accepted_at": "2026-11-27T06:45:10Z",
+            },
+            "committee": {
+                "filing_id": "0193a1e0-5e0d-7e57-8a7e-0000000f0003",
+                "version": 1,
+                "elected_on": "2026-11-20",
+                "members": _COMMITTEE_MEMBERS,
+                "term_start": "2026-12-01",
+                "term_end": "2031-11-30",
+                "accepted_at": "2026-11-28T03:20:00Z",
+            },
+        },
+    }
+)
+
+
+# owners' assembly votes (业主大会 线上投票) -----------------------------------------------------------------------
+
+_VOTE_ORGANISERS = (
+    "the estate's owners' committee (owners_committee scoped to it), or, for an estate with no committee, the "
+    "housing officers of its district; and admins"
+)
+_VOTE_READERS = (
+    "the estate's owners (an active owner binding to one of its homes), its property staff, the housing "
+    "officers of its district, its owners' committee and admins"
+)
+_AREA = "in hundredths of m² (10235 is 102.35 m²)"
+OPERATIONS.update(
+    {
+        "raiseVoteMatter": (
+            "Raises a matter for the owners' assembly (表决事项) as a draft: its kind (special: yes needs at least 3/4 "
+            "of the participating area and heads; ordinary: more than 1/2 of both), title and text, its scope (the "
+            "whole estate, or only the homes of some buildings: then only their owners vote and only their area "
+            "counts), its voting window, whether a ballot may be changed before the close (no by default) and "
+            "whether non-voters follow the majority (off by default; its use is shown in the result and audited). "
+            "The window opens at least the city's notice period (15 days by default) after now, and notice must "
+            f"still come that far ahead of it (invalid_vote_matter otherwise). For {_VOTE_ORGANISERS}; audited. "
+            "Send an Idempotency-Key to make a retry safe."
+        ),
+        "listVoteMatters": (
+            "The estate's matters put to the vote, newest first, with their state. Drafts only for those who run "
+            f"its votes. For {_VOTE_READERS}. Paging: pass `next_cursor` back as `cursor`; it is null on the last "
+            "page."
+        ),
+        "getVoteMatter": (
+            f"One matter with its state, window and the size of its roll (heads and area). For {_VOTE_READERS}; "
+            "a draft is vote_matter_not_found for those who do not run the estate's votes."
+        ),
+        "noticeVoteMatter": (
+            "Gives notice (公告): the roll is frozen from the owners register as it is now (one head per buyer, "
+            "co-owners of a home together, all unsold developer homes as one head; each with the area that counts: "
+            "register, else surveyed, else contract) and published, names masked, to the estate's owners, who are "
+            "told in their inbox and by push (vote.notice). The window must still open at least the notice period "
+            "ahead (invalid_vote_matter); a scope with no owned home is vote_roll_empty; a matter noticed already "
+            f"is vote_state_conflict. For {_VOTE_ORGANISERS}; audited."
+        ),
+        "getVoteRoll": (
+            "The frozen roll as published, names masked (张*): each head's number, kind, counted area and homes, "
+            f"with the totals. Not before notice (vote_state_conflict). For {_VOTE_READERS}. Paging by head "
+            "number: pass `next_cursor` back as `cursor`."
+        ),
+        "castBallot": (
+            "Votes yes, no or abstain (投票) for the head the caller is the designated voter of (by default its "
+            "first registered owner, bound to one of its homes in the app), or for a head whose written proxy the "
+            "caller holds (`head_no`). Only inside the window (vote_state_conflict otherwise). One ballot per head, "
+            "kept by the database whatever the concurrency: a second one is ballot_exists, unless the matter "
+            "allows changes (the answer says `changed`). Answers the receipt code, shown once: its sha256 is in "
+            "the published receipts list with the choice, so the voter can check their ballot was counted as "
+            "cast. Idempotency-Key required: a retry with the same key answers the same receipt."
+        ),
+        "enterPaperBallot": (
+            "Enters a head's paper ballot (纸质表决票) with the photo of the signed ballot (a photo the caller "
+            "uploaded through createUpload), marked as paper. Inside the window only, and only for a head that has "
+            f"not voted (ballot_exists; a paper ballot never changes one). For {_VOTE_ORGANISERS}; audited. "
+            "Idempotency-Key required."
+        ),
+        "giveVoteProxy": (
+            "The head's designated voter gives a written proxy (委托书) to someone, named by phone, with the photo "
+            "of the signed authorisation (a photo the caller uploaded). The proxy then votes for the head in the "
+            "app (castBallot with `head_no`). One live proxy per head (vote_proxy_exists); not once the head has "
+            "voted (ballot_exists) nor after the close. Audited. The answer shows the proxy's phone masked."
+        ),
+        "revokeVoteProxy": (
+            "Revokes a proxy, until the head has voted (ballot_exists after) and the vote is not over: by whoever "
+            "gave it, or by those who run the estate's votes; vote_proxy_not_found for anyone else. Revoking a "
+            "revoked proxy answers it unchanged. Audited."
+        ),
+        "setDesignatedVoter": (
+            "Names another co-owner of the head (by the phone the register has for them) as its voter, with the "
+            "reason: co-owners agree who votes, and the committee records it (a row kept with who, when and why). "
+            f"Until the head has voted (ballot_exists) and before the close. For {_VOTE_ORGANISERS}; "
+            "audited. Safe to repeat."
+        ),
+        "closeVoteMatter": (
+            "Closes the vote once its window has ended (vote_state_conflict before closes_at): the tally is made "
+            "from the ballots and published at once, and the estate's owners are told (vote.result). A ballot in "
+            "flight when the close comes is counted; a later one is refused, never half. The worker closes every "
+            f"matter at closes_at by itself; this is for {_VOTE_ORGANISERS} who do not want to wait for it. "
+            "Audited, and so is the use of the non-voters-follow-the-majority rule."
+        ),
+        "getVoteResult": (
+            "The published result (表决结果): passed or not, the quorum (at least 2/3 of the area and 2/3 of the "
+            "heads taking part) and the pass on the participating area and heads, each as numerator, denominator "
+            "and rule; abstentions take part but never count as yes; the figures as cast, and with non-voters "
+            "added to the majority when the matter asked for that rule and it applied; the figures of each "
+            "building; and the receipts list (sha256 of every receipt code with its choice, no names). "
+            f"vote_state_conflict until the vote is closed. For {_VOTE_READERS}."
+        ),
+    }
+)
+PARAMETERS.update(
+    {
+        "matter_id": "The matter's id, from raiseVoteMatter or listVoteMatters.",
+        "proxy_id": "The proxy's id, from giveVoteProxy.",
+        "head_no": "The head's number on the matter's roll (getVoteRoll), from 1.",
+    }
+)
+PARAMETER_EXAMPLES.update(
+    {
+        "matter_id": "0193a1e0-5e0d-7e57-8a7e-0000000b0001",
+        "proxy_id": "0193a1e0-5e0d-7e57-8a7e-0000000b0101",
+        "head_no": 17,
+        "listVoteMatters.cursor": (
+            "WyIyMDI2LTExLTAyIDAxOjMwOjAwKzAwOjAwIiwgIjAxOTNhMWUwLTVlMGQtN2U1Ny04YTdlLTAwMDAwMDBiMDAwMSJd"
+        ),
+        "getVoteRoll.cursor": "WzUwXQ",
+    }
+)
+SCHEMAS.update(
+    {
+        "VoteMatterCreate": "A matter to put to the owners' vote, raised as a draft.",
+        "VoteMatter": "A matter put to the owners' vote (表决事项), its window and state.",
+        "VoteMatterPage": "A page of matters, newest first.",
+        "RollHead": "One head of the frozen roll (一户), as published: masked, with its counted area and homes.",
+        "VoteRollPage": "A page of the frozen roll, by head number, with the roll's totals.",
+        "BallotCast": "A ballot cast in the app.",
+        "PaperBallot": "A paper ballot entered by the committee.",
+        "BallotReceipt": "A ballot as recorded, with the voter's receipt code.",
+        "ProxyCreate": "A written proxy (委托书) to give.",
+        "VoteProxy": "A written proxy of a head.",
+        "VoterChange": "Another co-owner named as the head's voter.",
+        "VoterDesignation": "A head's designated voter after a change.",
+        "VoteResult": "The published result of a matter (表决结果).",
+        "VoteTally": (
+            "The tally with every numerator and denominator: the decision as cast, the non-voters-follow-the-"
+            "majority rule, the decision that counts, and each building's figures."
+        ),
+        "VoteDecision": "The quorum and the pass measured on one set of figures.",
+        "VoteFigures": f"Counts of a set of heads, on area ({_AREA}) and on heads.",
+        "VoteRatio": "A comparison as it was made: numerator / denominator against the rule's fraction.",
+        "VoteMajorityRule": "How the non-voters-follow-the-majority rule (未参与表决者计入多数) went.",
+        "VoteBuildingFigures": "One building's figures, as cast.",
+        "BuildingName": "A building named in the result.",
+        "ReceiptEntry": "One line of the published receipts list.",
+    }
+)
+PROPERTIES.update(
+    {
+        "VoteMatterCreate.kind": (
+            "special (特别事项: yes needs >= 3/4 of the participating area and heads, for example using the "
+            "maintenance fund or rebuilding) or ordinary (一般事项: yes needs > 1/2 of both)."
+        ),
+        "VoteMatterCreate.title": "The title, 1-200 characters (not blank).",
+        "VoteMatterCreate.body": "The text of the matter, at most 10,000 characters.",
+        "VoteMatterCreate.opens_at": (
+            "When voting opens, RFC 3339 with its offset: at least the notice period (15 days by default) from "
+            "now, and still that far ahead when notice is given."
+        ),
+        "VoteMatterCreate.closes_at": "When voting closes, RFC 3339 with its offset: after opens_at, within a year of it.",
+        "VoteMatterCreate.building_ids": (
+            "The buildings in scope (ids from getEstate's `buildings`, at most 500); empty or left out: the whole "
+            "estate."
+        ),
+        "VoteMatterCreate.allow_change": "true: a voter may change their ballot until the close. false by default.",
+        "VoteMatterCreate.non_voters_follow_majority": (
+            "true: heads that did not vote are added to the side that leads on both area and heads (a disputed "
+            "rule some assemblies adopt); the result shows the figures with and without it. false by default."
+        ),
+        "VoteMatter.id": "The matter's id.",
+        "VoteMatter.estate_id": "The estate.",
+        "VoteMatter.kind": "special (>= 3/4) or ordinary (> 1/2).",
+        "VoteMatter.title": "The title.",
+        "VoteMatter.body": "The text.",
+        "VoteMatter.building_ids": "The buildings in scope; empty: the whole estate.",
+        "VoteMatter.state": (
+            "draft (raised, not yet noticed; seen by those who run the votes only), noticed (the roll is "
+            "published, the window is ahead), open (ballots are taken), closed (the window ended, the tally not "
+            "yet out) or published (the result is out)."
+        ),
+        "VoteMatter.notice_at": "When notice was given (the roll frozen), UTC; null for a draft.",
+        "VoteMatter.opens_at": "When voting opens, UTC.",
+        "VoteMatter.closes_at": "When voting closes, UTC.",
+        "VoteMatter.allow_change": "Whether a ballot may be changed until the close.",
+        "VoteMatter.non_voters_follow_majority": "Whether non-voters follow the majority in the result.",
+        "VoteMatter.heads": "Heads on the frozen roll; 0 for a draft.",
+        "VoteMatter.total_area": f"The roll's total counted area, {_AREA}; 0 for a draft.",
+        "VoteMatter.version": "Grows with each change of state.",
+        "VoteMatter.created_at": "When it was raised, UTC.",
+        "VoteMatter.closed_at": "When it was closed, UTC; null before.",
+        "VoteMatterPage.items": "The matters of this page.",
+        "VoteMatterPage.next_cursor": "Pass as `cursor` for the next page; null on the last page.",
+        "RollHead.head_no": "The head's number on this roll, from 1.",
+        "RollHead.kind": "person (one owner or co-owners, with every home they own in scope) or developer (all unsold homes).",
+        "RollHead.masked_name": "The owners' names masked (张*、李**); the developer's name for its unsold homes.",
+        "RollHead.area": f"The area it counts, {_AREA}: the sum of its homes'.",
+        "RollHead.homes": "Its homes in scope (1号楼 1单元 101).",
+        "VoteRollPage.total_heads": "Heads on the whole roll.",
+        "VoteRollPage.total_area": f"The whole roll's counted area, {_AREA}.",
+        "VoteRollPage.items": "The heads of this page, by number.",
+        "VoteRollPage.next_cursor": "Pass as `cursor` for the next page; null on the last page.",
+        "BallotCast.choice": "yes (同意), no (反对) or abstain (弃权: takes part, never counts as yes).",
+        "BallotCast.head_no": (
+            "The head voted for: needed only by a proxy holding more than one head; left out: the caller's own "
+            "head, else the first head they hold a proxy of."
+        ),
+        "PaperBallot.head_no": "The head whose paper ballot this is (its number on the roll).",
+        "PaperBallot.choice": "yes, no or abstain, as marked on the paper.",
+        "PaperBallot.photo_id": "The photo of the signed ballot: a photo the caller uploaded.",
+        "BallotReceipt.matter_id": "The matter.",
+        "BallotReceipt.head_no": "The head voted for.",
+        "BallotReceipt.choice": "The choice recorded.",
+        "BallotReceipt.channel": "app (the head's voter), paper (entered by the committee) or proxy (the head's proxy).",
+        "BallotReceipt.cast_at": "When it was recorded, UTC.",
+        "BallotReceipt.changed": "true when it replaced the head's earlier ballot (a matter that allows changes).",
+        "BallotReceipt.receipt_code": (
+            "The receipt code (XXXX-XXXX-XXXX), given once: keep it. Its sha256 (hex, of the code in capitals) is "
+            "in the result's receipts list with the choice. A changed ballot has a new code."
+        ),
+        "ProxyCreate.proxy_phone": "The proxy's mobile phone (the proxy signs in with it to vote), 1-32 characters.",
+        "ProxyCreate.photo_id": "The photo of the signed authorisation: a photo the caller uploaded.",
+        "VoteProxy.id": "The proxy's id.",
+        "VoteProxy.matter_id": "The matter.",
+        "VoteProxy.head_no": "The head it votes for.",
+        "VoteProxy.proxy_phone": "The proxy's phone, masked (138****0000).",
+        "VoteProxy.photo_id": "The photo of the authorisation.",
+        "VoteProxy.created_at": "When it was given, UTC.",
+        "VoteProxy.revoked_at": "When it was revoked, UTC; null while live.",
+        "VoterChange.owner_phone": "The phone the owners register has for the co-owner who will vote.",
+        "VoterChange.reason": "Why, 1-200 characters (not blank): kept with the change.",
+        "VoterDesignation.matter_id": "The matter.",
+        "VoterDesignation.head_no": "The head.",
+        "VoterDesignation.voter_name": "The co-owner who votes for the head now.",
+        "VoterDesignation.voter_phone": "Their phone.",
+        "VoterDesignation.reason": "Why it changed.",
+        "VoteResult.matter_id": "The matter.",
+        "VoteResult.passed": "Whether the matter passed (the same as tally.passed).",
+        "VoteResult.tally": "The tally, every numerator and denominator.",
+        "VoteResult.buildings": "The names of the buildings in tally.buildings.",
+        "VoteResult.receipts": "Every ballot's receipt hash with its choice, ordered by hash: no names.",
+        "VoteResult.published_at": "When it was published, UTC.",
+        "VoteTally.kind": "special or ordinary: it fixes the threshold.",
+        "VoteTally.threshold": "The pass rule: >= 3/4 (special) or > 1/2 (ordinary), of the participating area and heads.",
+        "VoteTally.cast": "The quorum and pass on the ballots as cast.",
+        "VoteTally.non_voters_follow_majority": "Whether the matter asked for the rule, and whether and how it applied.",
+        "VoteTally.outcome": "What decides: `cast`, or the figures with non-voters added to the majority when the rule applied.",
+        "VoteTally.passed": "Whether the matter passed: the outcome's quorum and pass, on area and on heads.",
+        "VoteTally.buildings": "Each building's figures as cast (a head counts in each building it has homes in, with its area there).",
+        "VoteDecision.figures": "The counts it is measured on.",
+        "VoteDecision.quorum_area": "Participating area over the roll's area, >= 2/3.",
+        "VoteDecision.quorum_heads": "Participating heads over the roll's heads, >= 2/3.",
+        "VoteDecision.quorum_met": "Both quorum comparisons are met.",
+        "VoteDecision.pass_area": "Yes area over the participating area, against the threshold.",
+        "VoteDecision.pass_heads": "Yes heads over the participating heads, against the threshold.",
+        "VoteDecision.passed": "The quorum and both pass comparisons are met.",
+        "VoteFigures.total_area": f"The roll's area, {_AREA}.",
+        "VoteFigures.total_heads": "The roll's heads.",
+        "VoteFigures.participating_area": "The area of the heads that voted (yes, no or abstain).",
+        "VoteFigures.participating_heads": "The heads that voted (yes, no or abstain).",
+        "VoteFigures.yes_area": "The area voting yes.",
+        "VoteFigures.yes_heads": "The heads voting yes.",
+        "VoteFigures.no_area": "The area voting no.",
+        "VoteFigures.no_heads": "The heads voting no.",
+        "VoteFigures.abstain_area": "The area abstaining.",
+        "VoteFigures.abstain_heads": "The heads abstaining.",
+        "VoteFigures.not_voting_area": "The area of the heads that did not vote.",
+        "VoteFigures.not_voting_heads": "The heads that did not vote.",
+        "VoteRatio.numerator": "What was counted (area in hundredths of m², or heads).",
+        "VoteRatio.denominator": "What it is measured against.",
+        "VoteRatio.rule": "The rule: >= 2/3, >= 3/4 or > 1/2; compared in integers, never rounded.",
+        "VoteRatio.met": "Whether numerator / denominator meets the rule (never with a denominator of 0).",
+        "VoteMajorityRule.enabled": "Whether the matter asked for the rule.",
+        "VoteMajorityRule.applied": "Whether it was applied: only when one side leads on both area and heads and someone did not vote.",
+        "VoteMajorityRule.side": "The side that led on both (yes or no); null when neither did or the rule was off.",
+        "VoteMajorityRule.added_area": "The non-voters' area added to that side.",
+        "VoteMajorityRule.added_heads": "The non-voters' heads added to that side.",
+        "VoteBuildingFigures.building_id": "The building.",
+        "VoteBuildingFigures.figures": "Its figures as cast.",
+        "BuildingName.building_id": "The building's id.",
+        "BuildingName.name": "Its name (3号楼).",
+        "ReceiptEntry.receipt_hash": "sha256 of a receipt code (XXXX-XXXX-XXXX, capitals), 64 hex digits.",
+        "ReceiptEntry.choice": "The choice recorded with it.",
+    }
+)
+_VOTE_MATTER_ID = "0193a1e0-5e0d-7e57-8a7e-0000000b0001"
+_VOTE_FIGURES = {
+    "total_area": 2739530,
+    "total_heads": 240,
+    "participating_area": 2193660,
+    "participating_heads": 194,
+    "yes_area": 1493076,
+    "yes_heads": 132,
+    "no_area": 454312,
+    "no_heads": 40,
+    "abstain_area": 246272,
+    "abstain_heads": 22,
+    "not_voting_area": 545870,
+    "not_voting_heads": 46,
+}
+_VOTE_DECISION = {
+    "figures": _VOTE_FIGURES,
+    "quorum_area": {"numerator": 2193660, "denominator": 2739530, "rule": ">= 2/3", "met": True},
+    "quorum_heads": {"numerator": 194, "denominator": 240, "rule": ">= 2/3", "met": True},
+    "quorum_met": True,
+    "pass_area": {"numerator": 1493076, "denominator": 2193660, "rule": "> 1/2", "met": True},
+    "pass_heads": {"numerator": 132, "denominator": 194, "rule": "> 1/2", "met": True},
+    "passed": True,
+}
+_VOTE_TALLY = {
+    "kind": "ordinary",
+    "threshold": "> 1/2",
+    "cast": _VOTE_DECISION,
+    "non_voters_follow_majority": {
+        "enabled": False, "applied": False, "side": None, "added_area": 0, "added_heads": 0,
+    },
+    "outcome": _VOTE_DECISION,
+    "passed": True,
+    "buildings": [
+        {
+            "building_id": "01937b2a-4d1e-7a2f-8b3c-4d5e6f7a8b01",
+            "figures": {
+                "total_area": 1351461, "total_heads": 120, "participating_area": 1083510,
+                "participating_heads": 97, "yes_area": 768783, "yes_heads": 69, "no_area": 206225,
+                "no_heads": 18, "abstain_area": 108502, "abstain_heads": 10, "not_voting_area": 267951,
+                "not_voting_heads": 23,
+            },
+        },
+        {
+            "building_id": "01937b2a-4d1e-7a2f-8b3c-4d5e6f7a8b02",
+            "figures": {
+                "total_area": 1388069, "total_heads": 120, "participating_area": 1110150,
+                "participating_heads": 97, "yes_area": 724293, "yes_heads": 63, "no_area": 248087,
+                "no_heads": 22, "abstain_area": 137770, "abstain_heads": 12, "not_voting_area": 277919,
+                "not_voting_heads": 23,
+            },
+        },
+    ],
+}  # fmt: skip
+EXAMPLES.update(
+    {
+        "VoteMatterCreate": {
+            "kind": "ordinary",
+            "title": "关于更换小区监控系统的表决",
+            "body": "拟更换小区全部公共区域监控摄像头，费用由物业服务费列支，不动用维修资金。",
+            "opens_at": "2026-11-20T09:00:00+08:00",
+            "closes_at": "2026-12-05T18:00:00+08:00",
+            "building_ids": [],
+            "allow_change": False,
+            "non_voters_follow_majority": False,
+        },
+        "VoteMatter": {
+            "id": _VOTE_MATTER_ID,
+            "estate_id": "01937b2a-4c1d-7e2f-9a3b-5c6d7e8f9a01",
+            "kind": "ordinary",
+            "title": "关于更换小区监控系统的表决",
+            "body": "拟更换小区全部公共区域监控摄像头，费用由物业服务费列支，不动用维修资金。",
+            "building_ids": [],
+            "state": "open",
+            "notice_at": "2026-11-02T01:30:00Z",
+            "opens_at": "2026-11-20T01:00:00Z",
+            "closes_at": "2026-12-05T10:00:00Z",
+            "allow_change": False,
+            "non_voters_follow_majority": False,
+            "heads": 240,
+            "total_area": 2739530,
+            "version": 3,
+            "created_at": "2026-11-01T08:12:40Z",
+            "closed_at": None,
+        },
+        "VoteRollPage": {
+            "total_heads": 240,
+            "total_area": 2739530,
+            "items": [
+                {
+                    "head_no": 1,
+                    "kind": "person",
+                    "masked_name": "王*、李**",
+                    "area": 10235,
+                    "homes": ["1号楼 1单元 101"],
+                },
+                {
+                    "head_no": 2,
+                    "kind": "person",
+                    "masked_name": "张*",
+                    "area": 22285,
+                    "homes": ["1号楼 1单元 102", "1号楼 1单元 201"],
+                },
+                {
+                    "head_no": 240,
+                    "kind": "developer",
+                    "masked_name": "和平置业有限公司（未售房屋）",
+                    "area": 36150,
+                    "homes": ["2号楼 2单元 1501", "2号楼 2单元 1502", "2号楼 2单元 1601"],
+                },
+            ],
+            "next_cursor": None,
+        },
+        "BallotCast": {"choice": "yes"},
+        "PaperBallot": {"head_no": 17, "choice": "no", "photo_id": "0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f24"},
+        "BallotReceipt": {
+            "matter_id": _VOTE_MATTER_ID,
+            "head_no": 17,
+            "choice": "yes",
+            "channel": "app",
+            "cast_at": "2026-11-21T02:14:09Z",
+            "changed": False,
+            "receipt_code": "K7QM-3XPA-9HTD",
+        },
+        "ProxyCreate": {"proxy_phone": "13800138000", "photo_id": "0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f25"},
+        "VoteProxy": {
+            "id": "0193a1e0-5e0d-7e57-8a7e-0000000b0101",
+            "matter_id": _VOTE_MATTER_ID,
+            "head_no": 17,
+            "proxy_phone": "138****8000",
+            "photo_id": "0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f25",
+            "created_at": "2026-11-18T11:05:00Z",
+            "revoked_at": None,
+        },
+        "VoterChange": {"owner_phone": "13900139000", "reason": "共有人协商一致，由李秀英代表本户投票"},
+        "VoterDesignation": {
+            "matter_id": _VOTE_MATTER_ID,
+            "head_no": 17,
+            "voter_name": "李秀英",
+            "voter_phone": "+8613900139000",
+            "reason": "共有人协商一致，由李秀英代表本户投票",
+        },
+        "VoteResult": {
+            "matter_id": _VOTE_MATTER_ID,
+            "passed": True,
+            "tally": _VOTE_TALLY,
+            "buildings": [
+                {"building_id": "01937b2a-4d1e-7a2f-8b3c-4d5e6f7a8b01", "name": "1号楼"},
+                {"building_id": "01937b2a-4d1e-7a2f-8b3c-4d5e6f7a8b02", "name": "3号楼"},
+            ],
+            "receipts": [
+                {
+                    "receipt_hash": "0b5c1f3a9e27d4c86f10a2b3e4d5c6b7a8f9e0d1c2b3a4958677869504132a1b",
+                    "choice": "yes",
+                },
+                {
+                    "receipt_hash": "7d2e4a6c8b0f1e3d5c7b9a8f6e4d2c0b1a3f5e7d9c8b6a4f2e0d1c3b5a7f9e8d",
+                    "choice": "abstain",
+                },
+                {
+                    "receipt_hash": "e91f0a2b4c6d8e0f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d0e2f4a6b8c0d1e3f",
+                    "choice": "no",
+                },
+            ],
+            "published_at": "2026-12-05T10:00:04Z",
+        },
+    }
+)
+
+
+# spending the maintenance fund (维修资金使用): api/controllers/housing_fund_projects.py -------------------------------
+_FP_READERS = "the estate's owners (bound as owner to one of its homes), its staff and committee, the district's housing officers and admins"
+_FP_IF_MATCH = "If-Match carries the project's version (fund_project_version_conflict otherwise); the answer's ETag is the new one."
+OPERATIONS.update(
+    {
+        "raiseFundProject": (
+            "Raises a repair project for the estate's common parts (共用部位、共用设施设备) to be paid from the "
+            "maintenance fund: title, description, scope (the whole estate, or some of its buildings), budget in "
+            "fen, contractor, quotes and photos (ids of photos the caller uploaded). An emergency (lift, water "
+            "supply, fire system, roof or wall leak, danger from the outer wall) skips the owners' vote and must "
+            "be published to the owners within FUND_EMERGENCY_PUBLISH_DAYS (7 by default) after approval. For the "
+            "estate's owners' committee and property staff, and admins; audited. Answers the project (state "
+            "raised) with its version in the ETag."
+        ),
+        "listFundProjects": (
+            f"The estate's fund projects, newest first, each marked emergency or not, for {_FP_READERS}. "
+            "Paging: pass `next_cursor` back as `cursor`."
+        ),
+        "listOverdueFundProjectPublications": (
+            "Emergency fund projects approved and not yet published to the owners by their due time "
+            "(publish_due_at), oldest due first: for the housing officers, of the estates of their districts, and "
+            "admins. Paging: pass `next_cursor` back as `cursor`."
+        ),
+        "getFundProject": (
+            f"One fund project with its apportionment, for {_FP_READERS}: staff see every home's part, an owner "
+            "the parts of their own homes (empty when none is in scope). The ETag is its version, for If-Match."
+        ),
+        "putFundProjectToVote": (
+            "Puts an ordinary project to the owners' vote (DOMAIN §12: the owners of the parts concerned vote by "
+            "the ordinary majority): raises an ordinary matter (a draft, see raiseVoteMatter) whose buildings are "
+            "the project's scope, with the window given, and links it to the project (state voting). Notice, "
+            "ballots and the close then run as for any matter. An emergency needs no vote "
+            f"(fund_project_state_conflict). For whoever runs the estate's votes. {_FP_IF_MATCH} Audited."
+        ),
+        "approveFundProject": (
+            "The district housing officer approves the disbursement (拨付): for an ordinary project only when its "
+            "matter's published result passed (fund_vote_not_passed otherwise); an emergency without a vote. In "
+            "one ledger entry (fund_spend) the budget is apportioned to the homes in scope that hold a share of "
+            "the fund, by their counted area, with the largest-remainder method (the fen add up exactly; ties to "
+            "the smaller home id): each home's share debited, the fund's bank credited. A home whose share is "
+            "smaller than its part refuses the whole approval (fund_share_insufficient, naming the home). Homes "
+            "left below 30 % of their first deposit get the top-up notice. Idempotency-Key required. "
+            f"{_FP_IF_MATCH} For the housing officers of the estate's district and admins; audited."
+        ),
+        "publishFundProject": (
+            "Publishes an approved emergency project to the owners in its scope: an urgent estate announcement "
+            "(see listAnnouncements; pushed to the residents in scope) with the emergency, contractor and amount. "
+            "Once (fund_project_state_conflict after). For the estate's property staff and committee, the "
+            f"district's housing officers and admins. {_FP_IF_MATCH} Audited."
+        ),
+        "acceptFundProject": (
+            "Accepts the work on completion (验收) with photos the caller uploaded (1 to 20) and a note. For the "
+            "estate's owners' committee (the district's housing officer where it has none) and admins. "
+            f"{_FP_IF_MATCH} Audited."
+        ),
+        "settleFundProject": (
+            "Settles the final account (决算) of an accepted project with its actual cost, at most the amount "
+            "disbursed (fund_settlement_exceeds otherwise). The difference goes back to the same homes by the "
+            "same areas with the largest-remainder method (one fund_return entry: the fund's bank debited, the "
+            "shares credited). Idempotency-Key required. "
+            f"{_FP_IF_MATCH} For the housing officers of the estate's district and admins; audited."
+        ),
+    }
+)
+PARAMETERS.update(
+    {
+        "project_id": "The fund project's id, from raiseFundProject or listFundProjects.",
+    }
+)
+PARAMETER_EXAMPLES.update(
+    {
+        "project_id": "0193a1e0-5e0d-7e57-8a7e-0000000b0001",
+        "listFundProjects.cursor": (
+            "WyIyMDI2LTEyLTAxVDAxOjMwOjAwKzAwOjAwIiwgIjAxOTNhMWUwLTVlMGQtN2U1Ny04YTdlLTAwMDAwMDBiMDAwMSJd"
+        ),
+        "listOverdueFundProjectPublications.cursor": (
+            "WyIyMDI2LTEyLTA4VDAxOjMwOjAwKzAwOjAwIiwgIjAxOTNhMWUwLTVlMGQtN2U1Ny04YTdlLTAwMDAwMDBiMDAwMSJd"
+        ),
+    }
+)
+SCHEMAS.update(
+    {
+        "FundProjectCreate": "A repair project of the common parts to pay from the maintenance fund.",
+        "Quote": "A supplier's quote for the work.",
+        "FundProjectVote": "The voting window of the project's matter.",
+        "FundProjectAcceptance": "The acceptance on completion (验收): photos and a note.",
+        "FundProjectSettlement": "The final account (决算): the actual cost.",
+        "FundProject": "A repair project paid from the maintenance fund (维修资金使用), as listed.",
+        "FundProjectDetail": "A repair project paid from the maintenance fund, with its apportionment among the homes.",
+        "FundProjectBuilding": "A building of the project's scope.",
+        "FundProjectHome": "One home's part of a project: what its share paid, and what came back at settlement.",
+        "FundProjectPage": "A page of fund projects.",
+    }
+)
+_FP_KIND = (
+    "The emergency (DOMAIN §12): lift (stopped or unsafe), water_supply (burst water supply or drainage pipes), "
+    "fire_system (failing), roof_or_wall_leak, outer_wall_danger (danger from outer-wall fixtures)"
+)
+_FP = {
+    "id": "The project's id.",
+    "estate_id": "The estate.",
+    "title": "The title.",
+    "description": "What is repaired and why.",
+    "buildings": "The buildings of its scope; empty: the whole estate.",
+    "budget_fen": "The budget in fen: what approval takes from the homes' shares.",
+    "contractor": "The contractor (施工单位).",
+    "quotes": "The quotes gathered, in order.",
+    "photo_ids": "Photos of the parts to repair (ids; the raiser's uploads).",
+    "emergency": "true: an emergency repair, approved without the owners' vote and published afterwards.",
+    "emergency_kind": _FP_KIND + "; null unless an emergency.",
+    "state": (
+        "raised, voting (an ordinary project whose matter is put to the owners), approved (the money "
+        "disbursed), accepted (验收), settled (决算)."
+    ),
+    "version": "Grows with each change; also its ETag, to send as If-Match.",
+    "created_at": "When it was raised, UTC.",
+    "matter_id": "The owners' vote on it (see getVoteMatter); null for an emergency or before the vote.",
+    "approved_at": "When the housing officer approved the disbursement, UTC; null before.",
+    "disbursed_fen": "The fen taken from the homes' shares at approval (the budget); null before.",
+    "publish_due_at": "An emergency's deadline to be published to the owners, UTC; null otherwise.",
+    "published_at": "When an emergency was published to the owners, UTC; null before (and for ordinary ones).",
+    "announcement_id": "The announcement that published an emergency; null before.",
+    "publication_overdue": "true: an emergency not published by publish_due_at.",
+    "accepted_at": "When the work was accepted, UTC; null before.",
+    "acceptance_photo_ids": "The acceptance's photos (ids).",
+    "acceptance_note": "The acceptance's note.",
+    "settled_at": "When the final account was settled, UTC; null before.",
+    "actual_cost_fen": "The final cost in fen; null before settlement.",
+    "returned_fen": "What settlement gave back to the homes (disbursed minus actual cost); null before.",
+}
+PROPERTIES.update({f"FundProject.{k}": v for k, v in _FP.items()})
+PROPERTIES.update({f"FundProjectDetail.{k}": v for k, v in _FP.items()})
+PROPERTIES.update(
+    {
+        "FundProjectDetail.apportionment": (
+            "The homes' parts, by building, entrance, floor and room: every home for staff, the caller's own "
+            "homes for owners."
+        ),
+        "FundProjectCreate.title": "The title, 1-200 characters (not blank).",
+        "FundProjectCreate.description": "What is repaired and why, at most 10,000 characters.",
+        "FundProjectCreate.building_ids": "The buildings of its scope (ids from getEstate); empty or left out: the whole estate.",
+        "FundProjectCreate.budget_fen": "The budget in fen, 1 to 10^12: 1,250,000 is 12,500.00 yuan.",
+        "FundProjectCreate.contractor": "The contractor (施工单位), 1-200 characters (not blank).",
+        "FundProjectCreate.quotes": "The quotes gathered, at most 20.",
+        "FundProjectCreate.photo_ids": "Photos of the parts to repair: ids of photos the caller uploaded, at most 20, each once.",
+        "FundProjectCreate.emergency": "true: an emergency repair (no vote; published within FUND_EMERGENCY_PUBLISH_DAYS of approval).",
+        "FundProjectCreate.emergency_kind": _FP_KIND + "; required with emergency, refused without.",
+        "Quote.supplier": "The supplier, 1-200 characters.",
+        "Quote.amount_fen": "The quoted amount in fen, 1 to 10^12.",
+        "FundProjectVote.opens_at": "When voting opens, RFC 3339 with its offset: at least VOTE_NOTICE_DAYS (15) ahead.",
+        "FundProjectVote.closes_at": "When voting closes, after opens_at and at most a year after it.",
+        "FundProjectAcceptance.photo_ids": "Photos of the finished work: ids of photos the caller uploaded, 1 to 20, each once.",
+        "FundProjectAcceptance.note": "The acceptance's note, at most 2,000 characters.",
+        "FundProjectSettlement.actual_cost_fen": "The final cost in fen, 0 to the amount disbursed.",
+        "FundProjectBuilding.id": "The building's id.",
+        "FundProjectBuilding.name": "The building's name (1号楼).",
+        "FundProjectHome.home_id": "The home.",
+        "FundProjectHome.building": "Its building's name.",
+        "FundProjectHome.entrance": "Its entrance (单元).",
+        "FundProjectHome.room": "Its room number.",
+        "FundProjectHome.area": "The counted area it was weighed by, in hundredths of m².",
+        "FundProjectHome.spent_fen": "What its share paid at approval, in fen.",
+        "FundProjectHome.returned_fen": "What came back to its share at settlement, in fen.",
+        "FundProjectPage.items": "The projects of this page.",
+        "FundProjectPage.next_cursor": "Pass as `cursor` for the next page; null on the last page.",
+        "FundLine.project_id": "The repair project a fund_spend or fund_return line belongs to; null for other lines.",
+        "FundLine.project_title": "That project's title; null for other lines.",
+    }
+)
+_FP_EXAMPLE = {
+    "id": "0193a1e0-5e0d-7e57-8a7e-0000000b0001",
+    "estate_id": "01937b2a-4c1d-7e2f-9a3b-5c6d7e8f9a01",
+    "title": "1号楼电梯更换曳引机",
+    "description": "1号楼电梯曳引机老化，更换并检测",
+    "buildings": [{"id": "01937b2a-4d1e-7a2f-8b3c-4d5e6f7a8b02", "name": "1号楼"}],
+    "budget_fen": 300001,
+    "contractor": "北京安达电梯工程有限公司",
+    "quotes": [
+        {"supplier": "北京安达电梯工程有限公司", "amount_fen": 300001},
+        {"supplier": "北京通力电梯服务有限公司", "amount_fen": 328000},
+    ],
+    "photo_ids": ["0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f20"],
+    "emergency": False,
+    "emergency_kind": None,
+    "state": "settled",
+    "version": 5,
+    "created_at": "2026-10-10T02:00:00Z",
+    "matter_id": "0193a1e0-5e0d-7e57-8a7e-0000000c0001",
+    "approved_at": "2026-11-20T06:00:00Z",
+    "disbursed_fen": 300001,
+    "publish_due_at": None,
+    "published_at": None,
+    "announcement_id": None,
+    "publication_overdue": False,
+    "accepted_at": "2026-11-28T03:00:00Z",
+    "acceptance_photo_ids": ["0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f21"],
+    "acceptance_note": "运行正常，检测合格",
+    "settled_at": "2026-12-01T03:00:00Z",
+    "actual_cost_fen": 200000,
+    "returned_fen": 100001,
+}
+EXAMPLES.update(
+    {
+        "FundProjectCreate": {
+            "title": "1号楼电梯更换曳引机",
+            "description": "1号楼电梯曳引机老化，更换并检测",
+            "building_ids": ["01937b2a-4d1e-7a2f-8b3c-4d5e6f7a8b02"],
+            "budget_fen": 300001,
+            "contractor": "北京安达电梯工程有限公司",
+            "quotes": [{"supplier": "北京安达电梯工程有限公司", "amount_fen": 300001}],
+            "photo_ids": ["0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f20"],
+            "emergency": False,
+            "emergency_kind": None,
+        },
+        "FundProjectVote": {"opens_at": "2026-12-20T00:00:00+08:00", "closes_at": "2026-12-27T00:00:00+08:00"},
+        "FundProjectAcceptance": {"photo_ids": ["0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f21"], "note": "运行正常，检测合格"},
+        "FundProjectSettlement": {"actual_cost_fen": 200000},
+        "FundProject": _FP_EXAMPLE,
+        "FundProjectDetail": {
+            **_FP_EXAMPLE,
+            "apportionment": [
+                {
+                    "home_id": "01937b2a-5e2f-7b3c-9d4e-5f6a7b8c9d03",
+                    "building": "1号楼",
+                    "entrance": "1",
+                    "room": "101",
+                    "area": 10000,
+                    "spent_fen": 100001,
+                    "returned_fen": 33334,
+                }
+            ],
+        },
+        "FundProjectPage": {"items": [_FP_EXAMPLE], "next_cursor": None},
     }
 )

@@ -1038,6 +1038,194 @@ MONEY_ROWS: dict[str, list[Variant]] = {
 }
 
 
+
+# estate announcements and filings: the estate above (the resident bound to 1号楼 101); a property-side
+# announcement to the whole estate; each write on an object of its own (a new announcement, a new estate in the
+# district for a filing, a new waiting filing to decide) -------------------------------------------------------------
+
+ANNOUNCEMENT_FORBIDDEN = Outcome("403 (announcement)", frozenset({403}), "announcement_forbidden")
+FILING_FORBIDDEN = Outcome("403 (filing)", frozenset({403}), "filing_forbidden")
+
+
+async def _announcement(w: World, side: str = "property") -> uuid.UUID:
+    fixed = await _housing(w)
+    announcement_id: uuid.UUID = await w.db.fetchval(
+        "INSERT INTO estate_announcements (estate_id, title, body, publisher_id, publisher_as) "
+        "VALUES ($1, '停水通知', '明日 9:00-17:00 停水。', $2, $3) RETURNING id",
+        fixed["estate"], w.ids["admin"], side,
+    )  # fmt: skip
+    return announcement_id
+
+
+async def b_announcements(w: World, who: str) -> Call:
+    return Call(path={"estate_id": (await _housing(w))["estate"]})
+
+
+async def b_announcement(w: World, who: str) -> Call:
+    fixed = await _housing(w)
+    if "announcement" not in fixed:
+        fixed["announcement"] = await _announcement(w)
+    return Call(path={"announcement_id": fixed["announcement"]})
+
+
+async def b_publish(w: World, who: str) -> Call:
+    return Call(
+        path={"estate_id": (await _housing(w))["estate"]},
+        json={"title": f"公告{w.next()}", "body": "电梯年检。"},
+        ctx={"count": await w.db.fetchval("SELECT count(*) FROM estate_announcements")},
+    )
+
+
+async def c_published_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    count = await w.db.fetchval("SELECT count(*) FROM estate_announcements")
+    assert count == call.ctx["count"] + (r.status_code == 201), f"{count} announcements after {r.status_code}"
+
+
+async def b_withdraw(w: World, who: str) -> Call:
+    announcement = await _announcement(w)
+    return Call(path={"announcement_id": announcement}, json={"reason": "误发"}, ctx={"announcement": announcement})
+
+
+async def c_withdrawn_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    state = await w.db.fetchval("SELECT state FROM estate_announcements WHERE id = $1", call.ctx["announcement"])
+    assert state == ("withdrawn" if r.status_code == 200 else "published"), f"{state} after {r.status_code}"
+
+
+async def _new_estate(w: World) -> uuid.UUID:
+    estate_id: uuid.UUID = await w.db.fetchval(
+        """INSERT INTO estates (name, address, district_code, location, location_original, property_company,
+                                service_grade)
+           VALUES ($1, '东城区某街 3 号', '110101', ST_SetSRID(ST_MakePoint(116.41, 39.95), 4326),
+                   '{"lat": 39.95, "lon": 116.41, "crs": "wgs84"}', '矩阵物业', 2) RETURNING id""",
+        f"备案小区{w.next()}",
+    )
+    return estate_id
+
+
+def b_file(kind: str) -> Build:
+    async def build(w: World, who: str) -> Call:
+        estate = await _new_estate(w)
+        photo = await new_photo(w.db, w.ids["citizen" if who == "anonymous" else who])
+        if kind == "service_contract":
+            body: dict[str, Any] = {
+                "company": "矩阵物业",
+                "service_grade": "三级",
+                "fee_fen_m2_month": 180,
+                "term_start": "2027-01-01",
+                "term_end": "2028-12-31",
+                "document_ids": [str(photo)],
+            }
+        else:
+            body = {
+                "elected_on": "2026-11-01",
+                "term_start": "2026-12-01",
+                "term_end": "2031-11-30",
+                "members": [{"name": "王建国", "role": "chair"}],
+                "document_ids": [str(photo)],
+            }
+        return Call(path={"estate_id": estate}, json=body, ctx={"estate": estate})
+
+    return build
+
+
+async def c_filed_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    count = await w.db.fetchval("SELECT count(*) FROM estate_filings WHERE estate_id = $1", call.ctx["estate"])
+    assert count == (r.status_code == 201), f"{count} filings after {r.status_code}"
+
+
+async def _waiting_filing(w: World) -> uuid.UUID:
+    estate = await _new_estate(w)
+    photo = await new_photo(w.db, w.ids["admin"])
+    filing_id: uuid.UUID = await w.db.fetchval(
+        """INSERT INTO estate_filings (estate_id, kind, version, term_start, term_end, company, service_grade,
+                                      fee_fen_m2_month, document_ids, filed_by)
+           VALUES ($1, 'service_contract', 1, '2027-01-01', '2028-12-31', '矩阵物业', '三级', 180, $2, $3)
+           RETURNING id""",
+        estate, [photo], w.ids["admin"],
+    )  # fmt: skip
+    return filing_id
+
+
+async def b_filing(w: World, who: str) -> Call:
+    if "filing" not in w.fixed:
+        w.fixed["filing"] = await _waiting_filing(w)
+        w.fixed["filing_estate"] = await w.db.fetchval(
+            "SELECT estate_id FROM estate_filings WHERE id = $1", w.fixed["filing"]
+        )
+    return Call(path={"filing_id": w.fixed["filing"]})
+
+
+async def b_filings(w: World, who: str) -> Call:
+    await b_filing(w, who)
+    return Call(path={"estate_id": w.fixed["filing_estate"]})
+
+
+def b_decide_filing(action: str) -> Build:
+    async def build(w: World, who: str) -> Call:
+        filing = await _waiting_filing(w)
+        body = {"reason": "合同缺页"} if action == "return" else {}
+        return Call(path={"filing_id": filing}, json=body, headers={"If-Match": '"1"'}, ctx={"filing": filing})
+
+    return build
+
+
+async def c_decided_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    state = await w.db.fetchval("SELECT state FROM estate_filings WHERE id = $1", call.ctx["filing"])
+    assert (state == "filed") == (r.status_code != 200), f"{state} after {r.status_code}"
+
+
+#: the estate's publishers: its property staff (property_staff reaches every estate; the callers' property manager
+#: runs another), its committee, the district's housing officer, admins; everyone else is not a resident here
+PUBLISHER_ROLES = ("admin", "property_staff", "property_manager", "owners_committee", "housing_officer")
+PUBLISHERS_RULE = rule(ok(200), roles=PUBLISHER_ROLES, property_manager=ANNOUNCEMENT_FORBIDDEN)
+#: residents in scope (the resident) and publishers read; anyone else signed in is not a resident of the estate
+ANNOUNCEMENT_READERS_RULE = rule(
+    ANNOUNCEMENT_FORBIDDEN,
+    resident=ok(200),
+    admin=ok(200),
+    property_staff=ok(200),
+    housing_officer=ok(200),
+    owners_committee=ok(200),
+)
+#: the receipt is the resident's own
+MARK_READ_RULE = rule(ANNOUNCEMENT_FORBIDDEN, resident=ok(200))
+#: a property-side announcement is withdrawn by the property side and admins
+WITHDRAW_RULE = rule(
+    ok(200), roles=PUBLISHER_ROLES, property_manager=ANNOUNCEMENT_FORBIDDEN, housing_officer=ANNOUNCEMENT_FORBIDDEN,
+    owners_committee=ANNOUNCEMENT_FORBIDDEN,
+)  # fmt: skip
+FILING_READERS_RULE = rule(ok(200), roles=PUBLISHER_ROLES, property_manager=FILING_FORBIDDEN)
+NOTICE_ROWS: dict[str, list[Variant]] = {
+    "publishAnnouncement": one(
+        b_publish,
+        rule(ok(201), roles=PUBLISHER_ROLES, property_manager=ANNOUNCEMENT_FORBIDDEN),
+        c_published_only_when_allowed,
+    ),
+    "listAnnouncements": one(b_announcements, ANNOUNCEMENT_READERS_RULE),
+    "getAnnouncement": one(b_announcement, ANNOUNCEMENT_READERS_RULE),
+    "markAnnouncementRead": one(b_announcement, MARK_READ_RULE),
+    "getAnnouncementReads": one(b_announcement, PUBLISHERS_RULE),
+    "withdrawAnnouncement": one(b_withdraw, WITHDRAW_RULE, c_withdrawn_only_when_allowed),
+    "fileServiceContract": one(
+        b_file("service_contract"),
+        rule(ok(201), roles=("admin", "property_staff", "property_manager"), property_manager=FILING_FORBIDDEN),
+        c_filed_only_when_allowed,
+    ),
+    "fileCommittee": one(
+        b_file("committee"), rule(ok(201), roles=("admin", "owners_committee")), c_filed_only_when_allowed
+    ),
+    "listEstateFilings": one(b_filings, FILING_READERS_RULE),
+    "getFiling": one(b_filing, FILING_READERS_RULE),
+    "getCurrentFilings": one(b_announcements, everyone(ok(200))),
+    "acceptFiling": one(
+        b_decide_filing("accept"), rule(ok(200), roles=("admin", "housing_officer")), c_decided_only_when_allowed
+    ),
+    "returnFiling": one(
+        b_decide_filing("return"), rule(ok(200), roles=("admin", "housing_officer")), c_decided_only_when_allowed
+    ),
+}
+
+
 # the matrix ---------------------------------------------------------------------------------------------------
 
 IN_OR_OWNER = IN_SCOPE | {"citizen"}
@@ -1289,6 +1477,7 @@ MATRIX: dict[str, list[Variant]] = {
     # housing: estates, homes, the register, residents' bindings
     **HOUSING_ROWS,
     **MONEY_ROWS,
+    **NOTICE_ROWS,
 }
 
 

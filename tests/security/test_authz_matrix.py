@@ -1226,6 +1226,142 @@ NOTICE_ROWS: dict[str, list[Variant]] = {
 }
 
 
+# the maintenance fund's repair projects: the estate above with its fund opened; the resident is an owner of 101.
+# Each write on a project of its own, made through the service in the state the write needs -------------------------
+
+FUND_PROJECT_FORBIDDEN = Outcome("403 (fund project)", frozenset({403}), "fund_project_forbidden")
+
+
+async def _fund_estate(w: World) -> uuid.UUID:
+    from housing import fund
+
+    fixed = await _housing(w)
+    if "fund_opened" not in fixed:
+        async with w.db.transaction():
+            if await fund.store.get_rate(w.db, fixed["estate"]) is None:
+                await fund.set_rate(w.db, fixed["estate"], fund.FundRateSet(rate_fen_m2=10000), None)
+            await fund.open_homes(w.db, fixed["estate"], None)
+        fixed["fund_opened"] = True
+    estate: uuid.UUID = fixed["estate"]
+    return estate
+
+
+def _fund_admin(w: World) -> Any:
+    from identity.models import Principal
+
+    return Principal(
+        user_id=w.ids["admin"], session_id=uuid.uuid4(), roles=(RoleGrant(role="admin"),), locale="zh-CN"
+    )
+
+
+async def _fund_project(w: World, state: str) -> uuid.UUID:
+    """A new emergency project (budget 3 fen, the whole estate) brought to `state` by the admin."""
+    from housing import fund_projects as fp
+
+    estate = await _fund_estate(w)
+    admin = _fund_admin(w)
+    body = fp.FundProjectCreate(
+        title=f"应急维修{w.next()}", budget_fen=3, contractor="矩阵工程", emergency=True, emergency_kind="lift"
+    )
+    async with w.db.transaction():
+        project = await fp.raise_project(w.db, CTX, admin, estate, body)
+        if state in ("approved", "accepted"):
+            await fp.approve(w.db, fp.FundProjectsConfig(), CTX, admin, project.id, 1)
+        if state == "accepted":
+            photo = await new_photo(w.db, w.ids["admin"])
+            await fp.accept(w.db, CTX, admin, project.id, 2, fp.FundProjectAcceptance(photo_ids=[photo]))
+    return project.id
+
+
+async def b_fund_projects(w: World, who: str) -> Call:
+    return Call(path={"estate_id": await _fund_estate(w)})
+
+
+async def b_fund_project(w: World, who: str) -> Call:
+    if "fund_project" not in w.fixed:
+        w.fixed["fund_project"] = await _fund_project(w, "raised")
+    return Call(path={"project_id": w.fixed["fund_project"]})
+
+
+async def b_raise_fund_project(w: World, who: str) -> Call:
+    return Call(
+        path={"estate_id": await _fund_estate(w)},
+        json={"title": f"屋面防水{w.next()}", "budget_fen": 100, "contractor": "矩阵工程"},
+        ctx={"count": await w.db.fetchval("SELECT count(*) FROM fund_projects")},
+    )
+
+
+async def c_raised_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    count = await w.db.fetchval("SELECT count(*) FROM fund_projects")
+    assert count == call.ctx["count"] + (r.status_code == 201), f"{count} projects after {r.status_code}"
+
+
+def b_fund_step(action: str, state: str, version: int) -> Build:
+    async def build(w: World, who: str) -> Call:
+        project = await _fund_project(w, state)
+        body: Any = None
+        if action == "vote":
+            await w.db.execute("UPDATE fund_projects SET emergency = false, emergency_kind = NULL WHERE id = $1", project)
+            opens = datetime.now(UTC) + timedelta(days=16)
+            body = {"opens_at": opens.isoformat(), "closes_at": (opens + timedelta(days=7)).isoformat()}
+        elif action == "accept":
+            body = {"photo_ids": [str(await new_photo(w.db, w.ids["citizen" if who == "anonymous" else who]))]}
+        elif action == "settle":
+            body = {"actual_cost_fen": 2}
+        headers = {"If-Match": f'"{version}"', "Idempotency-Key": uuid.uuid4().hex}
+        return Call(path={"project_id": project}, json=body, headers=headers, ctx={"project": project, "state": state})
+
+    return build
+
+
+async def c_fund_step_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    row = await w.db.fetchrow("SELECT state, published_at FROM fund_projects WHERE id = $1", call.ctx["project"])
+    changed = row["state"] != call.ctx["state"] or row["published_at"] is not None
+    assert changed == (r.status_code == 200), f"{row['state']} after {r.status_code}"
+
+
+#: the estate's fund projects are read by its owners (the resident), its staff (property_staff reaches every estate;
+#: the callers' property manager runs another), the district's housing officer and admins
+FUND_READERS_RULE = rule(
+    FUND_PROJECT_FORBIDDEN, resident=ok(200), admin=ok(200), property_staff=ok(200), housing_officer=ok(200)
+)
+FUND_OFFICERS_RULE = rule(ok(200), roles=("admin", "housing_officer"))
+FUND_PROJECT_ROWS: dict[str, list[Variant]] = {
+    "raiseFundProject": one(
+        b_raise_fund_project,
+        rule(
+            ok(201),
+            roles=("admin", "property_staff", "property_manager", "owners_committee"),
+            property_manager=FUND_PROJECT_FORBIDDEN,
+        ),
+        c_raised_only_when_allowed,
+    ),
+    "listFundProjects": one(b_fund_projects, FUND_READERS_RULE),
+    "getFundProject": one(b_fund_project, FUND_READERS_RULE),
+    "listOverdueFundProjectPublications": one(plain(), FUND_OFFICERS_RULE),
+    # the estate has no committee: the district's housing officer runs its votes and accepts its work
+    "putFundProjectToVote": one(b_fund_step("vote", "raised", 1), FUND_OFFICERS_RULE, c_fund_step_only_when_allowed),
+    "approveFundProject": one(
+        b_fund_step("approve", "raised", 1), FUND_OFFICERS_RULE, c_fund_step_only_when_allowed
+    ),
+    "publishFundProject": one(
+        b_fund_step("publish", "approved", 2),
+        rule(
+            ok(200),
+            roles=("admin", "property_staff", "property_manager", "owners_committee", "housing_officer"),
+            property_manager=FUND_PROJECT_FORBIDDEN,
+        ),
+        c_fund_step_only_when_allowed,
+    ),
+    "acceptFundProject": one(
+        b_fund_step("accept", "approved", 2), FUND_OFFICERS_RULE, c_fund_step_only_when_allowed
+    ),
+    "settleFundProject": one(
+        b_fund_step("settle", "accepted", 3), FUND_OFFICERS_RULE, c_fund_step_only_when_allowed
+    ),
+}
+
+
 # the matrix ---------------------------------------------------------------------------------------------------
 
 IN_OR_OWNER = IN_SCOPE | {"citizen"}
@@ -1478,6 +1614,7 @@ MATRIX: dict[str, list[Variant]] = {
     **HOUSING_ROWS,
     **MONEY_ROWS,
     **NOTICE_ROWS,
+    **FUND_PROJECT_ROWS,
 }
 
 

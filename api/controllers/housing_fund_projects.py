@@ -48,20 +48,18 @@ class _NoBody(msgspec.Struct, frozen=True):
 
 
 def _version(request: Request[Any, Any, Any]) -> int:
+    """The version If-Match names: any integer (another than the project's is fund_project_version_conflict)."""
     raw = request.headers.get("if-match")
     if raw is None:
         raise ProblemError(
             428, "precondition_required", "send the project's version as 'If-Match: <version>'"
         )
     try:
-        value = int(raw.strip().removeprefix("W/").strip('"'))
+        return int(raw.strip().removeprefix("W/").strip('"'))
     except ValueError as exc:
         raise ProblemError(
             400, "invalid_if_match", "If-Match carries the project's version, a number"
         ) from exc
-    if not 1 <= value < 2**31:
-        raise ProblemError(400, "invalid_if_match", "If-Match carries the project's version, a number")
-    return value
 
 
 def _tagged(response: Response[Any]) -> Response[Any]:

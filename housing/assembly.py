@@ -180,7 +180,7 @@ def _head(members: list[HomeRow]) -> Head:
 # the tally ----------------------------------------------------------------------------------------------------------
 
 
-class Figures(msgspec.Struct, frozen=True):
+class VoteFigures(msgspec.Struct, frozen=True):
     """Counts of one set of heads: the roll's totals, those taking part, and each choice, on area (hundredths
     of m²) and on heads."""
 
@@ -198,7 +198,7 @@ class Figures(msgspec.Struct, frozen=True):
     not_voting_heads: int
 
 
-class Ratio(msgspec.Struct, frozen=True):
+class VoteRatio(msgspec.Struct, frozen=True):
     """A comparison as it was made: numerator / denominator against the rule's fraction."""
 
     numerator: int
@@ -207,19 +207,19 @@ class Ratio(msgspec.Struct, frozen=True):
     met: bool
 
 
-class Decision(msgspec.Struct, frozen=True):
+class VoteDecision(msgspec.Struct, frozen=True):
     """The quorum and the pass on one set of figures."""
 
-    figures: Figures
-    quorum_area: Ratio
-    quorum_heads: Ratio
+    figures: VoteFigures
+    quorum_area: VoteRatio
+    quorum_heads: VoteRatio
     quorum_met: bool
-    pass_area: Ratio
-    pass_heads: Ratio
+    pass_area: VoteRatio
+    pass_heads: VoteRatio
     passed: bool
 
 
-class MajorityRule(msgspec.Struct, frozen=True):
+class VoteMajorityRule(msgspec.Struct, frozen=True):
     """How "non-voters follow the majority" went: asked for by the matter, applied or not, to which side."""
 
     enabled: bool
@@ -229,23 +229,23 @@ class MajorityRule(msgspec.Struct, frozen=True):
     added_heads: int
 
 
-class BuildingFigures(msgspec.Struct, frozen=True):
+class VoteBuildingFigures(msgspec.Struct, frozen=True):
     """One building's figures: a head with homes here counts once here, with its area here only."""
 
     building_id: UUID
-    figures: Figures
+    figures: VoteFigures
 
 
-class Tally(msgspec.Struct, frozen=True):
+class VoteTally(msgspec.Struct, frozen=True):
     kind: Kind
     threshold: str
     #: as cast
-    cast: Decision
-    non_voters_follow_majority: MajorityRule
+    cast: VoteDecision
+    non_voters_follow_majority: VoteMajorityRule
     #: what decides: the figures as cast, or with non-voters added to the majority when the rule applied
-    outcome: Decision
+    outcome: VoteDecision
     passed: bool
-    buildings: tuple[BuildingFigures, ...]
+    buildings: tuple[VoteBuildingFigures, ...]
 
 
 class TallyHead(msgspec.Struct, frozen=True):
@@ -256,17 +256,17 @@ class TallyHead(msgspec.Struct, frozen=True):
     buildings: Mapping[UUID, int]
 
 
-def _ratio(numerator: int, denominator: int, fraction: tuple[int, int], strict: bool) -> Ratio:
+def _ratio(numerator: int, denominator: int, fraction: tuple[int, int], strict: bool) -> VoteRatio:
     num, den = fraction
     # numerator / denominator >= num / den  <=>  numerator * den >= num * denominator (denominators > 0)
     left, right = numerator * den, num * denominator
     met = left > right if strict else left >= right
     if denominator == 0:
         met = False
-    return Ratio(numerator, denominator, f"{'>' if strict else '>='} {num}/{den}", met)
+    return VoteRatio(numerator, denominator, f"{'>' if strict else '>='} {num}/{den}", met)
 
 
-def figures(heads: Sequence[tuple[int, int]], ballots: Mapping[int, Choice]) -> Figures:
+def figures(heads: Sequence[tuple[int, int]], ballots: Mapping[int, Choice]) -> VoteFigures:
     """Figures of (head_no, area) pairs against the ballots by head."""
     area = {"yes": 0, "no": 0, "abstain": 0}
     count = {"yes": 0, "no": 0, "abstain": 0}
@@ -279,7 +279,7 @@ def figures(heads: Sequence[tuple[int, int]], ballots: Mapping[int, Choice]) -> 
             count[choice] += 1
     part_area = area["yes"] + area["no"] + area["abstain"]
     part_heads = count["yes"] + count["no"] + count["abstain"]
-    return Figures(
+    return VoteFigures(
         total_area=total_area,
         total_heads=len(heads),
         participating_area=part_area,
@@ -295,14 +295,14 @@ def figures(heads: Sequence[tuple[int, int]], ballots: Mapping[int, Choice]) -> 
     )
 
 
-def decide(f: Figures, kind: Kind) -> Decision:
+def decide(f: VoteFigures, kind: Kind) -> VoteDecision:
     num, den, strict = THRESHOLDS[kind]
     quorum_area = _ratio(f.participating_area, f.total_area, QUORUM, strict=False)
     quorum_heads = _ratio(f.participating_heads, f.total_heads, QUORUM, strict=False)
     pass_area = _ratio(f.yes_area, f.participating_area, (num, den), strict)
     pass_heads = _ratio(f.yes_heads, f.participating_heads, (num, den), strict)
     quorum = quorum_area.met and quorum_heads.met
-    return Decision(
+    return VoteDecision(
         figures=f,
         quorum_area=quorum_area,
         quorum_heads=quorum_heads,
@@ -313,14 +313,14 @@ def decide(f: Figures, kind: Kind) -> Decision:
     )
 
 
-def _follow_majority(f: Figures, enabled: bool) -> tuple[MajorityRule, Figures]:
+def _follow_majority(f: VoteFigures, enabled: bool) -> tuple[VoteMajorityRule, VoteFigures]:
     side: Literal["yes", "no"] | None = None
     if f.yes_area > f.no_area and f.yes_heads > f.no_heads:
         side = "yes"
     elif f.no_area > f.yes_area and f.no_heads > f.yes_heads:
         side = "no"
     if not enabled or side is None or f.not_voting_heads == 0:
-        return MajorityRule(enabled, False, side if enabled else None, 0, 0), f
+        return VoteMajorityRule(enabled, False, side if enabled else None, 0, 0), f
     add_area, add_heads = f.not_voting_area, f.not_voting_heads
     after = msgspec.structs.replace(
         f,
@@ -334,7 +334,7 @@ def _follow_majority(f: Figures, enabled: bool) -> tuple[MajorityRule, Figures]:
             else {"no_area": f.no_area + add_area, "no_heads": f.no_heads + add_heads}
         ),
     )
-    return MajorityRule(True, True, side, add_area, add_heads), after
+    return VoteMajorityRule(True, True, side, add_area, add_heads), after
 
 
 def tally(
@@ -343,7 +343,7 @@ def tally(
     ballots: Mapping[int, Choice],
     *,
     non_voters_follow_majority: bool = False,
-) -> Tally:
+) -> VoteTally:
     """The result of a matter: the decision as cast, the majority rule when the matter asks for it, and the
     figures of each building (as cast)."""
     cast_figures = figures([(h.head_no, h.area) for h in heads], ballots)
@@ -355,11 +355,11 @@ def tally(
         for building_id, area in h.buildings.items():
             by_building.setdefault(building_id, []).append((h.head_no, area))
     buildings = tuple(
-        BuildingFigures(building_id, figures(pairs, ballots))
+        VoteBuildingFigures(building_id, figures(pairs, ballots))
         for building_id, pairs in sorted(by_building.items(), key=lambda kv: str(kv[0]))
     )
     num, den, strict = THRESHOLDS[kind]
-    return Tally(
+    return VoteTally(
         kind=kind,
         threshold=f"{'>' if strict else '>='} {num}/{den}",
         cast=cast,

@@ -6,7 +6,8 @@ housing/votes_store.py.
 A matter is raised as a draft by whoever runs the estate's votes (its owners' committee; the district's housing
 officer where there is none; admins), with its window at least ``VotesConfig.notice_days`` ahead. Notice freezes
 the roll (the heads of the homes in scope, their areas and designated voters) and publishes it, masked, to the
-estate's owners. In the window the designated voter of a head votes in the app, or their proxy does, or the
+estate's owners, who are told (an outbox row of housing.vote_notice; housing.vote_result when the result is
+published). In the window the designated voter of a head votes in the app, or their proxy does, or the
 committee enters the head's paper ballot with its photo; one ballot per head, by the database's primary key.
 
 Closing and a late ballot cannot interleave: a ballot takes the matter's row FOR SHARE (ballots do not wait for
@@ -28,7 +29,7 @@ import msgspec
 
 from housing import access, assembly
 from housing import votes_store as store
-from housing.assembly import Choice, Kind, Tally
+from housing.assembly import Choice, Kind, VoteTally
 from housing.errors import (
     BallotExists,
     EstateNotFound,
@@ -49,6 +50,8 @@ from identity import service as identity
 from identity.models import Principal, RequestContext
 from identity.phone import mask_phone, normalize_phone
 from media import service as media
+from notifications.outbox import enqueue
+from notifications.topics import VOTE_NOTICE, VOTE_RESULT
 
 MatterState = Literal["draft", "noticed", "open", "closed", "published"]
 Channel = Literal["app", "paper", "proxy"]
@@ -178,7 +181,7 @@ class BuildingName(msgspec.Struct, frozen=True):
 class VoteResult(msgspec.Struct, frozen=True):
     matter_id: UUID
     passed: bool
-    tally: Tally
+    tally: VoteTally
     buildings: list[BuildingName]
     receipts: list[ReceiptEntry]
     published_at: datetime
@@ -399,8 +402,8 @@ async def give_notice(
         heads=len(roll.heads), area=sum(h.area for h in roll.heads),
         homes_left_out=[str(h) for h in roll.left_out],
     )  # fmt: skip
-    # Owners are told through the published roll and the estate's matters list; an outbox notice (push) needs a
-    # topic of its own in notifications/ (not there yet).
+    # the owners of the homes on the roll are told (inbox and push), by the worker after this commits
+    await enqueue(conn, VOTE_NOTICE, {"estate_id": str(m["estate_id"]), "matter_id": str(matter_id)})
     return await get_matter(conn, principal, matter_id)
 
 
@@ -624,7 +627,7 @@ async def change_voter(
 # closing, the tally and the result ----------------------------------------------------------------------------------
 
 
-async def compute(conn: asyncpg.Connection, m: asyncpg.Record) -> tuple[Tally, list[ReceiptEntry]]:
+async def compute(conn: asyncpg.Connection, m: asyncpg.Record) -> tuple[VoteTally, list[ReceiptEntry]]:
     """The tally from the roll and the ballots as they are in the database now."""
     heads = [
         assembly.TallyHead(r["head_no"], r["area"], {UUID(k): v for k, v in r["buildings"].items()})
@@ -658,6 +661,7 @@ async def close(
     await store.insert_result(conn, matter_id, msgspec.to_builtins(result), msgspec.to_builtins(receipts))
     actor = principal.user_id if principal else None
     await store.set_published(conn, matter_id, actor)
+    await enqueue(conn, VOTE_RESULT, {"estate_id": str(m["estate_id"]), "matter_id": str(matter_id)})
     f = result.outcome.figures
     await identity.audit(
         conn, ctx, actor, "vote.close", "vote_matter", str(matter_id),
@@ -678,7 +682,7 @@ async def get_result(conn: asyncpg.Connection, principal: Principal | None, matt
     row = await store.get_result(conn, matter_id)
     if row is None:
         raise VoteStateConflict("the result is published when the vote closes", state=_state(m))
-    tally = msgspec.convert(row["tally"], Tally)
+    tally = msgspec.convert(row["tally"], VoteTally)
     names = await store.building_names(conn, [b.building_id for b in tally.buildings])
     return VoteResult(
         matter_id=matter_id,

@@ -21,7 +21,9 @@ family and tenants; a fund top-up: owners, who alone read the fund statement), g
 push, never urgent (quiet hours hold it). An urgent estate announcement (`housing.announcement` from
 housing/announcements.py) goes to the people bound now to a home in its scope (the whole estate, or its
 buildings; any relation), not to its publisher, as an urgent inbox message and push; none when it was withdrawn
-before the row ran. They are internal: not webhook events (`Event` is the published
+before the row ran. An owners' assembly vote's notice and result (`housing.vote_notice` and `housing.vote_result`
+from housing/votes.py) go to the people bound now as owners to a home on the matter's frozen roll, as an inbox
+message and push, not urgent. They are internal: not webhook events (`Event` is the published
 webhook contract), and no live `case` event. A payload that does not have the shape of its topic raises
 `MalformedPayload`: no retry can mend it, so the worker marks the row dead at once (an admin replays it).
 
@@ -56,7 +58,11 @@ HOUSING_KINDS: Final[dict[str, str]] = {
     "housing.bill_reminder": "bill.reminder",
     "housing.fund_topup": "fund.topup",
     "housing.announcement": "announcement.urgent",
+    "housing.vote_notice": "vote.notice",
+    "housing.vote_result": "vote.result",
 }
+#: the vote notices, fanned out by plan_vote
+VOTE_TOPICS: Final[tuple[str, ...]] = ("housing.vote_notice", "housing.vote_result")
 #: whose binding to the home a housing notice is for (the same people housing/ names in the payload)
 HOUSING_RELATIONS: Final[dict[str, tuple[str, ...]]] = {
     "housing.bill_reminder": ("owner", "family", "tenant"),
@@ -97,6 +103,13 @@ class AnnouncementNotice(msgspec.Struct, kw_only=True):
 
     estate_id: UUID
     announcement_id: UUID
+
+
+class VoteNotice(msgspec.Struct, kw_only=True):
+    """The payload of `housing.vote_notice` and `housing.vote_result` (housing.votes.give_notice and close)."""
+
+    estate_id: UUID
+    matter_id: UUID
 
 
 class Recipient(msgspec.Struct, frozen=True):
@@ -308,6 +321,35 @@ async def plan_announcement(conn: asyncpg.Connection, topic: str, payload: objec
     )
 
 
+async def plan_vote(conn: asyncpg.Connection, topic: str, payload: object) -> Plan | None:
+    """A vote's notice or result: the owners of the homes on its roll now (module docstring)."""
+    try:
+        notice = msgspec.convert(payload, VoteNotice)
+    except msgspec.ValidationError as exc:
+        raise MalformedPayload(f"{topic}: {exc}") from exc
+    row = await store.vote_context(conn, notice.matter_id)
+    if row is None or (topic == "housing.vote_result" and row["passed"] is None):
+        return None
+    if row["estate_id"] != notice.estate_id:
+        raise MalformedPayload(f"{topic}: matter {notice.matter_id} is not of estate {notice.estate_id}")
+    kind = HOUSING_KINDS[topic]
+    return Plan(
+        case_id=None,
+        urgent=False,
+        params={
+            "estate_id": str(notice.estate_id),
+            "matter_id": str(notice.matter_id),
+            "estate": row["estate"],
+            "title": row["title"],
+            "opens_at": row["opens_at"].isoformat(),
+            "closes_at": row["closes_at"].isoformat(),
+            "passed": row["passed"],
+        },
+        recipients=[Recipient(user_id, kind) for user_id in await store.vote_owners(conn, notice.matter_id)],
+        watchers=[],
+    )
+
+
 async def fan_out(
     conn: asyncpg.Connection, config: NotificationsConfig, row: asyncpg.Record, counts: FanoutCounts
 ) -> None:
@@ -317,6 +359,8 @@ async def fan_out(
     outbox_id: int = row["id"]
     if topic == "housing.announcement":
         plan = await plan_announcement(conn, topic, payload)
+    elif topic in VOTE_TOPICS:
+        plan = await plan_vote(conn, topic, payload)
     elif topic in HOUSING_KINDS:
         plan = await plan_housing(conn, topic, payload)
     elif topic in WORKFLOWS:

@@ -376,6 +376,32 @@ async def estate_residents(conn: asyncpg.Connection, estate_id: UUID, building_i
     return [r["user_id"] for r in rows]
 
 
+async def vote_context(conn: asyncpg.Connection, matter_id: UUID) -> Record | None:
+    """An owners' assembly matter with what its notices show (the estate's name, its title, its window, whether
+    its published result passed: null before)."""
+    return await conn.fetchrow(
+        """SELECT m.estate_id, m.title, m.state, m.opens_at, m.closes_at, e.name AS estate,
+                  (r.tally ->> 'passed')::boolean AS passed
+           FROM vote_matters m JOIN estates e ON e.id = m.estate_id
+           LEFT JOIN vote_results r ON r.matter_id = m.id
+           WHERE m.id = $1""",
+        matter_id,
+    )
+
+
+async def vote_owners(conn: asyncpg.Connection, matter_id: UUID) -> list[UUID]:
+    """The users bound now as owners (an active owner binding) to a home on the matter's frozen roll; not
+    disabled."""
+    rows = await conn.fetch(
+        """SELECT DISTINCT hb.user_id FROM vote_roll_homes h JOIN home_bindings hb ON hb.home_id = h.home_id
+           JOIN users u ON u.id = hb.user_id
+           WHERE h.matter_id = $1 AND hb.state = 'active' AND hb.relation = 'owner' AND u.disabled_at IS NULL
+           ORDER BY hb.user_id""",
+        matter_id,
+    )
+    return [r["user_id"] for r in rows]
+
+
 # writing the fan-out -------------------------------------------------------------------------------------------
 
 

@@ -16,7 +16,8 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 # kind -> locale -> (title, body). Placeholders: {category} {number} {department} {step} {due} {place}; of
-# housing notices {estate} {home} {bills} {amount} {as_of} {balance} {first_deposit} {threshold} {title}
+# housing notices {estate} {home} {bills} {amount} {as_of} {balance} {first_deposit} {threshold} {title}; of vote
+# notices {opens} {closes} {outcome}
 TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "report.registered": {
         "zh-CN": ("问题已立案", "{category}（{number}）已立案，将尽快派遣处理。"),
@@ -91,6 +92,21 @@ TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
         "zh-CN": ("紧急公告", "{estate}：{title}"),
         "en": ("Urgent notice", "{estate}: {title}"),
     },
+    "vote.notice": {
+        "zh-CN": ("业主大会表决公告", "{estate}：{title}。投票时间 {opens} 至 {closes}，请查看表决名册。"),
+        "en": (
+            "Owners' vote called",
+            "{estate}: {title}. Voting runs from {opens} to {closes}; see the roll.",
+        ),
+    },
+    "vote.result": {
+        "zh-CN": ("表决结果公布", "{estate}：{title}，表决{outcome}。可凭投票回执核对您的选票。"),
+        "en": (
+            "Vote result published",
+            "{estate}: the vote on {title} is out: {outcome}. Check your ballot in the receipts list with your "
+            "receipt code.",
+        ),
+    },
 }
 
 #: where the app opens a housing notice: the home's bills, or its fund statement
@@ -100,6 +116,11 @@ HOME_LINKS: Final[dict[str, str]] = {
 }
 #: where the app opens an estate announcement
 ANNOUNCEMENT_LINK: Final = "announcements/{announcement_id}"
+#: where the app opens an owners' assembly matter: its page on notice, its result once published
+VOTE_LINKS: Final[dict[str, str]] = {
+    "vote.notice": "vote-matters/{matter_id}",
+    "vote.result": "vote-matters/{matter_id}/result",
+}
 
 STEP_NAMES: Final[dict[str, tuple[str, str]]] = {
     "verify": ("核实", "verification"),
@@ -142,6 +163,14 @@ def _yuan(fen: object) -> str:
     return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
 
 
+def _outcome(passed: object, lang: str) -> str:
+    if not isinstance(passed, bool):
+        return "—"
+    if lang == "en":
+        return "passed" if passed else "not passed"
+    return "通过" if passed else "未通过"
+
+
 def _home(params: Mapping[str, Any]) -> str:
     """3号楼 2单元 1202 (a building with one entrance has none)."""
     return " ".join(str(params[k]) for k in ("building", "entrance", "room") if params.get(k)) or "—"
@@ -177,6 +206,9 @@ def render(kind: str, params: Mapping[str, Any], locale: str, timezone: str) -> 
         first_deposit=_yuan(params.get("first_deposit_fen")),
         threshold=_yuan(params.get("threshold_fen")),
         title=str(params.get("title") or "—"),
+        opens=_due({"due_at": params.get("opens_at")}, timezone),
+        closes=_due({"due_at": params.get("closes_at")}, timezone),
+        outcome=_outcome(params.get("passed"), lang),
     )
     return title.format_map(values), body.format_map(values)
 
@@ -189,7 +221,7 @@ def deep_link(
     params: Mapping[str, Any] | None = None,
 ) -> str:
     """Reporters open their report; everyone else the case; a housing notice the home's bills or fund, an
-    announcement itself."""
+    announcement itself, a vote notice the matter (its result once published)."""
     if report_id is not None:
         return f"{base}reports/{report_id}"
     if case_id is not None:
@@ -198,6 +230,9 @@ def deep_link(
     announcement_id = (params or {}).get("announcement_id")
     if kind == "announcement.urgent" and announcement_id:
         return base + ANNOUNCEMENT_LINK.format(announcement_id=announcement_id)
+    matter_id = (params or {}).get("matter_id")
+    if kind in VOTE_LINKS and matter_id:
+        return base + VOTE_LINKS[kind].format(matter_id=matter_id)
     if kind in HOME_LINKS and home_id:
         return base + HOME_LINKS[kind].format(home_id=home_id)
     return f"{base}inbox"

@@ -9,7 +9,9 @@ topics out. Payloads carry ids, and each topic's payload has one shape (notifica
   mobile_contract/webhooks.py documents their bodies).
 - housing notices (housing/): an arrears reminder (催缴) to the residents of a home, a notice to a home's
   owners that their share of the maintenance fund (维修资金) needs topping up, and an urgent estate announcement
-  (紧急公告) to the residents of the homes it is addressed to. Internal: never webhook events.
+  (紧急公告) to the residents of the homes it is addressed to; an owners' assembly vote's notice (表决公告: the roll is
+  published, the window is ahead) and its published result (表决结果), to the owners of the homes on its roll.
+  Internal: never webhook events.
 """
 
 from __future__ import annotations
@@ -22,14 +24,28 @@ CASE_OVERDUE: Final = "case.overdue"
 BILL_REMINDER: Final = "housing.bill_reminder"
 FUND_TOPUP: Final = "housing.fund_topup"
 ANNOUNCEMENT: Final = "housing.announcement"
+VOTE_NOTICE: Final = "housing.vote_notice"
+VOTE_RESULT: Final = "housing.vote_result"
 
 #: the published webhook events: the case topics
 Event = Literal["case.transitioned", "case.due_soon", "case.overdue"]
 EVENTS: Final[tuple[Event, ...]] = (CASE_TRANSITIONED, CASE_DUE_SOON, CASE_OVERDUE)
 
 #: the internal housing notices
-HousingNotice = Literal["housing.bill_reminder", "housing.fund_topup", "housing.announcement"]
-HOUSING_NOTICES: Final[tuple[HousingNotice, ...]] = (BILL_REMINDER, FUND_TOPUP, ANNOUNCEMENT)
+HousingNotice = Literal[
+    "housing.bill_reminder",
+    "housing.fund_topup",
+    "housing.announcement",
+    "housing.vote_notice",
+    "housing.vote_result",
+]
+HOUSING_NOTICES: Final[tuple[HousingNotice, ...]] = (
+    BILL_REMINDER,
+    FUND_TOPUP,
+    ANNOUNCEMENT,
+    VOTE_NOTICE,
+    VOTE_RESULT,
+)
 
 #: every topic a domain may enqueue
 Topic = Literal[Event, HousingNotice]

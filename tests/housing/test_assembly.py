@@ -146,8 +146,8 @@ def test_quorum_fails_on_area_while_it_passes_on_heads() -> None:
 def test_exactly_three_quarters_passes_a_special_matter() -> None:
     # 4 equal heads all vote: 3 yes, 1 no: yes area 300/400 and heads 3/4, exactly 3/4 on both
     t = assembly.tally("special", _tally_heads(100, 100, 100, 100), {1: "yes", 2: "yes", 3: "yes", 4: "no"})
-    assert t.cast.pass_area == assembly.Ratio(300, 400, ">= 3/4", True)
-    assert t.cast.pass_heads == assembly.Ratio(3, 4, ">= 3/4", True)
+    assert t.cast.pass_area == assembly.VoteRatio(300, 400, ">= 3/4", True)
+    assert t.cast.pass_heads == assembly.VoteRatio(3, 4, ">= 3/4", True)
     assert t.passed
 
 
@@ -161,7 +161,7 @@ def test_just_under_three_quarters_fails_a_special_matter() -> None:
 def test_exactly_one_half_does_not_pass_an_ordinary_matter() -> None:
     # 4 equal heads: 2 yes, 2 no: exactly 1/2 is not more than 1/2
     t = assembly.tally("ordinary", _tally_heads(100, 100, 100, 100), {1: "yes", 2: "yes", 3: "no", 4: "no"})
-    assert t.cast.pass_area == assembly.Ratio(200, 400, "> 1/2", False)
+    assert t.cast.pass_area == assembly.VoteRatio(200, 400, "> 1/2", False)
     assert t.cast.quorum_met and not t.passed
     # one more yes head: 3 of 4
     t = assembly.tally("ordinary", _tally_heads(100, 100, 100, 100), {1: "yes", 2: "yes", 3: "yes", 4: "no"})
@@ -185,9 +185,9 @@ def test_non_voters_follow_the_majority_only_when_the_matter_says_so() -> None:
     ballots: dict[int, assembly.Choice] = {1: "yes", 2: "yes", 3: "no"}
     off = assembly.tally("ordinary", heads, ballots)
     assert not off.cast.quorum_met and not off.passed
-    assert off.non_voters_follow_majority == assembly.MajorityRule(False, False, None, 0, 0)
+    assert off.non_voters_follow_majority == assembly.VoteMajorityRule(False, False, None, 0, 0)
     on = assembly.tally("ordinary", heads, ballots, non_voters_follow_majority=True)
-    assert on.non_voters_follow_majority == assembly.MajorityRule(True, True, "yes", 300, 3)
+    assert on.non_voters_follow_majority == assembly.VoteMajorityRule(True, True, "yes", 300, 3)
     f = on.outcome.figures
     assert (f.participating_heads, f.yes_heads, f.yes_area, f.no_heads) == (6, 5, 500, 1)
     assert on.outcome.quorum_met and on.passed
@@ -198,7 +198,7 @@ def test_non_voters_do_not_follow_a_split_majority() -> None:
     # yes leads on heads (2 to 1) but no leads on area (300 to 200): no majority side, the rule is not applied
     heads = _tally_heads(100, 100, 300, 100, 100, 100)
     t = assembly.tally("ordinary", heads, {1: "yes", 2: "yes", 3: "no"}, non_voters_follow_majority=True)
-    assert t.non_voters_follow_majority == assembly.MajorityRule(True, False, None, 0, 0)
+    assert t.non_voters_follow_majority == assembly.VoteMajorityRule(True, False, None, 0, 0)
     assert t.outcome == t.cast and not t.passed
 
 

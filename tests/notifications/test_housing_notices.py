@@ -22,7 +22,7 @@ from notifications.fanout import HOUSING_KINDS, TOPICS
 from notifications.models import EVENTS
 from notifications.runner import Notifier
 from notifications.texts import deep_link, render
-from notifications.topics import ANNOUNCEMENT
+from notifications.topics import ANNOUNCEMENT, VOTE_NOTICE, VOTE_RESULT
 from tests.housing.money_fixtures import Estate, bind, fee_item, make_estate
 from tests.identity.helpers import bearer, staff_token
 from tests.notifications.conftest import WEBHOOK_SECRET, Receiver, make_citizen
@@ -84,7 +84,13 @@ async def _subscribe_to_everything(client: AsyncTestClient[Any], admin: str, rec
 
 
 def test_the_topics_are_housings_own_and_not_webhook_events() -> None:
-    assert set(HOUSING_KINDS) == {arrears.REMINDER_TOPIC, fund.TOPUP_TOPIC, ANNOUNCEMENT}
+    assert set(HOUSING_KINDS) == {
+        arrears.REMINDER_TOPIC,
+        fund.TOPUP_TOPIC,
+        ANNOUNCEMENT,
+        VOTE_NOTICE,
+        VOTE_RESULT,
+    }
     assert not set(HOUSING_KINDS) & set(EVENTS)
     assert set(TOPICS) == {*EVENTS, *HOUSING_KINDS}
 

@@ -477,7 +477,11 @@ async def approve(
         ),
     )
     await store.insert_homes(
-        conn, project_id, list(parts), [h["area"] for h in homes], [parts[h["home_id"]] for h in homes]
+        conn,
+        project_id,
+        [h["home_id"] for h in homes],
+        [h["area"] for h in homes],
+        [parts[h["home_id"]] for h in homes],
     )
     done = await store.set_approved(
         conn, project_id, version, row["state"], principal.user_id, budget, entry_id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
@@ -563,4 +564,42 @@ async def test_the_housing_officer_accepts_where_there_is_no_committee(
     r = await _step(client, w, "officer", pid, "settle", 3, json={"actual_cost_fen": 2})
     assert r.status_code == 200 and r.json()["returned_fen"] == 1
     assert sorted(h["returned_fen"] for h in r.json()["apportionment"]) == [0, 0, 1]
+    await check_ok(db)
+
+
+async def test_awkward_areas_share_the_budget_to_the_fen(
+    client: Client, db: asyncpg.Connection, settings: Settings
+) -> None:
+    estate = await make_estate(db)  # areas 89.50, 120.00, 65.25, 100.33, 77.77, 144.00 m²
+    async with db.transaction():
+        await fund.set_rate(db, estate.id, fund.FundRateSet(rate_fen_m2=10000), None)
+        await fund.open_homes(db, estate.id, None)
+    staff, _ = await person(db, settings, "+8613800000012", "property_staff", ("estate", str(estate.id)))
+    officer, _ = await person(db, settings, "+8613800000013", "housing_officer", ("district", "110101"))
+    r = await client.post(
+        f"/v1/estates/{estate.id}/fund/projects",
+        json={"title": "屋面防水", "budget_fen": 1001, "contractor": "防水公司", "emergency": True,
+              "emergency_kind": "roof_or_wall_leak"},
+        headers=auth(staff),
+    )  # fmt: skip
+    pid = r.json()["id"]
+    r = await client.post(
+        f"/v1/fund-projects/{pid}/approve",
+        headers=auth(officer, **{"If-Match": '"1"', "Idempotency-Key": uuid.uuid4().hex}),
+    )
+    assert r.status_code == 200, r.text
+    got = {UUID(h["home_id"]): (h["area"], h["spent_fen"]) for h in r.json()["apportionment"]}
+    total = sum(estate.areas.values())
+    exact = {h: Fraction(1001 * a, total) for h, a in estate.areas.items()}
+    assert {h: a for h, (a, _) in got.items()} == estate.areas
+    assert sum(s for _, s in got.values()) == 1001
+    assert all(exact[h] - 1 < s < exact[h] + 1 for h, (_, s) in got.items())
+    # the fen left after the floors went to the largest remainders
+    floors = {h: int(e) for h, e in exact.items()}
+    extra = sorted(exact, key=lambda h: (-(exact[h] - floors[h]), h))[: 1001 - sum(floors.values())]
+    assert {h: s for h, (_, s) in got.items()} == {h: floors[h] + (h in extra) for h in exact}
+    for h, (_, s) in got.items():
+        assert -await ledger.balance(db, ledger.home_account("fund_share", estate.id, h)) == (
+            await db.fetchval("SELECT first_deposit_fen FROM fund_homes WHERE home_id = $1", h) - s
+        )
     await check_ok(db)

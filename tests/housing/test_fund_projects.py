@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -603,3 +604,15 @@ async def test_awkward_areas_share_the_budget_to_the_fen(
             await db.fetchval("SELECT first_deposit_fen FROM fund_homes WHERE home_id = $1", h) - s
         )
     await check_ok(db)
+
+
+def test_the_publication_deadline_is_a_setting() -> None:
+    from api.config import fund_projects_config
+    from api.settings import SettingsError, load_settings
+
+    assert fund_projects_config(load_settings({}, env="test")).publish_days == 7
+    settings = load_settings({"FUND_EMERGENCY_PUBLISH_DAYS": "10"}, env="test")
+    assert fund_projects_config(settings).publish_days == 10
+    for bad in ("0", "366", "seven"):
+        with pytest.raises(SettingsError, match=r"FUND_EMERGENCY_PUBLISH_DAYS|invalid configuration"):
+            load_settings({"FUND_EMERGENCY_PUBLISH_DAYS": bad}, env="test")

@@ -39,6 +39,10 @@ OUT_POINT: Final = point(2.5, 0.5)  # inside 110102's
 # inside the demo service area but in no grid: reports there join no case of the city
 NO_GRID: Final[dict[str, Any]] = {"lat": 39.9087, "lon": 116.3975, "crs": "wgs84"}
 
+#: the id of the estate the authorization matrix makes (tests/security/test_authz_matrix.py `_housing`): its
+#: owners' committee is one of the callers
+ESTATE: Final = "0193a000-0000-7000-8000-0000000e57a7"
+
 Scope = tuple[ScopeKind, str] | None
 
 #: name -> (role, scope). `citizen` reports the city's cases; `anonymous` (no token) is added by the tests.
@@ -62,6 +66,7 @@ PEOPLE: Final[dict[str, tuple[Role, Scope]]] = {
     "property_staff": ("property_staff", None),  # every estate's
     "housing_officer": ("housing_officer", ("district", DISTRICT_IN)),
     "admin": ("admin", None),
+    "owners_committee": ("owners_committee", ("estate", ESTATE)),  # the matrix estate's committee
 }
 #: who sees the city's cases as staff (case_visible): their district, department, grid or inspector
 IN_SCOPE: Final = frozenset(

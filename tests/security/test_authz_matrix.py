@@ -55,6 +55,7 @@ from tests.security.city import (
     CTX,
     DEPT_IN,
     DISTRICT_OUT,
+    ESTATE,
     GRID_IN,
     IN_POINT,
     IN_SCOPE,
@@ -644,7 +645,8 @@ async def _housing(w: World) -> dict[str, Any]:
         "property_company": "矩阵物业",
         "service_grade": 2,
     }
-    estate_id = await housing.create_estate(w.db, msgspec.convert(data, EstateCreate))
+    # the estate of the callers' owners' committee (city.ESTATE)
+    estate_id = await housing.create_estate(w.db, msgspec.convert(data, EstateCreate), uuid.UUID(ESTATE))
     raw = REGISTER_CSV.format(resident=phone_of("resident")).encode()
     await register.import_register(w.db, estate_id, raw, file_name="r.csv", effective_date=date(2026, 1, 1))
     homes = {
@@ -1104,7 +1106,9 @@ async def _new_estate(w: World) -> uuid.UUID:
 
 def b_file(kind: str) -> Build:
     async def build(w: World, who: str) -> Call:
-        estate = await _new_estate(w)
+        # the callers' committee files for its own estate (once: a second waiting filing would conflict)
+        own = kind == "committee" and who == "owners_committee"
+        estate = (await _housing(w))["estate"] if own else await _new_estate(w)
         photo = await new_photo(w.db, w.ids["citizen" if who == "anonymous" else who])
         if kind == "service_contract":
             body: dict[str, Any] = {
@@ -1194,7 +1198,10 @@ WITHDRAW_RULE = rule(
     ok(200), roles=PUBLISHER_ROLES, property_manager=ANNOUNCEMENT_FORBIDDEN, housing_officer=ANNOUNCEMENT_FORBIDDEN,
     owners_committee=ANNOUNCEMENT_FORBIDDEN,
 )  # fmt: skip
-FILING_READERS_RULE = rule(ok(200), roles=PUBLISHER_ROLES, property_manager=FILING_FORBIDDEN)
+#: the filing read is of another estate than the callers' committee's
+FILING_READERS_RULE = rule(
+    ok(200), roles=PUBLISHER_ROLES, property_manager=FILING_FORBIDDEN, owners_committee=FILING_FORBIDDEN
+)
 NOTICE_ROWS: dict[str, list[Variant]] = {
     "publishAnnouncement": one(
         b_publish,
@@ -1233,12 +1240,12 @@ FUND_PROJECT_FORBIDDEN = Outcome("403 (fund project)", frozenset({403}), "fund_p
 
 
 async def _fund_estate(w: World) -> uuid.UUID:
-    from housing import fund
+    from housing import fund, fund_store
 
     fixed = await _housing(w)
     if "fund_opened" not in fixed:
         async with w.db.transaction():
-            if await fund.store.get_rate(w.db, fixed["estate"]) is None:
+            if await fund_store.get_rate(w.db, fixed["estate"]) is None:
                 await fund.set_rate(w.db, fixed["estate"], fund.FundRateSet(rate_fen_m2=10000), None)
             await fund.open_homes(w.db, fixed["estate"], None)
         fixed["fund_opened"] = True
@@ -1321,11 +1328,20 @@ async def c_fund_step_only_when_allowed(w: World, who: str, call: Call, r: httpx
 
 
 #: the estate's fund projects are read by its owners (the resident), its staff (property_staff reaches every estate;
-#: the callers' property manager runs another), the district's housing officer and admins
+#: the callers' property manager runs another), its committee, the district's housing officer and admins
 FUND_READERS_RULE = rule(
-    FUND_PROJECT_FORBIDDEN, resident=ok(200), admin=ok(200), property_staff=ok(200), housing_officer=ok(200)
+    FUND_PROJECT_FORBIDDEN,
+    resident=ok(200),
+    admin=ok(200),
+    property_staff=ok(200),
+    housing_officer=ok(200),
+    owners_committee=ok(200),
 )
 FUND_OFFICERS_RULE = rule(ok(200), roles=("admin", "housing_officer"))
+#: the estate has a committee (a caller): it puts projects to the vote and accepts the work, not the officer
+FUND_COMMITTEE_RULE = rule(
+    ok(200), roles=("admin", "owners_committee", "housing_officer"), housing_officer=FUND_PROJECT_FORBIDDEN
+)
 FUND_PROJECT_ROWS: dict[str, list[Variant]] = {
     "raiseFundProject": one(
         b_raise_fund_project,
@@ -1339,8 +1355,7 @@ FUND_PROJECT_ROWS: dict[str, list[Variant]] = {
     "listFundProjects": one(b_fund_projects, FUND_READERS_RULE),
     "getFundProject": one(b_fund_project, FUND_READERS_RULE),
     "listOverdueFundProjectPublications": one(plain(), FUND_OFFICERS_RULE),
-    # the estate has no committee: the district's housing officer runs its votes and accepts its work
-    "putFundProjectToVote": one(b_fund_step("vote", "raised", 1), FUND_OFFICERS_RULE, c_fund_step_only_when_allowed),
+    "putFundProjectToVote": one(b_fund_step("vote", "raised", 1), FUND_COMMITTEE_RULE, c_fund_step_only_when_allowed),
     "approveFundProject": one(
         b_fund_step("approve", "raised", 1), FUND_OFFICERS_RULE, c_fund_step_only_when_allowed
     ),
@@ -1354,11 +1369,261 @@ FUND_PROJECT_ROWS: dict[str, list[Variant]] = {
         c_fund_step_only_when_allowed,
     ),
     "acceptFundProject": one(
-        b_fund_step("accept", "approved", 2), FUND_OFFICERS_RULE, c_fund_step_only_when_allowed
+        b_fund_step("accept", "approved", 2), FUND_COMMITTEE_RULE, c_fund_step_only_when_allowed
     ),
     "settleFundProject": one(
         b_fund_step("settle", "accepted", 3), FUND_OFFICERS_RULE, c_fund_step_only_when_allowed
     ),
+}
+
+
+# the owners' assembly votes: the estate above, whose owners' committee is a caller (so the district's housing
+# officer reads its matters but does not run them), and a second estate of the district with no committee (there
+# the housing officer runs its votes). The resident owns 101: the designated voter of head 1. Each write on a
+# matter of its own, brought to the state it needs through the services ---------------------------------------------
+
+VOTE_FORBIDDEN = Outcome("403 (vote)", frozenset({403}), "vote_forbidden")
+NOT_A_VOTER = Outcome("403 (not a voter)", frozenset({403}), "not_a_voter")
+ORGANISER_ROLES = ("admin", "owners_committee", "housing_officer")
+
+
+def _vote_principal(w: World, who: str) -> Any:
+    from identity.models import Principal
+
+    role, scope = PEOPLE[who]
+    grant = RoleGrant(role=role, scope_kind=scope[0], scope_id=scope[1]) if scope else RoleGrant(role=role)
+    return Principal(user_id=w.ids[who], session_id=uuid.uuid4(), roles=(grant,), locale="zh-CN")
+
+
+async def _no_committee_estate(w: World) -> uuid.UUID:
+    """An estate of the district without a committee, with one owned home (made once)."""
+    import msgspec
+
+    from housing import register
+    from housing import service as housing
+    from housing.models import EstateCreate
+
+    if "uncommitteed_estate" not in w.fixed:
+        data = {
+            "name": "无业委会小区",
+            "address": "东城区某街 3 号",
+            "district_code": "110101",
+            "location": {"lat": 39.95, "lon": 116.41, "crs": "wgs84"},
+            "property_company": "矩阵物业",
+            "service_grade": 2,
+        }
+        estate_id = await housing.create_estate(w.db, msgspec.convert(data, EstateCreate))
+        raw = "楼栋,单元,房号,产权面积,业主姓名,手机号\n1号楼,1单元,101,80.00,某业主,\n".encode()
+        await register.import_register(
+            w.db, estate_id, raw, file_name="r.csv", effective_date=date(2026, 1, 1)
+        )
+        w.fixed["uncommitteed_estate"] = estate_id
+    estate: uuid.UUID = w.fixed["uncommitteed_estate"]
+    return estate
+
+
+def _vote_body() -> dict[str, Any]:
+    opens = datetime.now(UTC) + timedelta(days=16)
+    return {
+        "kind": "ordinary",
+        "title": "续聘物业",
+        "opens_at": opens.isoformat(),
+        "closes_at": (opens + timedelta(days=7)).isoformat(),
+    }
+
+
+async def _vote_matter(w: World, state: str) -> uuid.UUID:
+    """A new matter of the estate above (the whole estate) in `state`: draft, noticed, open, ended (the window
+    over, not closed) or published."""
+    import msgspec
+
+    from housing import votes
+
+    estate = (await _housing(w))["estate"]
+    committee = _vote_principal(w, "owners_committee")
+    async with w.db.transaction():
+        body = msgspec.convert(_vote_body(), votes.VoteMatterCreate)
+        matter = await votes.raise_matter(w.db, votes.VotesConfig(), CTX, committee, estate, body)
+        if state != "draft":
+            await votes.give_notice(w.db, votes.VotesConfig(), CTX, committee, matter.id)
+        if state in ("open", "ended", "published"):
+            await w.db.execute(
+                """UPDATE vote_matters SET notice_at = now() - interval '20 days',
+                          opens_at = now() - interval '1 day', closes_at = now() + interval '7 days' WHERE id = $1""",
+                matter.id,
+            )
+        if state in ("ended", "published"):
+            await w.db.execute(
+                "UPDATE vote_matters SET closes_at = now() - interval '1 second' WHERE id = $1", matter.id
+            )
+        if state == "published":
+            await votes.close(w.db, CTX, committee, matter.id)
+    return matter.id
+
+
+def b_raise_vote(committee: bool) -> Build:
+    async def build(w: World, who: str) -> Call:
+        estate = (await _housing(w))["estate"] if committee else await _no_committee_estate(w)
+        count = await w.db.fetchval("SELECT count(*) FROM vote_matters WHERE estate_id = $1", estate)
+        return Call(path={"estate_id": estate}, json=_vote_body(), ctx={"estate": estate, "count": count})
+
+    return build
+
+
+async def c_raised_vote_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    count = await w.db.fetchval("SELECT count(*) FROM vote_matters WHERE estate_id = $1", call.ctx["estate"])
+    assert count == call.ctx["count"] + (r.status_code == 201), f"{count} matters after {r.status_code}"
+
+
+def b_vote_matter(state: str) -> Build:
+    """The same matter in `state` for every read."""
+
+    async def build(w: World, who: str) -> Call:
+        key = f"vote_matter_{state}"
+        if key not in w.fixed:
+            w.fixed[key] = await _vote_matter(w, state)
+        return Call(path={"matter_id": w.fixed[key]})
+
+    return build
+
+
+async def b_vote_matters(w: World, who: str) -> Call:
+    await b_vote_matter("noticed")(w, who)  # something to list
+    return Call(path={"estate_id": (await _housing(w))["estate"]})
+
+
+async def _vote_snapshot(w: World, matter: uuid.UUID) -> tuple[Any, ...]:
+    """What a write on a matter may change: its state, ballots, proxies, designation changes and result."""
+    row = await w.db.fetchrow(
+        """SELECT m.state,
+                  (SELECT count(*) FROM vote_ballots b WHERE b.matter_id = m.id) AS ballots,
+                  (SELECT count(*) FROM vote_proxies p WHERE p.matter_id = m.id) AS proxies,
+                  (SELECT count(*) FROM vote_voter_changes c WHERE c.matter_id = m.id) AS changes,
+                  (SELECT count(*) FROM vote_results v WHERE v.matter_id = m.id) AS results
+           FROM vote_matters m WHERE m.id = $1""",
+        matter,
+    )
+    assert row is not None
+    return tuple(row)
+
+
+def b_vote_write(state: str, action: str) -> Build:
+    """A matter of its own in `state` for one write, with the body and headers `action` takes."""
+
+    async def build(w: World, who: str) -> Call:
+        matter = await _vote_matter(w, state)
+        call = Call(path={"matter_id": matter})
+        photo_owner = w.ids["citizen" if who == "anonymous" else who]
+        if action == "cast":
+            call.json = {"choice": "yes"}
+            call.headers = {"Idempotency-Key": uuid.uuid4().hex}
+        elif action == "paper":
+            call.json = {"head_no": 1, "choice": "no", "photo_id": str(await new_photo(w.db, photo_owner))}
+            call.headers = {"Idempotency-Key": uuid.uuid4().hex}
+        elif action == "proxy":
+            photo = await new_photo(w.db, w.ids["resident"])  # only the resident gets past the voter check
+            call.json = {"proxy_phone": "+8613700990998", "photo_id": str(photo)}
+        elif action == "voter":
+            from tests.security.city import phone_of
+
+            call.path["head_no"] = 1
+            call.json = {"owner_phone": phone_of("resident"), "reason": "共有人协商"}
+        call.ctx = {"matter": matter, "before": await _vote_snapshot(w, matter)}
+        return call
+
+    return build
+
+
+async def c_vote_written_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    after = await _vote_snapshot(w, call.ctx["matter"])
+    changed = after != call.ctx["before"]
+    assert changed == (r.status_code < 300), f"{call.ctx['before']} -> {after} after {r.status_code}"
+
+
+async def b_revoke_vote_proxy(w: World, who: str) -> Call:
+    from housing import votes
+
+    matter = await _vote_matter(w, "noticed")
+    async with w.db.transaction():
+        photo = await new_photo(w.db, w.ids["resident"])
+        body = votes.ProxyCreate(proxy_phone="+8613700990998", photo_id=photo)
+        proxy = await votes.give_proxy(w.db, CTX, _vote_principal(w, "resident"), matter, body)
+    return Call(path={"proxy_id": proxy.id}, ctx={"proxy": proxy.id})
+
+
+async def c_revoked_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    revoked = await w.db.fetchval(
+        "SELECT revoked_at IS NOT NULL FROM vote_proxies WHERE id = $1", call.ctx["proxy"]
+    )
+    assert revoked == (r.status_code == 200), f"revoked: {revoked} after {r.status_code}"
+
+
+#: the estate's matters are read by its owners (the resident), its property staff (property_staff reaches every
+#: estate; the callers' property manager runs another), the district's housing officer, its committee and admins
+VOTE_READERS_RULE = rule(
+    VOTE_FORBIDDEN,
+    resident=ok(200),
+    admin=ok(200),
+    property_staff=ok(200),
+    housing_officer=ok(200),
+    owners_committee=ok(200),
+)
+#: the estate has a committee: it and admins run the votes; the housing officer reads them but runs none
+ORGANISERS_RULE = rule(ok(200), roles=ORGANISER_ROLES, housing_officer=VOTE_FORBIDDEN)
+VOTE_ROWS: dict[str, list[Variant]] = {
+    "raiseVoteMatter": [
+        Variant(
+            "an estate with a committee",
+            b_raise_vote(True),
+            rule(ok(201), roles=ORGANISER_ROLES, housing_officer=VOTE_FORBIDDEN),
+            c_raised_vote_only_when_allowed,
+        ),
+        Variant(
+            "an estate without one",
+            b_raise_vote(False),
+            rule(ok(201), roles=ORGANISER_ROLES, owners_committee=VOTE_FORBIDDEN),
+            c_raised_vote_only_when_allowed,
+        ),
+    ],
+    "listVoteMatters": one(b_vote_matters, VOTE_READERS_RULE),
+    "getVoteMatter": one(b_vote_matter("noticed"), VOTE_READERS_RULE),
+    "getVoteRoll": one(b_vote_matter("noticed"), VOTE_READERS_RULE),
+    "getVoteResult": one(b_vote_matter("published"), VOTE_READERS_RULE),
+    # a draft is its organisers' only: the housing officer does not see it
+    "noticeVoteMatter": one(
+        b_vote_write("draft", "notice"),
+        rule(ok(200), roles=ORGANISER_ROLES, housing_officer=not_found("vote_matter_not_found")),
+        c_vote_written_only_when_allowed,
+    ),
+    "castBallot": one(
+        b_vote_write("open", "cast"), rule(NOT_A_VOTER, resident=ok(201)), c_vote_written_only_when_allowed
+    ),
+    "enterPaperBallot": one(
+        b_vote_write("open", "paper"),
+        rule(ok(201), roles=ORGANISER_ROLES, housing_officer=VOTE_FORBIDDEN),
+        c_vote_written_only_when_allowed,
+    ),
+    "giveVoteProxy": one(
+        b_vote_write("noticed", "proxy"),
+        rule(
+            VOTE_FORBIDDEN,
+            resident=ok(201),
+            admin=NOT_A_VOTER,
+            property_staff=NOT_A_VOTER,
+            housing_officer=NOT_A_VOTER,
+            owners_committee=NOT_A_VOTER,
+        ),
+        c_vote_written_only_when_allowed,
+    ),
+    "revokeVoteProxy": one(
+        b_revoke_vote_proxy,
+        rule(not_found("vote_proxy_not_found"), resident=ok(200), admin=ok(200), owners_committee=ok(200)),
+        c_revoked_only_when_allowed,
+    ),
+    "setDesignatedVoter": one(
+        b_vote_write("noticed", "voter"), ORGANISERS_RULE, c_vote_written_only_when_allowed
+    ),
+    "closeVoteMatter": one(b_vote_write("ended", "close"), ORGANISERS_RULE, c_vote_written_only_when_allowed),
 }
 
 
@@ -1615,6 +1880,7 @@ MATRIX: dict[str, list[Variant]] = {
     **MONEY_ROWS,
     **NOTICE_ROWS,
     **FUND_PROJECT_ROWS,
+    **VOTE_ROWS,
 }
 
 

@@ -10,7 +10,7 @@ from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, pa
 from cases.grids.demo import seed_demo_grids
 from cases.reports import maps as cases_service
 from cases.reports import store as cases_store
-from housing.demo import DEMO_ESTATE_ID, seed_demo_estate
+from housing.demo import DEMO_ESTATE_ID, seed_demo_estate, seed_demo_votes
 from identity import service
 from identity import store as identity_store
 from identity.models import AuthConfig, RequestContext, Role, RoleGrant, ScopeKind
@@ -32,6 +32,7 @@ DEMO_USERS: list[tuple[str, str, Role, tuple[ScopeKind, str] | None]] = [
     ("+8613800138010", "管理员 冯二", "admin", None),
     ("+8613800138011", "物业客服 陈三", "property_staff", ("estate", str(DEMO_ESTATE_ID))),
     ("+8613800138012", "房管员 褚四", "housing_officer", ("district", DEMO_DISTRICT)),
+    ("+8613800138013", "业委会主任 卫五", "owners_committee", ("estate", str(DEMO_ESTATE_ID))),
 ]
 
 
@@ -55,4 +56,9 @@ async def seed_demo(conn: asyncpg.Connection, config: AuthConfig) -> list[tuple[
     resident_phone = next(phone for phone, _, role, _ in DEMO_USERS if role == "resident")
     resident = await identity_store.get_user_by_phone(conn, resident_phone)
     await seed_demo_estate(conn, resident_phone, resident["id"] if resident else None)
+    # its owners' committee runs two votes: one past with its result, one open now
+    committee_phone = next(phone for phone, _, role, _ in DEMO_USERS if role == "owners_committee")
+    committee = await identity_store.get_user_by_phone(conn, committee_phone)
+    if committee is not None:
+        await seed_demo_votes(conn, committee["id"])
     return [(phone, name, role) for phone, name, role, _ in DEMO_USERS]

@@ -1,22 +1,25 @@
 """The demo estate: a few hundred homes in six buildings in Dongcheng, their owners register, the demo resident
 bound to a home as its owner, and a demo of its money: two fee items, the bills of the last full month and of the
 current month, most of last month's paid and some of this month's (through WeChat Pay or Alipay), the demo
-resident's home left owing. Loaded by `cityloop db seed-demo`; running it again adds nothing."""
+resident's home left owing; and its owners' votes: one past with its result published, one open now (the demo
+committee runs them). Loaded by `cityloop db seed-demo`; running it again adds nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 import msgspec
 
-from housing import billing, billing_store, register, service, settlement, store
+from housing import billing, billing_store, register, service, settlement, store, votes, votes_store
 from housing.errors import BillingPeriodOverlaps
 from housing.fees import FeeItemCreate, parse_period
 from housing.models import EstateCreate
 from housing.providers.base import CHINA_TZ
+from identity.models import Principal, RequestContext, RoleGrant
 
 DEMO_ESTATE_ID: Final = UUID("0193a1e0-5e0d-7e57-8a7e-000000110101")
 DEMO_DISTRICT: Final = "110101"  # 东城区
@@ -266,3 +269,87 @@ async def _pay_month(
             bill_ids=[b["id"] for b in bills],
             memo=f"示范数据：{month:%Y年%m月}账单，{'微信支付' if provider == 'wechat' else '支付宝'}",
         )
+
+
+# the demo's votes ---------------------------------------------------------------------------------------------------
+
+#: the past vote: the whole estate, ordinary; by head number, 3 in 20 heads did not vote, 3 voted no, 1 abstained,
+#: the rest yes (it passed). The open vote: 3号楼's lift (special), 4 in 10 of its heads voted so far (never the
+#: demo resident's head, who can vote in the app).
+PAST_VOTE: Final = {
+    "kind": "ordinary",
+    "title": "关于续聘北京和平里物业服务有限公司的表决",
+    "body": "现物业服务合同将于年底到期。拟续聘北京和平里物业服务有限公司，服务期三年，收费标准不变。",
+}
+OPEN_VOTE: Final = {
+    "kind": "special",
+    "title": "关于3号楼加装电梯并使用维修资金的表决",
+    "body": "拟为3号楼两个单元各加装电梯一部，费用由3号楼业主的住宅专项维修资金按面积分摊。",
+}
+
+
+def _past_choice(head_no: int) -> str | None:
+    r = head_no % 20
+    return None if r < 3 else "no" if r < 6 else "abstain" if r == 6 else "yes"
+
+
+def _open_choice(head_no: int) -> str | None:
+    r = head_no % 10
+    return None if r >= 4 else "no" if r == 3 else "yes"
+
+
+async def seed_demo_votes(conn: asyncpg.Connection, committee_id: UUID) -> None:
+    """The estate's committee runs two votes: one closed with its result published, one open in its window
+    (idempotent: nothing when the estate has a matter already). Ballots are seeded as cast in the app."""
+    if await votes_store.estate_has_matters(conn, DEMO_ESTATE_ID):
+        return
+    ctx = RequestContext(actor_label="cityloop db seed-demo")
+    committee = Principal(
+        user_id=committee_id,
+        session_id=uuid4(),
+        roles=(RoleGrant(role="owners_committee", scope_kind="estate", scope_id=str(DEMO_ESTATE_ID)),),
+        locale="zh-CN",
+    )
+    config = votes.VotesConfig()
+    now: datetime = await conn.fetchval("SELECT now()")
+    opens = now + timedelta(days=config.notice_days + 1)
+
+    async def noticed(fields: Mapping[str, object], buildings: list[UUID]) -> UUID:
+        body = {
+            **fields,
+            "opens_at": opens,
+            "closes_at": opens + timedelta(days=14),
+            "building_ids": buildings,
+        }
+        matter = await votes.raise_matter(
+            conn, config, ctx, committee, DEMO_ESTATE_ID, msgspec.convert(body, votes.VoteMatterCreate)
+        )
+        await votes.give_notice(conn, config, ctx, committee, matter.id)
+        return matter.id
+
+    async def ballots(
+        matter_id: UUID, choose: Callable[[int], str | None], start: datetime, skip: int | None
+    ) -> None:
+        rows = []
+        for head in await votes_store.tally_heads(conn, matter_id):
+            choice = choose(head["head_no"])
+            if choice is not None and head["head_no"] != skip:
+                cast_at = start + timedelta(minutes=37 * head["head_no"] % (24 * 60))
+                rows.append((head["head_no"], choice, votes.receipt_hash(votes.new_receipt_code()), cast_at))
+        await votes_store.insert_seeded_ballots(conn, matter_id, rows)
+
+    past = await noticed(PAST_VOTE, [])
+    await votes_store.move_window(
+        conn, past, now - timedelta(days=45), now - timedelta(days=25), now - timedelta(days=11)
+    )
+    await ballots(past, _past_choice, now - timedelta(days=25), None)
+    await votes.close(conn, ctx, committee, past)
+
+    lift = (await store.estate_buildings(conn, DEMO_ESTATE_ID))[RESIDENT_HOME[0]]
+    current = await noticed(OPEN_VOTE, [lift])
+    await votes_store.move_window(
+        conn, current, now - timedelta(days=20), now - timedelta(days=2), now + timedelta(days=12)
+    )
+    home = await store.find_home(conn, DEMO_ESTATE_ID, *RESIDENT_HOME)
+    skip = await votes_store.head_of_home(conn, current, home) if home is not None else None
+    await ballots(current, _open_choice, now - timedelta(days=2), skip)

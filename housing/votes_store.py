@@ -423,3 +423,49 @@ async def get_result(conn: asyncpg.Connection, matter_id: UUID) -> Record | None
         matter_id,
     )
     return row
+
+
+# the demo (housing/demo.py) -------------------------------------------------------------------------------------------
+
+
+async def estate_has_matters(conn: asyncpg.Connection, estate_id: UUID) -> bool:
+    found: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM vote_matters WHERE estate_id = $1)", estate_id
+    )
+    return found
+
+
+async def move_window(
+    conn: asyncpg.Connection, matter_id: UUID, notice_at: Any, opens_at: Any, closes_at: Any
+) -> None:
+    """A noticed matter's times set as if it had been raised earlier (the demo's past and open votes), and its
+    state as those times make it (open once opens_at has passed)."""
+    await conn.execute(
+        """UPDATE vote_matters SET notice_at = $2, opens_at = $3, closes_at = $4,
+                  state = CASE WHEN $3 <= now() THEN 'open' ELSE 'noticed' END, version = version + 1
+           WHERE id = $1 AND state IN ('noticed', 'open')""",
+        matter_id,
+        notice_at,
+        opens_at,
+        closes_at,
+    )
+
+
+async def head_of_home(conn: asyncpg.Connection, matter_id: UUID, home_id: UUID) -> int | None:
+    head_no: int | None = await conn.fetchval(
+        "SELECT head_no FROM vote_roll_homes WHERE matter_id = $1 AND home_id = $2", matter_id, home_id
+    )
+    return head_no
+
+
+async def insert_seeded_ballots(
+    conn: asyncpg.Connection, matter_id: UUID, rows: Sequence[tuple[int, str, str, Any]]
+) -> None:
+    """Ballots cast in the app as seeded data: (head_no, choice, receipt_hash, cast_at); nobody cast them."""
+    await conn.execute(
+        """INSERT INTO vote_ballots (matter_id, head_no, choice, channel, receipt_hash, cast_at)
+           SELECT $1, t.head_no, t.choice, 'app', t.receipt_hash, t.cast_at
+           FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[]) AS t(head_no, choice, receipt_hash, cast_at)""",
+        matter_id,
+        *(list(column) for column in zip(*rows, strict=True)),
+    )

@@ -31,6 +31,7 @@ from api.db import connect, create_pool
 from api.settings import Settings
 from housing import votes
 from housing.errors import VoteStateConflict
+from identity import service as identity
 from identity.models import Principal, RequestContext, Role, RoleGrant
 from notifications.models import NotificationsConfig
 from notifications.runner import Notifier
@@ -879,3 +880,58 @@ async def test_a_close_through_the_api_waits_for_a_ballot_in_flight_and_counts_i
     assert waited > hold_s - 0.5, f"the close answered after {waited:.2f} s: it did not wait for the ballot"
     assert r.json()["tally"]["cast"]["figures"]["yes_heads"] == 1
     assert await db.fetchval("SELECT count(*) FROM vote_ballots WHERE matter_id = $1", UUID(mid)) == 1
+
+
+# the demo -------------------------------------------------------------------------------------------------------
+
+
+async def test_the_demo_has_a_published_vote_and_one_open_the_demo_resident_can_cast_in(
+    client: Client,
+    db: asyncpg.Connection,
+    settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("CITYLOOP_ENV", "test")
+    from api.config import auth_config
+    from api.demo import seed_demo
+    from housing.demo import DEMO_ESTATE_ID
+    from tests.identity.helpers import bearer
+
+    async with db.transaction():
+        await seed_demo(db, auth_config(settings))
+    async with db.transaction():
+        await seed_demo(db, auth_config(settings))  # again: nothing added
+    assert await db.fetchval("SELECT count(*) FROM vote_matters") == 2
+    config = auth_config(settings)
+    ctx = RequestContext(actor_label="tests")
+    resident = (await identity.issue_tokens_for(db, config, "+8613800138009", ctx)).access_token
+    committee = (await identity.issue_tokens_for(db, config, "+8613800138013", ctx)).access_token
+    r = await client.get(f"/v1/estates/{DEMO_ESTATE_ID}/vote-matters", headers=bearer(resident))
+    assert r.status_code == 200, r.text
+    current, past = r.json()["items"]
+    assert (past["state"], past["kind"], current["state"], current["kind"]) == (
+        "published", "ordinary", "open", "special",
+    )  # fmt: skip
+    assert len(current["building_ids"]) == 1  # 3号楼 only
+    # the past result: passed, as seeded (by head number: 3 in 20 did not vote, 3 no, 1 abstain, the rest yes)
+    r = await client.get(f"/v1/vote-matters/{past['id']}/result", headers=bearer(resident))
+    result = r.json()
+    f = result["tally"]["cast"]["figures"]
+    assert result["passed"] is True and f["total_heads"] == past["heads"]
+    assert f["participating_heads"] == sum(1 for n in range(1, past["heads"] + 1) if n % 20 >= 3)
+    assert len(result["receipts"]) == f["participating_heads"]
+    assert await asyncio.to_thread(cli.main, ["votes", "recount", past["id"]]) == 0
+    capsys.readouterr()
+    # the open one: the resident has not voted; they do now, in the app
+    r = await client.post(
+        f"/v1/vote-matters/{current['id']}/ballots",
+        json={"choice": "yes"},
+        headers={**bearer(resident), "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["channel"] == "app"
+    # the committee's role reaches the estate's votes
+    r = await client.get(f"/v1/vote-matters/{current['id']}/roll", headers=bearer(committee))
+    assert r.status_code == 200 and r.json()["total_heads"] == current["heads"]

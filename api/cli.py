@@ -668,7 +668,8 @@ def parser() -> argparse.ArgumentParser:
         dest="command", required=True
     )
     votes_recount = votes_group.add_parser(
-        "recount", help="recompute a matter's tally from its ballots; exit 1 if it differs from the published one"
+        "recount",
+        help="recompute a matter's tally from its ballots; exit 1 if it differs from the published one",
     )
     votes_recount.add_argument("matter_id", type=UUID, help="the matter's id")
     votes_recount.set_defaults(fn=cmd_votes_recount)

@@ -251,7 +251,9 @@ PROBLEMS: dict[str, Problem] = {
     "vote_forbidden": Problem(
         403, "你不是该小区业主大会的组织者或业主", "You do not run or take part in this estate's votes"
     ),
-    "vote_state_conflict": Problem(409, "表决事项当前状态不允许该操作", "The matter's state does not allow this"),
+    "vote_state_conflict": Problem(
+        409, "表决事项当前状态不允许该操作", "The matter's state does not allow this"
+    ),
     "vote_roll_empty": Problem(409, "表决范围内没有业主", "No owner is in the matter's scope"),
     "not_a_voter": Problem(403, "你不是该户的投票人或受托人", "You are not the voter or proxy of this head"),
     "vote_head_not_found": Problem(404, "表决名册中没有该户", "No such head on the roll"),
@@ -269,7 +271,9 @@ PROBLEMS: dict[str, Problem] = {
     "invalid_estate_photo": Problem(422, "照片无效（须为你上传的照片）", "The photo is not one you uploaded"),
     "filing_not_found": Problem(404, "备案不存在", "No such filing"),
     "invalid_filing": Problem(422, "备案内容无效", "The filing is not valid"),
-    "filing_forbidden": Problem(403, "无权提交、审核或查看该备案", "You may not file, decide on or read this filing"),
+    "filing_forbidden": Problem(
+        403, "无权提交、审核或查看该备案", "You may not file, decide on or read this filing"
+    ),
     "filing_state_conflict": Problem(
         409, "备案当前状态不允许该操作", "The filing's state does not allow this"
     ),
@@ -277,7 +281,9 @@ PROBLEMS: dict[str, Problem] = {
         409, "备案版本已变化，请刷新后重试", "The filing's version is not the one named; reload it"
     ),
     "fund_project_not_found": Problem(404, "维修资金使用项目不存在", "No such fund project"),
-    "invalid_fund_project": Problem(422, "维修资金使用项目无效", "The fund project cannot be raised as given"),
+    "invalid_fund_project": Problem(
+        422, "维修资金使用项目无效", "The fund project cannot be raised as given"
+    ),
     "fund_project_forbidden": Problem(
         403, "无权办理或查看该维修资金使用项目", "You may not do this with or read this fund project"
     ),

@@ -65,7 +65,11 @@ def organises_votes(principal: Principal, estate_id: str, district_code: str, ha
     officer (DOMAIN.md §12); admins always."""
     if principal.has_role("admin") or sits_on_committee(principal, estate_id):
         return True
-    return not has_committee and principal.has_role("housing_officer") and oversees_district(principal, district_code)
+    return (
+        not has_committee
+        and principal.has_role("housing_officer")
+        and oversees_district(principal, district_code)
+    )
 
 
 # estate announcements and filings (housing/announcements.py, housing/filings.py) -------------------------------
@@ -88,7 +92,9 @@ def publisher_sides(principal: Principal, estate_id: str, district_code: str) ->
     """The sides the caller publishes an estate's announcements for, first the one their announcements show:
     its property staff, its owners' committee, the district's housing officer; admins last."""
     sides: list[PublisherSide] = []
-    if any(principal.has_role(role) and _scoped_to(principal, role, estate_id) for role in ESTATE_STAFF_ROLES):
+    if any(
+        principal.has_role(role) and _scoped_to(principal, role, estate_id) for role in ESTATE_STAFF_ROLES
+    ):
         sides.append("property")
     if sits_on_committee(principal, estate_id):
         sides.append("committee")

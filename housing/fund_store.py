@@ -221,7 +221,9 @@ async def building(conn: asyncpg.Connection, building_id: UUID) -> Record | None
     return row
 
 
-async def projects_of_entries(conn: asyncpg.Connection, entry_ids: Sequence[int]) -> dict[int, tuple[UUID, str]]:
+async def projects_of_entries(
+    conn: asyncpg.Connection, entry_ids: Sequence[int]
+) -> dict[int, tuple[UUID, str]]:
     """The repair project (id, title) of each disbursement or settlement entry (housing/fund_projects.py)."""
     if not entry_ids:
         return {}

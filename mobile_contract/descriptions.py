@@ -4206,7 +4206,9 @@ _PUBLISHERS = (
     "the estate's property staff (property_staff or property_manager scoped to it), its owners' committee "
     "(owners_committee scoped to it), the housing officers of its district, and admins"
 )
-_FILING_READERS = "the estate's property staff, its owners' committee, the housing officers of its district and admins"
+_FILING_READERS = (
+    "the estate's property staff, its owners' committee, the housing officers of its district and admins"
+)
 OPERATIONS.update(
     {
         "publishAnnouncement": (
@@ -5236,8 +5238,14 @@ EXAMPLES.update(
             "emergency": False,
             "emergency_kind": None,
         },
-        "FundProjectVote": {"opens_at": "2026-12-20T00:00:00+08:00", "closes_at": "2026-12-27T00:00:00+08:00"},
-        "FundProjectAcceptance": {"photo_ids": ["0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f21"], "note": "运行正常，检测合格"},
+        "FundProjectVote": {
+            "opens_at": "2026-12-20T00:00:00+08:00",
+            "closes_at": "2026-12-27T00:00:00+08:00",
+        },
+        "FundProjectAcceptance": {
+            "photo_ids": ["0193a1d8-2c4b-7a6e-9f10-3b5c7d9e1f21"],
+            "note": "运行正常，检测合格",
+        },
         "FundProjectSettlement": {"actual_cost_fen": 200000},
         "FundProject": _FP_EXAMPLE,
         "FundProjectDetail": {

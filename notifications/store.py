@@ -361,7 +361,9 @@ async def announcement_context(conn: asyncpg.Connection, announcement_id: UUID) 
     )
 
 
-async def estate_residents(conn: asyncpg.Connection, estate_id: UUID, building_ids: list[UUID] | None) -> list[UUID]:
+async def estate_residents(
+    conn: asyncpg.Connection, estate_id: UUID, building_ids: list[UUID] | None
+) -> list[UUID]:
     """The users bound now (an active binding of any relation) to a home of the estate, of these buildings when
     given; not disabled."""
     rows = await conn.fetch(

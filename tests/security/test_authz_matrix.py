@@ -1040,7 +1040,6 @@ MONEY_ROWS: dict[str, list[Variant]] = {
 }
 
 
-
 # estate announcements and filings: the estate above (the resident bound to 1号楼 101); a property-side
 # announcement to the whole estate; each write on an object of its own (a new announcement, a new estate in the
 # district for a filing, a new waiting filing to decide) -------------------------------------------------------------
@@ -1085,11 +1084,15 @@ async def c_published_only_when_allowed(w: World, who: str, call: Call, r: httpx
 
 async def b_withdraw(w: World, who: str) -> Call:
     announcement = await _announcement(w)
-    return Call(path={"announcement_id": announcement}, json={"reason": "误发"}, ctx={"announcement": announcement})
+    return Call(
+        path={"announcement_id": announcement}, json={"reason": "误发"}, ctx={"announcement": announcement}
+    )
 
 
 async def c_withdrawn_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
-    state = await w.db.fetchval("SELECT state FROM estate_announcements WHERE id = $1", call.ctx["announcement"])
+    state = await w.db.fetchval(
+        "SELECT state FROM estate_announcements WHERE id = $1", call.ctx["announcement"]
+    )
     assert state == ("withdrawn" if r.status_code == 200 else "published"), f"{state} after {r.status_code}"
 
 
@@ -1133,7 +1136,9 @@ def b_file(kind: str) -> Build:
 
 
 async def c_filed_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
-    count = await w.db.fetchval("SELECT count(*) FROM estate_filings WHERE estate_id = $1", call.ctx["estate"])
+    count = await w.db.fetchval(
+        "SELECT count(*) FROM estate_filings WHERE estate_id = $1", call.ctx["estate"]
+    )
     assert count == (r.status_code == 201), f"{count} filings after {r.status_code}"
 
 
@@ -1168,7 +1173,9 @@ def b_decide_filing(action: str) -> Build:
     async def build(w: World, who: str) -> Call:
         filing = await _waiting_filing(w)
         body = {"reason": "合同缺页"} if action == "return" else {}
-        return Call(path={"filing_id": filing}, json=body, headers={"If-Match": '"1"'}, ctx={"filing": filing})
+        return Call(
+            path={"filing_id": filing}, json=body, headers={"If-Match": '"1"'}, ctx={"filing": filing}
+        )
 
     return build
 
@@ -1215,7 +1222,9 @@ NOTICE_ROWS: dict[str, list[Variant]] = {
     "withdrawAnnouncement": one(b_withdraw, WITHDRAW_RULE, c_withdrawn_only_when_allowed),
     "fileServiceContract": one(
         b_file("service_contract"),
-        rule(ok(201), roles=("admin", "property_staff", "property_manager"), property_manager=FILING_FORBIDDEN),
+        rule(
+            ok(201), roles=("admin", "property_staff", "property_manager"), property_manager=FILING_FORBIDDEN
+        ),
         c_filed_only_when_allowed,
     ),
     "fileCommittee": one(
@@ -1225,10 +1234,14 @@ NOTICE_ROWS: dict[str, list[Variant]] = {
     "getFiling": one(b_filing, FILING_READERS_RULE),
     "getCurrentFilings": one(b_announcements, everyone(ok(200))),
     "acceptFiling": one(
-        b_decide_filing("accept"), rule(ok(200), roles=("admin", "housing_officer")), c_decided_only_when_allowed
+        b_decide_filing("accept"),
+        rule(ok(200), roles=("admin", "housing_officer")),
+        c_decided_only_when_allowed,
     ),
     "returnFiling": one(
-        b_decide_filing("return"), rule(ok(200), roles=("admin", "housing_officer")), c_decided_only_when_allowed
+        b_decide_filing("return"),
+        rule(ok(200), roles=("admin", "housing_officer")),
+        c_decided_only_when_allowed,
     ),
 }
 
@@ -1268,7 +1281,11 @@ async def _fund_project(w: World, state: str) -> uuid.UUID:
     estate = await _fund_estate(w)
     admin = _fund_admin(w)
     body = fp.FundProjectCreate(
-        title=f"应急维修{w.next()}", budget_fen=3, contractor="矩阵工程", emergency=True, emergency_kind="lift"
+        title=f"应急维修{w.next()}",
+        budget_fen=3,
+        contractor="矩阵工程",
+        emergency=True,
+        emergency_kind="lift",
     )
     async with w.db.transaction():
         project = await fp.raise_project(w.db, CTX, admin, estate, body)
@@ -1308,21 +1325,29 @@ def b_fund_step(action: str, state: str, version: int) -> Build:
         project = await _fund_project(w, state)
         body: Any = None
         if action == "vote":
-            await w.db.execute("UPDATE fund_projects SET emergency = false, emergency_kind = NULL WHERE id = $1", project)
+            await w.db.execute(
+                "UPDATE fund_projects SET emergency = false, emergency_kind = NULL WHERE id = $1", project
+            )
             opens = datetime.now(UTC) + timedelta(days=16)
             body = {"opens_at": opens.isoformat(), "closes_at": (opens + timedelta(days=7)).isoformat()}
         elif action == "accept":
-            body = {"photo_ids": [str(await new_photo(w.db, w.ids["citizen" if who == "anonymous" else who]))]}
+            body = {
+                "photo_ids": [str(await new_photo(w.db, w.ids["citizen" if who == "anonymous" else who]))]
+            }
         elif action == "settle":
             body = {"actual_cost_fen": 2}
         headers = {"If-Match": f'"{version}"', "Idempotency-Key": uuid.uuid4().hex}
-        return Call(path={"project_id": project}, json=body, headers=headers, ctx={"project": project, "state": state})
+        return Call(
+            path={"project_id": project}, json=body, headers=headers, ctx={"project": project, "state": state}
+        )
 
     return build
 
 
 async def c_fund_step_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
-    row = await w.db.fetchrow("SELECT state, published_at FROM fund_projects WHERE id = $1", call.ctx["project"])
+    row = await w.db.fetchrow(
+        "SELECT state, published_at FROM fund_projects WHERE id = $1", call.ctx["project"]
+    )
     changed = row["state"] != call.ctx["state"] or row["published_at"] is not None
     assert changed == (r.status_code == 200), f"{row['state']} after {r.status_code}"
 
@@ -1355,7 +1380,9 @@ FUND_PROJECT_ROWS: dict[str, list[Variant]] = {
     "listFundProjects": one(b_fund_projects, FUND_READERS_RULE),
     "getFundProject": one(b_fund_project, FUND_READERS_RULE),
     "listOverdueFundProjectPublications": one(plain(), FUND_OFFICERS_RULE),
-    "putFundProjectToVote": one(b_fund_step("vote", "raised", 1), FUND_COMMITTEE_RULE, c_fund_step_only_when_allowed),
+    "putFundProjectToVote": one(
+        b_fund_step("vote", "raised", 1), FUND_COMMITTEE_RULE, c_fund_step_only_when_allowed
+    ),
     "approveFundProject": one(
         b_fund_step("approve", "raised", 1), FUND_OFFICERS_RULE, c_fund_step_only_when_allowed
     ),

@@ -8,9 +8,9 @@ import asyncpg
 
 from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, parse_catalogue
 from cases.grids.demo import seed_demo_grids
-from cases.reports import maps as cases_service
+from cases.reports import maps
 from cases.reports import store as cases_store
-from housing.demo import DEMO_ESTATE_ID, seed_demo_estate, seed_demo_votes
+from housing.demo import DEMO_ESTATE_ID, seed_demo_estate, seed_demo_fund, seed_demo_votes
 from identity import service
 from identity import store as identity_store
 from identity.models import AuthConfig, RequestContext, Role, RoleGrant, ScopeKind
@@ -40,7 +40,7 @@ async def seed_demo(conn: asyncpg.Connection, config: AuthConfig) -> list[tuple[
     """Load the demo catalogue and service area and create the demo users; running it again adds nothing."""
     ctx = RequestContext(actor_label="cityloop db seed-demo")
     await load_catalogue(conn, parse_catalogue(DEMO_CATALOGUE.read_bytes()))
-    if await cases_service.service_area(conn) is None:
+    if await maps.service_area(conn) is None:
         area = json.loads(DEMO_SERVICE_AREA.read_text(encoding="utf-8"))
         await cases_store.insert_service_area(conn, area["properties"]["name"], json.dumps(area["geometry"]))
     for phone, name, role, scope in DEMO_USERS:
@@ -61,4 +61,9 @@ async def seed_demo(conn: asyncpg.Connection, config: AuthConfig) -> list[tuple[
     committee = await identity_store.get_user_by_phone(conn, committee_phone)
     if committee is not None:
         await seed_demo_votes(conn, committee["id"])
+    # its maintenance fund: opened, an emergency repair approved, an ordinary project waiting for its vote
+    officer_phone = next(phone for phone, _, role, _ in DEMO_USERS if role == "housing_officer")
+    officer = await identity_store.get_user_by_phone(conn, officer_phone)
+    if committee is not None and officer is not None:
+        await seed_demo_fund(conn, committee["id"], officer["id"])
     return [(phone, name, role) for phone, name, role, _ in DEMO_USERS]

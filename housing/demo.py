@@ -14,7 +14,19 @@ from uuid import UUID, uuid4
 import asyncpg
 import msgspec
 
-from housing import billing, billing_store, register, service, settlement, store, votes, votes_store
+from housing import (
+    billing,
+    billing_store,
+    fund,
+    fund_projects,
+    fund_projects_store,
+    register,
+    service,
+    settlement,
+    store,
+    votes,
+    votes_store,
+)
 from housing.errors import BillingPeriodOverlaps
 from housing.fees import FeeItemCreate, parse_period
 from housing.models import EstateCreate
@@ -353,3 +365,68 @@ async def seed_demo_votes(conn: asyncpg.Connection, committee_id: UUID) -> None:
     home = await store.find_home(conn, DEMO_ESTATE_ID, *RESIDENT_HOME)
     skip = await votes_store.head_of_home(conn, current, home) if home is not None else None
     await ballots(current, _open_choice, now - timedelta(days=2), skip)
+
+
+# the demo's maintenance fund ---------------------------------------------------------------------------------------
+
+#: the first-deposit rate: 5 % of a construction cost of 2,000 yuan/m², 100 yuan/m²
+DEMO_FUND_RATE_FEN_M2: Final = 10_000
+
+
+def _grant(user_id: UUID, role: str, scope_kind: str, scope_id: str) -> Principal:
+    return Principal(
+        user_id=user_id,
+        session_id=uuid4(),
+        roles=(RoleGrant(role=role, scope_kind=scope_kind, scope_id=scope_id),),  # type: ignore[arg-type]
+        locale="zh-CN",
+    )
+
+
+async def seed_demo_fund(conn: asyncpg.Connection, committee_id: UUID, officer_id: UUID) -> None:
+    """The estate's maintenance fund opened (every home's first deposit), an emergency repair of the lift building's
+    roof approved by the district's housing officer (its apportionment taken from the homes' shares, to be
+    published to the owners within the set days) and an ordinary project raised by the committee, before its vote
+    (idempotent: nothing when the estate has a project already)."""
+    if await fund_projects_store.list_projects(conn, DEMO_ESTATE_ID, None, 1):
+        return
+    ctx = RequestContext(actor_label="cityloop db seed-demo")
+    committee = _grant(committee_id, "owners_committee", "estate", str(DEMO_ESTATE_ID))
+    district = await store.estate_district(conn, DEMO_ESTATE_ID)
+    assert district is not None
+    officer = _grant(officer_id, "housing_officer", "district", district)
+    await fund.set_rate(conn, DEMO_ESTATE_ID, fund.FundRateSet(rate_fen_m2=DEMO_FUND_RATE_FEN_M2), officer_id)
+    await fund.open_homes(conn, DEMO_ESTATE_ID, officer_id)
+    building = (await store.estate_buildings(conn, DEMO_ESTATE_ID))[RESIDENT_HOME[0]]
+    leak = await fund_projects.raise_project(
+        conn,
+        ctx,
+        committee,
+        DEMO_ESTATE_ID,
+        fund_projects.FundProjectCreate(
+            title=f"{RESIDENT_HOME[0]}屋面渗漏应急维修",
+            budget_fen=3_860_000,
+            contractor="北京安居房屋修缮有限公司",
+            description="顶层多户反映雨后屋面渗漏，按应急程序先行维修，事后向业主公示。",
+            building_ids=[building],
+            quotes=[
+                fund_projects.Quote(supplier="北京安居房屋修缮有限公司", amount_fen=3_860_000),
+                fund_projects.Quote(supplier="京城防水工程有限公司", amount_fen=4_120_000),
+            ],
+            emergency=True,
+            emergency_kind="roof_or_wall_leak",
+        ),
+    )
+    await fund_projects.approve(conn, fund_projects.FundProjectsConfig(), ctx, officer, leak.id, leak.version)
+    await fund_projects.raise_project(
+        conn,
+        ctx,
+        committee,
+        DEMO_ESTATE_ID,
+        fund_projects.FundProjectCreate(
+            title="小区消防管网更新",
+            budget_fen=12_500_000,
+            contractor="北京平安消防设施工程有限公司",
+            description="更换锈蚀的室外消防管网和阀门，待业主表决通过后实施。",
+            quotes=[fund_projects.Quote(supplier="北京平安消防设施工程有限公司", amount_fen=12_500_000)],
+        ),
+    )

@@ -94,6 +94,41 @@ async def test_seed_demo_loads_the_estate_once_and_binds_the_demo_resident(
     assert r.status_code == 200 and [b["id"] for b in r.json()["items"]] == [binding["id"]]
 
 
+async def test_the_demo_fund_is_open_with_an_emergency_repair_drawn_on_the_lift_building(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, settings: Settings
+) -> None:
+    async with db.transaction():
+        await seed_demo(db, auth_config(settings))
+    async with db.transaction():
+        await seed_demo(db, auth_config(settings))  # again: nothing added
+    projects = await db.fetch(
+        "SELECT state, emergency, budget_fen, scope_building_ids FROM fund_projects WHERE estate_id = $1 "
+        "ORDER BY created_at",
+        DEMO_ESTATE_ID,
+    )
+    assert [(p["state"], p["emergency"]) for p in projects] == [("approved", True), ("raised", False)]
+    (lift,) = projects[0]["scope_building_ids"]
+    drawn = await db.fetchval("SELECT sum(spent_fen) FROM fund_project_homes")
+    assert drawn == projects[0]["budget_fen"]  # the apportionment adds up to the fen
+    assert await db.fetchval(
+        "SELECT bool_and(b.id = $1) FROM fund_project_homes p JOIN homes h ON h.id = p.home_id "
+        "JOIN buildings b ON b.id = h.building_id",
+        lift,
+    )
+    await check_ok(db)
+    phone = next(p for p, _, role, _ in DEMO_USERS if role == "resident")
+    tokens = await identity.issue_tokens_for(
+        db, auth_config(settings), phone, RequestContext(actor_label="tests")
+    )
+    (binding,) = (await client.get("/v1/me/homes", headers=bearer(tokens.access_token))).json()["items"]
+    r = await client.get(f"/v1/homes/{binding['home']['home_id']}/fund", headers=bearer(tokens.access_token))
+    assert r.status_code == 200, r.text
+    titles = [line.get("project_title") for line in r.json()["items"]]
+    assert (
+        f"{RESIDENT_HOME[0]}屋面渗漏应急维修" in titles
+    )  # the resident's home is in 3号楼, the repaired one
+
+
 def _months() -> tuple[str, str]:
     this_month = datetime.now(CHINA_TZ).date().replace(day=1)
     return f"{this_month - timedelta(days=1):%Y-%m}", f"{this_month:%Y-%m}"

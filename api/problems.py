@@ -300,4 +300,8 @@ PROBLEMS: dict[str, Problem] = {
     "fund_settlement_exceeds": Problem(
         422, "决算金额超过已划拨金额", "The final cost is more than was disbursed"
     ),
+    # repairs and complaints (housing/repairs.py)
+    "repair_not_found": Problem(404, "报修或投诉不存在", "No such repair or complaint"),
+    "invalid_repair": Problem(422, "报修信息有误", "The repair's data is not valid"),
+    "repair_forbidden": Problem(403, "你不能在此小区报修或投诉", "You cannot report in this estate"),
 }

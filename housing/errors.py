@@ -471,3 +471,26 @@ class FundSettlementExceeds(HousingError):
     """The final cost is more than was disbursed (context: ``disbursed_fen``): the excess needs a new project."""
 
     code = "fund_settlement_exceeds"
+
+
+# repairs and complaints (housing/repairs.py) ----------------------------------------------------------------------
+
+
+class RepairNotFound(HousingError):
+    """No such repair, or one the caller may not see (its reporter, its assignee, the estate's staff, the district's
+    housing officers and admins see it)."""
+
+    code = "repair_not_found"
+
+
+class InvalidRepair(HousingError):
+    """A repair that cannot be stored (a home or building not of the estate, a home repair without its home) or an
+    action's data that cannot (an assignee who is not the estate's property staff, a rating outside 1-5)."""
+
+    code = "invalid_repair"
+
+
+class RepairForbidden(HousingError):
+    """The caller may not report in this estate (not bound now to a home of it; a home repair: not to that home)."""
+
+    code = "repair_forbidden"

@@ -10,7 +10,8 @@ topics out. Payloads carry ids, and each topic's payload has one shape (notifica
 - housing notices (housing/): an arrears reminder (催缴) to the residents of a home, a notice to a home's
   owners that their share of the maintenance fund (维修资金) needs topping up, and an urgent estate announcement
   (紧急公告) to the residents of the homes it is addressed to; an owners' assembly vote's notice (表决公告: the roll is
-  published, the window is ahead) and its published result (表决结果), to the owners of the homes on its roll.
+  published, the window is ahead) and its published result (表决结果), to the owners of the homes on its roll;
+  a repair's or complaint's transition (报修/投诉, housing/repairs_workflow.py on the case workflow's engine).
   Internal: never webhook events.
 """
 
@@ -26,6 +27,7 @@ FUND_TOPUP: Final = "housing.fund_topup"
 ANNOUNCEMENT: Final = "housing.announcement"
 VOTE_NOTICE: Final = "housing.vote_notice"
 VOTE_RESULT: Final = "housing.vote_result"
+REPAIR_TRANSITIONED: Final = "housing.repair_transitioned"
 
 #: the published webhook events: the case topics
 Event = Literal["case.transitioned", "case.due_soon", "case.overdue"]
@@ -38,6 +40,7 @@ HousingNotice = Literal[
     "housing.announcement",
     "housing.vote_notice",
     "housing.vote_result",
+    "housing.repair_transitioned",
 ]
 HOUSING_NOTICES: Final[tuple[HousingNotice, ...]] = (
     BILL_REMINDER,
@@ -45,6 +48,7 @@ HOUSING_NOTICES: Final[tuple[HousingNotice, ...]] = (
     ANNOUNCEMENT,
     VOTE_NOTICE,
     VOTE_RESULT,
+    REPAIR_TRANSITIONED,
 )
 
 #: every topic a domain may enqueue

@@ -3,10 +3,13 @@ fresh from the database on every request) interpreted in this one place.
 
 A grant is (role, scope kind, scope id); a grant without a scope covers the whole city.
 
-- `scope`: which cases a caller sees (queues, case views, sync; the SQL is workflow_store's _VISIBLE): a
+- `scope`: which cases a caller sees (queues, case views, sync; the SQL is cases/workflow/store.py's VISIBLE): a
   department its cases, an inspector their grids and tasks, district staff their districts; admins and unscoped
   staff everything.
-- `acting_roles`: the roles a caller may take a transition in on one case (the engine, cases/workflow/engine.py).
+- `acting_roles`: the roles a caller may take a transition in on one row of a workflow (the engine,
+  cases/workflow/engine.py), by the workflow subject's scope rule (transitions.ScopeRule): "city" as below;
+  "estate" (a second loop, property repairs) by grants scoped to the row's estate and the pseudo-roles REPORTER
+  and ASSIGNEE.
 - `acts_on`: who handles a case and so may have the originals of its photos.
 - `indicator_districts`: the districts whose indicators a reader sees.
 
@@ -23,6 +26,7 @@ from uuid import UUID
 import asyncpg
 
 from cases.workflow.models import Scope
+from cases.workflow.transitions import ASSIGNEE, REPORTER, ScopeRule
 from identity.models import Principal
 
 #: a case row as the workflow store reads it
@@ -93,7 +97,36 @@ def _acting_scopes(principal: Principal) -> tuple[frozenset[str] | None, frozens
     )
 
 
-def acting_roles(actor: Principal, case: Case, roles: Iterable[str]) -> set[str]:
+def acting_roles(actor: Principal, case: Case, roles: Iterable[str], rule: ScopeRule = "city") -> set[str]:
+    """The roles among `roles` the caller may take a transition in on this row, by the subject's scope rule."""
+    if rule == "estate":
+        return _estate_roles(actor, case, roles)
+    return _city_roles(actor, case, roles)
+
+
+def _estate_roles(actor: Principal, row: Case, roles: Iterable[str]) -> set[str]:
+    """Roles on a row of an estate's loop: REPORTER for the person who reported it, ASSIGNEE for the person it is
+    assigned to, any other role held in a grant scoped to the row's estate (or unscoped: every estate). Admins
+    take no role they do not hold."""
+    estate = str(row["estate_id"])
+    usable: set[str] = set()
+    for role in roles:
+        if role == REPORTER:
+            if row["reporter_id"] is not None and row["reporter_id"] == actor.user_id:
+                usable.add(role)
+        elif role == ASSIGNEE:
+            if row["assignee_id"] is not None and row["assignee_id"] == actor.user_id:
+                usable.add(role)
+        elif any(
+            grant.role == role
+            and (grant.scope_kind is None or (grant.scope_kind == "estate" and grant.scope_id == estate))
+            for grant in actor.roles
+        ):
+            usable.add(role)
+    return usable
+
+
+def _city_roles(actor: Principal, case: Case, roles: Iterable[str]) -> set[str]:
     """The roles among `roles` (a transition's) the caller may take it in on this case, scope included: the
     case's own inspector, a handler of its department, district staff of its district (a case outside every
     grid, with no district, is every district's). Never SYSTEM: that is the engine's own (cases/workflow/engine.py)."""

@@ -31,7 +31,7 @@ import asyncpg
 import chinese_calendar
 import msgspec
 
-from cases.workflow import store
+from cases.workflow import calendar_store as store
 from cases.workflow.errors import (
     CalendarOverrideNotFound,
     DeadlineBeyondCalendar,

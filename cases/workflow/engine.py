@@ -15,8 +15,12 @@ row: it names no action. In the caller's transaction it:
    from;
 5. takes the row's follow-up, if any, as the system.
 
-`intake` is the one way into the workflow: it creates a case, routes it, stores the routing decision and its
-reason, and starts it by the workflow's arrivals.
+`intake` is the one way into the city's workflow: it creates a case, routes it, stores the routing decision and
+its reason, and starts it by the workflow's arrivals (`start`, which a second loop calls on the row its own
+store has just inserted).
+
+Where the rows live is the workflow's `subject` (transitions.Subject: its tables, how a step's limit is found, how
+a caller's scope is judged); the statements are cases/workflow/store.py's.
 """
 
 from __future__ import annotations
@@ -50,7 +54,6 @@ from cases.workflow.transitions import (
     Action,
     Condition,
     Follow,
-    Step,
     System,
     Transition,
     Workflow,
@@ -82,10 +85,10 @@ def _actor_id(actor: Actor) -> UUID | None:
     return actor.acting_for if isinstance(actor, System) else actor.user_id
 
 
-def _acting_roles(actor: Actor, case: Case, roles: frozenset[str]) -> set[str]:
+def _acting_roles(actor: Actor, case: Case, roles: frozenset[str], workflow: Workflow) -> set[str]:
     if isinstance(actor, System):
         return {SYSTEM} & roles
-    return access.acting_roles(actor, case, roles)
+    return access.acting_roles(actor, case, roles, workflow.subject.scope)
 
 
 def allowed_actions(actor: Actor, case: Case, workflow: Workflow = CASES) -> list[Action]:
@@ -93,20 +96,21 @@ def allowed_actions(actor: Actor, case: Case, workflow: Workflow = CASES) -> lis
     return sorted(
         cast(Action, action)
         for (state, action), t in workflow.transitions.items()
-        if state == case["state"] and _acting_roles(actor, case, t.roles)
+        if state == case["state"] and _acting_roles(actor, case, t.roles, workflow)
     )
 
 
 async def _limit_hours(
-    conn: asyncpg.Connection, case: Case, step: Step, workflow: Workflow
+    conn: asyncpg.Connection, case: Case, step: str, workflow: Workflow
 ) -> tuple[float, bool]:
-    """(hours, counted in working time): the category's limit for its steps, else the step's configured one."""
-    if step in workflow.category_steps:
+    """(hours, counted in working time): the category's limit for its steps, else the step's configured one
+    (by the subject's limit rule)."""
+    if workflow.subject.limits == "city" and step in workflow.category_steps:
         category = await catalogue.find_category(conn, case["category_code"])
         assert category is not None
         hours = category.limit_urgent_hours if case["urgent"] else category.limit_normal_hours
         return float(hours), True
-    row = await store.step_limit(conn, step)
+    row = await store.step_limit(conn, step, subject=workflow.subject, row=case)
     assert row is not None, f"no limit configured for step {step}"
     return float(row["hours"]), bool(row["working"])
 
@@ -115,18 +119,24 @@ async def start_step(
     conn: asyncpg.Connection,
     calendar: WorkCalendar,
     case: Case,
-    step: Step,
+    step: str,
     *,
     now: datetime,
     workflow: Workflow = CASES,
 ) -> None:
     hours, working = await _limit_hours(conn, case, step, workflow)
+    assignee: UUID | None = None
+    if step in workflow.inspector_steps:
+        assignee = case["inspector_id"]
+    elif step in workflow.assignee_steps:
+        assignee = case["assignee_id"]
     await store.start_deadline(
         conn,
         case["id"],
+        subject=workflow.subject,
         round_=case["round"],
         step=step,
-        assignee_id=case["inspector_id"] if step in workflow.inspector_steps else None,
+        assignee_id=assignee,
         department_code=case["department_code"] if step in workflow.department_steps else None,
         started_at=now,
         due_soon_at=calendar.due(now, hours * 0.8, working=working),
@@ -145,30 +155,35 @@ async def _deadlines(
     actor: Actor,
     now: datetime,
 ) -> None:
-    current = await store.open_deadline(conn, before["id"])
+    subject = workflow.subject
+    current = await store.open_deadline(conn, before["id"], subject=subject)
     if transition.to in workflow.paused:
         if current is not None:
-            await store.pause_deadline(conn, current["id"], now)
+            await store.pause_deadline(conn, current["id"], now, subject=subject)
         return
     if transition.to == RESUME:
         if current is not None and current["paused_at"] is not None:
-            await _shift(conn, calendar, current, now)
+            await _shift(conn, calendar, workflow, current, now)
         return
     if transition.extends is not None:
-        asked = await store.last_event_data(conn, before["id"], transition.extends)
+        asked = await store.last_event_data(conn, before["id"], transition.extends, subject=subject)
         if current is not None and asked and asked.get("new_deadline"):
             due = datetime.fromisoformat(asked["new_deadline"])
             due_soon = current["started_at"] + (due - current["started_at"]) * 0.8
-            await store.move_deadline(conn, current["id"], due_soon, due, extended=True)
+            await store.move_deadline(conn, current["id"], due_soon, due, extended=True, subject=subject)
         return
     if transition.completes and current is not None:
-        await store.complete_deadline(conn, current["id"], _actor_id(actor), action, now)
+        await store.complete_deadline(conn, current["id"], _actor_id(actor), action, now, subject=subject)
     if transition.starts is not None:
         await start_step(conn, calendar, after, transition.starts, now=now, workflow=workflow)
 
 
 async def _shift(
-    conn: asyncpg.Connection, calendar: WorkCalendar, deadline: asyncpg.Record, now: datetime
+    conn: asyncpg.Connection,
+    calendar: WorkCalendar,
+    workflow: Workflow,
+    deadline: asyncpg.Record,
+    now: datetime,
 ) -> None:
     """Resume a paused step: the working time that was left when it paused is left again now."""
     paused = deadline["paused_at"]
@@ -180,6 +195,7 @@ async def _shift(
         calendar.add(now, left_soon),
         calendar.add(now, left),
         extended=deadline["extended"],
+        subject=workflow.subject,
     )
 
 
@@ -216,14 +232,19 @@ async def apply(
     case: Case | None = None,
     now: datetime | None = None,
     event_data: Mapping[str, Any] | None = None,
+    sets: Mapping[str, Any] | None = None,
 ) -> asyncpg.Record:
-    """Apply one action to a case. Returns the case as it is afterwards (after any follow-up).
+    """Apply one action to a case (a row of the workflow's subject). Returns the row as it is afterwards (after
+    any follow-up).
 
     `case`: the row as the caller has just read or written it (the guarded UPDATE still checks it is current).
-    `event_data` goes into the case event's data (staff history only, never the public timeline)."""
+    `event_data` goes into the event's data (staff history only, never the public timeline). `sets`: columns of
+    the row the caller's use case sets in the same guarded UPDATE once the action is allowed (a repair's
+    assignee, its rating), among those the store allows for the subject's table."""
     now = now or datetime.now(UTC)
+    subject = workflow.subject
     if case is None:
-        case = await store.get_case(conn, case_id)
+        case = await store.get_subject(conn, subject, case_id)
         if case is None:
             raise CaseNotFound("no such case")
     action = request.action
@@ -235,7 +256,7 @@ async def apply(
             version=case["version"],
             allowed_actions=allowed_actions(actor, case, workflow),
         )
-    if not _acting_roles(actor, case, transition.roles):
+    if not _acting_roles(actor, case, transition.roles, workflow):
         raise ActionForbidden(
             f"your roles or scope do not allow '{action}' on this case",
             allowed_actions=allowed_actions(actor, case, workflow),
@@ -257,7 +278,7 @@ async def apply(
             allowed_actions=[a for a in allowed_actions(actor, case, workflow) if a != action],
         )
 
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = dict(sets or {})
     data: dict[str, Any] = {**(event_data or {}), "action": action}
     to_state = transition.to
     if to_state == RESUME:
@@ -290,9 +311,11 @@ async def apply(
         value = getattr(request, field)
         data[field] = value.isoformat() if isinstance(value, datetime) else value
 
-    updated = await store.transition_case(conn, case_id, case["state"], case["version"], to_state, changes)
+    updated = await store.transition_case(
+        conn, case_id, case["state"], case["version"], to_state, changes, subject=subject
+    )
     if updated is None:
-        current = await store.get_case(conn, case_id)
+        current = await store.get_subject(conn, subject, case_id)
         assert current is not None
         raise VersionConflict(
             "the case changed since you read it", state=current["state"], version=current["version"]
@@ -309,12 +332,13 @@ async def apply(
         note=request.note,
         photo_ids=request.photo_ids,
         data=data,
+        subject=subject,
     )
     await outbox.enqueue(
         conn,
         workflow.topic,
         {
-            "case_id": str(case_id),
+            subject.key: str(case_id),
             "event_id": event_id,
             "action": action,
             "from": case["state"],
@@ -410,28 +434,63 @@ async def intake(
         suggested_department=decision.department_code,
         inspector_id=decision.inspector_id,
     )
-    await store.insert_event(
-        conn, case["id"], kind="reported", actor_id=reporter, public=True, to_state=case["state"]
+    return await start(
+        conn,
+        calendar,
+        case,
+        reporter=reporter,
+        workflow=workflow,
+        now=now,
+        routed=msgspec.to_builtins(decision),
     )
+
+
+async def start(
+    conn: asyncpg.Connection,
+    calendar: WorkCalendar,
+    row: asyncpg.Record,
+    *,
+    reporter: UUID,
+    workflow: Workflow = CASES,
+    now: datetime | None = None,
+    routed: dict[str, Any] | None = None,
+) -> asyncpg.Record:
+    """Start a row its workflow's store has just inserted in the workflow's initial state: the `reported` event
+    (public, the reporter its actor), the `routed` event with the routing decision when there is one, then the
+    first arrival whose condition holds and whose follow-up can be taken opens its step and takes its follow-up.
+    Returns the row as it is afterwards."""
+    now = now or datetime.now(UTC)
+    subject = workflow.subject
+    assert row["state"] == workflow.initial
     await store.insert_event(
-        conn, case["id"], kind="routed", actor_id=reporter, public=False, data=msgspec.to_builtins(decision)
+        conn,
+        row["id"],
+        kind="reported",
+        actor_id=reporter,
+        public=True,
+        to_state=row["state"],
+        subject=subject,
     )
+    if routed is not None:
+        await store.insert_event(
+            conn, row["id"], kind="routed", actor_id=reporter, public=False, data=routed, subject=subject
+        )
     for arrival in workflow.arrivals:
-        if not _holds(arrival.when, case):
+        if not _holds(arrival.when, row):
             continue
         then = arrival.then
         if then is not None:
-            transition = workflow.transitions[(case["state"], then.action)]
-            if transition.starts in workflow.inspector_steps and case["inspector_id"] is None:
+            transition = workflow.transitions[(row["state"], then.action)]
+            if transition.starts in workflow.inspector_steps and row["inspector_id"] is None:
                 continue
         if arrival.opens is not None:
-            await start_step(conn, calendar, case, arrival.opens, now=now, workflow=workflow)
+            await start_step(conn, calendar, row, arrival.opens, now=now, workflow=workflow)
         if then is None:
-            return case
-        followed = await _follow(conn, calendar, workflow, case, then, reporter, now, route_again=False)
+            return row
+        followed = await _follow(conn, calendar, workflow, row, then, reporter, now, route_again=False)
         assert followed is not None
         return followed
-    return case
+    return row
 
 
 async def record_event(

@@ -25,7 +25,7 @@ from cases.common import (
     to_wgs84,
     validate_lat_lon,
 )
-from cases.workflow import access, engine, store
+from cases.workflow import access, engine, store, sync_store
 from cases.workflow.deadlines import WorkCalendar
 from cases.workflow.engine import TransitionRequest
 from cases.workflow.errors import CaseNotFound, RatingNotAllowed
@@ -378,19 +378,19 @@ async def sync(
     the beginning. Either way the client may see cases it already has (it applies them by id), never miss one.
     """
     scope = access.scope(principal)
-    horizon, next_xid = await store.sync_horizon(conn)
+    horizon, next_xid = await sync_store.sync_horizon(conn)
     after: SyncKey = (0, _NIL)
     floor = horizon
     if cursor:
         parsed = _sync_cursor(cursor, field)
         if isinstance(parsed, datetime):
-            first = await store.first_change_since(conn, scope, parsed)
+            first = await sync_store.first_change_since(conn, scope, parsed)
             after, floor = (horizon if first is None else min(first, horizon), _NIL), 0
         elif max(parsed[0][0], parsed[1]) > next_xid:
             after, floor = (0, _NIL), 0
         else:
             after, floor = parsed
-    rows = await store.cases_changed_after(conn, scope, after, horizon, limit + 1)
+    rows = await sync_store.cases_changed_after(conn, scope, after, horizon, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     until: SyncKey = (rows[-1]["change_xid"], rows[-1]["id"]) if more else max(after, (horizon, _NIL))
@@ -413,12 +413,12 @@ async def sync(
     if since < until:
         tombstones += [
             Tombstone(type="task", id=str(task_id))
-            for task_id in await store.tasks_closed_between(conn, principal.user_id, since, until)
+            for task_id in await sync_store.tasks_closed_between(conn, principal.user_id, since, until)
         ]
     if since < until and scope.departments:
         tombstones += [
             Tombstone(type="case", id=str(case_id))
-            for case_id in await store.cases_moved_away_between(conn, scope, since, until)
+            for case_id in await sync_store.cases_moved_away_between(conn, scope, since, until)
         ]
     return SyncPage(
         cases=[summary(r, crs) for r in rows],

@@ -1,15 +1,20 @@
 """SQL of the case workflow: transitions, steps and their deadlines, queues, tasks, sync and ratings.
 
-(Catalogue, service area and reports are in cases/store.py; grids, duties and routing in cases/grids/store.py.)
+The engine's statements (a subject row read, the guarded UPDATE, events, deadlines, step limits) take the
+workflow's `Subject` (cases/workflow/transitions.py): its tables are names from the fixed whitelist below, never
+from input. The rest reads the city's cases. (Calendar overrides are in calendar_store.py; catalogue, reports,
+grids and routing in their own parts' stores.)
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+
+from cases.workflow.transitions import CITY, Subject
 
 Record = asyncpg.Record
 
@@ -20,8 +25,49 @@ CASE_COLUMNS = """c.id, c.category_code, c.state, c.source, c.urgent, ST_Y(c.loc
     c.needs_verification, c.resume_state, c.round, c.registered_at, c.suggested_department"""
 
 
+#: per subject table: the columns the engine reads (aliased `c`), and those the guarded UPDATE may set (chosen by
+#: the workflow's rows and the engine, never by input)
+_COLUMNS: dict[str, str] = {"cases": CASE_COLUMNS, "repairs": "c.*"}
+_SETTABLE: dict[str, frozenset[str]] = {
+    "cases": frozenset(
+        {"department_code", "inspector_id", "resume_state", "round", "registered_at", "closed_at", "urgent"}
+    ),
+    "repairs": frozenset(
+        {
+            "assignee_id",
+            "resume_state",
+            "round",
+            "accepted_at",
+            "assigned_at",
+            "handled_at",
+            "confirmed_at",
+            "rated_at",
+            "rating",
+            "rating_comment",
+        }
+    ),
+}
+_TABLES: dict[str, tuple[str, str, str]] = {
+    "cases": ("case_events", "case_deadlines", "case_id"),
+    "repairs": ("repair_events", "repair_deadlines", "repair_id"),
+}
+
+
+def _tables(subject: Subject) -> tuple[str, str, str, str]:
+    """(subject table, events table, deadlines table, key column), checked against the whitelist."""
+    events, deadlines, key = _TABLES[subject.table]
+    assert (subject.events, subject.deadlines, subject.key) == (events, deadlines, key), subject
+    return subject.table, events, deadlines, key
+
+
 async def get_case(conn: asyncpg.Connection, case_id: UUID) -> Record | None:
     return await conn.fetchrow(f"SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1", case_id)
+
+
+async def get_subject(conn: asyncpg.Connection, subject: Subject, subject_id: UUID) -> Record | None:
+    """A row of the subject's table, as the engine reads it."""
+    table = _tables(subject)[0]
+    return await conn.fetchrow(f"SELECT {_COLUMNS[table]} FROM {table} c WHERE c.id = $1", subject_id)
 
 
 async def insert_case(
@@ -76,26 +122,20 @@ async def transition_case(
     version: int,
     to_state: str,
     changes: dict[str, Any],
+    *,
+    subject: Subject = CITY,
 ) -> Record | None:
-    """The guarded UPDATE: it applies only while the case is still in `from_state` at `version`.
+    """The guarded UPDATE: it applies only while the row is still in `from_state` at `version`.
 
-    `changes` keys are column names chosen by the workflow code (never by input).
+    `changes` keys are column names chosen by the workflow code (never by input), among the subject's settable.
     """
-    allowed = {
-        "department_code",
-        "inspector_id",
-        "resume_state",
-        "round",
-        "registered_at",
-        "closed_at",
-        "urgent",
-    }
-    assert set(changes) <= allowed
+    table = _tables(subject)[0]
+    assert set(changes) <= _SETTABLE[table], set(changes) - _SETTABLE[table]
     sets = "".join(f", {column} = ${i}" for i, column in enumerate(changes, start=5))
     return await conn.fetchrow(
-        f"""UPDATE cases c SET state = $4, version = version + 1, updated_at = now(){sets}
+        f"""UPDATE {table} c SET state = $4, version = version + 1, updated_at = now(){sets}
             WHERE c.id = $1 AND c.state = $2 AND c.version = $3
-            RETURNING {CASE_COLUMNS}""",
+            RETURNING {_COLUMNS[table]}""",
         case_id,
         from_state,
         version,
@@ -104,21 +144,41 @@ async def transition_case(
     )
 
 
-async def step_limit(conn: asyncpg.Connection, step: str) -> Record | None:
+async def step_limit(
+    conn: asyncpg.Connection, step: str, *, subject: Subject = CITY, row: Any = None
+) -> Record | None:
+    """(hours, working) of a step, by the subject's limit rule (transitions.LimitRule)."""
+    if subject.limits == "estate":
+        return await conn.fetchrow(
+            """SELECT minutes / 60.0 AS hours, working FROM repair_limits
+               WHERE (estate_id = $1 OR estate_id IS NULL) AND kind = $2 AND urgency = $3 AND step = $4
+               ORDER BY estate_id NULLS LAST LIMIT 1""",
+            row["estate_id"],
+            row["kind"],
+            row["urgency"],
+            step,
+        )
     return await conn.fetchrow("SELECT hours, working FROM step_limits WHERE step = $1", step)
 
 
-async def open_deadline(conn: asyncpg.Connection, case_id: UUID) -> Record | None:
+async def open_deadline(conn: asyncpg.Connection, case_id: UUID, *, subject: Subject = CITY) -> Record | None:
+    _, _, deadlines, key = _tables(subject)
     return await conn.fetchrow(
-        "SELECT * FROM case_deadlines WHERE case_id = $1 AND completed_at IS NULL FOR UPDATE", case_id
+        f"SELECT * FROM {deadlines} WHERE {key} = $1 AND completed_at IS NULL FOR UPDATE", case_id
     )
 
 
 async def complete_deadline(
-    conn: asyncpg.Connection, deadline_id: int, actor_id: UUID | None, outcome: str, at: datetime
+    conn: asyncpg.Connection,
+    deadline_id: int,
+    actor_id: UUID | None,
+    outcome: str,
+    at: datetime,
+    *,
+    subject: Subject = CITY,
 ) -> None:
     await conn.execute(
-        "UPDATE case_deadlines SET completed_at = $4, completed_by = $2, outcome = $3 WHERE id = $1",
+        f"UPDATE {_tables(subject)[2]} SET completed_at = $4, completed_by = $2, outcome = $3 WHERE id = $1",
         deadline_id,
         actor_id,
         outcome,
@@ -137,32 +197,45 @@ async def start_deadline(
     started_at: datetime,
     due_soon_at: datetime,
     due_at: datetime,
+    subject: Subject = CITY,
 ) -> None:
+    """A step's deadline. Only the city's deadlines name a department."""
+    _, _, deadlines, key = _tables(subject)
+    department = ", department_code" if subject.table == "cases" else ""
+    assert department or department_code is None
     await conn.execute(
-        """INSERT INTO case_deadlines (case_id, round, step, assignee_id, department_code, started_at, due_soon_at,
-                                       due_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+        f"""INSERT INTO {deadlines} ({key}, round, step, assignee_id, started_at, due_soon_at, due_at{department})
+            VALUES ($1, $2, $3, $4, $5, $6, $7{", $8" if department else ""})""",
         case_id,
         round_,
         step,
         assignee_id,
-        department_code,
         started_at,
         due_soon_at,
         due_at,
+        *((department_code,) if department else ()),
     )
 
 
-async def pause_deadline(conn: asyncpg.Connection, deadline_id: int, at: datetime) -> None:
-    await conn.execute("UPDATE case_deadlines SET paused_at = $2 WHERE id = $1", deadline_id, at)
+async def pause_deadline(
+    conn: asyncpg.Connection, deadline_id: int, at: datetime, *, subject: Subject = CITY
+) -> None:
+    await conn.execute(f"UPDATE {_tables(subject)[2]} SET paused_at = $2 WHERE id = $1", deadline_id, at)
 
 
 async def move_deadline(
-    conn: asyncpg.Connection, deadline_id: int, due_soon_at: datetime, due_at: datetime, *, extended: bool
+    conn: asyncpg.Connection,
+    deadline_id: int,
+    due_soon_at: datetime,
+    due_at: datetime,
+    *,
+    extended: bool,
+    subject: Subject = CITY,
 ) -> None:
     """Resume a paused step, or apply an approved extension: new due times; the warnings may fire again."""
     await conn.execute(
-        """UPDATE case_deadlines SET paused_at = NULL, due_soon_at = $2, due_at = $3, extended = extended OR $4,
+        f"""UPDATE {_tables(subject)[2]} SET paused_at = NULL, due_soon_at = $2, due_at = $3,
+                  extended = extended OR $4,
                   due_soon_emitted_at = CASE WHEN $2 > now() THEN NULL ELSE due_soon_emitted_at END,
                   overdue_emitted_at = CASE WHEN $3 > now() THEN NULL ELSE overdue_emitted_at END
            WHERE id = $1""",
@@ -185,12 +258,14 @@ async def insert_event(
     note: str = "",
     photo_ids: list[UUID] | None = None,
     data: dict[str, Any] | None = None,
+    subject: Subject = CITY,
 ) -> int:
-    """A case event: a transition, or what happened around one (reported, routed, a report joined or hidden,
-    a recategorisation). The one writer of case events. Returns its id."""
+    """An event of a workflow's row: a transition, or what happened around one (reported, routed, a report joined
+    or hidden, a recategorisation). The one writer of workflow events. Returns its id."""
+    _, events, _, key = _tables(subject)
     event_id: int = await conn.fetchval(
-        """INSERT INTO case_events (case_id, kind, actor_id, public, from_state, to_state, note, photo_ids, data)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
+        f"""INSERT INTO {events} ({key}, kind, actor_id, public, from_state, to_state, note, photo_ids, data)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
         case_id,
         kind,
         actor_id,
@@ -204,9 +279,12 @@ async def insert_event(
     return event_id
 
 
-async def last_event_data(conn: asyncpg.Connection, case_id: UUID, kind: str) -> dict[str, Any] | None:
+async def last_event_data(
+    conn: asyncpg.Connection, case_id: UUID, kind: str, *, subject: Subject = CITY
+) -> dict[str, Any] | None:
+    _, events, _, key = _tables(subject)
     data: dict[str, Any] | None = await conn.fetchval(
-        "SELECT data FROM case_events WHERE case_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1",
+        f"SELECT data FROM {events} WHERE {key} = $1 AND kind = $2 ORDER BY id DESC LIMIT 1",
         case_id,
         kind,
     )
@@ -243,7 +321,7 @@ async def case_photo_ids(conn: asyncpg.Connection, case_id: UUID) -> list[UUID]:
 # Who sees a case (cases/workflow/access.py scope): everything, districts, departments (c.department_code is the
 # department the case is dispatched to, NULL before dispatch and after a return: never the routing's suggestion),
 # or an inspector's own cases and the grids they are on duty for.
-_VISIBLE = """($1::boolean
+VISIBLE = """($1::boolean
     OR c.district_code = ANY($2::text[]) OR (cardinality($2::text[]) > 0 AND c.district_code IS NULL)
     OR c.department_code = ANY($3::text[])
     OR ($4::uuid IS NOT NULL AND (c.inspector_id = $4 OR c.responsibility_grid_id IN (
@@ -279,7 +357,7 @@ async def list_cases(
     return await conn.fetch(
         f"""SELECT {CASE_COLUMNS}, d.step, d.due_at, d.due_soon_at, d.paused_at, d.assignee_id
             FROM cases c LEFT JOIN case_deadlines d ON d.case_id = c.id AND d.completed_at IS NULL
-            WHERE {_VISIBLE}
+            WHERE {VISIBLE}
               AND ($5::text IS NULL OR c.state = $5) AND ($6::text IS NULL OR c.department_code = $6)
               AND ($7::uuid IS NULL OR c.responsibility_grid_id = $7 OR c.unit_grid_id = $7)
               AND (NOT $8 OR (d.due_at < now() AND d.paused_at IS NULL))
@@ -332,7 +410,7 @@ async def department_deadline_queue(
 
 async def case_visible(conn: asyncpg.Connection, scope: Any, case_id: UUID) -> bool:
     found: bool = await conn.fetchval(
-        f"SELECT EXISTS (SELECT 1 FROM cases c WHERE c.id = $5 AND {_VISIBLE})", *scope_args(scope), case_id
+        f"SELECT EXISTS (SELECT 1 FROM cases c WHERE c.id = $5 AND {VISIBLE})", *scope_args(scope), case_id
     )
     return found
 
@@ -369,100 +447,6 @@ async def inspector_tasks(
         after[2] if after else None,
         limit,
     )
-
-
-_SYNC_HORIZON = """
-SELECT coalesce(
-           (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s.snap) AS x
-            WHERE NOT EXISTS (
-                SELECT 1 FROM pg_stat_activity a
-                WHERE a.backend_xid = x::xid AND a.datid IS NOT NULL
-                  AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()))),
-           pg_snapshot_xmax(s.snap)::text::bigint) AS horizon,
-       pg_snapshot_xmax(s.snap)::text::bigint AS next_xid
-FROM (SELECT pg_current_snapshot() AS snap) s"""
-
-
-async def sync_horizon(conn: asyncpg.Connection) -> tuple[int, int]:
-    """(horizon, next transaction id). Every transaction below the horizon that could write to this database
-    has ended, so every row it committed is visible to any later statement, and no row with a smaller
-    change_xid can ever appear. The horizon is the oldest transaction still running, leaving out only those
-    seen running in another database of the cluster (they cannot write here); a transaction not seen at all
-    (it ended meanwhile, or has just started) counts as running here, which only delays, never skips."""
-    row = await conn.fetchrow(_SYNC_HORIZON)
-    assert row is not None
-    return int(row["horizon"]), int(row["next_xid"])
-
-
-async def cases_changed_after(
-    conn: asyncpg.Connection, scope: Any, after: tuple[int, UUID], horizon: int, limit: int
-) -> list[Record]:
-    """Visible cases whose (change_xid, id) is past `after` and whose change_xid is below `horizon`, in that
-    order, with their open step (task_id and assignee_id tell whose task it is)."""
-    return await conn.fetch(
-        f"""SELECT {CASE_COLUMNS}, c.change_xid, d.id AS task_id, d.step, d.due_at, d.due_soon_at, d.paused_at,
-                   d.assignee_id
-            FROM cases c LEFT JOIN case_deadlines d ON d.case_id = c.id AND d.completed_at IS NULL
-            WHERE {_VISIBLE} AND (c.change_xid, c.id) > ($5::bigint, $6::uuid) AND c.change_xid < $7::bigint
-            ORDER BY c.change_xid, c.id LIMIT $8""",
-        *scope_args(scope),
-        after[0],
-        after[1],
-        horizon,
-        limit,
-    )
-
-
-async def first_change_since(conn: asyncpg.Connection, scope: Any, since: datetime) -> int | None:
-    """The smallest change_xid of the visible cases changed after `since` (for a sync cursor of the old
-    format, a time): every such case is at or after it."""
-    found: int | None = await conn.fetchval(
-        f"SELECT min(c.change_xid) FROM cases c WHERE {_VISIBLE} AND c.updated_at > $5",
-        *scope_args(scope),
-        since,
-    )
-    return found
-
-
-async def tasks_closed_between(
-    conn: asyncpg.Connection, user_id: UUID, after: tuple[int, UUID], until: tuple[int, UUID]
-) -> list[int]:
-    """The user's finished steps whose last change, keyed (change_xid, case_id), is in (after, until]."""
-    rows = await conn.fetch(
-        """SELECT d.id FROM case_deadlines d
-           WHERE d.assignee_id = $1 AND d.completed_at IS NOT NULL
-             AND (d.change_xid, d.case_id) > ($2::bigint, $3::uuid)
-             AND (d.change_xid, d.case_id) <= ($4::bigint, $5::uuid)
-           ORDER BY d.id""",
-        user_id,
-        after[0],
-        after[1],
-        until[0],
-        until[1],
-    )
-    return [r[0] for r in rows]
-
-
-async def cases_moved_away_between(
-    conn: asyncpg.Connection, scope: Any, after: tuple[int, UUID], until: tuple[int, UUID]
-) -> list[UUID]:
-    """Cases changed in (after, until] that the scope no longer sees and that were once sent away (reassigned
-    or returned) from one of its departments."""
-    rows = await conn.fetch(
-        f"""SELECT c.id FROM cases c
-            WHERE (c.change_xid, c.id) > ($5::bigint, $6::uuid) AND (c.change_xid, c.id) <= ($7::bigint, $8::uuid)
-              AND NOT coalesce({_VISIBLE}, false)
-              AND EXISTS (SELECT 1 FROM case_events e
-                          WHERE e.case_id = c.id AND e.kind IN ('reassign', 'return')
-                            AND e.data->>'from_department' = ANY($3::text[]))
-            ORDER BY c.change_xid, c.id""",
-        *scope_args(scope),
-        after[0],
-        after[1],
-        until[0],
-        until[1],
-    )
-    return [r[0] for r in rows]
 
 
 async def case_reports(conn: asyncpg.Connection, case_id: UUID) -> list[Record]:
@@ -551,42 +535,3 @@ async def full_timeline(conn: asyncpg.Connection, case_id: UUID) -> list[Record]
     return await conn.fetch(
         "SELECT case_id, at, kind, to_state, note FROM case_events WHERE case_id = $1 ORDER BY id", case_id
     )
-
-
-async def select_overrides(
-    conn: asyncpg.Connection, first: date | None = None, last: date | None = None
-) -> list[asyncpg.Record]:
-    """Overrides between two days (inclusive; None = unbounded), in day order."""
-    rows: list[asyncpg.Record] = await conn.fetch(
-        """SELECT day, workday, note, updated_by, updated_at FROM calendar_overrides
-           WHERE ($1::date IS NULL OR day >= $1) AND ($2::date IS NULL OR day <= $2)
-           ORDER BY day""",
-        first,
-        last,
-    )
-    return rows
-
-
-async def lock_override(conn: asyncpg.Connection, day: date) -> None:
-    """Serialise changes to one day's override until the transaction ends (the row may not exist yet)."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('calendar_overrides'), $1)", day.toordinal())
-
-
-async def upsert_override(
-    conn: asyncpg.Connection, day: date, workday: bool, note: str, actor_id: UUID | None
-) -> None:
-    await conn.execute(
-        """INSERT INTO calendar_overrides (day, workday, note, updated_by) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (day) DO UPDATE SET workday = excluded.workday, note = excluded.note,
-               updated_by = excluded.updated_by, updated_at = now()""",
-        day,
-        workday,
-        note,
-        actor_id,
-    )
-
-
-async def delete_override(conn: asyncpg.Connection, day: date) -> bool:
-    """Remove one day's override; False when there was none."""
-    status: str = await conn.execute("DELETE FROM calendar_overrides WHERE day = $1", day)
-    return status != "DELETE 0"

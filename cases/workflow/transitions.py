@@ -23,7 +23,7 @@ from uuid import UUID
 
 import msgspec
 
-from notifications.topics import CASE_TRANSITIONED, Event
+from notifications.topics import CASE_TRANSITIONED, Topic
 
 State = Literal[
     "reported",
@@ -96,6 +96,12 @@ class System(msgspec.Struct, frozen=True):
     acting_for: UUID | None = None
 
 
+#: Pseudo-roles judged on the subject row itself (cases/workflow/access.py): its reporter, the person it is
+#: assigned to.
+REPORTER: Final = "reporter"
+ASSIGNEE: Final = "assignee"
+
+
 #: The `to` of a row that returns the case to the state it was paused in.
 RESUME: Final = "resume"
 
@@ -105,8 +111,9 @@ RESUME: Final = "resume"
 Audience = Literal["citizens", "inspector", "department"]
 
 
-#: Columns of the case a transition stamps with its time, or clears.
-Column = Literal["registered_at", "closed_at"]
+#: Columns of the subject a transition stamps with its time, or clears (cases/workflow/store.py holds, per
+#: subject table, the columns the guarded UPDATE may set).
+Column = str
 
 
 #: Fields of the request a transition applies to the case when they are given (never required).
@@ -159,7 +166,7 @@ class Arrival(msgspec.Struct, frozen=True):
     (always when None) and whose follow-up can be taken opens its step, then takes its follow-up."""
 
     when: Condition | None = None
-    opens: Step | None = None
+    opens: str | None = None  # a step (Step for the city's cases)
     then: Follow | None = None
 
 
@@ -170,7 +177,7 @@ class Transition(msgspec.Struct, frozen=True, kw_only=True):
     roles: frozenset[str]
     required: frozenset[Field] = frozenset()  # "department" in it: the case goes to that department
     completes: bool = True  # the open step ends (done) with this action
-    starts: Step | None = None  # the step that begins
+    starts: str | None = None  # the step that begins (Step for the city's cases)
     public: bool = False  # shown on the citizens' timeline
     stamps: frozenset[Column] = frozenset()  # set to the time of the action
     clears: frozenset[Column] = frozenset()  # set to null
@@ -182,21 +189,69 @@ class Transition(msgspec.Struct, frozen=True, kw_only=True):
     guard: Guard | None = None
     follows: Follow | None = None
     tells: tuple[Tell, ...] = ()
-    done: Step | None = None  # indicators count the step that ends as done (its own job was done)
+    done: str | None = None  # indicators count the step that ends as done (its own job was done)
+
+
+#: The tables a workflow may keep its rows in: a fixed whitelist, never read from input. A subject table (the
+#: rows that move through the states), its events table and its deadlines table, and the column of the latter two
+#: that names the subject.
+SubjectTable = Literal["cases", "repairs"]
+EventsTable = Literal["case_events", "repair_events"]
+DeadlinesTable = Literal["case_deadlines", "repair_deadlines"]
+SubjectKey = Literal["case_id", "repair_id"]
+
+
+#: How a step's limit is found (cases/workflow/engine.py, store.step_limit): "city": the case's category for the
+#: workflow's category_steps, else the step's row of step_limits; "estate": the repair_limits row of the subject's
+#: estate, kind, urgency and step, else the default row (estate_id NULL) of that kind, urgency and step.
+LimitRule = Literal["city", "estate"]
+
+
+#: How a caller's scope over one subject row is judged (cases/workflow/access.py): "city": districts,
+#: departments and the case's inspector; "estate": grants scoped to the row's estate_id (or unscoped), and the
+#: pseudo-roles REPORTER and ASSIGNEE judged on the row's reporter_id and assignee_id.
+ScopeRule = Literal["city", "estate"]
+
+
+class Subject(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a workflow keeps its rows, and how its limits and its callers' scope are found: data, for the engine's
+    statements (cases/workflow/store.py) and for access (cases/workflow/access.py)."""
+
+    table: SubjectTable
+    events: EventsTable
+    deadlines: DeadlinesTable
+    key: SubjectKey  # the events' and deadlines' column naming the subject, and the outbox payload's member
+    limits: LimitRule
+    scope: ScopeRule
+
+
+#: the city's cases (数字城管)
+CITY: Final = Subject(
+    table="cases",
+    events="case_events",
+    deadlines="case_deadlines",
+    key="case_id",
+    limits="city",
+    scope="city",
+)
 
 
 class Workflow(msgspec.Struct, frozen=True, kw_only=True):
-    """A closed loop as data, for the engine (cases/workflow/engine.py): states, rows, how a case enters, its topic.
+    """A closed loop as data, for the engine (cases/workflow/engine.py): states, rows, how a case enters, its topic,
+    and where its rows live (`subject`).
 
-    The engine knows no action by name: a second loop (property repairs) is a second Workflow."""
+    The engine knows no action by name and no table by name: a second loop (property repairs) is a second Workflow
+    with a Subject of its own."""
 
-    topic: Event  # the outbox topic of its transitions (a webhook event, notifications/topics.py)
+    topic: Topic  # the outbox topic of its transitions (notifications/topics.py)
+    subject: Subject = CITY
     states: tuple[str, ...]
     initial: str
     paused: frozenset[str]  # the clock stops; RESUME returns to the state paused in
-    inspector_steps: frozenset[Step]  # steps assigned to the case's inspector (one must be on duty)
-    department_steps: frozenset[Step]  # steps of the department the case is dispatched to
-    category_steps: frozenset[Step]  # steps whose limit the case's category sets (urgent or normal hours)
+    inspector_steps: frozenset[str]  # steps assigned to the case's inspector (one must be on duty)
+    department_steps: frozenset[str]  # steps of the department the case is dispatched to
+    category_steps: frozenset[str]  # steps whose limit the case's category sets (urgent or normal hours)
+    assignee_steps: frozenset[str] = frozenset()  # steps whose deadline is the subject's assignee_id's
     arrivals: tuple[Arrival, ...]
     transitions: Mapping[tuple[str, str], Transition]
 
@@ -388,6 +443,7 @@ TRANSITIONS: Final[dict[tuple[str, str], Transition]] = {
 
 CASES: Final = Workflow(
     topic=CASE_TRANSITIONED,
+    subject=CITY,
     states=STATES,
     initial="reported",
     paused=PAUSED,

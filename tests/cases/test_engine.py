@@ -1,17 +1,21 @@
 """The engine takes its table as a parameter: a second workflow is a second table on the same guarded UPDATE,
-event row and outbox row."""
+event row and outbox row; with a Subject of its own, on rows of its own (events, deadlines, limits, scope)."""
 
 from __future__ import annotations
+
+import uuid
+from datetime import timedelta
 
 import asyncpg
 import pytest
 
 from api.settings import Settings
 from cases.workflow.deadlines import WorkCalendar
-from cases.workflow.engine import TransitionRequest, apply
-from cases.workflow.errors import TransitionNotAllowed
-from cases.workflow.transitions import Tell, Transition, Workflow
+from cases.workflow.engine import TransitionRequest, apply, start
+from cases.workflow.errors import ActionForbidden, TransitionNotAllowed
+from cases.workflow.transitions import Arrival, Subject, Tell, Transition, Workflow
 from tests.cases.workflow_fixtures import DISTRICT, caller, make_case, make_staff
+from tests.housing.money_fixtures import make_estate
 
 pytestmark = pytest.mark.usefixtures("demo_city")
 
@@ -74,3 +78,77 @@ async def test_a_second_table_runs_on_the_same_engine(db: asyncpg.Connection, se
     step = await db.fetchrow("SELECT outcome, completed_by FROM case_deadlines WHERE case_id = $1", case_id)
     assert step is not None
     assert tuple(step) == ("close", staff.ids["shift_lead"])
+
+
+#: the same two-state loop kept in the repairs' tables (migration 0022), judged by the estate's scope
+OWN_ROWS = Workflow(
+    topic="housing.repair_transitioned",
+    subject=Subject(
+        table="repairs",
+        events="repair_events",
+        deadlines="repair_deadlines",
+        key="repair_id",
+        limits="estate",
+        scope="estate",
+    ),
+    states=("reported", "accepted"),
+    initial="reported",
+    paused=frozenset(),
+    inspector_steps=frozenset(),
+    department_steps=frozenset(),
+    category_steps=frozenset(),
+    arrivals=(Arrival(opens="accept"),),
+    transitions={
+        ("reported", "accept"): Transition(
+            to="accepted", roles=frozenset({"property_staff"}), public=True, stamps=frozenset({"accepted_at"})
+        )
+    },
+)
+
+
+async def test_a_second_table_runs_on_rows_of_its_own(db: asyncpg.Connection, settings: Settings) -> None:
+    staff = await make_staff(db, settings)
+    estate = await make_estate(db, buildings=1, homes_per_building=1)
+    reporter = staff.ids["shift_lead"]
+    row = await db.fetchrow(
+        """INSERT INTO repairs (estate_id, kind, urgency, reporter_id, description)
+           VALUES ($1, 'complaint', 'emergency', $2, '夜间施工噪音') RETURNING *""",
+        estate.id,
+        reporter,
+    )
+    assert row is not None
+    cases_before = [await db.fetchval(f"SELECT count(*) FROM {t}") for t in ("case_events", "case_deadlines")]
+    started = await start(db, WorkCalendar(), row, reporter=reporter, workflow=OWN_ROWS)
+    assert started["state"] == "reported"
+    step = await db.fetchrow(
+        "SELECT step, started_at, due_at FROM repair_deadlines WHERE repair_id = $1", row["id"]
+    )
+    assert step is not None and step["step"] == "accept"
+    assert step["due_at"] - step["started_at"] == timedelta(minutes=30)  # the default limit of an emergency
+
+    # scope "estate": a grant of the role scoped to another estate does not reach the row
+    far = caller(staff.ids["dispatcher"], ("property_staff", "estate", str(uuid.uuid4())))
+    with pytest.raises(ActionForbidden):
+        await apply(
+            db, WorkCalendar(), far, row["id"], 1, TransitionRequest(action="accept"), workflow=OWN_ROWS
+        )
+    near = caller(staff.ids["dispatcher"], ("property_staff", "estate", str(estate.id)))
+    updated = await apply(
+        db, WorkCalendar(), near, row["id"], 1, TransitionRequest(action="accept"), workflow=OWN_ROWS
+    )
+    assert (updated["state"], updated["version"]) == ("accepted", 2)
+    assert updated["accepted_at"] is not None
+    kinds = await db.fetch(
+        "SELECT kind, to_state FROM repair_events WHERE repair_id = $1 ORDER BY id", row["id"]
+    )
+    assert [tuple(k) for k in kinds] == [("reported", "reported"), ("accept", "accepted")]
+    assert (
+        await db.fetchval("SELECT outcome FROM repair_deadlines WHERE repair_id = $1", row["id"]) == "accept"
+    )
+    assert await db.fetchval(
+        "SELECT payload->>'repair_id' FROM outbox WHERE topic = 'housing.repair_transitioned'"
+    ) == str(row["id"])
+    # the city's tables are untouched
+    assert [
+        await db.fetchval(f"SELECT count(*) FROM {t}") for t in ("case_events", "case_deadlines")
+    ] == cases_before

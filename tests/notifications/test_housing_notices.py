@@ -18,7 +18,7 @@ from litestar.testing import AsyncTestClient
 
 from api.settings import Settings
 from housing import arrears, billing, fund
-from notifications.fanout import HOUSING_KINDS, TOPICS
+from notifications.fanout import HOUSING_KINDS, REPAIR_TOPICS, TOPICS
 from notifications.models import EVENTS
 from notifications.runner import Notifier
 from notifications.texts import deep_link, render
@@ -92,7 +92,7 @@ def test_the_topics_are_housings_own_and_not_webhook_events() -> None:
         VOTE_RESULT,
     }
     assert not set(HOUSING_KINDS) & set(EVENTS)
-    assert set(TOPICS) == {*EVENTS, *HOUSING_KINDS}
+    assert set(TOPICS) == {*EVENTS, *HOUSING_KINDS, *REPAIR_TOPICS}  # repairs: taken, nobody told yet
 
 
 def test_the_texts_name_the_home_and_the_money() -> None:

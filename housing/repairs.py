@@ -1,0 +1,235 @@
+"""Repairs and complaints to the property company (报修/投诉, issue 12 section 3; DOMAIN.md §12): the use cases.
+
+A resident bound now to a home of the estate reports a repair inside their home (home_repair, of that home), of
+the common parts (common_repair, a building or the estate) or a complaint, with photos they uploaded (the media
+pipeline, as city reports). The loop is housing/repairs_workflow.py's table (REPAIRS) run by the case workflow's
+engine (cases/workflow/engine.py): `report` inserts the row (housing/repairs_store.py) and starts it with
+`engine.start` (the `reported` event, the accept step opened with the estate's limit); every later action is
+`engine.apply` with workflow=REPAIRS: the guarded UPDATE on (state, version), the event row, the step deadlines
+and the outbox row, in the caller's transaction. Who may take an action is the table's (the engine's access,
+rule "estate"); what the table cannot check is checked here first: the assignee is property staff of the
+estate, a rating is 1-5. Plain async functions that take a connection and never commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal, cast
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from cases.workflow import engine
+from cases.workflow.deadlines import WorkCalendar
+from cases.workflow.engine import TransitionRequest
+from cases.workflow.transitions import Action
+from housing import access
+from housing import repairs_store as store
+from housing import store as estates
+from housing.announcements import check_photos
+from housing.errors import EstateNotFound, InvalidRepair, RepairForbidden, RepairNotFound
+from housing.repairs_workflow import REPAIRS, RepairAction, RepairState
+from identity import service as identity
+from identity.models import Principal
+
+RepairKind = Literal["home_repair", "common_repair", "complaint"]
+Urgency = Literal["emergency", "ordinary"]
+
+
+class RepairCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    estate_id: UUID
+    kind: RepairKind
+    urgency: Urgency = "ordinary"
+    home_id: UUID | None = None  # a home repair: the reporter's home
+    building_id: UUID | None = None  # a common-parts repair or a complaint: the building, if one
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    photo_ids: Annotated[list[UUID], msgspec.Meta(max_length=9)] = []
+
+
+class RepairActionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    action: RepairAction
+    note: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    photo_ids: Annotated[list[UUID], msgspec.Meta(max_length=9)] = []
+    assignee_id: UUID | None = None  # assign: the estate's property staff
+    rating: int | None = None  # rate: 1-5
+    comment: Annotated[str, msgspec.Meta(max_length=500)] = ""  # rate
+
+
+class Repair(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    estate_id: UUID
+    home_id: UUID | None
+    building_id: UUID | None
+    kind: RepairKind
+    urgency: Urgency
+    reporter_id: UUID | None
+    assignee_id: UUID | None
+    description: str
+    photo_ids: list[UUID]
+    state: RepairState
+    version: int
+    round: int
+    created_at: datetime
+    rating: int | None
+    rating_comment: str
+    allowed_actions: list[str]
+
+
+def _field(name: str) -> list[dict[str, str]]:
+    return [{"field": name, "code": "invalid"}]
+
+
+def _view(row: asyncpg.Record, principal: Principal) -> Repair:
+    return Repair(
+        id=row["id"],
+        estate_id=row["estate_id"],
+        home_id=row["home_id"],
+        building_id=row["building_id"],
+        kind=row["kind"],
+        urgency=row["urgency"],
+        reporter_id=row["reporter_id"],
+        assignee_id=row["assignee_id"],
+        description=row["description"],
+        photo_ids=list(row["photo_ids"]),
+        state=row["state"],
+        version=row["version"],
+        round=row["round"],
+        created_at=row["created_at"],
+        rating=row["rating"],
+        rating_comment=row["rating_comment"],
+        allowed_actions=list(engine.allowed_actions(principal, row, REPAIRS)),
+    )
+
+
+async def report(
+    conn: asyncpg.Connection,
+    calendar: WorkCalendar,
+    principal: Principal,
+    data: RepairCreate,
+    *,
+    now: datetime | None = None,
+) -> Repair:
+    """A resident reports a repair or a complaint: the row, then the engine starts it (the accept step opens)."""
+    if await estates.estate_district(conn, data.estate_id) is None:
+        raise EstateNotFound("no such estate", fields=_field("estate_id"))
+    if data.kind == "home_repair":
+        if data.home_id is None:
+            raise InvalidRepair("a home repair names its home", fields=_field("home_id"))
+        if data.building_id is not None:
+            raise InvalidRepair("a home repair names its home, not a building", fields=_field("building_id"))
+        if await store.home_estate(conn, data.home_id) != data.estate_id:
+            raise InvalidRepair("the home is not of this estate", fields=_field("home_id"))
+        if not await estates.is_bound(conn, data.home_id, principal.user_id, ("owner", "family", "tenant")):
+            raise RepairForbidden("you are not bound to this home")
+    else:
+        if data.home_id is not None:
+            raise InvalidRepair("only a home repair names a home", fields=_field("home_id"))
+        if (
+            data.building_id is not None
+            and await store.building_estate(conn, data.building_id) != data.estate_id
+        ):
+            raise InvalidRepair("the building is not of this estate", fields=_field("building_id"))
+        if not await store.lives_in_estate(conn, data.estate_id, principal.user_id):
+            raise RepairForbidden("you are not bound to a home of this estate")
+    await check_photos(conn, principal, data.photo_ids, "photo_ids")
+    row = await store.insert_repair(
+        conn,
+        estate_id=data.estate_id,
+        home_id=data.home_id,
+        building_id=data.building_id,
+        kind=data.kind,
+        urgency=data.urgency,
+        reporter_id=principal.user_id,
+        description=data.description,
+        photo_ids=data.photo_ids,
+    )
+    started = await engine.start(conn, calendar, row, reporter=principal.user_id, workflow=REPAIRS, now=now)
+    return _view(started, principal)
+
+
+def _sees(principal: Principal, row: asyncpg.Record) -> bool:
+    return (
+        principal.user_id in (row["reporter_id"], row["assignee_id"])
+        or principal.has_role("admin")
+        or access.reads_estate(principal, str(row["estate_id"]), row["district_code"])
+    )
+
+
+async def _visible(conn: asyncpg.Connection, principal: Principal, repair_id: UUID) -> asyncpg.Record:
+    row = await store.get_repair(conn, repair_id)
+    if row is None or not _sees(principal, row):
+        raise RepairNotFound("no such repair")
+    return row
+
+
+async def get(conn: asyncpg.Connection, principal: Principal, repair_id: UUID) -> Repair:
+    return _view(await _visible(conn, principal, repair_id), principal)
+
+
+async def _assignee_ok(conn: asyncpg.Connection, estate_id: UUID, user_id: UUID) -> bool:
+    """The user is active property staff of the estate (a grant scoped to it, or unscoped)."""
+    user = await identity.find_user(conn, user_id)
+    return (
+        user is not None
+        and not user.disabled
+        and any(
+            g.role == "property_staff"
+            and (g.scope_kind is None or (g.scope_kind == "estate" and g.scope_id == str(estate_id)))
+            for g in user.roles
+        )
+    )
+
+
+async def act(
+    conn: asyncpg.Connection,
+    calendar: WorkCalendar,
+    principal: Principal,
+    repair_id: UUID,
+    version: int | None,
+    request: RepairActionRequest,
+    *,
+    now: datetime | None = None,
+) -> Repair:
+    """Take one action of the table on a repair (accept, assign, handle, rework, confirm, rate) through the engine:
+    a stale version, a role or person the row does not allow, a state it does not start from are the engine's
+    refusals (version_conflict, action_forbidden, transition_not_allowed), and nothing is written."""
+    row = await _visible(conn, principal, repair_id)
+    sets: dict[str, object] = {}
+    if request.action == "assign":
+        if request.assignee_id is None:
+            raise InvalidRepair("assign names the property staff it goes to", fields=_field("assignee_id"))
+        sets["assignee_id"] = request.assignee_id
+    elif request.assignee_id is not None:
+        raise InvalidRepair("only assign names an assignee", fields=_field("assignee_id"))
+    if request.action == "rate":
+        if request.rating is None or not 1 <= request.rating <= 5:
+            raise InvalidRepair("a rating is from 1 to 5", fields=_field("rating"))
+        sets["rating"] = request.rating
+        sets["rating_comment"] = request.comment
+    elif request.rating is not None or request.comment:
+        raise InvalidRepair("only rate takes a rating and a comment", fields=_field("rating"))
+    # the engine's own checks come first (state, role, version); the assignee is checked once they pass
+    allowed: list[str] = list(engine.allowed_actions(principal, row, REPAIRS))
+    if request.action == "assign" and request.action in allowed and version in (None, row["version"]):
+        assert request.assignee_id is not None
+        if not await _assignee_ok(conn, row["estate_id"], request.assignee_id):
+            raise InvalidRepair(
+                "the assignee is not property staff of this estate", fields=_field("assignee_id")
+            )
+    updated = await engine.apply(
+        conn,
+        calendar,
+        principal,
+        repair_id,
+        version,
+        # TransitionRequest's `action` is typed with the city's actions; the engine reads any workflow's
+        TransitionRequest(
+            action=cast(Action, request.action), note=request.note, photo_ids=request.photo_ids
+        ),
+        workflow=REPAIRS,
+        case=row,
+        now=now,
+        sets=sets,
+    )
+    return _view(updated, principal)

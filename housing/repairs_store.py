@@ -1,0 +1,103 @@
+"""SQL of repairs and complaints (housing/repairs.py) besides the engine's own statements (the guarded UPDATE, the
+events and deadlines, the limits: cases/workflow/store.py, which the engine runs on the tables this module
+inserts into)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+
+async def lives_in_estate(conn: asyncpg.Connection, estate_id: UUID, user_id: UUID) -> bool:
+    """The user is bound now (an active binding, any relation) to a home of the estate."""
+    found: bool = await conn.fetchval(
+        """SELECT EXISTS (SELECT 1 FROM home_bindings b JOIN homes h ON h.id = b.home_id
+                          WHERE h.estate_id = $1 AND b.user_id = $2 AND b.state = 'active')""",
+        estate_id,
+        user_id,
+    )
+    return found
+
+
+async def home_estate(conn: asyncpg.Connection, home_id: UUID) -> UUID | None:
+    estate: UUID | None = await conn.fetchval("SELECT estate_id FROM homes WHERE id = $1", home_id)
+    return estate
+
+
+async def building_estate(conn: asyncpg.Connection, building_id: UUID) -> UUID | None:
+    estate: UUID | None = await conn.fetchval("SELECT estate_id FROM buildings WHERE id = $1", building_id)
+    return estate
+
+
+async def insert_repair(
+    conn: asyncpg.Connection,
+    *,
+    estate_id: UUID,
+    home_id: UUID | None,
+    building_id: UUID | None,
+    kind: str,
+    urgency: str,
+    reporter_id: UUID,
+    description: str,
+    photo_ids: list[UUID],
+) -> asyncpg.Record:
+    """A new repair in its first state, as the engine reads it (every column)."""
+    row = await conn.fetchrow(
+        """INSERT INTO repairs (estate_id, home_id, building_id, kind, urgency, reporter_id, description, photo_ids)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *""",
+        estate_id,
+        home_id,
+        building_id,
+        kind,
+        urgency,
+        reporter_id,
+        description,
+        photo_ids,
+    )
+    assert row is not None
+    return row
+
+
+async def get_repair(conn: asyncpg.Connection, repair_id: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        """SELECT r.*, e.district_code FROM repairs r JOIN estates e ON e.id = r.estate_id WHERE r.id = $1""",
+        repair_id,
+    )
+    return row
+
+
+async def repair_events(conn: asyncpg.Connection, repair_id: UUID) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT id, at, kind, actor_id, from_state, to_state, note, photo_ids, public
+           FROM repair_events WHERE repair_id = $1 ORDER BY id""",
+        repair_id,
+    )
+    return rows
+
+
+async def open_step(conn: asyncpg.Connection, repair_id: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        """SELECT step, assignee_id, started_at, due_at FROM repair_deadlines
+           WHERE repair_id = $1 AND completed_at IS NULL""",
+        repair_id,
+    )
+    return row
+
+
+async def set_limit(
+    conn: asyncpg.Connection, estate_id: UUID, kind: str, urgency: str, step: str, minutes: int, working: bool
+) -> None:
+    """The estate's own limit of one step of one kind and urgency (its service contract's promise)."""
+    await conn.execute(
+        """INSERT INTO repair_limits (estate_id, kind, urgency, step, minutes, working)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (estate_id, kind, urgency, step) DO UPDATE
+               SET minutes = excluded.minutes, working = excluded.working""",
+        estate_id,
+        kind,
+        urgency,
+        step,
+        minutes,
+        working,
+    )

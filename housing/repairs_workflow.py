@@ -38,6 +38,20 @@ REPAIR_SUBJECT: Final = Subject(
     key="repair_id",
     limits="estate",
     scope="estate",
+    settable=frozenset(
+        {
+            "assignee_id",
+            "resume_state",
+            "round",
+            "accepted_at",
+            "assigned_at",
+            "handled_at",
+            "confirmed_at",
+            "rated_at",
+            "rating",
+            "rating_comment",
+        }
+    ),
 )
 
 _STAFF = frozenset({"property_staff", "property_manager"})

@@ -25,28 +25,8 @@ CASE_COLUMNS = """c.id, c.category_code, c.state, c.source, c.urgent, ST_Y(c.loc
     c.needs_verification, c.resume_state, c.round, c.registered_at, c.suggested_department"""
 
 
-#: per subject table: the columns the engine reads (aliased `c`), and those the guarded UPDATE may set (chosen by
-#: the workflow's rows and the engine, never by input)
+#: per subject table: the columns the engine reads (aliased `c`); its events and deadlines tables and key column
 _COLUMNS: dict[str, str] = {"cases": CASE_COLUMNS, "repairs": "c.*"}
-_SETTABLE: dict[str, frozenset[str]] = {
-    "cases": frozenset(
-        {"department_code", "inspector_id", "resume_state", "round", "registered_at", "closed_at", "urgent"}
-    ),
-    "repairs": frozenset(
-        {
-            "assignee_id",
-            "resume_state",
-            "round",
-            "accepted_at",
-            "assigned_at",
-            "handled_at",
-            "confirmed_at",
-            "rated_at",
-            "rating",
-            "rating_comment",
-        }
-    ),
-}
 _TABLES: dict[str, tuple[str, str, str]] = {
     "cases": ("case_events", "case_deadlines", "case_id"),
     "repairs": ("repair_events", "repair_deadlines", "repair_id"),
@@ -130,7 +110,7 @@ async def transition_case(
     `changes` keys are column names chosen by the workflow code (never by input), among the subject's settable.
     """
     table = _tables(subject)[0]
-    assert set(changes) <= _SETTABLE[table], set(changes) - _SETTABLE[table]
+    assert set(changes) <= subject.settable, set(changes) - subject.settable
     sets = "".join(f", {column} = ${i}" for i, column in enumerate(changes, start=5))
     return await conn.fetchrow(
         f"""UPDATE {table} c SET state = $4, version = version + 1, updated_at = now(){sets}

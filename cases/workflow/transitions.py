@@ -223,6 +223,9 @@ class Subject(msgspec.Struct, frozen=True, kw_only=True):
     key: SubjectKey  # the events' and deadlines' column naming the subject, and the outbox payload's member
     limits: LimitRule
     scope: ScopeRule
+    #: the columns the guarded UPDATE may set besides state and version: chosen by the workflow's rows and the
+    #: engine (stamps, takes, assignments), never by input
+    settable: frozenset[str]
 
 
 #: the city's cases (数字城管)
@@ -233,6 +236,9 @@ CITY: Final = Subject(
     key="case_id",
     limits="city",
     scope="city",
+    settable=frozenset(
+        {"department_code", "inspector_id", "resume_state", "round", "registered_at", "closed_at", "urgent"}
+    ),
 )
 
 

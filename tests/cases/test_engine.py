@@ -90,6 +90,7 @@ OWN_ROWS = Workflow(
         key="repair_id",
         limits="estate",
         scope="estate",
+        settable=frozenset({"accepted_at", "resume_state", "round"}),
     ),
     states=("reported", "accepted"),
     initial="reported",

@@ -44,6 +44,7 @@ from api.controllers.housing_fund_projects import ROUTES as FUND_PROJECT_ROUTES
 from api.controllers.housing_money import MONEY_ROUTES
 from api.controllers.housing_notices import ROUTES as NOTICE_ROUTES
 from api.controllers.housing_payments import PAYMENT_ROUTES
+from api.controllers.housing_repairs import ROUTES as REPAIR_ROUTES
 from api.controllers.housing_votes import ROUTES as VOTE_ROUTES
 from api.controllers.media import PhotosController, UploadsController
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
@@ -163,6 +164,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             *VOTE_ROUTES,
             *NOTICE_ROUTES,
             *FUND_PROJECT_ROUTES,
+            *REPAIR_ROUTES,
             *RECONCILIATION_ROUTES,
             *PAYMENT_ROUTES,
             _Metrics,

@@ -304,4 +304,7 @@ PROBLEMS: dict[str, Problem] = {
     "repair_not_found": Problem(404, "报修或投诉不存在", "No such repair or complaint"),
     "invalid_repair": Problem(422, "报修信息有误", "The repair's data is not valid"),
     "repair_forbidden": Problem(403, "你不能在此小区报修或投诉", "You cannot report in this estate"),
+    "repair_list_forbidden": Problem(
+        403, "你不能查看此小区的报修和投诉", "You cannot read this estate's repairs and complaints"
+    ),
 }

@@ -494,3 +494,10 @@ class RepairForbidden(HousingError):
     """The caller may not report in this estate (not bound now to a home of it; a home repair: not to that home)."""
 
     code = "repair_forbidden"
+
+
+class RepairListForbidden(HousingError):
+    """The caller may not read the estate's repairs and complaints (its property staff, the district's housing
+    officers and admins do)."""
+
+    code = "repair_list_forbidden"

@@ -13,7 +13,7 @@ estate, a rating is 1-5. Plain async functions that take a connection and never 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal, cast
 from uuid import UUID
 
@@ -28,13 +28,36 @@ from housing import access
 from housing import repairs_store as store
 from housing import store as estates
 from housing.announcements import check_photos
-from housing.errors import EstateNotFound, InvalidRepair, RepairForbidden, RepairNotFound
-from housing.repairs_workflow import REPAIRS, RepairAction, RepairState
+from housing.errors import EstateNotFound, InvalidRepair, RepairForbidden, RepairListForbidden, RepairNotFound
+from housing.paging import decode_cursor, encode_cursor
+from housing.repairs_workflow import REPAIRS, RepairAction, RepairState, RepairStep
 from identity import service as identity
 from identity.models import Principal
 
 RepairKind = Literal["home_repair", "common_repair", "complaint"]
 Urgency = Literal["emergency", "ordinary"]
+
+
+class RepairReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """What a resident sends to report a repair or a complaint in an estate (the estate is the route's)."""
+
+    kind: RepairKind
+    urgency: Urgency = "ordinary"
+    home_id: UUID | None = None
+    building_id: UUID | None = None
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    photo_ids: Annotated[list[UUID], msgspec.Meta(max_length=9)] = []
+
+    def for_estate(self, estate_id: UUID) -> RepairCreate:
+        return RepairCreate(
+            estate_id=estate_id,
+            kind=self.kind,
+            urgency=self.urgency,
+            home_id=self.home_id,
+            building_id=self.building_id,
+            description=self.description,
+            photo_ids=self.photo_ids,
+        )
 
 
 class RepairCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -73,7 +96,41 @@ class Repair(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     rating: int | None
     rating_comment: str
-    allowed_actions: list[str]
+    allowed_actions: list[RepairAction]
+
+
+class RepairEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """One entry of a repair's timeline."""
+
+    at: datetime
+    kind: str
+    actor_id: UUID | None
+    from_state: RepairState | None
+    to_state: RepairState | None
+    note: str
+    photo_ids: list[UUID]
+
+
+class RepairOpenStep(msgspec.Struct, frozen=True, kw_only=True):
+    """The step a repair waits on and its due time (the estate's limit)."""
+
+    step: RepairStep
+    assignee_id: UUID | None
+    started_at: datetime
+    due_at: datetime
+    overdue: bool
+
+
+class RepairDetail(Repair, frozen=True, kw_only=True):
+    """A repair with its timeline and the step it waits on (null when none is open: handled and after)."""
+
+    timeline: list[RepairEvent]
+    open_step: RepairOpenStep | None
+
+
+class RepairPage(msgspec.Struct, frozen=True):
+    items: list[Repair]
+    next_cursor: str | None
 
 
 def _field(name: str) -> list[dict[str, str]]:
@@ -98,7 +155,7 @@ def _view(row: asyncpg.Record, principal: Principal) -> Repair:
         created_at=row["created_at"],
         rating=row["rating"],
         rating_comment=row["rating_comment"],
-        allowed_actions=list(engine.allowed_actions(principal, row, REPAIRS)),
+        allowed_actions=cast(list[RepairAction], engine.allowed_actions(principal, row, REPAIRS)),
     )
 
 
@@ -165,6 +222,82 @@ async def _visible(conn: asyncpg.Connection, principal: Principal, repair_id: UU
 
 async def get(conn: asyncpg.Connection, principal: Principal, repair_id: UUID) -> Repair:
     return _view(await _visible(conn, principal, repair_id), principal)
+
+
+async def detail(
+    conn: asyncpg.Connection, principal: Principal, repair_id: UUID, *, now: datetime | None = None
+) -> RepairDetail:
+    """One repair as its reporter, its assignee, the estate's staff, the district's officers and admins see it:
+    with every event of its timeline, oldest first, and the open step with its due time."""
+    row = await _visible(conn, principal, repair_id)
+    events = await store.repair_events(conn, repair_id)
+    step = await store.open_step(conn, repair_id)
+    now = now or datetime.now(UTC)
+    view = _view(row, principal)
+    return RepairDetail(
+        **{f: getattr(view, f) for f in view.__struct_fields__},
+        timeline=[
+            RepairEvent(
+                at=e["at"],
+                kind=e["kind"],
+                actor_id=e["actor_id"],
+                from_state=e["from_state"],
+                to_state=e["to_state"],
+                note=e["note"],
+                photo_ids=list(e["photo_ids"]),
+            )
+            for e in events
+        ],
+        open_step=None
+        if step is None
+        else RepairOpenStep(
+            step=step["step"],
+            assignee_id=step["assignee_id"],
+            started_at=step["started_at"],
+            due_at=step["due_at"],
+            overdue=step["due_at"] <= now,
+        ),
+    )
+
+
+def _page(rows: list[asyncpg.Record], principal: Principal, limit: int) -> RepairPage:
+    """A page of at most `limit` rows from `limit + 1` fetched: a cursor only when there are more."""
+    items = [_view(r, principal) for r in rows[:limit]]
+    return RepairPage(items, encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None)
+
+
+def _before(cursor: str | None) -> UUID | None:
+    return cast(UUID, decode_cursor(cursor, (UUID,))[0]) if cursor else None
+
+
+async def list_mine(
+    conn: asyncpg.Connection, principal: Principal, cursor: str | None, limit: int
+) -> RepairPage:
+    """The caller's own reports, newest first."""
+    rows = await store.list_by_reporter(conn, principal.user_id, _before(cursor), limit + 1)
+    return _page(rows, principal, limit)
+
+
+async def list_estate(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    estate_id: UUID,
+    *,
+    state: RepairState | None,
+    kind: RepairKind | None,
+    cursor: str | None,
+    limit: int,
+) -> RepairPage:
+    """The estate's repairs and complaints, newest first, for its property staff, the district's housing officers
+    and admins; of one state and kind when given."""
+    district = await estates.estate_district(conn, estate_id)
+    if district is None:
+        raise EstateNotFound("no such estate")
+    if not (principal.has_role("admin") or access.reads_estate(principal, str(estate_id), district)):
+        raise RepairListForbidden("the estate's repairs are for its property staff and housing officers")
+    before = _before(cursor)
+    rows = await store.list_by_estate(conn, estate_id, state=state, kind=kind, before=before, limit=limit + 1)
+    return _page(rows, principal, limit)
 
 
 async def _assignee_ok(conn: asyncpg.Connection, estate_id: UUID, user_id: UUID) -> bool:

@@ -101,3 +101,42 @@ async def set_limit(
         minutes,
         working,
     )
+
+
+async def list_by_reporter(
+    conn: asyncpg.Connection, reporter_id: UUID, before: UUID | None, limit: int
+) -> list[asyncpg.Record]:
+    """The reporter's repairs, newest first (ids are UUIDv7: time-ordered), after the keyset `before`."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT r.*, e.district_code FROM repairs r JOIN estates e ON e.id = r.estate_id
+           WHERE r.reporter_id = $1 AND ($2::uuid IS NULL OR r.id < $2)
+           ORDER BY r.id DESC LIMIT $3""",
+        reporter_id,
+        before,
+        limit,
+    )
+    return rows
+
+
+async def list_by_estate(
+    conn: asyncpg.Connection,
+    estate_id: UUID,
+    *,
+    state: str | None,
+    kind: str | None,
+    before: UUID | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    """The estate's repairs, newest first, of one state and kind when given, after the keyset `before`."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT r.*, e.district_code FROM repairs r JOIN estates e ON e.id = r.estate_id
+           WHERE r.estate_id = $1 AND ($2::text IS NULL OR r.state = $2) AND ($3::text IS NULL OR r.kind = $3)
+             AND ($4::uuid IS NULL OR r.id < $4)
+           ORDER BY r.id DESC LIMIT $5""",
+        estate_id,
+        state,
+        kind,
+        before,
+        limit,
+    )
+    return rows

@@ -1654,6 +1654,108 @@ VOTE_ROWS: dict[str, list[Variant]] = {
 }
 
 
+# repairs and complaints (报修/投诉): the estate above; the resident, bound to 101, reports them (as a complaint of
+# the estate, made through the service for the reads and writes). The callers' property_staff is every estate's,
+# their property_manager another estate's, their housing officer the district's; the committee is no reader. Each
+# action on a repair of its own ----------------------------------------------------------------------------------------
+
+REPAIR_LIST_FORBIDDEN = Outcome("403 (repairs)", frozenset({403}), "repair_list_forbidden")
+
+
+async def _repair(w: World) -> uuid.UUID:
+    """A new complaint of the matrix estate by the resident (state reported, version 1)."""
+    from cases.workflow.deadlines import WorkCalendar
+    from housing import repairs
+    from identity.models import Principal
+
+    estate = (await _housing(w))["estate"]
+    resident = Principal(
+        user_id=w.ids["resident"],
+        session_id=uuid.uuid4(),
+        roles=(RoleGrant(role="resident"),),
+        locale="zh-CN",
+    )
+    body = repairs.RepairCreate(estate_id=estate, kind="complaint", description=f"电梯噪音{w.next()}")
+    async with w.db.transaction():
+        repair = await repairs.report(w.db, WorkCalendar(), resident, body)
+    return repair.id
+
+
+async def b_report_repair(w: World, who: str) -> Call:
+    return Call(
+        path={"estate_id": (await _housing(w))["estate"]},
+        json={"kind": "complaint", "description": f"楼道灯不亮{w.next()}"},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+        ctx={"count": await w.db.fetchval("SELECT count(*) FROM repairs")},
+    )
+
+
+async def c_repair_reported_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    count = await w.db.fetchval("SELECT count(*) FROM repairs")
+    assert count == call.ctx["count"] + (r.status_code == 201), f"{count} repairs after {r.status_code}"
+
+
+async def b_estate_repairs(w: World, who: str) -> Call:
+    return Call(path={"estate_id": (await _housing(w))["estate"]})
+
+
+async def b_repair(w: World, who: str) -> Call:
+    if "repair" not in w.fixed:
+        w.fixed["repair"] = await _repair(w)
+    return Call(path={"repair_id": w.fixed["repair"]})
+
+
+async def b_accept_repair(w: World, who: str) -> Call:
+    repair = await _repair(w)
+    return Call(
+        path={"repair_id": repair},
+        json={"action": "accept"},
+        headers={"If-Match": '"1"', "Idempotency-Key": uuid.uuid4().hex},
+        ctx={"repair": repair},
+    )
+
+
+async def c_repair_accepted_only_when_allowed(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    row = await w.db.fetchrow("SELECT state, version FROM repairs WHERE id = $1", call.ctx["repair"])
+    changed = (row["state"], row["version"]) != ("reported", 1)
+    assert changed == (r.status_code == 200), f"{row['state']} after {r.status_code}"
+
+
+#: a repair is seen by its reporter, the estate's staff, the district's housing officer and admins
+REPAIR_READERS_RULE = rule(
+    not_found("repair_not_found"),
+    resident=ok(200),
+    admin=ok(200),
+    property_staff=ok(200),
+    housing_officer=ok(200),
+)
+REPAIR_ROWS: dict[str, list[Variant]] = {
+    "reportRepair": one(
+        b_report_repair,
+        rule(Outcome("403 (repair)", frozenset({403}), "repair_forbidden"), resident=ok(201)),
+        c_repair_reported_only_when_allowed,
+    ),
+    "listMyRepairs": one(plain(), rule(ok(200))),
+    "listEstateRepairs": one(
+        b_estate_repairs,
+        rule(REPAIR_LIST_FORBIDDEN, admin=ok(200), property_staff=ok(200), housing_officer=ok(200)),
+    ),
+    "getRepair": one(b_repair, REPAIR_READERS_RULE),
+    # accept: the estate's property staff only; the others who see it may not (admins take no role they lack)
+    "transitionRepair": one(
+        b_accept_repair,
+        rule(
+            not_found("repair_not_found"),
+            property_staff=ok(200),
+            resident=OUT_OF_SCOPE,
+            admin=OUT_OF_SCOPE,
+            housing_officer=OUT_OF_SCOPE,
+        ),
+        c_repair_accepted_only_when_allowed,
+    ),
+}
+
+
 # the matrix ---------------------------------------------------------------------------------------------------
 
 IN_OR_OWNER = IN_SCOPE | {"citizen"}
@@ -1908,6 +2010,7 @@ MATRIX: dict[str, list[Variant]] = {
     **NOTICE_ROWS,
     **FUND_PROJECT_ROWS,
     **VOTE_ROWS,
+    **REPAIR_ROWS,
 }
 
 

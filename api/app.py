@@ -40,6 +40,7 @@ from api.controllers.grids import (
 )
 from api.controllers.health import HealthController
 from api.controllers.housing import ROUTES as HOUSING_ROUTES
+from api.controllers.housing_credit import ROUTES as CREDIT_ROUTES
 from api.controllers.housing_fund_projects import ROUTES as FUND_PROJECT_ROUTES
 from api.controllers.housing_money import MONEY_ROUTES
 from api.controllers.housing_notices import ROUTES as NOTICE_ROUTES
@@ -164,6 +165,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             *VOTE_ROUTES,
             *NOTICE_ROUTES,
             *FUND_PROJECT_ROUTES,
+            *CREDIT_ROUTES,
             *REPAIR_ROUTES,
             *RECONCILIATION_ROUTES,
             *PAYMENT_ROUTES,

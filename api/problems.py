@@ -307,4 +307,12 @@ PROBLEMS: dict[str, Problem] = {
     "repair_list_forbidden": Problem(
         403, "你不能查看此小区的报修和投诉", "You cannot read this estate's repairs and complaints"
     ),
+    # credit evaluation of property companies (housing/credit.py)
+    "invalid_credit_month": Problem(
+        422, "月份无效（YYYY-MM，2000-01 起，且已开始）", "The month is not valid (YYYY-MM, from 2000-01, begun)"
+    ),
+    "credit_forbidden": Problem(403, "无权查看该信用评价", "You may not read this credit evaluation"),
+    "invalid_credit_scheme": Problem(
+        422, "信用评价权重或等级分数线无效", "The credit weights or grade bands are not valid"
+    ),
 }

@@ -124,3 +124,31 @@ def files_committee(principal: Principal, estate_id: str) -> bool:
 def decides_filings(principal: Principal, district_code: str) -> bool:
     """Filings are accepted or returned by the district's housing officer (and admins)."""
     return principal.has_role("admin") or officer_of(principal, district_code)
+
+
+# credit evaluation of property companies (housing/credit.py) ----------------------------------------------------
+
+CREDIT_READER_ROLES: Final[tuple[Role, ...]] = ("admin", "leader", "housing_officer")
+
+
+def credit_districts(principal: Principal) -> set[str] | None:
+    """The districts whose companies' credit the caller reads (leaders' and housing officers' district grants);
+    None = every district (admins, and those roles granted without a scope)."""
+    districts: set[str] = set()
+    for grant in principal.roles:
+        if grant.role not in CREDIT_READER_ROLES:
+            continue
+        if grant.role == "admin" or grant.scope_kind is None:
+            return None
+        if grant.scope_kind == "district" and grant.scope_id:
+            districts.add(grant.scope_id)
+    return districts
+
+
+def reads_credit(principal: Principal, estate_id: str, district_code: str) -> bool:
+    """Every figure of an estate's credit: admins, leaders and housing officers of its district, its property
+    staff (its residents see their company's grade only, decided by housing.credit)."""
+    if manages_estate(principal, estate_id):
+        return True
+    reach = credit_districts(principal)
+    return reach is None or district_code in reach

@@ -501,3 +501,25 @@ class RepairListForbidden(HousingError):
     officers and admins do)."""
 
     code = "repair_list_forbidden"
+
+
+# credit evaluation of property companies (housing/credit.py) ----------------------------------------------------
+
+
+class InvalidCreditMonth(HousingError):
+    """A credit month that is not YYYY-MM, is before 2000-01, or has not begun."""
+
+    code = "invalid_credit_month"
+
+
+class CreditForbidden(HousingError):
+    """The caller may not read this estate's credit (not its resident, staff, district officer or leader), or
+    asks for a district their grants do not reach."""
+
+    code = "credit_forbidden"
+
+
+class InvalidCreditScheme(HousingError):
+    """Credit weights that do not add up to 100, or grade bands that are not strictly descending."""
+
+    code = "invalid_credit_scheme"

@@ -1760,6 +1760,47 @@ REPAIR_ROWS: dict[str, list[Variant]] = {
 
 IN_OR_OWNER = IN_SCOPE | {"citizen"}
 
+# credit evaluation of property companies: the estate above (its resident bound to 101) for a past month ----------
+
+CREDIT_FORBIDDEN = Outcome("403 (credit)", frozenset({403}), "credit_forbidden")
+CREDIT_MONTH = {"month": "2026-01"}
+
+
+async def b_estate_credit(w: World, who: str) -> Call:
+    return Call(path={"estate_id": (await _housing(w))["estate"]}, query=CREDIT_MONTH)
+
+
+async def b_credit_scheme(w: World, who: str) -> Call:
+    current = await w.client.get(
+        "/v1/property-companies/credit-scheme", headers={"Authorization": f"Bearer {w.token('admin')}"}
+    )
+    body = current.json()
+    return Call(json={k: body[k] for k in ("weights", "complaints_cap", "grade_bands")})
+
+
+CREDIT_READERS = ("admin", "leader", "housing_officer")
+CREDIT_ROWS: dict[str, list[Variant]] = {
+    # every figure: admins, the district's leader and housing officer, the estate's property staff (unscoped); the
+    # resident bound to 101: the grade; everyone else (another district's leader, the committee without a home)
+    # credit_forbidden
+    "getEstateCredit": one(
+        b_estate_credit,
+        rule(
+            CREDIT_FORBIDDEN,
+            resident=OK,
+            leader=OK,
+            property_staff=OK,
+            housing_officer=OK,
+            admin=OK,
+        ),
+    ),
+    # another district's leader reads their own district's (no estate of the matrix there)
+    "listCompanyCredit": one(plain(query=CREDIT_MONTH), rule(roles=CREDIT_READERS)),
+    "getCreditScheme": one(plain(), rule(roles=CREDIT_READERS)),
+    "setCreditScheme": one(b_credit_scheme, ADMIN_ONLY),
+}
+
+
 MATRIX: dict[str, list[Variant]] = {
     # health, sign-in, the caller's own account
     "healthz": one(plain(), everyone()),
@@ -2011,6 +2052,7 @@ MATRIX: dict[str, list[Variant]] = {
     **FUND_PROJECT_ROWS,
     **VOTE_ROWS,
     **REPAIR_ROWS,
+    **CREDIT_ROWS,
 }
 
 

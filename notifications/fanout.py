@@ -23,7 +23,10 @@ housing/announcements.py) goes to the people bound now to a home in its scope (t
 buildings; any relation), not to its publisher, as an urgent inbox message and push; none when it was withdrawn
 before the row ran. An owners' assembly vote's notice and result (`housing.vote_notice` and `housing.vote_result`
 from housing/votes.py) go to the people bound now as owners to a home on the matter's frozen roll, as an inbox
-message and push, not urgent. They are internal: not webhook events (`Event` is the published
+message and push, not urgent. A repair's or complaint's transition (`housing.repair_transitioned`, housing/repairs.py on
+the case workflow's engine) goes to its reporter and to the property staff it is assigned to, as REPAIR_TELLS says
+(the reporter: accepted, assigned, handled; the assignee: a new task, a rework, the confirmation and the rating),
+never to the person who acted; urgent for an emergency. They are internal: not webhook events (`Event` is the published
 webhook contract), and no live `case` event. A payload that does not have the shape of its topic raises
 `MalformedPayload`: no retry can mend it, so the worker marks the row dead at once (an admin replays it).
 
@@ -35,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
 import asyncpg
@@ -68,9 +71,20 @@ HOUSING_RELATIONS: Final[dict[str, tuple[str, ...]]] = {
     "housing.bill_reminder": ("owner", "family", "tenant"),
     "housing.fund_topup": ("owner",),
 }
-#: a repair's transitions (housing/repairs_workflow.py): taken and finished, nobody told in the app yet (the
-#: repairs' messages come with their API)
+#: a repair's transitions (housing/repairs_workflow.py), fanned out by plan_repair
 REPAIR_TOPICS: Final[tuple[str, ...]] = ("housing.repair_transitioned",)
+#: who is told of a repair's action, and by which inbox kind: its reporter (the resident) and the person it is
+#: assigned to; never the person who acted
+REPAIR_TELLS: Final[dict[str, tuple[tuple[Literal["reporter", "assignee"], str], ...]]] = {
+    "accept": (("reporter", "repair.accepted"),),
+    "assign": (("reporter", "repair.assigned"), ("assignee", "repair.task")),
+    "handle": (("reporter", "repair.handled"),),
+    "rework": (("assignee", "repair.rework"),),
+    "confirm": (("assignee", "repair.confirmed"),),
+    "rate": (("assignee", "repair.rated"),),
+}
+#: the inbox kinds of repairs' messages
+REPAIR_KINDS: Final[frozenset[str]] = frozenset(kind for tells in REPAIR_TELLS.values() for _, kind in tells)
 #: every outbox topic the worker fans out: the public webhook events and the internal housing notices
 TOPICS: Final[tuple[str, ...]] = (*EVENTS, *HOUSING_KINDS, *REPAIR_TOPICS)
 
@@ -113,6 +127,15 @@ class VoteNotice(msgspec.Struct, kw_only=True):
 
     estate_id: UUID
     matter_id: UUID
+
+
+class RepairTransition(msgspec.Struct, kw_only=True):
+    """The payload of `housing.repair_transitioned` (the case workflow's engine, for housing/repairs.py)."""
+
+    repair_id: UUID
+    event_id: int
+    action: str
+    round: Annotated[int, msgspec.Meta(ge=1)]
 
 
 class Recipient(msgspec.Struct, frozen=True):
@@ -353,6 +376,46 @@ async def plan_vote(conn: asyncpg.Connection, topic: str, payload: object) -> Pl
     )
 
 
+async def plan_repair(conn: asyncpg.Connection, topic: str, payload: object) -> Plan | None:
+    """A repair's transition: its reporter and its assignee as REPAIR_TELLS says, not the person who acted;
+    urgent for an emergency (module docstring)."""
+    try:
+        notice = msgspec.convert(payload, RepairTransition)
+    except msgspec.ValidationError as exc:
+        raise MalformedPayload(f"{topic}: {exc}") from exc
+    row = await store.repair_context(conn, notice.repair_id, notice.round, notice.event_id)
+    if row is None:
+        return None
+    actor: UUID | None = row["actor_id"]
+    people = {"reporter": row["reporter_id"], "assignee": row["assignee_id"]}
+    told = [(people[audience], kind) for audience, kind in REPAIR_TELLS.get(notice.action, ())]
+    enabled = await store.enabled_users(conn, [u for u, _ in told if u is not None])
+    recipients: dict[UUID, Recipient] = {}
+    for user_id, kind in told:
+        if user_id in enabled:
+            _add(recipients, Recipient(user_id, kind), actor)
+    params: dict[str, Any] = {
+        "estate_id": str(row["estate_id"]),
+        "repair_id": str(row["id"]),
+        "estate": row["estate"],
+        "building": row["building"],
+        "entrance": row["entrance"],
+        "room": row["room"],
+        "repair_kind": row["kind"],
+        "round": notice.round,
+        "rating": row["rating"],
+    }
+    if row["handle_due_at"] is not None:
+        params["due_at"] = row["handle_due_at"].isoformat()
+    return Plan(
+        case_id=None,
+        urgent=row["urgency"] == "emergency",
+        params=params,
+        recipients=list(recipients.values()),
+        watchers=[],
+    )
+
+
 async def fan_out(
     conn: asyncpg.Connection, config: NotificationsConfig, row: asyncpg.Record, counts: FanoutCounts
 ) -> None:
@@ -362,7 +425,7 @@ async def fan_out(
     outbox_id: int = row["id"]
     plan: Plan | None
     if topic in REPAIR_TOPICS:
-        plan = None
+        plan = await plan_repair(conn, topic, payload)
     elif topic == "housing.announcement":
         plan = await plan_announcement(conn, topic, payload)
     elif topic in VOTE_TOPICS:

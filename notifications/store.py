@@ -407,6 +407,32 @@ async def vote_owners(conn: asyncpg.Connection, matter_id: UUID) -> list[UUID]:
 # writing the fan-out -------------------------------------------------------------------------------------------
 
 
+# who is told of a repair's transition (housing/repairs_workflow.py): its reporter and its assignee ----------------
+
+
+async def repair_context(
+    conn: asyncpg.Connection, repair_id: UUID, round_: int, event_id: int
+) -> Record | None:
+    """A repair with what its messages show: the estate's name, the home's building, entrance and room (a home
+    repair) or the building's name (a common repair or complaint naming one), its reporter and assignee, the
+    due time of the handle step of the round (null before it is assigned) and who took the event's action."""
+    return await conn.fetchrow(
+        """SELECT r.id, r.estate_id, r.kind, r.urgency, r.reporter_id, r.assignee_id, r.state, r.rating,
+                  e.name AS estate, COALESCE(hb.name, b.name) AS building, h.entrance, h.room,
+                  (SELECT d.due_at FROM repair_deadlines d
+                   WHERE d.repair_id = r.id AND d.round = $2 AND d.step = 'handle'
+                   ORDER BY d.id DESC LIMIT 1) AS handle_due_at,
+                  (SELECT ev.actor_id FROM repair_events ev WHERE ev.id = $3 AND ev.repair_id = r.id) AS actor_id
+           FROM repairs r JOIN estates e ON e.id = r.estate_id
+           LEFT JOIN homes h ON h.id = r.home_id LEFT JOIN buildings hb ON hb.id = h.building_id
+           LEFT JOIN buildings b ON b.id = r.building_id
+           WHERE r.id = $1""",
+        repair_id,
+        round_,
+        event_id,
+    )
+
+
 async def insert_notifications(
     conn: asyncpg.Connection,
     outbox_id: int,

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 # kind -> locale -> (title, body). Placeholders: {category} {number} {department} {step} {due} {place}; of
 # housing notices {estate} {home} {bills} {amount} {as_of} {balance} {first_deposit} {threshold} {title}; of vote
-# notices {opens} {closes} {outcome}
+# notices {opens} {closes} {outcome}; of repairs {what} (报修, 公共报修 or 投诉) {where} (the home or the building, with
+# a space before it; empty for the whole estate) {due} {round} {rating}
 TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "report.registered": {
         "zh-CN": ("问题已立案", "{category}（{number}）已立案，将尽快派遣处理。"),
@@ -107,6 +108,46 @@ TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
             "receipt code.",
         ),
     },
+    "repair.accepted": {
+        "zh-CN": ("报修已受理", "{estate}{where}：你的{what}已受理，物业正在安排人员。"),
+        "en": (
+            "Repair accepted",
+            "{estate}{where}: the property company accepted your {what} and is arranging someone.",
+        ),
+    },
+    "repair.assigned": {
+        "zh-CN": ("报修已派工", "{estate}{where}：你的{what}已派给维修人员，将于 {due} 前处理。"),
+        "en": (
+            "Repair assigned",
+            "{estate}{where}: your {what} was given to a member of staff, to be handled by {due}.",
+        ),
+    },
+    "repair.handled": {
+        "zh-CN": ("报修已处理，请确认", "{estate}{where}：你的{what}已处理完毕，请确认，或要求返修。"),
+        "en": (
+            "Repair done: please confirm",
+            "{estate}{where}: your {what} was handled. Confirm it, or send it back.",
+        ),
+    },
+    "repair.task": {
+        "zh-CN": ("新的报修任务", "{estate}{where}：一项{what}已派给你，请于 {due} 前处理。"),
+        "en": ("New repair task", "{estate}{where}: a {what} was assigned to you; handle it by {due}."),
+    },
+    "repair.rework": {
+        "zh-CN": ("业主要求返修", "{estate}{where}：{what}被退回返修（第 {round} 轮），请于 {due} 前处理。"),
+        "en": (
+            "Sent back for rework",
+            "{estate}{where}: the {what} was sent back (round {round}); handle it by {due}.",
+        ),
+    },
+    "repair.confirmed": {
+        "zh-CN": ("业主已确认", "{estate}{where}：{what}的处理已获业主确认。"),
+        "en": ("Fix confirmed", "{estate}{where}: the resident confirmed the fix of the {what}."),
+    },
+    "repair.rated": {
+        "zh-CN": ("业主已评价", "{estate}{where}：业主对{what}的评价为 {rating} 星（满分 5 星）。"),
+        "en": ("Repair rated", "{estate}{where}: the resident rated the {what} {rating} out of 5."),
+    },
 }
 
 #: where the app opens a housing notice: the home's bills, or its fund statement
@@ -120,6 +161,15 @@ ANNOUNCEMENT_LINK: Final = "announcements/{announcement_id}"
 VOTE_LINKS: Final[dict[str, str]] = {
     "vote.notice": "vote-matters/{matter_id}",
     "vote.result": "vote-matters/{matter_id}/result",
+}
+
+#: where the app opens a repair's message: the repair
+REPAIR_LINK: Final = "repairs/{repair_id}"
+#: what a repair is called in its messages, by its kind (zh-CN, en)
+REPAIR_NAMES: Final[dict[str, tuple[str, str]]] = {
+    "home_repair": ("报修", "repair"),
+    "common_repair": ("公共区域报修", "common-area repair"),
+    "complaint": ("投诉", "complaint"),
 }
 
 STEP_NAMES: Final[dict[str, tuple[str, str]]] = {
@@ -185,11 +235,17 @@ def _bills(params: Mapping[str, Any], lang: str) -> str:
     return str(count)
 
 
+def _number(value: object) -> str:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else "—"
+
+
 def render(kind: str, params: Mapping[str, Any], locale: str, timezone: str) -> tuple[str, str]:
     """(title, body) of a message in `locale` (zh-CN or en); times in the city's time zone."""
     lang = "en" if locale == "en" else "zh-CN"
     title, body = TEMPLATES.get(kind, _UNKNOWN)[lang]
     step = STEP_NAMES.get(str(params.get("step", "")))
+    repair = REPAIR_NAMES.get(str(params.get("repair_kind", "")))
+    home = _home(params)
     values = _Defaults(
         category=_pick(params, "category", lang) or "—",
         department=_pick(params, "department", lang) or "—",
@@ -198,7 +254,7 @@ def render(kind: str, params: Mapping[str, Any], locale: str, timezone: str) -> 
         step=(step[1] if lang == "en" else step[0]) if step else str(params.get("step") or "—"),
         due=_due(params, timezone),
         estate=str(params.get("estate") or "—"),
-        home=_home(params),
+        home=home,
         bills=_bills(params, lang),
         amount=_yuan(params.get("outstanding_fen")),
         as_of=str(params.get("as_of") or "—"),
@@ -209,6 +265,10 @@ def render(kind: str, params: Mapping[str, Any], locale: str, timezone: str) -> 
         opens=_due({"due_at": params.get("opens_at")}, timezone),
         closes=_due({"due_at": params.get("closes_at")}, timezone),
         outcome=_outcome(params.get("passed"), lang),
+        what=repair[1 if lang == "en" else 0] if repair else "—",
+        where=f" {home}" if home != "—" else "",
+        round=_number(params.get("round")),
+        rating=_number(params.get("rating")),
     )
     return title.format_map(values), body.format_map(values)
 
@@ -221,7 +281,7 @@ def deep_link(
     params: Mapping[str, Any] | None = None,
 ) -> str:
     """Reporters open their report; everyone else the case; a housing notice the home's bills or fund, an
-    announcement itself, a vote notice the matter (its result once published)."""
+    announcement itself, a vote notice the matter (its result once published), a repair's message the repair."""
     if report_id is not None:
         return f"{base}reports/{report_id}"
     if case_id is not None:
@@ -230,6 +290,9 @@ def deep_link(
     announcement_id = (params or {}).get("announcement_id")
     if kind == "announcement.urgent" and announcement_id:
         return base + ANNOUNCEMENT_LINK.format(announcement_id=announcement_id)
+    repair_id = (params or {}).get("repair_id")
+    if kind.startswith("repair.") and repair_id:
+        return base + REPAIR_LINK.format(repair_id=repair_id)
     matter_id = (params or {}).get("matter_id")
     if kind in VOTE_LINKS and matter_id:
         return base + VOTE_LINKS[kind].format(matter_id=matter_id)

@@ -35,7 +35,7 @@ from cases.workflow import service as casework
 from cases.workflow.transitions import CASES, STATES, message_kinds
 from identity.errors import SessionRevoked, TokenInvalid, UserDisabled
 from notifications import live
-from notifications.fanout import DEADLINE_KINDS, HOUSING_KINDS
+from notifications.fanout import DEADLINE_KINDS, HOUSING_KINDS, REPAIR_KINDS
 from notifications.runner import Notifier
 from notifications.texts import TEMPLATES
 from tests.cases.workflow_fixtures import Staff, make_case, make_staff
@@ -161,7 +161,7 @@ def test_every_message_is_named_by_its_type_and_has_valid_examples(document: dic
 def test_the_enums_are_the_codes(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
     assert schemas["CaseState"]["enum"] == list(STATES)
-    kinds = {*message_kinds(CASES), *DEADLINE_KINDS.values(), *HOUSING_KINDS.values()}
+    kinds = {*message_kinds(CASES), *DEADLINE_KINDS.values(), *HOUSING_KINDS.values(), *REPAIR_KINDS}
     assert set(schemas["InboxKind"]["enum"]) == kinds == set(TEMPLATES)
 
 

@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from api.db import create_pool
 from api.settings import Settings
+from notifications.models import NotificationsConfig
+from notifications.runner import Notifier
 from tests.housing.money_fixtures import Estate, auth, bind, make_estate, person
 from tests.security.city import new_photo
 
@@ -434,3 +438,107 @@ async def test_action_refusals(client: Client, db: asyncpg.Connection, settings:
     for rating in (0, 6, None):
         await _refused(db, _act(client, w, "r0", repair, "rate", rating=rating), 422, "invalid_repair")
     await _refused(db, _act(client, w, "r0", repair, "rate", rating=4, version=1), 409, "version_conflict")
+
+
+# the people concerned are told -------------------------------------------------------------------------------------
+
+
+async def _fan_out(settings: Settings) -> int:
+    pool = await create_pool(settings)
+    try:
+        notifier = Notifier(pool, NotificationsConfig(fcm_credentials_file="fake.json"), channels=[])
+        return (await notifier.fan_out_once()).rows
+    finally:
+        await pool.close()
+
+
+async def _told(db: asyncpg.Connection) -> list[tuple[Any, ...]]:
+    """The inbox rows of the last outbox row fanned out: (who, kind, urgent)."""
+    rows = await db.fetch(
+        """SELECT user_id, kind, urgent FROM notifications
+           WHERE outbox_id = (SELECT max(outbox_id) FROM notifications) ORDER BY kind"""
+    )
+    return [tuple(r) for r in rows]
+
+
+async def test_the_reporter_and_the_assignee_are_told(
+    client: Client, db: asyncpg.Connection, settings: Settings
+) -> None:
+    w = await _world(db, settings)
+    await db.execute("UPDATE users SET locale = 'en' WHERE id = $1", w.ids["fixer"])
+    for who, locale in (("r0", "zh-CN"), ("fixer", "en"), ("staff", "zh-CN")):
+        r = await client.post(
+            "/v1/devices",
+            json={"token": f"{who}-phone", "platform": "android", "app_version": "1.4.0", "locale": locale},
+            headers=auth(w.tokens[who]),
+        )
+        assert r.status_code in (200, 201), r.text
+    repair = await _report(client, w)  # an emergency of home 0 (1号楼 1单元 101)
+    assert await _fan_out(settings) == 0  # reporting is no transition: nobody is told
+
+    repair = await _step(client, w, "staff", repair, "accept")
+    assert await _fan_out(settings) == 1
+    assert await _told(db) == [(w.ids["r0"], "repair.accepted", True)]  # an emergency is urgent
+    repair = await _step(client, w, "staff", repair, "assign", assignee_id=str(w.ids["fixer"]))
+    assert await _fan_out(settings) == 1
+    assert await _told(db) == [(w.ids["r0"], "repair.assigned", True), (w.ids["fixer"], "repair.task", True)]
+    due = await db.fetchval(
+        "SELECT due_at FROM repair_deadlines WHERE repair_id = $1 AND step = 'handle'", UUID(repair["id"])
+    )
+    local_due = due.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+
+    inbox = (await client.get("/v1/inbox", headers=auth(w.tokens["r0"]))).json()["items"]
+    assert [(i["kind"], i["title"]) for i in inbox] == [
+        ("repair.assigned", "报修已派工"),
+        ("repair.accepted", "报修已受理"),
+    ]
+    home = "幸福小区 1号楼 101"
+    assert inbox[0]["body"] == f"{home}：你的报修已派给维修人员，将于 {local_due} 前处理。"
+    assert inbox[0]["link"] == f"cityloop://repairs/{repair['id']}"
+    [task] = (await client.get("/v1/inbox", headers=auth(w.tokens["fixer"]))).json()["items"]
+    assert (task["kind"], task["title"], task["link"]) == (
+        "repair.task",
+        "New repair task",
+        f"cityloop://repairs/{repair['id']}",
+    )
+    assert task["body"] == f"{home}: a repair was assigned to you; handle it by {local_due}."
+    # the staff who acted are told nothing; each of the others' phones gets a push
+    assert (await client.get("/v1/inbox", headers=auth(w.tokens["staff"]))).json()["items"] == []
+    pushes = await db.fetch(
+        "SELECT device_token FROM deliveries WHERE channel = 'push' ORDER BY device_token"
+    )
+    assert [p["device_token"] for p in pushes] == ["fixer-phone", "r0-phone", "r0-phone"]
+
+    fix = await new_photo(db, w.ids["fixer"])
+    repair = await _step(client, w, "fixer", repair, "handle", photo_ids=[str(fix)])
+    assert await _fan_out(settings) == 1
+    assert await _told(db) == [(w.ids["r0"], "repair.handled", True)]
+    repair = await _step(client, w, "r0", repair, "rework", note="还在漏水")
+    assert await _fan_out(settings) == 1
+    assert await _told(db) == [(w.ids["fixer"], "repair.rework", True)]
+    inbox = (await client.get("/v1/inbox", headers=auth(w.tokens["fixer"]))).json()["items"]
+    assert inbox[0]["body"].startswith(f"{home}: the repair was sent back (round 2); handle it by ")
+    repair = await _step(client, w, "fixer", repair, "handle", photo_ids=[str(fix)])
+    repair = await _step(client, w, "r0", repair, "confirm")
+    repair = await _step(client, w, "r0", repair, "rate", rating=4)
+    assert await _fan_out(settings) == 3
+    told = await db.fetch(
+        "SELECT kind FROM notifications WHERE user_id = $1 ORDER BY created_at, id", w.ids["fixer"]
+    )
+    assert [t["kind"] for t in told][-2:] == ["repair.confirmed", "repair.rated"]
+    inbox = (await client.get("/v1/inbox", headers=auth(w.tokens["fixer"]))).json()["items"]
+    assert inbox[0]["body"] == f"{home}: the resident rated the repair 4 out of 5."
+
+    # an ordinary complaint: not urgent; a disabled reporter is not told
+    complaint = await _report(client, w, "r1", kind="complaint", home_id=None, urgency="ordinary")
+    await _step(client, w, "staff", complaint, "accept")
+    assert await _fan_out(settings) == 1
+    assert await _told(db) == [(w.ids["r1"], "repair.accepted", False)]
+    [item] = (await client.get("/v1/inbox", headers=auth(w.tokens["r1"]))).json()["items"]
+    assert item["body"] == "幸福小区：你的投诉已受理，物业正在安排人员。"
+    complaint = await _report(client, w, "r1", kind="complaint", home_id=None, urgency="ordinary")
+    await db.execute("UPDATE users SET disabled_at = now() WHERE id = $1", w.ids["r1"])
+    before = await db.fetchval("SELECT count(*) FROM notifications")
+    await _step(client, w, "staff", complaint, "accept")
+    assert await _fan_out(settings) == 1
+    assert await db.fetchval("SELECT count(*) FROM notifications") == before

@@ -92,7 +92,7 @@ def test_the_topics_are_housings_own_and_not_webhook_events() -> None:
         VOTE_RESULT,
     }
     assert not set(HOUSING_KINDS) & set(EVENTS)
-    assert set(TOPICS) == {*EVENTS, *HOUSING_KINDS, *REPAIR_TOPICS}  # repairs: taken, nobody told yet
+    assert set(TOPICS) == {*EVENTS, *HOUSING_KINDS, *REPAIR_TOPICS}  # repairs: plan_repair
 
 
 def test_the_texts_name_the_home_and_the_money() -> None:

@@ -1,7 +1,7 @@
 """The background worker: `cityloop worker`.
 
 Each job takes its own connection and transaction around its unit of work. Jobs here: due-soon and overdue
-events of case deadlines (to the outbox), billing runs (housing/billing.py), closing owners' votes whose window
+events of case and repair deadlines (to the outbox), billing runs (housing/billing.py), closing owners' votes whose window
 ended (housing/votes.py), payments left pending, expired or
 refunding (housing/payment_sweep.py, when a provider is configured), SMS delivery to an HTTP provider (when
 configured) and housekeeping: expired sign-in state and idempotency keys, abandoned uploads.
@@ -35,7 +35,7 @@ from api.idempotency import purge_expired as purge_idempotency_keys
 from api.payment_providers import build_providers
 from api.settings import Settings
 from cases.workflow import service as casework
-from housing import billing, payment_sweep, votes
+from housing import billing, payment_sweep, repairs, votes
 from identity import service as identity
 from identity.models import RequestContext
 from identity.sms import deliver_pending
@@ -130,6 +130,7 @@ class Worker:
     async def _deadlines(self) -> None:
         async with acquire(self.pool) as conn, conn.transaction():
             emitted = await casework.emit_deadline_events(conn)
+            emitted |= await repairs.emit_deadline_events(conn)
         if any(emitted.values()):
             log.info("deadline events", extra=emitted)
 

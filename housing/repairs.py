@@ -21,6 +21,7 @@ import asyncpg
 import msgspec
 
 from cases.workflow import engine
+from cases.workflow import service as casework
 from cases.workflow.deadlines import WorkCalendar
 from cases.workflow.engine import TransitionRequest
 from cases.workflow.transitions import Action
@@ -30,9 +31,10 @@ from housing import store as estates
 from housing.announcements import check_photos
 from housing.errors import EstateNotFound, InvalidRepair, RepairForbidden, RepairListForbidden, RepairNotFound
 from housing.paging import decode_cursor, encode_cursor
-from housing.repairs_workflow import REPAIRS, RepairAction, RepairState, RepairStep
+from housing.repairs_workflow import REPAIR_SUBJECT, REPAIRS, RepairAction, RepairState, RepairStep
 from identity import service as identity
 from identity.models import Principal
+from notifications.topics import REPAIR_DUE_SOON, REPAIR_OVERDUE
 
 RepairKind = Literal["home_repair", "common_repair", "complaint"]
 Urgency = Literal["emergency", "ordinary"]
@@ -366,3 +368,9 @@ async def act(
         sets=sets,
     )
     return _view(updated, principal)
+
+
+async def emit_deadline_events(conn: asyncpg.Connection, limit: int = 500) -> dict[str, int]:
+    """The worker's deadline sweep over the repairs' steps: one outbox row per step that became due soon (80 % of
+    its time) or overdue (housing.repair_due_soon, housing.repair_overdue), each exactly once."""
+    return await casework.emit_step_events(conn, REPAIR_SUBJECT, REPAIR_DUE_SOON, REPAIR_OVERDUE, limit)

@@ -2017,7 +2017,9 @@ PROPERTIES: dict[str, str] = {
         "its link opens the matter), vote.result (its result is published; the link opens the result), or a "
         "repair's or complaint's: to its reporter repair.accepted, repair.assigned, repair.handled (confirm it or "
         "send it back), to the property staff it is assigned to repair.task, repair.rework, repair.confirmed, "
-        "repair.rated (the link opens the repair). An app shows a kind it does not know as a plain message."
+        "repair.rated, and to that person (or the estate's property staff for the company's own steps) "
+        "repair.due_soon and repair.overdue (the link opens the repair). An app shows a kind it does not know "
+        "as a plain message."
     ),
     "InboxItem.title": "The title, in the reader's language.",
     "InboxItem.body": "The text, in the reader's language; times in the city's local time.",

@@ -26,7 +26,10 @@ from housing/votes.py) go to the people bound now as owners to a home on the mat
 message and push, not urgent. A repair's or complaint's transition (`housing.repair_transitioned`, housing/repairs.py on
 the case workflow's engine) goes to its reporter and to the property staff it is assigned to, as REPAIR_TELLS says
 (the reporter: accepted, assigned, handled; the assignee: a new task, a rework, the confirmation and the rating),
-never to the person who acted; urgent for an emergency. They are internal: not webhook events (`Event` is the published
+never to the person who acted; urgent for an emergency. A repair's step due soon or overdue
+(`housing.repair_due_soon`, `housing.repair_overdue`) goes to the person it is assigned to, or, for the company's
+own steps (accept, assign), to the estate's property staff and manager scoped to it; overdue is urgent. They are
+internal: not webhook events (`Event` is the published
 webhook contract), and no live `case` event. A payload that does not have the shape of its topic raises
 `MalformedPayload`: no retry can mend it, so the worker marks the row dead at once (an admin replays it).
 
@@ -71,8 +74,17 @@ HOUSING_RELATIONS: Final[dict[str, tuple[str, ...]]] = {
     "housing.bill_reminder": ("owner", "family", "tenant"),
     "housing.fund_topup": ("owner",),
 }
-#: a repair's transitions (housing/repairs_workflow.py), fanned out by plan_repair
-REPAIR_TOPICS: Final[tuple[str, ...]] = ("housing.repair_transitioned",)
+#: a repair's transitions (housing/repairs_workflow.py), fanned out by plan_repair, and its steps due soon or
+#: overdue, by plan_repair_deadline (topic -> inbox kind)
+REPAIR_TOPICS: Final[tuple[str, ...]] = (
+    "housing.repair_transitioned",
+    "housing.repair_due_soon",
+    "housing.repair_overdue",
+)
+REPAIR_DEADLINE_KINDS: Final[dict[str, str]] = {
+    "housing.repair_due_soon": "repair.due_soon",
+    "housing.repair_overdue": "repair.overdue",
+}
 #: who is told of a repair's action, and by which inbox kind: its reporter (the resident) and the person it is
 #: assigned to; never the person who acted
 REPAIR_TELLS: Final[dict[str, tuple[tuple[Literal["reporter", "assignee"], str], ...]]] = {
@@ -84,7 +96,9 @@ REPAIR_TELLS: Final[dict[str, tuple[tuple[Literal["reporter", "assignee"], str],
     "rate": (("assignee", "repair.rated"),),
 }
 #: the inbox kinds of repairs' messages
-REPAIR_KINDS: Final[frozenset[str]] = frozenset(kind for tells in REPAIR_TELLS.values() for _, kind in tells)
+REPAIR_KINDS: Final[frozenset[str]] = frozenset(
+    {*(kind for tells in REPAIR_TELLS.values() for _, kind in tells), *REPAIR_DEADLINE_KINDS.values()}
+)
 #: every outbox topic the worker fans out: the public webhook events and the internal housing notices
 TOPICS: Final[tuple[str, ...]] = (*EVENTS, *HOUSING_KINDS, *REPAIR_TOPICS)
 
@@ -136,6 +150,18 @@ class RepairTransition(msgspec.Struct, kw_only=True):
     event_id: int
     action: str
     round: Annotated[int, msgspec.Meta(ge=1)]
+
+
+class RepairDeadline(msgspec.Struct, kw_only=True):
+    """The payload of `housing.repair_due_soon` and `housing.repair_overdue` (cases.workflow.service
+    emit_step_events on the repairs' deadlines)."""
+
+    repair_id: UUID
+    deadline_id: int
+    round: Annotated[int, msgspec.Meta(ge=1)]
+    step: str
+    due_at: str
+    assignee_id: UUID | None = None
 
 
 class Recipient(msgspec.Struct, frozen=True):
@@ -416,6 +442,48 @@ async def plan_repair(conn: asyncpg.Connection, topic: str, payload: object) -> 
     )
 
 
+async def plan_repair_deadline(conn: asyncpg.Connection, topic: str, payload: object) -> Plan | None:
+    """A repair's step due soon or overdue: the person it is assigned to (the handle step), else the estate's
+    property staff and manager scoped to it; overdue ones are urgent, and every one of an emergency."""
+    try:
+        notice = msgspec.convert(payload, RepairDeadline)
+    except msgspec.ValidationError as exc:
+        raise MalformedPayload(f"{topic}: {exc}") from exc
+    row = await store.repair_context(conn, notice.repair_id, notice.round, 0)
+    if row is None:
+        return None
+    kind = REPAIR_DEADLINE_KINDS[topic]
+    if notice.assignee_id is not None:
+        users = sorted(await store.enabled_users(conn, [notice.assignee_id]))
+    else:
+        estate = str(row["estate_id"])
+        users = [
+            *await store.scoped_users(conn, "property_staff", "estate", estate),
+            *await store.scoped_users(conn, "property_manager", "estate", estate),
+        ]
+    recipients: dict[UUID, Recipient] = {}
+    for user_id in users:
+        _add(recipients, Recipient(user_id, kind), None)
+    return Plan(
+        case_id=None,
+        urgent=topic == "housing.repair_overdue" or row["urgency"] == "emergency",
+        params={
+            "estate_id": str(row["estate_id"]),
+            "repair_id": str(row["id"]),
+            "estate": row["estate"],
+            "building": row["building"],
+            "entrance": row["entrance"],
+            "room": row["room"],
+            "repair_kind": row["kind"],
+            "round": notice.round,
+            "step": notice.step,
+            "due_at": notice.due_at,
+        },
+        recipients=list(recipients.values()),
+        watchers=[],
+    )
+
+
 async def fan_out(
     conn: asyncpg.Connection, config: NotificationsConfig, row: asyncpg.Record, counts: FanoutCounts
 ) -> None:
@@ -424,7 +492,9 @@ async def fan_out(
     payload: Mapping[str, Any] = row["payload"]
     outbox_id: int = row["id"]
     plan: Plan | None
-    if topic in REPAIR_TOPICS:
+    if topic in REPAIR_DEADLINE_KINDS:
+        plan = await plan_repair_deadline(conn, topic, payload)
+    elif topic in REPAIR_TOPICS:
         plan = await plan_repair(conn, topic, payload)
     elif topic == "housing.announcement":
         plan = await plan_announcement(conn, topic, payload)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 # kind -> locale -> (title, body). Placeholders: {category} {number} {department} {step} {due} {place}; of
 # housing notices {estate} {home} {bills} {amount} {as_of} {balance} {first_deposit} {threshold} {title}; of vote
 # notices {opens} {closes} {outcome}; of repairs {what} (报修, 公共报修 or 投诉) {where} (the home or the building, with
-# a space before it; empty for the whole estate) {due} {round} {rating}
+# a space before it; empty for the whole estate) {due} {round} {rating} {step}
 TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "report.registered": {
         "zh-CN": ("问题已立案", "{category}（{number}）已立案，将尽快派遣处理。"),
@@ -148,6 +148,14 @@ TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
         "zh-CN": ("业主已评价", "{estate}{where}：业主对{what}的评价为 {rating} 星（满分 5 星）。"),
         "en": ("Repair rated", "{estate}{where}: the resident rated the {what} {rating} out of 5."),
     },
+    "repair.due_soon": {
+        "zh-CN": ("报修即将超时", "{estate}{where}：{what}的{step}环节将于 {due} 到期。"),
+        "en": ("Repair due soon", "{estate}{where}: the {step} step of the {what} is due at {due}."),
+    },
+    "repair.overdue": {
+        "zh-CN": ("报修已超时", "{estate}{where}：{what}的{step}环节已于 {due} 超时。"),
+        "en": ("Repair overdue", "{estate}{where}: the {step} step of the {what} was due at {due}."),
+    },
 }
 
 #: where the app opens a housing notice: the home's bills, or its fund statement
@@ -170,6 +178,13 @@ REPAIR_NAMES: Final[dict[str, tuple[str, str]]] = {
     "home_repair": ("报修", "repair"),
     "common_repair": ("公共区域报修", "common-area repair"),
     "complaint": ("投诉", "complaint"),
+}
+
+#: a repair's steps (housing/repairs_workflow.py), as its messages name them
+REPAIR_STEP_NAMES: Final[dict[str, tuple[str, str]]] = {
+    "accept": ("受理", "response"),
+    "assign": ("派工", "assignment"),
+    "handle": ("处理", "repair"),
 }
 
 STEP_NAMES: Final[dict[str, tuple[str, str]]] = {
@@ -243,8 +258,8 @@ def render(kind: str, params: Mapping[str, Any], locale: str, timezone: str) -> 
     """(title, body) of a message in `locale` (zh-CN or en); times in the city's time zone."""
     lang = "en" if locale == "en" else "zh-CN"
     title, body = TEMPLATES.get(kind, _UNKNOWN)[lang]
-    step = STEP_NAMES.get(str(params.get("step", "")))
     repair = REPAIR_NAMES.get(str(params.get("repair_kind", "")))
+    step = (REPAIR_STEP_NAMES if repair else STEP_NAMES).get(str(params.get("step", "")))
     home = _home(params)
     values = _Defaults(
         category=_pick(params, "category", lang) or "—",

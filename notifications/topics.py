@@ -11,7 +11,8 @@ topics out. Payloads carry ids, and each topic's payload has one shape (notifica
   owners that their share of the maintenance fund (维修资金) needs topping up, and an urgent estate announcement
   (紧急公告) to the residents of the homes it is addressed to; an owners' assembly vote's notice (表决公告: the roll is
   published, the window is ahead) and its published result (表决结果), to the owners of the homes on its roll;
-  a repair's or complaint's transition (报修/投诉, housing/repairs_workflow.py on the case workflow's engine).
+  a repair's or complaint's transition (报修/投诉, housing/repairs_workflow.py on the case workflow's engine), and a
+  step of one that became due soon or overdue (the worker's deadline sweep, housing/repairs.emit_deadline_events).
   Internal: never webhook events.
 """
 
@@ -28,6 +29,8 @@ ANNOUNCEMENT: Final = "housing.announcement"
 VOTE_NOTICE: Final = "housing.vote_notice"
 VOTE_RESULT: Final = "housing.vote_result"
 REPAIR_TRANSITIONED: Final = "housing.repair_transitioned"
+REPAIR_DUE_SOON: Final = "housing.repair_due_soon"
+REPAIR_OVERDUE: Final = "housing.repair_overdue"
 
 #: the published webhook events: the case topics
 Event = Literal["case.transitioned", "case.due_soon", "case.overdue"]
@@ -41,6 +44,8 @@ HousingNotice = Literal[
     "housing.vote_notice",
     "housing.vote_result",
     "housing.repair_transitioned",
+    "housing.repair_due_soon",
+    "housing.repair_overdue",
 ]
 HOUSING_NOTICES: Final[tuple[HousingNotice, ...]] = (
     BILL_REMINDER,
@@ -49,6 +54,8 @@ HOUSING_NOTICES: Final[tuple[HousingNotice, ...]] = (
     VOTE_NOTICE,
     VOTE_RESULT,
     REPAIR_TRANSITIONED,
+    REPAIR_DUE_SOON,
+    REPAIR_OVERDUE,
 )
 
 #: every topic a domain may enqueue

@@ -44,12 +44,12 @@ from cases.workflow.models import (
     TimelineEntry,
     Tombstone,
 )
-from cases.workflow.transitions import System
+from cases.workflow.transitions import CITY, Subject, System
 from identity.models import Principal
 from media import service as media
 from media.storage import Storage
 from notifications import outbox
-from notifications.topics import CASE_DUE_SOON, CASE_OVERDUE, Event
+from notifications.topics import CASE_DUE_SOON, CASE_OVERDUE, Topic
 
 
 async def case_summary(conn: asyncpg.Connection, case_id: UUID, crs: CRS = "wgs84") -> CaseSummary:
@@ -473,32 +473,39 @@ async def rate(
 
 
 async def emit_deadline_events(conn: asyncpg.Connection, limit: int = 500) -> dict[str, int]:
-    """Write one outbox row per step that became due soon (80 % of its time) or overdue.
+    """Write one outbox row per step of a case that became due soon (80 % of its time) or overdue."""
+    return await emit_step_events(conn, CITY, CASE_DUE_SOON, CASE_OVERDUE, limit)
+
+
+async def emit_step_events(
+    conn: asyncpg.Connection, subject: Subject, due_soon_topic: Topic, overdue_topic: Topic, limit: int = 500
+) -> dict[str, int]:
+    """Write one outbox row per step of the subject's rows (a workflow's deadlines table) that became due soon
+    or overdue, of the topics given: payload the subject's key, the deadline, round, step, due time, assignee
+    (and a case's department).
 
     The rows are claimed with FOR UPDATE SKIP LOCKED and marked in the same transaction as the outbox rows,
     so each event is written exactly once however many workers run.
     """
     counts: dict[str, int] = {}
-    claims: tuple[tuple[Event, Callable[[asyncpg.Connection, int], Awaitable[list[asyncpg.Record]]]], ...] = (
-        (CASE_DUE_SOON, store.claim_due_soon),
-        (CASE_OVERDUE, store.claim_overdue),
+    claims: tuple[tuple[Topic, Callable[..., Awaitable[list[asyncpg.Record]]]], ...] = (
+        (due_soon_topic, store.claim_due_soon),
+        (overdue_topic, store.claim_overdue),
     )
     for topic, claim in claims:
-        rows = await claim(conn, limit)
+        rows = await claim(conn, limit, subject)
         for r in rows:
-            await outbox.enqueue(
-                conn,
-                topic,
-                {
-                    "case_id": str(r["case_id"]),
-                    "deadline_id": r["id"],
-                    "round": r["round"],
-                    "step": r["step"],
-                    "due_at": r["due_at"].isoformat(),
-                    "assignee_id": str(r["assignee_id"]) if r["assignee_id"] else None,
-                    "department": r["department_code"],
-                },
-            )
+            payload: dict[str, Any] = {
+                subject.key: str(r["subject_id"]),
+                "deadline_id": r["id"],
+                "round": r["round"],
+                "step": r["step"],
+                "due_at": r["due_at"].isoformat(),
+                "assignee_id": str(r["assignee_id"]) if r["assignee_id"] else None,
+            }
+            if subject == CITY:
+                payload["department"] = r["department_code"]
+            await outbox.enqueue(conn, topic, payload)
         counts[topic] = len(rows)
     return counts
 

@@ -465,30 +465,37 @@ async def open_deadline_readonly(conn: asyncpg.Connection, case_id: UUID) -> Rec
     )
 
 
-async def claim_due_soon(conn: asyncpg.Connection, limit: int) -> list[Record]:
-    """Open, running steps past 80 % of their time and not yet late, marked as warned, for this worker only."""
+async def claim_due_soon(conn: asyncpg.Connection, limit: int, subject: Subject = CITY) -> list[Record]:
+    """Open, running steps past 80 % of their time and not yet late, marked as warned, for this worker only. The
+    subject's key comes back as `subject_id` (and as its own name); department_code only for the city's."""
+    _, _, deadlines, key = _tables(subject)
+    department = "d.department_code" if deadlines == "case_deadlines" else "NULL::text AS department_code"
     return await conn.fetch(
-        """WITH due AS (
-               SELECT id FROM case_deadlines
+        f"""WITH due AS (
+               SELECT id FROM {deadlines}
                WHERE completed_at IS NULL AND paused_at IS NULL AND due_soon_emitted_at IS NULL
                  AND due_soon_at <= now() AND due_at > now()
                ORDER BY due_soon_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-           UPDATE case_deadlines d SET due_soon_emitted_at = now() FROM due WHERE d.id = due.id
-           RETURNING d.id, d.case_id, d.round, d.step, d.due_at, d.assignee_id, d.department_code""",
+           UPDATE {deadlines} d SET due_soon_emitted_at = now() FROM due WHERE d.id = due.id
+           RETURNING d.id, d.{key}, d.{key} AS subject_id, d.round, d.step, d.due_at, d.assignee_id, {department}""",
         limit,
     )
 
 
-async def claim_overdue(conn: asyncpg.Connection, limit: int) -> list[Record]:
-    """Open, running steps past their deadline, marked as reported late (and as warned), for this worker only."""
+async def claim_overdue(conn: asyncpg.Connection, limit: int, subject: Subject = CITY) -> list[Record]:
+    """Open, running steps past their deadline, marked as reported late (and as warned), for this worker only (the
+    columns of claim_due_soon)."""
+    _, _, deadlines, key = _tables(subject)
+    department = "d.department_code" if deadlines == "case_deadlines" else "NULL::text AS department_code"
     return await conn.fetch(
-        """WITH due AS (
-               SELECT id FROM case_deadlines
+        f"""WITH due AS (
+               SELECT id FROM {deadlines}
                WHERE completed_at IS NULL AND paused_at IS NULL AND overdue_emitted_at IS NULL AND due_at <= now()
                ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-           UPDATE case_deadlines d SET overdue_emitted_at = now(), due_soon_emitted_at = coalesce(due_soon_emitted_at, now())
+           UPDATE {deadlines} d
+           SET overdue_emitted_at = now(), due_soon_emitted_at = coalesce(due_soon_emitted_at, now())
            FROM due WHERE d.id = due.id
-           RETURNING d.id, d.case_id, d.round, d.step, d.due_at, d.assignee_id, d.department_code""",
+           RETURNING d.id, d.{key}, d.{key} AS subject_id, d.round, d.step, d.due_at, d.assignee_id, {department}""",
         limit,
     )
 

@@ -23,6 +23,8 @@ from litestar.testing import AsyncTestClient
 
 from api.db import create_pool
 from api.settings import Settings
+from cases.workflow import service as casework
+from housing import repairs
 from notifications.models import NotificationsConfig
 from notifications.runner import Notifier
 from tests.housing.money_fixtures import Estate, auth, bind, make_estate, person
@@ -456,7 +458,7 @@ async def _told(db: asyncpg.Connection) -> list[tuple[Any, ...]]:
     """The inbox rows of the last outbox row fanned out: (who, kind, urgent)."""
     rows = await db.fetch(
         """SELECT user_id, kind, urgent FROM notifications
-           WHERE outbox_id = (SELECT max(outbox_id) FROM notifications) ORDER BY kind"""
+           WHERE outbox_id = (SELECT max(outbox_id) FROM notifications) ORDER BY kind, user_id"""
     )
     return [tuple(r) for r in rows]
 
@@ -542,3 +544,80 @@ async def test_the_reporter_and_the_assignee_are_told(
     await _step(client, w, "staff", complaint, "accept")
     assert await _fan_out(settings) == 1
     assert await db.fetchval("SELECT count(*) FROM notifications") == before
+
+
+async def test_steps_due_soon_and_overdue_are_told(
+    client: Client, db: asyncpg.Connection, settings: Settings
+) -> None:
+    w = await _world(db, settings)
+    complaint = await _report(client, w, "r1", kind="complaint", home_id=None, urgency="ordinary")
+    rid = UUID(complaint["id"])
+
+    async def sweep() -> dict[str, int]:
+        async with db.transaction():
+            city = await casework.emit_deadline_events(db)
+            assert not any(city.values())  # the city's sweep does not see the repairs' steps
+            return await repairs.emit_deadline_events(db)
+
+    assert await sweep() == {"housing.repair_due_soon": 0, "housing.repair_overdue": 0}
+    # the accept step past 80 % of its time: the estate's property staff are told (not another estate's), once
+    await db.execute(
+        """UPDATE repair_deadlines SET due_soon_at = now() - interval '1 minute', due_at = now() + interval '20 minutes'
+           WHERE repair_id = $1""",
+        rid,
+    )
+    assert await sweep() == {"housing.repair_due_soon": 1, "housing.repair_overdue": 0}
+    assert await sweep() == {"housing.repair_due_soon": 0, "housing.repair_overdue": 0}
+    payload = await db.fetchval("SELECT payload FROM outbox WHERE topic = 'housing.repair_due_soon'")
+    deadline = await db.fetchrow("SELECT id, due_at FROM repair_deadlines WHERE repair_id = $1", rid)
+    assert payload == {
+        "repair_id": str(rid),
+        "deadline_id": deadline["id"],
+        "round": 1,
+        "step": "accept",
+        "due_at": deadline["due_at"].isoformat(),
+        "assignee_id": None,
+    }
+    assert await _fan_out(settings) == 1
+    assert await _told(db) == sorted(
+        [(w.ids["staff"], "repair.due_soon", False), (w.ids["fixer"], "repair.due_soon", False)]
+    )
+    [item] = (await client.get("/v1/inbox", headers=auth(w.tokens["staff"]))).json()["items"]
+    local_due = deadline["due_at"].astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+    assert (item["title"], item["body"], item["link"]) == (
+        "报修即将超时",
+        f"幸福小区：投诉的受理环节将于 {local_due} 到期。",
+        f"cityloop://repairs/{rid}",
+    )
+    # then late: overdue, urgent, once
+    await db.execute(
+        "UPDATE repair_deadlines SET due_at = now() - interval '1 minute' WHERE repair_id = $1", rid
+    )
+    assert await sweep() == {"housing.repair_due_soon": 0, "housing.repair_overdue": 1}
+    assert await sweep() == {"housing.repair_due_soon": 0, "housing.repair_overdue": 0}
+    assert await _fan_out(settings) == 1
+    assert await _told(db) == sorted(
+        [(w.ids["staff"], "repair.overdue", True), (w.ids["fixer"], "repair.overdue", True)]
+    )
+
+    # the handle step is the assignee's: only they are told
+    complaint = await _step(client, w, "staff", complaint, "accept")
+    complaint = await _step(client, w, "staff", complaint, "assign", assignee_id=str(w.ids["fixer"]))
+    await _fan_out(settings)
+    await db.execute(
+        """UPDATE repair_deadlines SET due_soon_at = now() - interval '2 minutes', due_at = now() - interval '1 minute'
+           WHERE repair_id = $1 AND completed_at IS NULL""",
+        rid,
+    )
+    assert await sweep() == {"housing.repair_due_soon": 0, "housing.repair_overdue": 1}
+    assert await _fan_out(settings) == 1
+    assert await _told(db) == [(w.ids["fixer"], "repair.overdue", True)]
+    inbox = (await client.get("/v1/inbox", headers=auth(w.tokens["fixer"]))).json()["items"]
+    assert inbox[0]["title"] == "报修已超时"
+    assert inbox[0]["body"].startswith("幸福小区：投诉的处理环节已于 ")
+    # a finished step is not swept
+    complaint = await _step(
+        client, w, "fixer", complaint, "handle", photo_ids=[str(await new_photo(db, w.ids["fixer"]))]
+    )
+    await db.execute("UPDATE repair_deadlines SET overdue_emitted_at = NULL WHERE repair_id = $1", rid)
+    assert await sweep() == {"housing.repair_due_soon": 0, "housing.repair_overdue": 0}

@@ -309,7 +309,9 @@ PROBLEMS: dict[str, Problem] = {
     ),
     # credit evaluation of property companies (housing/credit.py)
     "invalid_credit_month": Problem(
-        422, "月份无效（YYYY-MM，2000-01 起，且已开始）", "The month is not valid (YYYY-MM, from 2000-01, begun)"
+        422,
+        "月份无效（YYYY-MM，2000-01 起，且已开始）",
+        "The month is not valid (YYYY-MM, from 2000-01, begun)",
     ),
     "credit_forbidden": Problem(403, "无权查看该信用评价", "You may not read this credit evaluation"),
     "invalid_credit_scheme": Problem(

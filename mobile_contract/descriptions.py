@@ -5272,9 +5272,7 @@ EXAMPLES.update(
 
 
 # repairs and complaints (报修/投诉): api/controllers/housing_repairs.py ---------------------------------------------
-_REPAIR_READERS = (
-    "its reporter, its assignee, the estate's property staff and manager, the district's housing officers and admins"
-)
+_REPAIR_READERS = "its reporter, its assignee, the estate's property staff and manager, the district's housing officers and admins"
 _REPAIR_KIND = (
     "home_repair (inside a home, of the reporter's home; usually paid), common_repair (the common parts: a building "
     "or the whole estate; free) or complaint (投诉, of the property company's service)"

@@ -10,7 +10,7 @@ from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, pa
 from cases.grids.demo import seed_demo_grids
 from cases.reports import maps
 from cases.reports import store as cases_store
-from housing.demo import DEMO_ESTATE_ID, seed_demo_estate, seed_demo_fund, seed_demo_votes
+from housing.demo import DEMO_ESTATE_ID, seed_demo_estate, seed_demo_fund, seed_demo_repairs, seed_demo_votes
 from identity import service
 from identity import store as identity_store
 from identity.models import AuthConfig, RequestContext, Role, RoleGrant, ScopeKind
@@ -66,4 +66,12 @@ async def seed_demo(conn: asyncpg.Connection, config: AuthConfig) -> list[tuple[
     officer = await identity_store.get_user_by_phone(conn, officer_phone)
     if committee is not None and officer is not None:
         await seed_demo_fund(conn, committee["id"], officer["id"])
+    # its repairs and complaints in every state: reported by the demo resident and other owners, accepted by the
+    # manager, assigned to and handled by the property staff
+    staff_phone = next(phone for phone, _, role, _ in DEMO_USERS if role == "property_staff")
+    manager_phone = next(phone for phone, _, role, _ in DEMO_USERS if role == "property_manager")
+    staff = await identity_store.get_user_by_phone(conn, staff_phone)
+    manager = await identity_store.get_user_by_phone(conn, manager_phone)
+    if resident is not None and staff is not None and manager is not None:
+        await seed_demo_repairs(conn, config, resident["id"], staff["id"], manager["id"])
     return [(phone, name, role) for phone, name, role, _ in DEMO_USERS]

@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 import asyncpg
 import msgspec
 
+from cases.workflow.deadlines import load_calendar
 from housing import (
     billing,
     billing_store,
@@ -21,6 +22,8 @@ from housing import (
     fund_projects,
     fund_projects_store,
     register,
+    repairs,
+    repairs_store,
     service,
     settlement,
     store,
@@ -31,7 +34,8 @@ from housing.errors import BillingPeriodOverlaps
 from housing.fees import FeeItemCreate, parse_period
 from housing.models import EstateCreate
 from housing.providers.base import CHINA_TZ
-from identity.models import Principal, RequestContext, RoleGrant
+from identity import service as identity
+from identity.models import AuthConfig, Principal, RequestContext, RoleGrant
 
 DEMO_ESTATE_ID: Final = UUID("0193a1e0-5e0d-7e57-8a7e-000000110101")
 DEMO_DISTRICT: Final = "110101"  # 东城区
@@ -430,3 +434,134 @@ async def seed_demo_fund(conn: asyncpg.Connection, committee_id: UUID, officer_i
             quotes=[fund_projects.Quote(supplier="北京平安消防设施工程有限公司", amount_fen=12_500_000)],
         ),
     )
+
+
+# the demo's repairs ------------------------------------------------------------------------------------------------
+
+#: other owners who report repairs: (building, entrance, room, n), n the home's number in register_csv's order
+#: (their phone 1391000nnnn and their name come from it, as the register's); each is bound to the home as its owner
+REPAIR_REPORTERS: Final = (
+    ("1号楼", "1单元", "101", 1),
+    ("2号楼", "1单元", "502", 86),
+    ("5号楼", "1单元", "301", 293),
+)
+
+#: the demo's repairs: (reporter: 0 the demo resident, else REPAIR_REPORTERS[i - 1]), kind, urgency, the building
+#: of a common repair or complaint (None: the whole estate), what they say, and the actions taken on it in turn
+DEMO_REPAIRS: Final = (
+    (
+        0,
+        "home_repair",
+        "ordinary",
+        None,
+        "卫生间地漏返味，下水不畅",
+        ("accept", "assign", "handle", "confirm", "rate"),
+    ),
+    (0, "home_repair", "ordinary", None, "阳台推拉门滑轮损坏，门推不动", ("accept", "assign", "handle")),
+    (0, "common_repair", "ordinary", "3号楼", "3号楼2单元8至12层楼道灯不亮", ()),
+    (1, "home_repair", "emergency", None, "厨房水管爆裂，水漏到楼下", ("accept", "assign")),
+    (2, "complaint", "ordinary", None, "小区东侧有业主夜间装修，22点后仍有噪音", ("accept",)),
+    (
+        3,
+        "home_repair",
+        "ordinary",
+        None,
+        "卧室窗户密封条老化，关窗仍漏风",
+        ("accept", "assign", "handle", "rework"),
+    ),
+    (
+        1,
+        "common_repair",
+        "ordinary",
+        None,
+        "小区东门道闸抬杆故障，车辆进出排队",
+        ("accept", "assign", "handle", "confirm"),
+    ),
+)
+_NOTES: Final = {
+    "accept": "已受理，将尽快安排维修人员。",
+    "assign": "已派工。",
+    "handle": "已处理完毕，请确认。",
+    "rework": "换过以后还是漏风，请再来看一下。",
+    "confirm": "已修好，谢谢。",
+}
+
+
+async def _demo_photo(conn: asyncpg.Connection, owner_id: UUID) -> UUID:
+    """A processed photo of `owner_id`, as the media pipeline records one (the demo has no bucket: the row only,
+    its objects are not there, so its links do not load; the handle step needs a photo of the assignee's)."""
+    sha = uuid4().hex * 2
+    photo_id: UUID = await conn.fetchval(
+        """INSERT INTO photos (owner_id, original_sha256, content_type, width, height, display_key, display_width,
+                               display_height, thumb_key)
+           VALUES ($1, $2, 'image/jpeg', 1600, 1200, 'display/' || $2 || '.jpg', 1600, 1200,
+                   'thumb/' || $2 || '.jpg')
+           RETURNING id""",
+        owner_id,
+        sha,
+    )
+    return photo_id
+
+
+async def seed_demo_repairs(
+    conn: asyncpg.Connection, config: AuthConfig, resident_id: UUID, staff_id: UUID, manager_id: UUID
+) -> None:
+    """Repairs and complaints of the demo estate in every state of the REPAIRS table, through housing/repairs.py's
+    use cases: the demo resident's (one rated, one handled waiting for their confirmation, one of the common parts
+    just reported) and other owners' (an emergency assigned, a complaint accepted, one sent back for a second
+    round, one confirmed), accepted by the estate's manager, assigned to and handled by its property staff
+    (idempotent: nothing when the estate has a repair already; the other owners get a user and their binding)."""
+    if await repairs_store.list_by_estate(conn, DEMO_ESTATE_ID, state=None, kind=None, before=None, limit=1):
+        return
+    ctx = RequestContext(actor_label="cityloop db seed-demo")
+    scope = str(DEMO_ESTATE_ID)
+    reporters = [_grant(resident_id, "resident", "estate", scope)]
+    homes = [await store.find_home(conn, DEMO_ESTATE_ID, *RESIDENT_HOME)]
+    for building, entrance, room, n in REPAIR_REPORTERS:
+        phone = f"+861391000{n:04d}"
+        home_id = await store.find_home(conn, DEMO_ESTATE_ID, building, entrance, room)
+        assert home_id is not None and await store.is_registered_owner(conn, home_id, phone), (building, room)
+        name = _SURNAMES[n % len(_SURNAMES)] + _GIVEN[(n * 7) % len(_GIVEN)]
+        grant = RoleGrant(role="resident", scope_kind="estate", scope_id=scope)
+        user = await identity.create_user(conn, config, phone, [grant], ctx, display_name=f"业主 {name}")
+        await store.insert_binding(
+            conn,
+            home_id=home_id,
+            estate_id=DEMO_ESTATE_ID,
+            user_id=user.id,
+            relation="owner",
+            state="active",
+            via="register",
+            note="",
+        )
+        reporters.append(_grant(user.id, "resident", "estate", scope))
+        homes.append(home_id)
+    staff = _grant(staff_id, "property_staff", "estate", scope)
+    manager = _grant(manager_id, "property_manager", "estate", scope)
+    buildings = await store.estate_buildings(conn, DEMO_ESTATE_ID)
+    calendar = await load_calendar(conn)
+    for who, kind, urgency, place, description, actions in DEMO_REPAIRS:
+        repair = await repairs.report(
+            conn,
+            calendar,
+            reporters[who],
+            repairs.RepairCreate(
+                estate_id=DEMO_ESTATE_ID,
+                kind=kind,  # type: ignore[arg-type]
+                urgency=urgency,  # type: ignore[arg-type]
+                home_id=homes[who] if kind == "home_repair" else None,
+                building_id=buildings[place] if place else None,
+                description=description,
+            ),
+        )
+        for action in actions:
+            actor = {"accept": manager, "assign": manager, "handle": staff}.get(action, reporters[who])
+            request = repairs.RepairActionRequest(
+                action=action,  # type: ignore[arg-type]
+                note=_NOTES.get(action, ""),
+                photo_ids=[await _demo_photo(conn, staff_id)] if action == "handle" else [],
+                assignee_id=staff_id if action == "assign" else None,
+                rating=5 if action == "rate" else None,
+                comment="师傅上门很快，修得很好。" if action == "rate" else "",
+            )
+            repair = await repairs.act(conn, calendar, actor, repair.id, repair.version, request)

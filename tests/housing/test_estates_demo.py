@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 from api.config import auth_config
 from api.demo import DEMO_USERS, seed_demo
 from api.settings import Settings
-from housing.demo import DEMO_ESTATE_ID, RESIDENT_HOME, register_csv, seed_demo_estate
+from housing.demo import DEMO_ESTATE_ID, REPAIR_REPORTERS, RESIDENT_HOME, register_csv, seed_demo_estate
 from housing.providers.base import CHINA_TZ
 from housing.register import parse_register
 from identity import service as identity
@@ -62,7 +62,9 @@ async def test_seed_demo_loads_the_estate_once_and_binds_the_demo_resident(
         await seed_demo(db, auth_config(settings))
     first = await counts(db)
     assert first["estates"] == 1 and first["buildings"] == 6 and first["homes"] == 336
-    assert first["home_owners"] > 336 and first["home_bindings"] == 1 and first["register_imports"] == 1
+    # the demo resident's binding, and those of the owners who report the demo's repairs
+    assert first["home_owners"] > 336 and first["home_bindings"] == 1 + len(REPAIR_REPORTERS)
+    assert first["register_imports"] == 1
     assert first["fee_items"] == 2 and first["billing_runs"] == 2 and first["bills"] == 2 * 2 * 336
     async with db.transaction():
         await seed_demo(db, auth_config(settings))
@@ -91,7 +93,8 @@ async def test_seed_demo_loads_the_estate_once_and_binds_the_demo_resident(
         params={"state": "active"},
         headers=bearer(staff.access_token),
     )
-    assert r.status_code == 200 and [b["id"] for b in r.json()["items"]] == [binding["id"]]
+    assert r.status_code == 200 and binding["id"] in [b["id"] for b in r.json()["items"]]
+    assert len(r.json()["items"]) == 1 + len(REPAIR_REPORTERS)
 
 
 async def test_the_demo_fund_is_open_with_an_emergency_repair_drawn_on_the_lift_building(
@@ -255,3 +258,54 @@ def test_the_dev_services_point_the_api_at_the_payment_fakes_and_the_test_servic
         r'\s*envline PAYMENTS_NOTIFY_ORIGIN "http://127\.0\.0\.1:\$\{PORT:-8000\}"\n\s*fi',
         env_block,
     )
+
+
+async def test_the_demo_repairs_are_in_every_state_and_seeding_again_adds_none(
+    client: AsyncTestClient[Any], db: asyncpg.Connection, settings: Settings
+) -> None:
+    async with db.transaction():
+        await seed_demo(db, auth_config(settings))
+    snapshot = """SELECT (SELECT count(*) FROM repairs) AS repairs, (SELECT count(*) FROM repair_events) AS events,
+                         (SELECT count(*) FROM home_bindings) AS bindings, (SELECT count(*) FROM users) AS users,
+                         (SELECT count(*) FROM photos) AS photos"""
+    first = tuple(await db.fetchrow(snapshot))
+    async with db.transaction():
+        await seed_demo(db, auth_config(settings))  # again: nothing added
+    assert tuple(await db.fetchrow(snapshot)) == first
+    rows = await db.fetch(
+        "SELECT id, state, kind, urgency, round, reporter_id, rating FROM repairs WHERE estate_id = $1",
+        DEMO_ESTATE_ID,
+    )
+    assert {r["state"] for r in rows} == {"reported", "accepted", "assigned", "handled", "confirmed", "rated"}
+    assert any(r["urgency"] == "emergency" for r in rows)
+    assert any(r["kind"] == "complaint" for r in rows)
+    assert any(r["round"] == 2 and r["state"] == "assigned" for r in rows)  # sent back once: a second round
+    assert [r["rating"] for r in rows if r["state"] == "rated"] == [5]
+    assert len({r["reporter_id"] for r in rows}) == 1 + len(REPAIR_REPORTERS)
+    # every other reporter is a register owner bound to their home, as the demo resident is
+    assert await db.fetchval("SELECT count(*) FROM home_bindings WHERE state = 'active'") == 1 + len(
+        REPAIR_REPORTERS
+    )
+
+    tokens = await identity.issue_tokens_for(
+        db, auth_config(settings), RESIDENT_PHONE, RequestContext(actor_label="tests")
+    )
+    r = await client.get("/v1/me/repairs", params={"limit": 50}, headers=bearer(tokens.access_token))
+    assert r.status_code == 200, r.text
+    resident_id = await db.fetchval("SELECT id FROM users WHERE phone = $1", RESIDENT_PHONE)
+    theirs = {str(x["id"]) for x in rows if x["reporter_id"] == resident_id}
+    assert theirs and {x["id"] for x in r.json()["items"]} == theirs
+    mine = {x["state"]: x for x in r.json()["items"]}
+    assert set(mine) == {"rated", "handled", "reported"}
+    assert set(mine["handled"]["allowed_actions"]) == {"rework", "confirm"}  # theirs to try in the app
+
+    staff_phone = next(p for p, _, role, _ in DEMO_USERS if role == "property_staff")
+    staff = await identity.issue_tokens_for(
+        db, auth_config(settings), staff_phone, RequestContext(actor_label="tests")
+    )
+    r = await client.get(
+        f"/v1/estates/{DEMO_ESTATE_ID}/repairs", params={"limit": 50}, headers=bearer(staff.access_token)
+    )
+    assert r.status_code == 200, r.text
+    assert {x["id"] for x in r.json()["items"]} == {str(x["id"]) for x in rows}
+    assert {x["state"] for x in r.json()["items"]} == {x["state"] for x in rows}

@@ -21,11 +21,12 @@ denominators)
         1 − value / complaints_cap of its points, never less than none (cap 5 by default: 0 complaints earn every
         point, 5 or more per 100 homes none, linearly in between).
     escalation_rate (投诉督办率)
-        Complaints escalated to the housing office (督办) in the month / complaints reported in the month.
-        Escalation is not built yet: the numerator is 0 until it is, so a month with complaints earns every point
-        of this figure and a month without has no ratio. Lower is better: it earns 1 − ratio.
+        Complaints escalated to the housing officer (督办: repairs of kind complaint whose escalated_at falls in the
+        month) / complaints reported in the month; a month without complaints has no ratio. Lower is better: it
+        earns 1 − ratio, never less than none (complaints of earlier months escalated now can exceed the month's).
     on_time_rate (报修按时率)
-        Steps of repairs and complaints (accept, assign, handle: the steps with limits, ``repair_deadlines``) due in
+        Steps of repairs and complaints (accept, assign, handle: the company's steps with limits, ``repair_deadlines``;
+        not the housing officer's supervise step; a step ended by an escalation counts, late) due in
         the month (due_at in [start, cut-off)), that ended with their own job done or are still open / of those,
         done by their due time (completed_at <= due_at). A step counts in the month its due time falls in.
     satisfaction_rate (业主满意率)
@@ -221,7 +222,7 @@ class Counts:
 
     complaints: int = 0
     homes: int = 0
-    escalated: int = 0  # escalation (督办) is not built yet
+    escalated: int = 0
     due: int = 0
     on_time: int = 0
     rated: int = 0
@@ -263,7 +264,7 @@ def earned(
             counts.escalated,
             counts.complaints,
             escalated,
-            None if escalated is None else 1 - escalated,
+            None if escalated is None else max(Fraction(0), 1 - escalated),
         ),
         "on_time_rate": (counts.on_time, counts.due, on_time, on_time),
         "satisfaction_rate": (counts.good, counts.rated, satisfied, satisfied),
@@ -324,6 +325,7 @@ async def _counts(
     complaints = await store.complaint_counts(conn, ids, month.start, cutoff)
     steps = await store.step_counts(conn, ids, month.start, cutoff, _DONE)
     ratings = await store.rating_counts(conn, ids, month.start, cutoff)
+    escalations = await store.escalation_counts(conn, ids, month.start, cutoff)
     out: dict[UUID, Counts] = {}
     for e in estates:
         due, on_time = steps.get(e["id"], (0, 0))
@@ -331,6 +333,7 @@ async def _counts(
         out[e["id"]] = Counts(
             complaints=complaints.get(e["id"], 0),
             homes=e["homes"],
+            escalated=escalations.get(e["id"], 0),
             due=due,
             on_time=on_time,
             rated=rated,

@@ -69,6 +69,22 @@ async def complaint_counts(
     return {r["estate_id"]: r["n"] for r in rows}
 
 
+async def escalation_counts(
+    conn: asyncpg.Connection, estate_ids: list[UUID], start: datetime, cutoff: datetime
+) -> dict[UUID, int]:
+    """Complaints escalated to the housing officer (督办) in [start, cutoff), per estate (a repair is escalated at
+    most once: a supervised matter ends closed)."""
+    rows = await conn.fetch(
+        """SELECT estate_id, count(*) AS n FROM repairs
+           WHERE kind = 'complaint' AND escalated_at >= $2 AND escalated_at < $3 AND estate_id = ANY($1::uuid[])
+           GROUP BY 1""",
+        estate_ids,
+        start,
+        cutoff,
+    )
+    return {r["estate_id"]: r["n"] for r in rows}
+
+
 async def step_counts(
     conn: asyncpg.Connection, estate_ids: list[UUID], start: datetime, cutoff: datetime, done: list[str]
 ) -> dict[UUID, tuple[int, int]]:
@@ -79,7 +95,7 @@ async def step_counts(
            FROM repair_deadlines d
            JOIN repairs r ON r.id = d.repair_id
            WHERE d.due_at >= $2 AND d.due_at < $3 AND r.estate_id = ANY($1::uuid[])
-             AND d.paused_at IS NULL
+             AND d.paused_at IS NULL AND d.step <> 'supervise'  -- the housing officer's step, not the company's
              AND (d.outcome IS NULL OR d.step || ':' || d.outcome = ANY($4::text[]))
            GROUP BY 1""",
         estate_ids,

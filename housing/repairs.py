@@ -139,7 +139,7 @@ def _field(name: str) -> list[dict[str, str]]:
     return [{"field": name, "code": "invalid"}]
 
 
-def _view(row: asyncpg.Record, principal: Principal) -> Repair:
+def _view(row: asyncpg.Record, principal: Principal, now: datetime | None = None) -> Repair:
     return Repair(
         id=row["id"],
         estate_id=row["estate_id"],
@@ -157,8 +157,19 @@ def _view(row: asyncpg.Record, principal: Principal) -> Repair:
         created_at=row["created_at"],
         rating=row["rating"],
         rating_comment=row["rating_comment"],
-        allowed_actions=cast(list[RepairAction], engine.allowed_actions(principal, row, REPAIRS)),
+        allowed_actions=cast(list[RepairAction], _possible(principal, row, now or datetime.now(UTC))),
     )
+
+
+def _possible(principal: Principal, row: asyncpg.Record, now: datetime) -> list[str]:
+    """The caller's actions on the repair now: those its guards refuse (an escalation on time) are not offered.
+    The row is the store's, with its open step's due time (open_due_at, open_paused_at)."""
+    step = (
+        None
+        if row["open_due_at"] is None
+        else {"due_at": row["open_due_at"], "paused_at": row["open_paused_at"]}
+    )
+    return list(engine.possible_actions(principal, row, REPAIRS, step, now))
 
 
 async def report(
@@ -204,7 +215,9 @@ async def report(
         photo_ids=data.photo_ids,
     )
     started = await engine.start(conn, calendar, row, reporter=principal.user_id, workflow=REPAIRS, now=now)
-    return _view(started, principal)
+    current = await store.get_repair(conn, started["id"])
+    assert current is not None
+    return _view(current, principal, now)
 
 
 def _sees(principal: Principal, row: asyncpg.Record) -> bool:
@@ -235,7 +248,7 @@ async def detail(
     events = await store.repair_events(conn, repair_id)
     step = await store.open_step(conn, repair_id)
     now = now or datetime.now(UTC)
-    view = _view(row, principal)
+    view = _view(row, principal, now)
     return RepairDetail(
         **{f: getattr(view, f) for f in view.__struct_fields__},
         timeline=[
@@ -326,7 +339,8 @@ async def act(
     *,
     now: datetime | None = None,
 ) -> Repair:
-    """Take one action of the table on a repair (accept, assign, handle, rework, confirm, rate) through the engine:
+    """Take one action of the table on a repair (accept, assign, handle, rework, confirm, rate, escalate, conclude)
+    through the engine:
     a stale version, a role or person the row does not allow, a state it does not start from are the engine's
     refusals (version_conflict, action_forbidden, transition_not_allowed), and nothing is written."""
     row = await _visible(conn, principal, repair_id)
@@ -367,7 +381,10 @@ async def act(
         now=now,
         sets=sets,
     )
-    return _view(updated, principal)
+    # read again with the estate's district, which the caller's allowed actions may depend on (conclude)
+    current = await store.get_repair(conn, updated["id"])
+    assert current is not None
+    return _view(current, principal, now)
 
 
 async def emit_deadline_events(conn: asyncpg.Connection, limit: int = 500) -> dict[str, int]:

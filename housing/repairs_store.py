@@ -59,9 +59,14 @@ async def insert_repair(
     return row
 
 
+#: the due time and pause of the repair's open step (null when none is open), for the guards of its actions
+_OPEN = """(SELECT d.due_at FROM repair_deadlines d WHERE d.repair_id = r.id AND d.completed_at IS NULL) AS open_due_at,
+    (SELECT d.paused_at FROM repair_deadlines d WHERE d.repair_id = r.id AND d.completed_at IS NULL) AS open_paused_at"""
+
+
 async def get_repair(conn: asyncpg.Connection, repair_id: UUID) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(
-        """SELECT r.*, e.district_code FROM repairs r JOIN estates e ON e.id = r.estate_id WHERE r.id = $1""",
+        f"""SELECT r.*, e.district_code, {_OPEN} FROM repairs r JOIN estates e ON e.id = r.estate_id WHERE r.id = $1""",
         repair_id,
     )
     return row
@@ -108,7 +113,7 @@ async def list_by_reporter(
 ) -> list[asyncpg.Record]:
     """The reporter's repairs, newest first (ids are UUIDv7: time-ordered), after the keyset `before`."""
     rows: list[asyncpg.Record] = await conn.fetch(
-        """SELECT r.*, e.district_code FROM repairs r JOIN estates e ON e.id = r.estate_id
+        f"""SELECT r.*, e.district_code, {_OPEN} FROM repairs r JOIN estates e ON e.id = r.estate_id
            WHERE r.reporter_id = $1 AND ($2::uuid IS NULL OR r.id < $2)
            ORDER BY r.id DESC LIMIT $3""",
         reporter_id,
@@ -129,7 +134,7 @@ async def list_by_estate(
 ) -> list[asyncpg.Record]:
     """The estate's repairs, newest first, of one state and kind when given, after the keyset `before`."""
     rows: list[asyncpg.Record] = await conn.fetch(
-        """SELECT r.*, e.district_code FROM repairs r JOIN estates e ON e.id = r.estate_id
+        f"""SELECT r.*, e.district_code, {_OPEN} FROM repairs r JOIN estates e ON e.id = r.estate_id
            WHERE r.estate_id = $1 AND ($2::text IS NULL OR r.state = $2) AND ($3::text IS NULL OR r.kind = $3)
              AND ($4::uuid IS NULL OR r.id < $4)
            ORDER BY r.id DESC LIMIT $5""",

@@ -2018,7 +2018,10 @@ PROPERTIES: dict[str, str] = {
         "repair's or complaint's: to its reporter repair.accepted, repair.assigned, repair.handled (confirm it or "
         "send it back), to the property staff it is assigned to repair.task, repair.rework, repair.confirmed, "
         "repair.rated, and to that person (or the estate's property staff for the company's own steps) "
-        "repair.due_soon and repair.overdue (the link opens the repair). An app shows a kind it does not know "
+        "repair.due_soon and repair.overdue (the supervise step: to the district's housing officers); an "
+        "escalation (督办) tells the estate's property staff and manager repair.escalated and the district's "
+        "housing officers repair.supervised, the officer's conclusion tells the reporter repair.concluded (the "
+        "link opens the repair). An app shows a kind it does not know "
         "as a plain message."
     ),
     "InboxItem.title": "The title, in the reader's language.",
@@ -5279,13 +5282,18 @@ _REPAIR_KIND = (
 )
 _REPAIR_STATE = (
     "reported (waiting for the property company to accept it), accepted, assigned (to a property staff member), "
-    "handled (the assignee says it is fixed), confirmed (the reporter agrees) or rated (the reporter's verdict)"
+    "handled (the assignee says it is fixed), confirmed (the reporter agrees), rated (the reporter's verdict), "
+    "supervised (escalated to the district's housing officer: 督办, still shown to the property company) or "
+    "closed (the officer concluded it)"
 )
 _REPAIR_ACTIONS = (
     "accept (受理) and assign (派工, names assignee_id): the estate's property staff and manager; handle (处理完成, "
     "with photo_ids of the fix): the assignee only; rework (返修, with a note saying why: a new round, assigned "
     "again to the same person) and confirm (确认): the reporter, once handled; rate (评价, rating 1-5 and an "
-    "optional comment): the reporter, once confirmed"
+    "optional comment): the reporter, once confirmed; escalate (督办 to the district's housing officer): the "
+    "reporter, while the current step (accept, assign or handle) is overdue or once rated 1-2 (refused with "
+    "transition_not_allowed otherwise): the repair becomes supervised and the officer's supervise step opens "
+    "(default 3 working days); conclude (办结, with a note): a housing officer of the estate's district, to closed"
 )
 OPERATIONS.update(
     {
@@ -5391,7 +5399,7 @@ PROPERTIES.update({f"RepairDetail.{k}": v for k, v in _REPAIR.items()})
 PROPERTIES.update(
     {
         "RepairDetail.timeline": "Everything that happened to it, oldest first.",
-        "RepairDetail.open_step": "The step it waits on; null when none is open (handled and after).",
+        "RepairDetail.open_step": "The step it waits on; null when none is open (handled to rated, and closed).",
         "RepairEvent.at": "When, UTC.",
         "RepairEvent.kind": "What happened: reported, or the action taken (accept, assign, handle, rework, ...).",
         "RepairEvent.actor_id": "Who did it.",
@@ -5399,7 +5407,8 @@ PROPERTIES.update(
         "RepairEvent.to_state": "The state after.",
         "RepairEvent.note": "The note given with the action; empty when none.",
         "RepairEvent.photo_ids": "The photos given with the action (a fix's photos), ids.",
-        "RepairOpenStep.step": "accept (the company answers it: 响应), assign (派工) or handle (reach and fix it).",
+        "RepairOpenStep.step": "accept (the company answers it: 响应), assign (派工), handle (reach and fix it) or "
+        "supervise (the district housing officer's supervised matter: 督办).",
         "RepairOpenStep.assignee_id": "Who must handle it (the handle step); null for the company's steps.",
         "RepairOpenStep.started_at": "When the step opened, UTC.",
         "RepairOpenStep.due_at": "When it is due by the estate's limit (working or calendar time), UTC.",
@@ -5523,8 +5532,9 @@ _CREDIT_FORMULA = (
     "Figures (numerator / denominator, per estate; a company's add up its estates'): complaints_per_100, "
     "complaints reported in the month × 100 / homes (lower is better: earns 1 − value / complaints_cap of its "
     "points, at least none); escalation_rate, complaints escalated to the housing office (督办) in the month / "
-    "complaints (escalation is not built yet: the numerator is 0; lower is better); on_time_rate, steps of "
-    "repairs and complaints (accept, assign, handle) due in the month / done by their due time; "
+    "complaints (complaints whose escalation falls in the month; lower is better, at least none); on_time_rate, "
+    "steps of repairs and complaints (the company's: accept, assign, handle; a step ended by an escalation "
+    "counts, late) due in the month / done by their due time; "
     "satisfaction_rate, ratings given in the month / of them 4 or 5; filing_compliance, 1/1 when accepted "
     "service-contract filings cover every day of the month, else 0/1. score = Σ weight × earned / Σ weight × "
     "100 over the figures with a denominator, rounded once (half up) to 2 places; graded by the scheme's bands."

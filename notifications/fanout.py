@@ -28,7 +28,9 @@ the case workflow's engine) goes to its reporter and to the property staff it is
 (the reporter: accepted, assigned, handled; the assignee: a new task, a rework, the confirmation and the rating),
 never to the person who acted; urgent for an emergency. A repair's step due soon or overdue
 (`housing.repair_due_soon`, `housing.repair_overdue`) goes to the person it is assigned to, or, for the company's
-own steps (accept, assign), to the estate's property staff and manager scoped to it; overdue is urgent. They are
+own steps (accept, assign), to the estate's property staff and manager scoped to it (the supervise step: the district's housing officers); overdue is urgent.
+An escalation (督办) tells the estate's property staff and manager (repair.escalated) and the district's housing
+officers (repair.supervised); the officer's conclusion tells the reporter (repair.concluded). They are
 internal: not webhook events (`Event` is the published
 webhook contract), and no live `case` event. A payload that does not have the shape of its topic raises
 `MalformedPayload`: no retry can mend it, so the worker marks the row dead at once (an admin replays it).
@@ -87,13 +89,17 @@ REPAIR_DEADLINE_KINDS: Final[dict[str, str]] = {
 }
 #: who is told of a repair's action, and by which inbox kind: its reporter (the resident) and the person it is
 #: assigned to; never the person who acted
-REPAIR_TELLS: Final[dict[str, tuple[tuple[Literal["reporter", "assignee"], str], ...]]] = {
+#: ("staff": the estate's property staff and manager scoped to it; "officers": the housing officers of its district)
+RepairAudience = Literal["reporter", "assignee", "staff", "officers"]
+REPAIR_TELLS: Final[dict[str, tuple[tuple[RepairAudience, str], ...]]] = {
     "accept": (("reporter", "repair.accepted"),),
     "assign": (("reporter", "repair.assigned"), ("assignee", "repair.task")),
     "handle": (("reporter", "repair.handled"),),
     "rework": (("assignee", "repair.rework"),),
     "confirm": (("assignee", "repair.confirmed"),),
     "rate": (("assignee", "repair.rated"),),
+    "escalate": (("staff", "repair.escalated"), ("officers", "repair.supervised")),
+    "conclude": (("reporter", "repair.concluded"),),
 }
 #: the inbox kinds of repairs' messages
 REPAIR_KINDS: Final[frozenset[str]] = frozenset(
@@ -402,6 +408,17 @@ async def plan_vote(conn: asyncpg.Connection, topic: str, payload: object) -> Pl
     )
 
 
+async def _repair_office(conn: asyncpg.Connection, row: asyncpg.Record, audience: str) -> list[UUID]:
+    """The estate's property staff and manager scoped to it ("staff"), or its district's housing officers."""
+    if audience == "officers":
+        return await store.scoped_users(conn, "housing_officer", "district", row["district_code"])
+    estate = str(row["estate_id"])
+    return [
+        *await store.scoped_users(conn, "property_staff", "estate", estate),
+        *await store.scoped_users(conn, "property_manager", "estate", estate),
+    ]
+
+
 async def plan_repair(conn: asyncpg.Connection, topic: str, payload: object) -> Plan | None:
     """A repair's transition: its reporter and its assignee as REPAIR_TELLS says, not the person who acted;
     urgent for an emergency (module docstring)."""
@@ -413,8 +430,12 @@ async def plan_repair(conn: asyncpg.Connection, topic: str, payload: object) -> 
     if row is None:
         return None
     actor: UUID | None = row["actor_id"]
-    people = {"reporter": row["reporter_id"], "assignee": row["assignee_id"]}
-    told = [(people[audience], kind) for audience, kind in REPAIR_TELLS.get(notice.action, ())]
+    told: list[tuple[UUID | None, str]] = []
+    for audience, kind in REPAIR_TELLS.get(notice.action, ()):
+        if audience in ("reporter", "assignee"):
+            told.append((row[f"{audience}_id"], kind))
+        else:
+            told.extend((user_id, kind) for user_id in await _repair_office(conn, row, audience))
     enabled = await store.enabled_users(conn, [u for u, _ in told if u is not None])
     recipients: dict[UUID, Recipient] = {}
     for user_id, kind in told:
@@ -455,12 +476,8 @@ async def plan_repair_deadline(conn: asyncpg.Connection, topic: str, payload: ob
     kind = REPAIR_DEADLINE_KINDS[topic]
     if notice.assignee_id is not None:
         users = sorted(await store.enabled_users(conn, [notice.assignee_id]))
-    else:
-        estate = str(row["estate_id"])
-        users = [
-            *await store.scoped_users(conn, "property_staff", "estate", estate),
-            *await store.scoped_users(conn, "property_manager", "estate", estate),
-        ]
+    else:  # the supervised matter's step (督办) is the district's housing officers'
+        users = await _repair_office(conn, row, "officers" if notice.step == "supervise" else "staff")
     recipients: dict[UUID, Recipient] = {}
     for user_id in users:
         _add(recipients, Recipient(user_id, kind), None)

@@ -418,7 +418,7 @@ async def repair_context(
     due time of the handle step of the round (null before it is assigned) and who took the event's action."""
     return await conn.fetchrow(
         """SELECT r.id, r.estate_id, r.kind, r.urgency, r.reporter_id, r.assignee_id, r.state, r.rating,
-                  e.name AS estate, COALESCE(hb.name, b.name) AS building, h.entrance, h.room,
+                  e.name AS estate, e.district_code, COALESCE(hb.name, b.name) AS building, h.entrance, h.room,
                   (SELECT d.due_at FROM repair_deadlines d
                    WHERE d.repair_id = r.id AND d.round = $2 AND d.step = 'handle'
                    ORDER BY d.id DESC LIMIT 1) AS handle_due_at,

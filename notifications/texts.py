@@ -148,6 +148,27 @@ TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
         "zh-CN": ("业主已评价", "{estate}{where}：业主对{what}的评价为 {rating} 星（满分 5 星）。"),
         "en": ("Repair rated", "{estate}{where}: the resident rated the {what} {rating} out of 5."),
     },
+    "repair.escalated": {
+        "zh-CN": ("报修已转督办", "{estate}{where}：业主已将{what}提请住房主管部门督办，请尽快处理。"),
+        "en": (
+            "Escalated to the housing officer",
+            "{estate}{where}: the resident escalated the {what} to the district housing officer; deal with it now.",
+        ),
+    },
+    "repair.supervised": {
+        "zh-CN": ("新的督办事项", "{estate}{where}：业主将一项{what}提请督办，请跟进并办结。"),
+        "en": (
+            "New supervised matter",
+            "{estate}{where}: a resident escalated a {what} for supervision; follow it up and conclude it.",
+        ),
+    },
+    "repair.concluded": {
+        "zh-CN": ("督办已办结", "{estate}{where}：你提请督办的{what}已由住房主管部门办结。"),
+        "en": (
+            "Supervised matter concluded",
+            "{estate}{where}: the district housing officer concluded the {what} you escalated.",
+        ),
+    },
     "repair.due_soon": {
         "zh-CN": ("报修即将超时", "{estate}{where}：{what}的{step}环节将于 {due} 到期。"),
         "en": ("Repair due soon", "{estate}{where}: the {step} step of the {what} is due at {due}."),
@@ -185,6 +206,7 @@ REPAIR_STEP_NAMES: Final[dict[str, tuple[str, str]]] = {
     "accept": ("受理", "response"),
     "assign": ("派工", "assignment"),
     "handle": ("处理", "repair"),
+    "supervise": ("督办", "supervision"),
 }
 
 STEP_NAMES: Final[dict[str, tuple[str, str]]] = {

@@ -106,9 +106,11 @@ def acting_roles(actor: Principal, case: Case, roles: Iterable[str], rule: Scope
 
 def _estate_roles(actor: Principal, row: Case, roles: Iterable[str]) -> set[str]:
     """Roles on a row of an estate's loop: REPORTER for the person who reported it, ASSIGNEE for the person it is
-    assigned to, any other role held in a grant scoped to the row's estate (or unscoped: every estate). Admins
-    take no role they do not hold."""
+    assigned to, any other role held in a grant scoped to the row's estate, or to its district when the row carries
+    the estate's `district_code` (a housing officer), or unscoped (every estate). Admins take no role they do not
+    hold."""
     estate = str(row["estate_id"])
+    district = row.get("district_code")
     usable: set[str] = set()
     for role in roles:
         if role == REPORTER:
@@ -119,7 +121,11 @@ def _estate_roles(actor: Principal, row: Case, roles: Iterable[str]) -> set[str]
                 usable.add(role)
         elif any(
             grant.role == role
-            and (grant.scope_kind is None or (grant.scope_kind == "estate" and grant.scope_id == estate))
+            and (
+                grant.scope_kind is None
+                or (grant.scope_kind == "estate" and grant.scope_id == estate)
+                or (district is not None and grant.scope_kind == "district" and grant.scope_id == district)
+            )
             for grant in actor.roles
         ):
             usable.add(role)

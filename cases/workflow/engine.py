@@ -54,6 +54,7 @@ from cases.workflow.transitions import (
     Action,
     Condition,
     Follow,
+    Guard,
     System,
     Transition,
     Workflow,
@@ -73,7 +74,31 @@ class TransitionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True)
 
 
 def _holds(condition: Condition | None, case: Case) -> bool:
-    return condition is None or case[condition.column] == condition.value
+    if condition is None:
+        return True
+    value = case[condition.column]
+    if condition.op == "ge":
+        return value is not None and value >= condition.value
+    return bool(value == condition.value)
+
+
+def refuses(guard: Guard, case: Case, open_step: Case | None, now: datetime) -> bool:
+    """Whether the row's guard refuses the action now (transitions.Guard); `open_step`: the case's open step
+    (its due_at and paused_at), None when none is open."""
+    if guard.unless is not None and _holds(guard.unless, case):
+        return True
+    if guard.until_overdue:
+        return open_step is None or open_step["paused_at"] is not None or open_step["due_at"] > now
+    return False
+
+
+async def _guarded(
+    conn: asyncpg.Connection, guard: Guard, case: Case, workflow: Workflow, now: datetime
+) -> bool:
+    step = (
+        await store.open_deadline(conn, case["id"], subject=workflow.subject) if guard.until_overdue else None
+    )
+    return refuses(guard, case, step, now)
 
 
 #: who takes a transition: a signed-in caller (its grants read by cases/workflow/access.py) or the system
@@ -98,6 +123,23 @@ def allowed_actions(actor: Actor, case: Case, workflow: Workflow = CASES) -> lis
         for (state, action), t in workflow.transitions.items()
         if state == case["state"] and _acting_roles(actor, case, t.roles, workflow)
     )
+
+
+def possible_actions(
+    actor: Actor,
+    case: Case,
+    workflow: Workflow,
+    open_step: Case | None,
+    now: datetime,
+) -> list[Action]:
+    """The actions the actor may take on the case now: allowed_actions without those whose row's guard refuses
+    (`open_step` as for `refuses`)."""
+    return [
+        action
+        for action in allowed_actions(actor, case, workflow)
+        if (guard := workflow.transitions[(case["state"], action)].guard) is None
+        or not refuses(guard, case, open_step, now)
+    ]
 
 
 async def _limit_hours(
@@ -270,7 +312,7 @@ async def apply(
         raise MissingFields(f"'{action}' needs: {', '.join(missing)}", fields=tuple(missing))
     if request.photo_ids:
         await _check_photos(conn, actor, request.photo_ids)
-    if transition.guard is not None and _holds(transition.guard.unless, case):
+    if transition.guard is not None and await _guarded(conn, transition.guard, case, workflow, now):
         raise TransitionNotAllowed(
             transition.guard.refusal,
             state=case["state"],

@@ -121,11 +121,12 @@ Taken = Literal["urgent"]
 
 
 class Condition(msgspec.Struct, frozen=True):
-    """A condition on the case row, as data: its `column` holds `value`. Guards refuse on one, follow-ups and
-    arrivals wait for one."""
+    """A condition on the case row, as data: its `column` holds `value` (op "eq"), or is a number at least `value`
+    (op "ge"; a null never is). Guards refuse on one, follow-ups and arrivals wait for one."""
 
     column: str
-    value: str | bool
+    value: str | bool | int
+    op: Literal["eq", "ge"] = "eq"
 
 
 #: a citizen's report of a category that needs 核实 (the intake stores it on the case)
@@ -145,10 +146,12 @@ class Tell(msgspec.Struct, frozen=True):
 
 
 class Guard(msgspec.Struct, frozen=True):
-    """The transition is refused (transition_not_allowed) while the condition holds of the case."""
+    """The transition is refused (transition_not_allowed) while the condition holds of the case, or, with
+    `until_overdue`, while the case's open step is not yet past its due time (or no step is open)."""
 
-    unless: Condition
+    unless: Condition | None
     refusal: str
+    until_overdue: bool = False
 
 
 class Follow(msgspec.Struct, frozen=True):

@@ -306,7 +306,7 @@ async def test_reading_refusals(client: Client, db: asyncpg.Connection, settings
         )
     await _refused(
         db,
-        client.get(estate, params={"state": "closed"}, headers=auth(w.tokens["staff"])),
+        client.get(estate, params={"state": "voided"}, headers=auth(w.tokens["staff"])),
         422,
         "validation_failed",
     )

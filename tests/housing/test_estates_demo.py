@@ -268,10 +268,11 @@ async def test_the_demo_repairs_are_in_every_state_and_seeding_again_adds_none(
     snapshot = """SELECT (SELECT count(*) FROM repairs) AS repairs, (SELECT count(*) FROM repair_events) AS events,
                          (SELECT count(*) FROM home_bindings) AS bindings, (SELECT count(*) FROM users) AS users,
                          (SELECT count(*) FROM photos) AS photos"""
-    first = tuple(await db.fetchrow(snapshot))
+    first = await db.fetchrow(snapshot)
+    assert first is not None
     async with db.transaction():
         await seed_demo(db, auth_config(settings))  # again: nothing added
-    assert tuple(await db.fetchrow(snapshot)) == first
+    assert await db.fetchrow(snapshot) == first
     rows = await db.fetch(
         "SELECT id, state, kind, urgency, round, reporter_id, rating FROM repairs WHERE estate_id = $1",
         DEMO_ESTATE_ID,

@@ -39,6 +39,7 @@ import msgspec
 
 from housing import access, announcements, fund, ledger, money, votes
 from housing import fund_projects_store as store
+from housing import store as estates_store
 from housing.announcements import check_photos
 from housing.errors import (
     EstateNotFound,
@@ -171,7 +172,7 @@ class FundProjectPage(msgspec.Struct, frozen=True):
 
 
 async def _estate(conn: asyncpg.Connection, estate_id: UUID) -> asyncpg.Record:
-    row = await store.estate(conn, estate_id)
+    row = await estates_store.estate_governance(conn, estate_id)
     if row is None:
         raise EstateNotFound(f"no estate {estate_id}")
     return row
@@ -190,7 +191,7 @@ async def _reader(
     """FundProjectForbidden unless the caller reads the estate's projects; True for its staff views."""
     if _staff(principal, estate_id, district_code):
         return True
-    if await store.is_bound_owner(conn, principal.user_id, estate_id):
+    if await estates_store.is_bound_owner(conn, principal.user_id, estate_id):
         return False
     raise FundProjectForbidden("an estate's fund projects are for its owners, staff and housing officers")
 
@@ -260,7 +261,7 @@ async def _detail(conn: asyncpg.Connection, principal: Principal, project_id: UU
     row = await _project(conn, project_id)
     staff = await _reader(conn, principal, row["estate_id"], row["district_code"])
     homes = None if staff else await store.owned_homes(conn, principal.user_id, row["estate_id"])
-    names = await store.building_names(conn, row["scope_building_ids"])
+    names = await estates_store.building_names(conn, row["scope_building_ids"])
     apportionment = [
         FundProjectHome(
             home_id=h["home_id"],
@@ -307,7 +308,7 @@ async def raise_project(
     if any(not q.supplier.strip() for q in data.quotes):
         raise InvalidFundProject("a quote's supplier is blank", fields=_field("quotes"))
     wanted = list(dict.fromkeys(data.building_ids))
-    if len(await store.buildings_of(conn, estate_id, wanted)) != len(wanted):
+    if len(await estates_store.buildings_of(conn, estate_id, wanted)) != len(wanted):
         raise InvalidFundProject("a building named is not one of the estate's", fields=_field("building_ids"))
     await check_photos(conn, principal, data.photo_ids, "photo_ids")
     project_id = await store.insert_project(
@@ -345,7 +346,7 @@ async def list_projects(
     after = decode_cursor(cursor, (datetime, UUID)) if cursor else None
     rows = await store.list_projects(conn, estate_id, after, limit + 1)  # type: ignore[arg-type]
     now: datetime = await conn.fetchval("SELECT now()")
-    names = await store.building_names(conn, list({b for r in rows for b in r["scope_building_ids"]}))
+    names = await estates_store.building_names(conn, list({b for r in rows for b in r["scope_building_ids"]}))
     items = [msgspec.convert(_fields({**dict(r), "now": now}, names), FundProject) for r in rows[:limit]]  # type: ignore[arg-type]
     last = rows[limit - 1] if len(rows) > limit else None
     return FundProjectPage(items, encode_cursor(last["created_at"], last["id"]) if last else None)
@@ -366,7 +367,7 @@ async def overdue_publications(
     after = decode_cursor(cursor, (datetime, UUID)) if cursor else None
     rows = await store.overdue_publications(conn, districts, after, limit + 1)  # type: ignore[arg-type]
     now: datetime = await conn.fetchval("SELECT now()")
-    names = await store.building_names(conn, list({b for r in rows for b in r["scope_building_ids"]}))
+    names = await estates_store.building_names(conn, list({b for r in rows for b in r["scope_building_ids"]}))
     items = [msgspec.convert(_fields({**dict(r), "now": now}, names), FundProject) for r in rows[:limit]]  # type: ignore[arg-type]
     last = rows[limit - 1] if len(rows) > limit else None
     return FundProjectPage(items, encode_cursor(last["publish_due_at"], last["id"]) if last else None)

@@ -568,3 +568,44 @@ async def home_bindings(
         limit,
     )
     return rows
+
+
+# estates as the owners' assembly and its projects see them (housing/votes.py, housing/fund_projects.py) ----------
+
+
+async def estate_governance(conn: asyncpg.Connection, estate_id: UUID) -> asyncpg.Record | None:
+    """The estate's district and whether it has an owners' committee (an enabled user holding the role for it)."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        """SELECT e.id, e.district_code,
+                  EXISTS (SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id
+                          WHERE r.role = 'owners_committee' AND r.scope_kind = 'estate'
+                            AND r.scope_id = e.id::text AND u.disabled_at IS NULL) AS has_committee
+           FROM estates e WHERE e.id = $1""",
+        estate_id,
+    )
+    return row
+
+
+async def buildings_of(conn: asyncpg.Connection, estate_id: UUID, building_ids: Sequence[UUID]) -> list[UUID]:
+    rows = await conn.fetch(
+        "SELECT id FROM buildings WHERE estate_id = $1 AND id = ANY($2::uuid[])",
+        estate_id,
+        list(building_ids),
+    )
+    return [r["id"] for r in rows]
+
+
+async def building_names(conn: asyncpg.Connection, building_ids: Sequence[UUID]) -> dict[UUID, str]:
+    rows = await conn.fetch("SELECT id, name FROM buildings WHERE id = ANY($1::uuid[])", list(building_ids))
+    return {r["id"]: r["name"] for r in rows}
+
+
+async def is_bound_owner(conn: asyncpg.Connection, user_id: UUID, estate_id: UUID) -> bool:
+    """True when the user has an active owner binding to a home of the estate."""
+    found: bool = await conn.fetchval(
+        """SELECT EXISTS (SELECT 1 FROM home_bindings WHERE user_id = $1 AND estate_id = $2
+                          AND relation = 'owner' AND state = 'active')""",
+        user_id,
+        estate_id,
+    )
+    return found

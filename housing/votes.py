@@ -28,6 +28,7 @@ import asyncpg
 import msgspec
 
 from housing import access, assembly
+from housing import store as estates_store
 from housing import votes_store as store
 from housing.assembly import Choice, Kind, VoteTally
 from housing.errors import (
@@ -191,7 +192,7 @@ class VoteResult(msgspec.Struct, frozen=True):
 
 
 async def _estate(conn: asyncpg.Connection, estate_id: UUID) -> asyncpg.Record:
-    row = await store.estate(conn, estate_id)
+    row = await estates_store.estate_governance(conn, estate_id)
     if row is None:
         raise EstateNotFound(f"no estate {estate_id}")
     return row
@@ -221,7 +222,7 @@ async def _reader(conn: asyncpg.Connection, principal: Principal, estate_id: UUI
         return True
     if access.reads_estate(principal, str(estate_id), e["district_code"]):
         return False
-    if await store.is_bound_owner(conn, principal.user_id, estate_id):
+    if await estates_store.is_bound_owner(conn, principal.user_id, estate_id):
         return False
     raise VoteForbidden("the estate's matters are for its owners, its staff and its housing officers")
 
@@ -296,7 +297,7 @@ async def raise_matter(
     now: datetime = await conn.fetchval("SELECT now()")
     _check_window(config, now, data.opens_at, data.closes_at)
     wanted = list(dict.fromkeys(data.building_ids))
-    if len(await store.buildings_of(conn, estate_id, wanted)) != len(wanted):
+    if len(await estates_store.buildings_of(conn, estate_id, wanted)) != len(wanted):
         raise InvalidVoteMatter("a building named is not one of the estate's", fields=_field("building_ids"))
     title = data.title.strip()
     if not title:
@@ -683,7 +684,7 @@ async def get_result(conn: asyncpg.Connection, principal: Principal | None, matt
     if row is None:
         raise VoteStateConflict("the result is published when the vote closes", state=_state(m))
     tally = msgspec.convert(row["tally"], VoteTally)
-    names = await store.building_names(conn, [b.building_id for b in tally.buildings])
+    names = await estates_store.building_names(conn, [b.building_id for b in tally.buildings])
     return VoteResult(
         matter_id=matter_id,
         passed=tally.passed,

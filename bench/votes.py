@@ -295,7 +295,7 @@ async def close_and_check(
     settings: Any, base: str, matter: str, committee: Voter, heads: int
 ) -> tuple[list[str], bool]:
     from api.db import connect
-    from housing import votes
+    from housing import votes as housing_votes_mod
     from housing import votes_store as store
 
     lines: list[str] = []
@@ -311,7 +311,7 @@ async def close_and_check(
                 m = await store.get_matter(conn, uuid.UUID(matter))
                 assert m is not None
                 t = time.perf_counter()
-                await votes.compute(conn, m)
+                await housing_votes_mod.compute(conn, m)
                 timings.append(time.perf_counter() - t)
         headers = {"Authorization": f"Bearer {committee.token}"}
         async with aiohttp.ClientSession(base) as session:
@@ -339,7 +339,7 @@ async def close_and_check(
         ballots = await conn.fetchval(
             "SELECT count(*) FROM vote_ballots WHERE matter_id = $1", uuid.UUID(matter)
         )
-        fresh, published = await votes.recount(conn, uuid.UUID(matter))
+        fresh, published = await housing_votes_mod.recount(conn, uuid.UUID(matter))
         # compared as `cityloop votes recount` compares them (as JSON)
         same = published is not None and json.loads(json.dumps(published, sort_keys=True)) == json.loads(
             json.dumps(fresh, sort_keys=True)

@@ -27,6 +27,7 @@ from housing import (
     service,
     settlement,
     store,
+    vote_models,
     votes,
     votes_store,
 )
@@ -338,7 +339,7 @@ async def seed_demo_votes(conn: asyncpg.Connection, committee_id: UUID) -> None:
             "building_ids": buildings,
         }
         matter = await votes.raise_matter(
-            conn, config, ctx, committee, DEMO_ESTATE_ID, msgspec.convert(body, votes.VoteMatterCreate)
+            conn, config, ctx, committee, DEMO_ESTATE_ID, msgspec.convert(body, vote_models.VoteMatterCreate)
         )
         await votes.give_notice(conn, config, ctx, committee, matter.id)
         return matter.id

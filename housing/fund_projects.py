@@ -37,7 +37,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from housing import access, announcements, fund, ledger, money, votes
+from housing import access, announcements, fund, ledger, money, vote_models, votes
 from housing import fund_projects_store as store
 from housing import store as estates_store
 from housing.announcements import check_photos
@@ -403,7 +403,7 @@ async def put_to_vote(
         ctx,
         principal,
         row["estate_id"],
-        votes.VoteMatterCreate(
+        vote_models.VoteMatterCreate(
             kind="ordinary",
             title=f"维修资金使用：{row['title']}"[:200],
             opens_at=data.opens_at,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Final, Literal
+from typing import Any, Final
 from uuid import UUID
 
 import asyncpg
@@ -30,7 +30,7 @@ import msgspec
 from housing import access, assembly
 from housing import store as estates_store
 from housing import votes_store as store
-from housing.assembly import Choice, Kind, VoteTally
+from housing.assembly import Choice, VoteTally
 from housing.errors import (
     BallotExists,
     EstateNotFound,
@@ -47,6 +47,25 @@ from housing.errors import (
     VoteStateConflict,
 )
 from housing.paging import decode_cursor, encode_cursor
+from housing.vote_models import (
+    BallotCast,
+    BallotReceipt,
+    BuildingName,
+    Channel,
+    MatterState,
+    PaperBallot,
+    ProxyCreate,
+    ReceiptEntry,
+    RollHead,
+    VoteMatter,
+    VoteMatterCreate,
+    VoteMatterPage,
+    VoteProxy,
+    VoterChange,
+    VoterDesignation,
+    VoteResult,
+    VoteRollPage,
+)
 from identity import service as identity
 from identity.models import Principal, RequestContext
 from identity.phone import mask_phone, normalize_phone
@@ -54,141 +73,12 @@ from media import service as media
 from notifications.outbox import enqueue
 from notifications.topics import VOTE_NOTICE, VOTE_RESULT
 
-MatterState = Literal["draft", "noticed", "open", "closed", "published"]
-Channel = Literal["app", "paper", "proxy"]
 _RECEIPT_ALPHABET: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
-AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
-HeadNo = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
 
 
 class VotesConfig(msgspec.Struct, frozen=True, kw_only=True):
     #: the least number of days between notice and the opening of the window (most local rules: 15)
     notice_days: int = 15
-
-
-# schemas --------------------------------------------------------------------------------------------------------
-
-
-class VoteMatterCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    kind: Kind
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
-    body: Annotated[str, msgspec.Meta(max_length=10000)] = ""
-    building_ids: Annotated[list[UUID], msgspec.Meta(max_length=500)] = msgspec.field(default_factory=list)
-    allow_change: bool = False
-    non_voters_follow_majority: bool = False
-
-
-class VoteMatter(msgspec.Struct, frozen=True):
-    id: UUID
-    estate_id: UUID
-    kind: Kind
-    title: str
-    body: str
-    building_ids: list[UUID]
-    state: MatterState
-    notice_at: datetime | None
-    opens_at: datetime
-    closes_at: datetime
-    allow_change: bool
-    non_voters_follow_majority: bool
-    heads: int
-    total_area: int
-    version: int
-    created_at: datetime
-    closed_at: datetime | None
-
-
-class VoteMatterPage(msgspec.Struct, frozen=True):
-    items: list[VoteMatter]
-    next_cursor: str | None
-
-
-class RollHead(msgspec.Struct, frozen=True):
-    head_no: int
-    kind: assembly.OwnerKind
-    masked_name: str
-    area: int
-    homes: list[str]
-
-
-class VoteRollPage(msgspec.Struct, frozen=True):
-    total_heads: int
-    total_area: int
-    items: list[RollHead]
-    next_cursor: str | None
-
-
-class BallotCast(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    choice: Choice
-    head_no: HeadNo | None = None
-
-
-class PaperBallot(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    head_no: HeadNo
-    choice: Choice
-    photo_id: UUID
-
-
-class BallotReceipt(msgspec.Struct, frozen=True):
-    matter_id: UUID
-    head_no: int
-    choice: Choice
-    channel: Channel
-    cast_at: datetime
-    changed: bool
-    receipt_code: str
-
-
-class ProxyCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    proxy_phone: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-    photo_id: UUID
-
-
-class VoteProxy(msgspec.Struct, frozen=True):
-    id: UUID
-    matter_id: UUID
-    head_no: int
-    proxy_phone: str | None
-    photo_id: UUID
-    created_at: datetime
-    revoked_at: datetime | None
-
-
-class VoterChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    owner_phone: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-
-
-class VoterDesignation(msgspec.Struct, frozen=True):
-    matter_id: UUID
-    head_no: int
-    voter_name: str
-    voter_phone: str | None
-    reason: str
-
-
-class ReceiptEntry(msgspec.Struct, frozen=True):
-    receipt_hash: str
-    choice: Choice
-
-
-class BuildingName(msgspec.Struct, frozen=True):
-    building_id: UUID
-    name: str
-
-
-class VoteResult(msgspec.Struct, frozen=True):
-    matter_id: UUID
-    passed: bool
-    tally: VoteTally
-    buildings: list[BuildingName]
-    receipts: list[ReceiptEntry]
-    published_at: datetime
-
-
-# access -----------------------------------------------------------------------------------------------------------
 
 
 async def _estate(conn: asyncpg.Connection, estate_id: UUID) -> asyncpg.Record:
@@ -279,9 +169,6 @@ async def _photo(conn: asyncpg.Connection, principal: Principal, photo_id: UUID)
     ref = (await media.photo_refs(conn, [photo_id])).get(photo_id)
     if ref is None or ref.owner_id != principal.user_id:
         raise InvalidVotePhoto(f"photo {photo_id} is not a photo you uploaded", fields=_field("photo_id"))
-
-
-# matters ----------------------------------------------------------------------------------------------------------
 
 
 async def raise_matter(
@@ -423,9 +310,6 @@ async def roll(
     return VoteRollPage(m["heads"], m["area"], items, next_cursor)
 
 
-# ballots ----------------------------------------------------------------------------------------------------------
-
-
 def new_receipt_code() -> str:
     raw = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
@@ -529,9 +413,6 @@ async def enter_paper(
     return receipt
 
 
-# proxies and designated voters --------------------------------------------------------------------------------------
-
-
 def _proxy_view(row: asyncpg.Record) -> VoteProxy:
     return VoteProxy(
         row["id"], row["matter_id"], row["head_no"], mask_phone(row["proxy_phone"]), row["photo_id"],
@@ -623,9 +504,6 @@ async def change_voter(
         head_no=head_no, from_phone=mask_phone(before["voter_phone"]), to_phone=mask_phone(phone), reason=reason,
     )  # fmt: skip
     return VoterDesignation(matter_id, head_no, owner["name"], phone, reason)
-
-
-# closing, the tally and the result ----------------------------------------------------------------------------------
 
 
 async def compute(conn: asyncpg.Connection, m: asyncpg.Record) -> tuple[VoteTally, list[ReceiptEntry]]:

@@ -19,7 +19,7 @@ from api.auth import Caller, DbConn, request_context, requires_role
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from housing import votes
-from housing.votes import (
+from housing.vote_models import (
     BallotCast,
     BallotReceipt,
     PaperBallot,

@@ -29,7 +29,7 @@ from litestar.testing import AsyncTestClient
 from api import cli
 from api.db import connect, create_pool
 from api.settings import Settings
-from housing import votes
+from housing import vote_models, votes
 from housing.errors import VoteStateConflict
 from identity import service as identity
 from identity.models import Principal, RequestContext, Role, RoleGrant
@@ -655,7 +655,7 @@ def _conn(proxy: Any) -> asyncpg.Connection:
     return conn
 
 
-async def _close_on(pool: asyncpg.Pool, w: World, mid: str) -> votes.VoteResult:
+async def _close_on(pool: asyncpg.Pool, w: World, mid: str) -> vote_models.VoteResult:
     committee = Principal(
         user_id=w.ids["committee"], session_id=uuid.uuid4(),
         roles=(RoleGrant(role="owners_committee", scope_kind="estate", scope_id=str(w.estate)),), locale="zh-CN",
@@ -668,7 +668,7 @@ async def _cast_on(pool: asyncpg.Pool, w: World, mid: str) -> Exception | None:
     try:
         async with pool.acquire() as conn, conn.transaction():
             await votes.cast(
-                _conn(conn), CTX, _principal(w, "zhang"), UUID(mid), votes.BallotCast(choice="yes")
+                _conn(conn), CTX, _principal(w, "zhang"), UUID(mid), vote_models.BallotCast(choice="yes")
             )
     except Exception as exc:
         return exc
@@ -695,7 +695,7 @@ async def test_a_close_waits_for_a_ballot_in_flight_and_counts_it(
         async with pool.acquire() as late, late.transaction():
             # a ballot begun inside the window, not committed when the window ends and the close comes
             await votes.cast(
-                _conn(late), CTX, _principal(w, "zhang"), UUID(mid), votes.BallotCast(choice="yes")
+                _conn(late), CTX, _principal(w, "zhang"), UUID(mid), vote_models.BallotCast(choice="yes")
             )
             await asyncio.sleep(2.1)
             closing = asyncio.create_task(_close_on(pool, w, mid))
@@ -860,7 +860,9 @@ async def test_a_close_through_the_api_waits_for_a_ballot_in_flight_and_counts_i
         conn = await connect(settings)
         try:
             async with conn.transaction():  # begun inside the window
-                await votes.cast(conn, CTX, _principal(w, "zhang"), UUID(mid), votes.BallotCast(choice="yes"))
+                await votes.cast(
+                    conn, CTX, _principal(w, "zhang"), UUID(mid), vote_models.BallotCast(choice="yes")
+                )
                 cast.set()
                 await asyncio.sleep(2.2 + hold_s)  # the window ends, the close comes and waits
         finally:

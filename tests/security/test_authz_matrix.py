@@ -1464,12 +1464,12 @@ async def _vote_matter(w: World, state: str) -> uuid.UUID:
     over, not closed) or published."""
     import msgspec
 
-    from housing import votes
+    from housing import vote_models, votes
 
     estate = (await _housing(w))["estate"]
     committee = _vote_principal(w, "owners_committee")
     async with w.db.transaction():
-        body = msgspec.convert(_vote_body(), votes.VoteMatterCreate)
+        body = msgspec.convert(_vote_body(), vote_models.VoteMatterCreate)
         matter = await votes.raise_matter(w.db, votes.VotesConfig(), CTX, committee, estate, body)
         if state != "draft":
             await votes.give_notice(w.db, votes.VotesConfig(), CTX, committee, matter.id)
@@ -1568,12 +1568,12 @@ async def c_vote_written_only_when_allowed(w: World, who: str, call: Call, r: ht
 
 
 async def b_revoke_vote_proxy(w: World, who: str) -> Call:
-    from housing import votes
+    from housing import vote_models, votes
 
     matter = await _vote_matter(w, "noticed")
     async with w.db.transaction():
         photo = await new_photo(w.db, w.ids["resident"])
-        body = votes.ProxyCreate(proxy_phone="+8613700990998", photo_id=photo)
+        body = vote_models.ProxyCreate(proxy_phone="+8613700990998", photo_id=photo)
         proxy = await votes.give_proxy(w.db, CTX, _vote_principal(w, "resident"), matter, body)
     return Call(path={"proxy_id": proxy.id}, ctx={"proxy": proxy.id})
 

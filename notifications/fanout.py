@@ -50,6 +50,7 @@ import asyncpg
 import msgspec
 
 from cases.workflow.transitions import CASES, Audience, Tell, Workflow
+from notifications import audience_store as audiences
 from notifications import live, store
 from notifications.models import EVENTS, NotificationsConfig
 
@@ -227,16 +228,16 @@ async def plan_transition(
     conn: asyncpg.Connection, payload: Mapping[str, Any], workflow: Workflow = CASES
 ) -> Plan | None:
     case_id = UUID(str(payload["case_id"]))
-    case = await store.case_context(conn, case_id)
+    case = await audiences.case_context(conn, case_id)
     if case is None:
         return None
     tells = _tells(workflow, payload)
     event_id = payload.get("event_id")
-    actor = await store.event_actor(conn, int(event_id)) if event_id is not None else None
-    reporters = await store.reporters(conn, case_id)
-    followers = await store.followers(conn, case_id)
+    actor = await audiences.event_actor(conn, int(event_id)) if event_id is not None else None
+    reporters = await audiences.reporters(conn, case_id)
+    followers = await audiences.followers(conn, case_id)
     handlers = (
-        await store.scoped_users(conn, "department_handler", "department", case["department_code"])
+        await audiences.scoped_users(conn, "department_handler", "department", case["department_code"])
         if case["department_code"]
         else []
     )
@@ -247,7 +248,7 @@ async def plan_transition(
         if kind is None:
             continue
         if audience == "inspector":
-            if inspector is not None and await store.enabled_users(conn, [inspector]):
+            if inspector is not None and await audiences.enabled_users(conn, [inspector]):
                 _add(recipients, Recipient(inspector, kind), actor)
         elif audience == "department":
             for user_id in handlers:
@@ -275,27 +276,29 @@ async def plan_transition(
 
 async def plan_deadline(conn: asyncpg.Connection, topic: str, payload: Mapping[str, Any]) -> Plan | None:
     case_id = UUID(str(payload["case_id"]))
-    case = await store.case_context(conn, case_id)
+    case = await audiences.case_context(conn, case_id)
     if case is None:
         return None
     kind = DEADLINE_KINDS[topic]
     recipients: dict[UUID, Recipient] = {}
     department = payload.get("department")
     if department:
-        for user_id in await store.scoped_users(conn, "department_handler", "department", str(department)):
+        for user_id in await audiences.scoped_users(
+            conn, "department_handler", "department", str(department)
+        ):
             _add(recipients, Recipient(user_id, kind), None)
     if case["district_code"]:
-        for user_id in await store.scoped_users(conn, "shift_lead", "district", case["district_code"]):
+        for user_id in await audiences.scoped_users(conn, "shift_lead", "district", case["district_code"]):
             _add(recipients, Recipient(user_id, kind), None)
     assignee = payload.get("assignee_id")
     if assignee:
         assignee_id = UUID(str(assignee))
-        if await store.enabled_users(conn, [assignee_id]):
+        if await audiences.enabled_users(conn, [assignee_id]):
             _add(recipients, Recipient(assignee_id, kind), None)
     params = _base_params(case)
     params.update(step=payload.get("step"), due_at=payload.get("due_at"))
     if department and department != case["department_code"]:
-        names = await store.department_names(conn, str(department))
+        names = await audiences.department_names(conn, str(department))
         if names is not None:
             params.update(dict(names))
     return Plan(
@@ -314,12 +317,12 @@ async def plan_housing(conn: asyncpg.Connection, topic: str, payload: object) ->
         notice = msgspec.convert(payload, shape)
     except msgspec.ValidationError as exc:
         raise MalformedPayload(f"{topic}: {exc}") from exc
-    home = await store.home_context(conn, notice.home_id)
+    home = await audiences.home_context(conn, notice.home_id)
     if home is None:
         return None
     if home["estate_id"] != notice.estate_id:
         raise MalformedPayload(f"{topic}: home {notice.home_id} is not a home of estate {notice.estate_id}")
-    users = await store.home_residents(
+    users = await audiences.home_residents(
         conn, notice.home_id, list(HOUSING_RELATIONS[topic]), notice.user_ids or None
     )
     params: dict[str, Any] = {
@@ -356,14 +359,14 @@ async def plan_announcement(conn: asyncpg.Connection, topic: str, payload: objec
         notice = msgspec.convert(payload, AnnouncementNotice)
     except msgspec.ValidationError as exc:
         raise MalformedPayload(f"{topic}: {exc}") from exc
-    row = await store.announcement_context(conn, notice.announcement_id)
+    row = await audiences.announcement_context(conn, notice.announcement_id)
     if row is None or row["state"] != "published":
         return None
     if row["estate_id"] != notice.estate_id:
         raise MalformedPayload(
             f"{topic}: announcement {notice.announcement_id} is not of estate {notice.estate_id}"
         )
-    users = await store.estate_residents(conn, notice.estate_id, list(row["building_ids"]) or None)
+    users = await audiences.estate_residents(conn, notice.estate_id, list(row["building_ids"]) or None)
     kind = HOUSING_KINDS[topic]
     return Plan(
         case_id=None,
@@ -385,7 +388,7 @@ async def plan_vote(conn: asyncpg.Connection, topic: str, payload: object) -> Pl
         notice = msgspec.convert(payload, VoteNotice)
     except msgspec.ValidationError as exc:
         raise MalformedPayload(f"{topic}: {exc}") from exc
-    row = await store.vote_context(conn, notice.matter_id)
+    row = await audiences.vote_context(conn, notice.matter_id)
     if row is None or (topic == "housing.vote_result" and row["passed"] is None):
         return None
     if row["estate_id"] != notice.estate_id:
@@ -403,7 +406,9 @@ async def plan_vote(conn: asyncpg.Connection, topic: str, payload: object) -> Pl
             "closes_at": row["closes_at"].isoformat(),
             "passed": row["passed"],
         },
-        recipients=[Recipient(user_id, kind) for user_id in await store.vote_owners(conn, notice.matter_id)],
+        recipients=[
+            Recipient(user_id, kind) for user_id in await audiences.vote_owners(conn, notice.matter_id)
+        ],
         watchers=[],
     )
 
@@ -411,11 +416,11 @@ async def plan_vote(conn: asyncpg.Connection, topic: str, payload: object) -> Pl
 async def _repair_office(conn: asyncpg.Connection, row: asyncpg.Record, audience: str) -> list[UUID]:
     """The estate's property staff and manager scoped to it ("staff"), or its district's housing officers."""
     if audience == "officers":
-        return await store.scoped_users(conn, "housing_officer", "district", row["district_code"])
+        return await audiences.scoped_users(conn, "housing_officer", "district", row["district_code"])
     estate = str(row["estate_id"])
     return [
-        *await store.scoped_users(conn, "property_staff", "estate", estate),
-        *await store.scoped_users(conn, "property_manager", "estate", estate),
+        *await audiences.scoped_users(conn, "property_staff", "estate", estate),
+        *await audiences.scoped_users(conn, "property_manager", "estate", estate),
     ]
 
 
@@ -426,7 +431,7 @@ async def plan_repair(conn: asyncpg.Connection, topic: str, payload: object) -> 
         notice = msgspec.convert(payload, RepairTransition)
     except msgspec.ValidationError as exc:
         raise MalformedPayload(f"{topic}: {exc}") from exc
-    row = await store.repair_context(conn, notice.repair_id, notice.round, notice.event_id)
+    row = await audiences.repair_context(conn, notice.repair_id, notice.round, notice.event_id)
     if row is None:
         return None
     actor: UUID | None = row["actor_id"]
@@ -436,7 +441,7 @@ async def plan_repair(conn: asyncpg.Connection, topic: str, payload: object) -> 
             told.append((row[f"{audience}_id"], kind))
         else:
             told.extend((user_id, kind) for user_id in await _repair_office(conn, row, audience))
-    enabled = await store.enabled_users(conn, [u for u, _ in told if u is not None])
+    enabled = await audiences.enabled_users(conn, [u for u, _ in told if u is not None])
     recipients: dict[UUID, Recipient] = {}
     for user_id, kind in told:
         if user_id in enabled:
@@ -470,12 +475,12 @@ async def plan_repair_deadline(conn: asyncpg.Connection, topic: str, payload: ob
         notice = msgspec.convert(payload, RepairDeadline)
     except msgspec.ValidationError as exc:
         raise MalformedPayload(f"{topic}: {exc}") from exc
-    row = await store.repair_context(conn, notice.repair_id, notice.round, 0)
+    row = await audiences.repair_context(conn, notice.repair_id, notice.round, 0)
     if row is None:
         return None
     kind = REPAIR_DEADLINE_KINDS[topic]
     if notice.assignee_id is not None:
-        users = sorted(await store.enabled_users(conn, [notice.assignee_id]))
+        users = sorted(await audiences.enabled_users(conn, [notice.assignee_id]))
     else:  # the supervised matter's step (督办) is the district's housing officers'
         users = await _repair_office(conn, row, "officers" if notice.step == "supervise" else "staff")
     recipients: dict[UUID, Recipient] = {}

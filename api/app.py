@@ -50,6 +50,7 @@ from api.controllers.housing_votes import ROUTES as VOTE_ROUTES
 from api.controllers.media import PhotosController, UploadsController
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
 from api.controllers.notifications import channels_plugin
+from api.controllers.notifications_admin import ADMIN_ROUTES as NOTIFICATION_ADMIN_ROUTES
 from api.controllers.payment_reconciliations import ROUTES as RECONCILIATION_ROUTES
 from api.controllers.reports import (
     CategoriesController,
@@ -160,6 +161,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             RoutingAdminV2Controller,
             StatsController,
             *NOTIFICATION_ROUTES,
+            *NOTIFICATION_ADMIN_ROUTES,
             *HOUSING_ROUTES,
             *MONEY_ROUTES,
             *VOTE_ROUTES,

@@ -25,6 +25,7 @@ from api.config import (
     fund_projects_config,
     media_config,
     notifications_config,
+    open311_config,
     payment_urls,
     storage_config,
     votes_config,
@@ -51,6 +52,8 @@ from api.controllers.media import PhotosController, UploadsController
 from api.controllers.notifications import ROUTES as NOTIFICATION_ROUTES
 from api.controllers.notifications import channels_plugin
 from api.controllers.notifications_admin import ADMIN_ROUTES as NOTIFICATION_ADMIN_ROUTES
+from api.controllers.open311 import ROUTES as OPEN311_ROUTES
+from api.controllers.open311_admin import ADMIN_ROUTES as OPEN311_ADMIN_ROUTES
 from api.controllers.payment_reconciliations import ROUTES as RECONCILIATION_ROUTES
 from api.controllers.reports import (
     CategoriesController,
@@ -134,6 +137,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             "payment_order_ttl": timedelta(seconds=settings.payment_order_ttl_s),
             "votes_config": votes_config(settings),
             "fund_projects_config": fund_projects_config(settings),
+            "open311_config": open311_config(settings),
         }
     )
     return Litestar(
@@ -171,6 +175,8 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             *REPAIR_ROUTES,
             *RECONCILIATION_ROUTES,
             *PAYMENT_ROUTES,
+            *OPEN311_ROUTES,
+            *OPEN311_ADMIN_ROUTES,
             _Metrics,
         ],
         plugins=[channels_plugin(settings)],

@@ -15,6 +15,7 @@ from identity.models import AuthConfig
 from media.models import MediaConfig
 from media.storage import StorageConfig
 from notifications.models import NotificationsConfig
+from open311.models import Open311Config
 
 
 def auth_config(settings: Settings) -> AuthConfig:
@@ -93,3 +94,14 @@ def votes_config(settings: Settings) -> VotesConfig:
 
 def fund_projects_config(settings: Settings) -> FundProjectsConfig:
     return FundProjectsConfig(publish_days=settings.fund_emergency_publish_days)
+
+
+def open311_config(settings: Settings) -> Open311Config:
+    return Open311Config(
+        jurisdiction_id=settings.open311_jurisdiction_id,
+        timezone=settings.city_timezone,
+        contact=settings.open311_contact,
+        media_timeout_s=settings.open311_media_timeout_s,
+        allow_private_media=settings.open311_allow_private_media,
+        media_max_bytes=settings.max_upload_bytes,
+    )

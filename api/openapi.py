@@ -474,6 +474,10 @@ def document(app: Litestar) -> dict[str, Any]:
     for index, (path, method, handler) in enumerate(found):
         pair = (body_schemas[2 * index] or None, body_schemas[2 * index + 1] or None)
         _finish_operation(doc["paths"][path][method], handler, pair, schemas)
+    # the Open311 GeoReport routes answer in the standard's formats, not in this API's (api/openapi_open311.py)
+    from api.openapi_open311 import georeport_operations
+
+    georeport_operations(doc, found, schemas)
     webhooks = _optional_module("mobile_contract.webhooks")
     if webhooks is not None:
         doc["webhooks"] = copy.deepcopy(webhooks.WEBHOOKS)

@@ -95,6 +95,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     fund_emergency_publish_days: int = 7
     # reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs; none by default): api/proxies.py
     trusted_proxies: tuple[str, ...] = ()
+    # Open311 GeoReport v2 (open311/): the jurisdiction served, the contact discovery names, the public origin of
+    # media_url and discovery links (empty: the request's own), and media_url's fetch (time; inward addresses are
+    # refused unless allowed, for tests only)
+    open311_jurisdiction_id: str = "cityloop"
+    open311_contact: str = ""
+    open311_public_origin: str = ""
+    open311_media_timeout_s: float = 10.0
+    open311_allow_private_media: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -159,6 +167,11 @@ _ENV_VARS = {
     "PAYMENT_ORDER_TTL_S": "payment_order_ttl_s",
     "VOTE_NOTICE_DAYS": "vote_notice_days",
     "FUND_EMERGENCY_PUBLISH_DAYS": "fund_emergency_publish_days",
+    "OPEN311_JURISDICTION_ID": "open311_jurisdiction_id",
+    "OPEN311_CONTACT": "open311_contact",
+    "OPEN311_PUBLIC_ORIGIN": "open311_public_origin",
+    "OPEN311_MEDIA_TIMEOUT_S": "open311_media_timeout_s",
+    "OPEN311_ALLOW_PRIVATE_MEDIA": "open311_allow_private_media",
 }
 
 # Defaults that differ outside production: generous limits for scripts that sign many demo users in.
@@ -220,6 +233,8 @@ def check_settings(settings: Settings) -> None:
             problems.append("FCM_URL points push at a stand-in of FCM: it is for tests and benchmarks only")
         problems += _fcm_credentials_problems(settings.fcm_credentials_file)
         problems += payments_production_problems(settings)
+        if settings.open311_allow_private_media:
+            problems.append("OPEN311_ALLOW_PRIVATE_MEDIA lets media_url reach inward addresses: tests only")
     if settings.payments_config_file and not settings.payments_notify_origin:
         problems.append("PAYMENTS_CONFIG_FILE needs PAYMENTS_NOTIFY_ORIGIN (where the providers call back)")
     if not 60 <= settings.payment_order_ttl_s <= 2 * 3600:
@@ -240,6 +255,8 @@ def check_settings(settings: Settings) -> None:
         problems.append("NOTIFY_BACKOFF_BASE_S must be positive and at most NOTIFY_BACKOFF_MAX_S")
     if settings.webhook_pause_after < 1 or settings.webhook_timeout_s <= 0:
         problems.append("WEBHOOK_PAUSE_AFTER must be at least 1 and WEBHOOK_TIMEOUT_S positive")
+    if not 0 < settings.open311_media_timeout_s <= 120 or not 1 <= len(settings.open311_jurisdiction_id) <= 64:
+        problems.append("OPEN311_MEDIA_TIMEOUT_S is 0 to 120 seconds, OPEN311_JURISDICTION_ID 1 to 64 characters")
     if settings.db_acquire_timeout_s <= 0:
         problems.append("DB_ACQUIRE_TIMEOUT_S must be positive")
     if settings.worker_heartbeat_max_age_s < 10:

@@ -333,6 +333,25 @@ async def create_user(
     return await get_user(conn, user_id)
 
 
+async def create_service_account(
+    conn: asyncpg.Connection,
+    display_name: str,
+    grants: list[RoleGrant],
+    ctx: RequestContext,
+    actor_id: UUID | None = None,
+) -> UUID:
+    """A user with no phone, for a system that acts on its own (an Open311 application files its reports as
+    one): it cannot sign in, holds the roles given, and is audited as created."""
+    _check_scopes(grants)
+    user_id = await store.insert_user(conn, None, display_name)
+    for grant in grants:
+        await store.add_role(conn, user_id, grant)
+    await audit(
+        conn, ctx, actor_id, "user.create", "user", str(user_id), roles=[_grant_dict(g) for g in grants]
+    )
+    return user_id
+
+
 async def issue_tokens_for(
     conn: asyncpg.Connection, config: AuthConfig, raw_phone: str, ctx: RequestContext
 ) -> TokenPair:

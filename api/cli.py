@@ -17,6 +17,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from api import cli_open311
 from api.config import auth_config
 from api.db import connect, migrate
 from api.demo import seed_demo
@@ -716,6 +717,8 @@ def parser() -> argparse.ArgumentParser:
         help="one channel (default: every configured one)",
     )
     payments_reconcile.set_defaults(fn=cmd_payments_reconcile)
+
+    cli_open311.add_commands(sub)
 
     c = sub.add_parser("contract", help="the published OpenAPI document")
     c.add_argument("action", choices=["write", "check"])

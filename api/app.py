@@ -74,7 +74,7 @@ from api.settings import Settings
 from media.service import ImageWorkers
 from media.storage import Storage
 
-API_VERSION = "2.2.0"
+API_VERSION = "2.3.0"
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies; photos have their own limits
 
 

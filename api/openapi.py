@@ -208,6 +208,8 @@ def _has_parameters(handler: HTTPRouteHandler) -> bool:
 
 def route_problems(handler: HTTPRouteHandler) -> dict[int, list[str]]:
     """Status -> the problem codes this route can answer, sorted."""
+    if handler.opt.get("open311"):
+        return {}  # GeoReport error lists, not problems (api/openapi_open311.py documents them)
     codes = {*ALWAYS, *_signed_in(handler), *handler.opt.get("problems", ())}
     if _has_json_body(handler):
         codes.update(JSON_BODY)

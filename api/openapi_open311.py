@@ -38,15 +38,15 @@ ANSWERS: dict[str, tuple[str, type[msgspec.Struct], bool]] = {
     "open311GetRequest": ("service_requests", GeoReportRequest, True),
     "open311GetToken": ("service_requests", GeoReportToken, True),
 }
-#: the error statuses of each operation
+#: the error statuses of each operation (400 wherever a parameter is read: text with U+0000 is refused)
 STATUSES: dict[str, tuple[int, ...]] = {
     "open311Discovery": (500,),
-    "open311ListServices": (404, 500, 503),
-    "open311GetService": (404, 500, 503),
+    "open311ListServices": (400, 404, 500, 503),
+    "open311GetService": (400, 404, 500, 503),
     "open311ListRequests": (400, 404, 500, 503),
     "open311CreateRequest": (400, 403, 404, 429, 500, 503),
-    "open311GetRequest": (404, 500, 503),
-    "open311GetToken": (404, 500, 503),
+    "open311GetRequest": (400, 404, 500, 503),
+    "open311GetToken": (400, 404, 500, 503),
 }
 _ERRORS = {
     400: "A GeoReport error list: a parameter missing or not valid (its description starts with the code).",

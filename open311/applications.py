@@ -122,7 +122,7 @@ async def revoke(
 async def authenticate(conn: asyncpg.Connection, api_key: str | None) -> tuple[Application, Principal]:
     """The application holding a live key, and the principal its reports are filed as; ApiKeyInvalid for no key,
     an unknown one or a revoked one (the same answer for each)."""
-    if not api_key or len(api_key) > 256:
+    if not api_key or len(api_key) > 256 or "\x00" in api_key:
         raise ApiKeyInvalid("send the api_key this city issued to your application")
     row = await store.application_by_key_hash(conn, hash_key(api_key))
     if row is None or row["revoked_at"] is not None:

@@ -211,8 +211,8 @@ def window(config: Open311Config, start_raw: str | None, end_raw: str | None) ->
     runs that many days from (or to) it; both given, start before end and at most that many days apart."""
     zone = ZoneInfo(config.timezone)
     span = timedelta(days=config.default_window_days)
-    start = _datetime(start_raw, "start_date", zone) if start_raw else None
-    end = _datetime(end_raw, "end_date", zone) if end_raw else None
+    start = _datetime(start_raw, "start_date", zone) if start_raw is not None else None
+    end = _datetime(end_raw, "end_date", zone) if end_raw is not None else None
     if start is None and end is None:
         end = datetime.now(UTC) + timedelta(seconds=1)
         return end - span, end
@@ -284,15 +284,14 @@ async def list_requests(
     """GET requests: public reports, newest first, at most `max_results`. With service_request_id the other
     filters are ignored, as the standard says."""
     zone = ZoneInfo(config.timezone)
+    # every filter is checked, even those service_request_id makes the standard ignore
+    start, end = window(config, query.start_date, query.end_date)
+    codes = _comma_list(query.service_code, "service_code", 16) if query.service_code is not None else None
+    finished = _statuses(query.status)
     if query.service_request_id is not None:
         numbers = _comma_list(query.service_request_id, "service_request_id", 64)
         rows = await store.public_requests_by_number(conn, numbers)
     else:
-        start, end = window(config, query.start_date, query.end_date)
-        codes = (
-            _comma_list(query.service_code, "service_code", 16) if query.service_code is not None else None
-        )
-        finished = _statuses(query.status)
         rows = await store.public_requests(
             conn,
             categories=codes,
@@ -394,13 +393,15 @@ async def submit(
     cases_config: CasesConfig,
     calendar: WorkCalendar,
     photos: Media,
-    form: Mapping[str, str],
+    items: list[tuple[str, Any]],
     ctx: RequestContext,
 ) -> tuple[GeoReportRequestCreated, bool]:
     """POST requests: file a report for the application holding api_key. Returns the answer and whether it was
     filed now (False: the same application sent the same form within `retry_window_s`, and gets the same
     request back)."""
-    app, principal = await applications.authenticate(conn, form.get("api_key"))
+    key = next((value for name, value in items if name == "api_key"), None)
+    app, principal = await applications.authenticate(conn, key if isinstance(key, str) else None)
+    form = form_values(items)
     await identity.rate_limit(conn, f"open311:{app.id}", app.requests_per_hour, 3600)
     check_jurisdiction(config, _text(form, "jurisdiction_id"))
     code = _text(form, "service_code")

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("identity", "media", "cases", "notifications", "housing")
+DOMAINS = ("identity", "media", "cases", "notifications", "housing", "open311")
 #: what each part of cases/ may import besides itself
 CASES_LAYERS: dict[str, set[str]] = {
     "common": set(),

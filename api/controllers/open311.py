@@ -213,7 +213,7 @@ def _create(fmt: Format, suffix: str) -> Any:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise InvalidRequest("send the request form-encoded (application/x-www-form-urlencoded)")
-        form = service.form_values(list((await request.form()).multi_items()))
+        items = list((await request.form()).multi_items())
         photos = service.Media(storage=state.storage, workers=state.image_workers, config=state.media_config)
         created, new = await service.submit(
             conn,
@@ -221,7 +221,7 @@ def _create(fmt: Format, suffix: str) -> Any:
             state.cases_config,
             await load_calendar(conn, state.calendar_config),
             photos,
-            form,
+            items,
             request_context(request, "open311"),
         )
         return georeport(request, fmt, "service_requests", [created], 201 if new else 200)

@@ -48,7 +48,7 @@ from mobile_contract.descriptions import EXAMPLES, PARAMETER_EXAMPLES
 from notifications.webhooks import parse_target
 from tests.identity.helpers import bearer, staff_token
 
-PACKAGES = ("identity", "media", "cases", "notifications", "housing", "api.controllers")
+PACKAGES = ("identity", "media", "cases", "notifications", "housing", "open311", "api.controllers")
 CATALOGUE: dict[str, Any] = json.loads(DEMO_CATALOGUE.read_text(encoding="utf-8"))
 CATEGORIES = {c["code"]: c for c in CATALOGUE["categories"]}
 DEPARTMENTS = {d["code"] for d in CATALOGUE["departments"]}

@@ -32,6 +32,7 @@ import socket
 import threading
 import time
 import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -153,7 +154,22 @@ KNOWN_REFUSALS: dict[str, dict[str, str]] = {
     "setUserRoles": {"invalid_scope": "a scoped role needs scope_kind and scope_id together"},
     "createEstate": {"invalid_estate": "the location must be on the globe and a boundary a simple polygon"},
     "updateEstate": {"invalid_estate": "the location must be on the globe and a boundary a simple polygon"},
+    **{
+        f"open311ListRequests{fmt}": {
+            "open311_invalid_date_range": "start_date comes before end_date, at most 90 days before it",
+            "open311_invalid_request": "a date-time is between the years 2000 and 9000",
+        }
+        for fmt in ("Xml", "Json")
+    },
 }
+# the GeoReport routes answer the NUL refusal (api/nul_guard.py) as a GeoReport error, with the code first
+for _op_id in [
+    *(f"{op}{fmt}" for op in ("open311ListServices", "open311ListRequests") for fmt in ("Xml", "Json")),
+    "open311GetService",
+    "open311GetRequest",
+    "open311GetToken",
+]:
+    KNOWN_REFUSALS.setdefault(_op_id, {})["validation_failed"] = "text with U+0000 is refused everywhere"
 
 _NEGATIVE_DEFAULT = ["400", "401", "403", "404", "405", "406", "409", "415", "422", "428", "429", "5xx"]
 _MISSING_HEADER_DEFAULT = ["400", "401", "403", "406", "415", "422"]
@@ -224,10 +240,17 @@ def _mode(case: Case[Any]) -> GenerationMode | None:
 
 def _problem(response: Response) -> tuple[str, list[dict[str, Any]]]:
     """The problem's code and its field errors."""
+    if "text/xml" in str(response.headers.get("content-type")):
+        # a GeoReport error list in XML (the Open311 routes)
+        description = ET.fromstring(response.content).findtext("error/description") or ""  # noqa: S314
+        return description.split(":", 1)[0], []
     try:
         body = response.json()
     except ValueError:
         return "", []
+    if isinstance(body, list) and body and isinstance(body[0], dict) and "description" in body[0]:
+        # a GeoReport error list (the Open311 routes): its description starts with the code
+        return str(body[0]["description"]).split(":", 1)[0], []
     if not isinstance(body, dict):
         return "", []
     return str(body.get("code", "")), [e for e in body.get("errors", []) if isinstance(e, dict)]

@@ -256,7 +256,13 @@ async def test_not_form_encoded_is_refused(client: Client, db: asyncpg.Connectio
         content=b"api_key=a\x00b",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
-    assert r.status_code == 400 and r.headers["content-type"].startswith("application/json")
+    assert r.status_code == 403 and r.headers["content-type"].startswith("application/json")  # the key first
+    r = await client.post(
+        f"{V2}/requests.json",
+        content=f"api_key={api_key}&service_code=E0102&lat=39.9&long=116.4&description=a\x00b".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert r.status_code == 400 and "U+0000" in checked_json(r, "errors")[0]["description"]
     assert await counts(db) == before
 
 

@@ -49,6 +49,8 @@ from api.openapi import operations
 from api.settings import Settings, load_settings
 from identity import service as identity
 from identity.models import ROLES, STAFF_ROLES, RoleGrant
+from open311 import applications as open311_applications
+from open311.models import ApplicationCreate
 from tests import contract_conformance
 from tests.cases.grid_fixtures import cells, collection, encode
 from tests.security.city import (
@@ -118,6 +120,10 @@ PAST_CHECKS = Outcome("past the checks", frozenset(range(200, 600)) - {401, 403,
 
 def not_found(code: str) -> Outcome:
     return Outcome("404", frozenset({404}), code)
+
+
+#: a 404 without a problem code (a GeoReport error list)
+not_found_any = Outcome("404", frozenset({404}))
 
 
 Expect = Callable[[str], Outcome]
@@ -1801,6 +1807,58 @@ CREDIT_ROWS: dict[str, list[Variant]] = {
 }
 
 
+async def b_open311_report(w: World, who: str) -> Call:
+    number = await w.db.fetchval("SELECT number FROM reports WHERE id = $1", w.fixed["report"])
+    return Call(path={"request_file": f"{number}.json"})
+
+
+async def b_open311_hidden_report(w: World, who: str) -> Call:
+    number = await w.db.fetchval("SELECT number FROM reports WHERE id = $1", w.fixed["hidden_report"])
+    return Call(path={"request_file": f"{number}.xml"})
+
+
+async def b_open311_application(w: World, who: str) -> Call:
+    """A fresh application for each call (revoking changes it)."""
+    async with w.db.transaction():
+        issued = await open311_applications.issue(
+            w.db, ApplicationCreate(name=f"app {w.next()}"), CTX, None
+        )
+    return Call(path={"application_id": issued.application.id})
+
+
+async def c_open311_no_reporter(w: World, who: str, call: Call, r: httpx.Response) -> None:
+    for key in ("citizen", "other_citizen"):
+        assert str(w.ids[key]) not in r.text, f"the reporter {key} is in a GeoReport answer"
+
+
+#: GeoReport v2: public reads for everyone (a hidden report does not exist), writes with an api_key, never a token
+GEOREPORT_NO_KEY = Outcome("403 (no api_key)", frozenset({403}))
+OPEN311_ROWS: dict[str, list[Variant]] = {
+    **{
+        f"{op}{fmt}": one(plain(), everyone(ok(200)), c_open311_no_reporter)
+        for op in ("open311Discovery", "open311ListServices", "open311ListRequests")
+        for fmt in ("Xml", "Json")
+    },
+    **{
+        f"open311CreateRequest{fmt}": one(
+            plain(content=b"service_code=E0102", headers={"Content-Type": "application/x-www-form-urlencoded"}),
+            everyone(GEOREPORT_NO_KEY),
+        )
+        for fmt in ("Xml", "Json")
+    },
+    "open311GetService": one(plain(path={"service_file": "E0102.json"}), everyone(ok(200))),
+    "open311GetRequest": [
+        Variant("a public report", b_open311_report, everyone(ok(200)), c_open311_no_reporter),
+        Variant("a hidden report", b_open311_hidden_report, everyone(not_found_any)),
+    ],
+    "open311GetToken": one(plain(path={"token_file": "no-such-token.json"}), everyone(not_found_any)),
+    "issueOpen311Application": one(plain(json={"name": "市民通 App"}), ADMIN_ONLY),
+    "listOpen311Applications": one(plain(), ADMIN_ONLY),
+    "getOpen311Application": one(b_open311_application, ADMIN_ONLY),
+    "revokeOpen311Application": one(b_open311_application, ADMIN_ONLY),
+}
+
+
 MATRIX: dict[str, list[Variant]] = {
     # health, sign-in, the caller's own account
     "healthz": one(plain(), everyone()),
@@ -2053,6 +2111,7 @@ MATRIX: dict[str, list[Variant]] = {
     **VOTE_ROWS,
     **REPAIR_ROWS,
     **CREDIT_ROWS,
+    **OPEN311_ROWS,
 }
 
 

@@ -439,6 +439,9 @@ def judge(probe: Probe, r: httpx.Response) -> str | None:
         return f"{r.status_code} {body.get('code')}"
     if probe.may_succeed and r.status_code < 400:
         return None
+    if r.request.url.path.startswith("/open311/"):
+        # GeoReport routes answer their own error lists (api/controllers/open311.py), never problem documents
+        return None if 400 <= r.status_code < 500 else f"{r.status_code} is not a 4xx: {r.text[:200]}"
     if not 400 <= r.status_code < 500 or not r.headers.get("content-type", "").startswith(
         "application/problem+json"
     ):

@@ -321,19 +321,29 @@ PROBLEMS: dict[str, Problem] = {
     ),
     # Open311 GeoReport v2 (open311/): answered as GeoReport errors (400, 403, 404) on /open311/v2, as problems on
     # the admins' applications
-    "open311_api_key_invalid": Problem(403, "api_key 无效或已吊销", "The api_key is not valid or was revoked"),
-    "open311_jurisdiction_not_found": Problem(404, "不服务该辖区", "This server does not serve that jurisdiction"),
+    "open311_api_key_invalid": Problem(
+        403, "api_key 无效或已吊销", "The api_key is not valid or was revoked"
+    ),
+    "open311_jurisdiction_not_found": Problem(
+        404, "不服务该辖区", "This server does not serve that jurisdiction"
+    ),
     "open311_service_not_found": Problem(404, "没有该服务类别", "No such service"),
     "open311_request_not_found": Problem(404, "没有该服务请求", "No such service request"),
     "open311_token_not_found": Problem(404, "没有该令牌", "No such token"),
-    "open311_not_found": Problem(404, "没有该资源（仅提供 .xml 和 .json）", "No such resource (.xml and .json only)"),
+    "open311_not_found": Problem(
+        404, "没有该资源（仅提供 .xml 和 .json）", "No such resource (.xml and .json only)"
+    ),
     "open311_invalid_request": Problem(400, "请求参数无效", "A parameter is missing or not valid"),
     "open311_invalid_date_range": Problem(
-        400, "起止时间无效（开始早于结束，最多相隔 90 天）", "The date range is not valid (start before end, 90 days at most)"
+        400,
+        "起止时间无效（开始早于结束，最多相隔 90 天）",
+        "The date range is not valid (start before end, 90 days at most)",
     ),
     "open311_address_not_placeable": Problem(
         400, "无法仅凭地址定位，请提供经纬度", "An address alone cannot be placed: send lat and long"
     ),
-    "open311_media_unavailable": Problem(400, "无法获取 media_url 指向的图片", "The media_url could not be fetched"),
+    "open311_media_unavailable": Problem(
+        400, "无法获取 media_url 指向的图片", "The media_url could not be fetched"
+    ),
     "open311_application_not_found": Problem(404, "没有该 Open311 应用", "No such Open311 application"),
 }

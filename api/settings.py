@@ -255,8 +255,13 @@ def check_settings(settings: Settings) -> None:
         problems.append("NOTIFY_BACKOFF_BASE_S must be positive and at most NOTIFY_BACKOFF_MAX_S")
     if settings.webhook_pause_after < 1 or settings.webhook_timeout_s <= 0:
         problems.append("WEBHOOK_PAUSE_AFTER must be at least 1 and WEBHOOK_TIMEOUT_S positive")
-    if not 0 < settings.open311_media_timeout_s <= 120 or not 1 <= len(settings.open311_jurisdiction_id) <= 64:
-        problems.append("OPEN311_MEDIA_TIMEOUT_S is 0 to 120 seconds, OPEN311_JURISDICTION_ID 1 to 64 characters")
+    if (
+        not 0 < settings.open311_media_timeout_s <= 120
+        or not 1 <= len(settings.open311_jurisdiction_id) <= 64
+    ):
+        problems.append(
+            "OPEN311_MEDIA_TIMEOUT_S is 0 to 120 seconds, OPEN311_JURISDICTION_ID 1 to 64 characters"
+        )
     if settings.db_acquire_timeout_s <= 0:
         problems.append("DB_ACQUIRE_TIMEOUT_S must be positive")
     if settings.worker_heartbeat_max_age_s < 10:

@@ -1820,9 +1820,7 @@ async def b_open311_hidden_report(w: World, who: str) -> Call:
 async def b_open311_application(w: World, who: str) -> Call:
     """A fresh application for each call (revoking changes it)."""
     async with w.db.transaction():
-        issued = await open311_applications.issue(
-            w.db, ApplicationCreate(name=f"app {w.next()}"), CTX, None
-        )
+        issued = await open311_applications.issue(w.db, ApplicationCreate(name=f"app {w.next()}"), CTX, None)
     return Call(path={"application_id": issued.application.id})
 
 
@@ -1841,7 +1839,9 @@ OPEN311_ROWS: dict[str, list[Variant]] = {
     },
     **{
         f"open311CreateRequest{fmt}": one(
-            plain(content=b"service_code=E0102", headers={"Content-Type": "application/x-www-form-urlencoded"}),
+            plain(
+                content=b"service_code=E0102", headers={"Content-Type": "application/x-www-form-urlencoded"}
+            ),
             everyone(GEOREPORT_NO_KEY),
         )
         for fmt in ("Xml", "Json")

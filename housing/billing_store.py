@@ -42,7 +42,10 @@ async def insert_fee_item(conn: asyncpg.Connection, values: dict[str, Any]) -> R
 
 async def get_fee_item(conn: asyncpg.Connection, item_id: UUID, *, lock: bool = False) -> Record | None:
     row: Record | None = await conn.fetchrow(
-        f"SELECT {_ITEM_COLUMNS} FROM fee_items WHERE id = $1" + (" FOR UPDATE" if lock else ""), item_id
+        # a repair item (migration 0025) is the repairs' own: no billing run prices it, no one edits it
+        f"SELECT {_ITEM_COLUMNS} FROM fee_items WHERE id = $1 AND kind <> 'repair'"
+        + (" FOR UPDATE" if lock else ""),
+        item_id,
     )
     return row
 
@@ -51,7 +54,7 @@ async def list_fee_items(
     conn: asyncpg.Connection, estate_id: UUID, *, active_only: bool = False
 ) -> list[Record]:
     rows: list[Record] = await conn.fetch(
-        f"""SELECT {_ITEM_COLUMNS} FROM fee_items WHERE estate_id = $1 AND (NOT $2 OR active)
+        f"""SELECT {_ITEM_COLUMNS} FROM fee_items WHERE estate_id = $1 AND (NOT $2 OR active) AND kind <> 'repair'
             ORDER BY kind, name, id""",
         estate_id,
         active_only,
@@ -353,18 +356,20 @@ async def insert_bills_posted(
     due: Sequence[date],
     amounts: Sequence[int],
     lines: Sequence[str],
+    repairs: Sequence[UUID | None] | None = None,
 ) -> list[Record]:
-    """Insert the bills that do not exist yet (unique per home, item and period) and post each one's entry in the
-    same statement: the home's receivable debited, the item's revenue credited (both accounts exist already: the
-    caller made them). Returns the bills inserted. The database checks the entries as any others (0015, 0016)."""
+    """Insert the bills that do not exist yet (unique per home, item and period; a repair's bill: per repair) and
+    post each one's entry in the same statement: the home's receivable debited, the item's revenue credited (both
+    accounts exist already: the caller made them). Returns the bills inserted. The database checks the entries as
+    any others (0015, 0016)."""
     rows: list[Record] = await conn.fetch(
         """WITH b AS (
                INSERT INTO bills (estate_id, run_id, period, period_start, period_end, home_id, fee_item_id,
-                                  due_date, amount_fen, lines)
-               SELECT $1, $2, $3, $4, $5, u.home_id, u.fee_item_id, u.due_date, u.amount, u.lines::jsonb
-               FROM unnest($6::uuid[], $7::uuid[], $8::date[], $9::bigint[], $10::text[])
-                    AS u(home_id, fee_item_id, due_date, amount, lines)
-               ON CONFLICT (home_id, fee_item_id, period_start) DO NOTHING
+                                  due_date, amount_fen, lines, repair_id)
+               SELECT $1, $2, $3, $4, $5, u.home_id, u.fee_item_id, u.due_date, u.amount, u.lines::jsonb, u.repair_id
+               FROM unnest($6::uuid[], $7::uuid[], $8::date[], $9::bigint[], $10::text[], $11::uuid[])
+                    AS u(home_id, fee_item_id, due_date, amount, lines, repair_id)
+               ON CONFLICT (home_id, fee_item_id, period_start) WHERE repair_id IS NULL DO NOTHING
                RETURNING id, home_id, fee_item_id, amount_fen
            ), e AS (
                INSERT INTO ledger_entries (estate_id, kind, memo, bill_id)
@@ -389,6 +394,7 @@ async def insert_bills_posted(
         due,
         amounts,
         lines,
+        list(repairs) if repairs is not None else [None] * len(homes),
     )
     return rows
 

@@ -23,7 +23,7 @@ from housing import access, ledger
 from housing import billing_store as store
 from housing import store as housing_store
 from housing.errors import BillNotFound, BillStateConflict, BillVersionConflict, HomeForbidden
-from housing.fees import BillLine, FeeKind
+from housing.fees import BilledKind, BillLine
 from housing.paging import decode_cursor, encode_cursor
 from identity.models import Principal
 
@@ -87,7 +87,7 @@ class Bill(msgspec.Struct, frozen=True, kw_only=True):
     home_id: UUID
     fee_item_id: UUID
     fee_item_name: str
-    fee_kind: FeeKind
+    fee_kind: BilledKind
     period: str
     period_start: date
     period_end: date

@@ -35,6 +35,7 @@ from housing.errors import BillingPeriodOverlaps
 from housing.fees import FeeItemCreate, parse_period
 from housing.models import EstateCreate
 from housing.providers.base import CHINA_TZ
+from housing.repair_bills import ChargeLine
 from identity import service as identity
 from identity.models import AuthConfig, Principal, RequestContext, RoleGrant
 
@@ -479,6 +480,15 @@ DEMO_REPAIRS: Final = (
         ("accept", "assign", "handle", "confirm"),
     ),
 )
+#: the paid ones (有偿维修), by their place in DEMO_REPAIRS: the charge recorded with the fix; the rated one is billed
+#: (the demo resident's bill of 有偿维修（报修）), the one waiting for the resident's confirmation shows its charge
+DEMO_CHARGES: Final = {
+    0: [ChargeLine(label="人工费", price_fen=3000), ChargeLine(label="防臭地漏芯", price_fen=2800)],
+    1: [
+        ChargeLine(label="人工费", price_fen=3000),
+        ChargeLine(label="推拉门滑轮", quantity=4, price_fen=1200),
+    ],
+}
 _NOTES: Final = {
     "accept": "已受理，将尽快安排维修人员。",
     "assign": "已派工。",
@@ -509,7 +519,7 @@ async def seed_demo_repairs(
 ) -> None:
     """Repairs and complaints of the demo estate in every state of the REPAIRS table, through housing/repairs.py's
     use cases: the demo resident's (one rated, one handled waiting for their confirmation, one of the common parts
-    just reported) and other owners' (an emergency assigned, a complaint accepted, one sent back for a second
+    just reported; the first two paid, the rated one billed) and other owners' (an emergency assigned, a complaint accepted, one sent back for a second
     round, one confirmed), accepted by the estate's manager, assigned to and handled by its property staff
     (idempotent: nothing when the estate has a repair already; the other owners get a user and their binding)."""
     if await repairs_store.list_by_estate(conn, DEMO_ESTATE_ID, state=None, kind=None, before=None, limit=1):
@@ -541,7 +551,7 @@ async def seed_demo_repairs(
     manager = _grant(manager_id, "property_manager", "estate", scope)
     buildings = await store.estate_buildings(conn, DEMO_ESTATE_ID)
     calendar = await load_calendar(conn)
-    for who, kind, urgency, place, description, actions in DEMO_REPAIRS:
+    for n, (who, kind, urgency, place, description, actions) in enumerate(DEMO_REPAIRS):
         repair = await repairs.report(
             conn,
             calendar,
@@ -564,5 +574,6 @@ async def seed_demo_repairs(
                 assignee_id=staff_id if action == "assign" else None,
                 rating=5 if action == "rate" else None,
                 comment="师傅上门很快，修得很好。" if action == "rate" else "",
+                charge=DEMO_CHARGES.get(n) if action == "handle" else None,
             )
             repair = await repairs.act(conn, calendar, actor, repair.id, repair.version, request)

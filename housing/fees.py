@@ -40,8 +40,10 @@ from housing.errors import InvalidBillingPeriod, InvalidFeeItem
 
 FeeKind = Literal["property", "parking", "heating", "water", "flat", "late_fee"]
 FEE_KINDS: Final[tuple[FeeKind, ...]] = get_args(FeeKind)
+#: what a bill is for: a fee item's kind, or a paid repair inside the home (housing/repair_bills.py)
+BilledKind = Literal["property", "parking", "heating", "water", "flat", "late_fee", "repair"]
 AppliesTo = Literal["all", "assigned"]
-LineUnit = Literal["m2_hundredths", "space", "home", "m3_hundredths", "fen"]
+LineUnit = Literal["m2_hundredths", "space", "home", "m3_hundredths", "fen", "piece"]
 
 _PERIOD: Final = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2]|Q[1-4])$")
 MAX_TIERS: Final = 5
@@ -264,9 +266,10 @@ class HomeFacts(NamedTuple):
 
 class BillLine(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """One priced line of a bill, rounded once. ``quantity`` is in ``unit``; ``price_fen`` is per unit per month
-    (property, parking, flat), per season (heating), per m³ (water) or per 10,000 fen per day (late fee)."""
+    (property, parking, flat), per season (heating), per m³ (water), per 10,000 fen per day (late fee) or per
+    piece (a repair's labour and parts, each with its label)."""
 
-    item: FeeKind
+    item: BilledKind
     quantity: int
     unit: LineUnit
     price_fen: int
@@ -279,6 +282,7 @@ class BillLine(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     end: date | None = None  # the span: last day (inclusive)
     owner_ids: list[int] | None = None  # the register rows of the owners of a prorated line
     bill_id: UUID | None = None  # a late fee's overdue bill
+    label: str | None = None  # a repair's line: what it is (人工费, 水龙头)
 
 
 class PricedBill(NamedTuple):

@@ -8,7 +8,8 @@ engine (cases/workflow/engine.py): `report` inserts the row (housing/repairs_sto
 `engine.apply` with workflow=REPAIRS: the guarded UPDATE on (state, version), the event row, the step deadlines
 and the outbox row, in the caller's transaction. Who may take an action is the table's (the engine's access,
 rule "estate"); what the table cannot check is checked here first: the assignee is property staff of the
-estate, a rating is 1-5. Plain async functions that take a connection and never commit.
+estate, a rating is 1-5, a charge is of a home repair's fix (housing/repair_bills.py, which bills the home when
+the resident confirms it). Plain async functions that take a connection and never commit.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from cases.workflow import service as casework
 from cases.workflow.deadlines import WorkCalendar
 from cases.workflow.engine import TransitionRequest
 from cases.workflow.transitions import Action
-from housing import access
+from housing import access, repair_bills
 from housing import repairs_store as store
 from housing import store as estates
 from housing.announcements import check_photos
 from housing.errors import EstateNotFound, InvalidRepair, RepairForbidden, RepairListForbidden, RepairNotFound
 from housing.paging import decode_cursor, encode_cursor
+from housing.repair_bills import MAX_CHARGE_FEN, ChargeLine
 from housing.repairs_workflow import REPAIR_SUBJECT, REPAIRS, RepairAction, RepairState, RepairStep
 from identity import service as identity
 from identity.models import Principal
@@ -79,6 +81,7 @@ class RepairActionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=Tru
     assignee_id: UUID | None = None  # assign: the estate's property staff
     rating: int | None = None  # rate: 1-5
     comment: Annotated[str, msgspec.Meta(max_length=500)] = ""  # rate
+    charge: Annotated[list[ChargeLine], msgspec.Meta(min_length=1, max_length=20)] | None = None  # handle
 
 
 class Repair(msgspec.Struct, frozen=True, kw_only=True):
@@ -98,6 +101,9 @@ class Repair(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     rating: int | None
     rating_comment: str
+    charge_fen: int | None  # a paid home repair's charge, recorded with the fix
+    charge: list[ChargeLine] | None
+    bill_id: UUID | None  # its bill, issued when the resident confirms the fix
     allowed_actions: list[RepairAction]
 
 
@@ -157,6 +163,11 @@ def _view(row: asyncpg.Record, principal: Principal, now: datetime | None = None
         created_at=row["created_at"],
         rating=row["rating"],
         rating_comment=row["rating_comment"],
+        charge_fen=row["charge_fen"],
+        charge=None
+        if row["charge_lines"] is None
+        else msgspec.convert(row["charge_lines"], list[ChargeLine]),
+        bill_id=row["bill_id"],
         allowed_actions=cast(list[RepairAction], _possible(principal, row, now or datetime.now(UTC))),
     )
 
@@ -358,6 +369,14 @@ async def act(
         sets["rating_comment"] = request.comment
     elif request.rating is not None or request.comment:
         raise InvalidRepair("only rate takes a rating and a comment", fields=_field("rating"))
+    if request.charge is not None:
+        if request.action != "handle" or row["kind"] != "home_repair":
+            raise InvalidRepair("only the fix of a repair inside a home is charged", fields=_field("charge"))
+        charge = repair_bills.total(request.charge)
+        if charge > MAX_CHARGE_FEN:
+            raise InvalidRepair("a repair's charge is at most 100,000 yuan", fields=_field("charge"))
+        sets["charge_fen"] = charge
+        sets["charge_lines"] = msgspec.to_builtins(request.charge)
     # the engine's own checks come first (state, role, version); the assignee is checked once they pass
     allowed: list[str] = list(engine.allowed_actions(principal, row, REPAIRS))
     if request.action == "assign" and request.action in allowed and version in (None, row["version"]):
@@ -381,6 +400,8 @@ async def act(
         now=now,
         sets=sets,
     )
+    if request.action == "confirm" and updated["charge_fen"] is not None:
+        await repair_bills.issue(conn, updated, calendar.tz, now or datetime.now(UTC))
     # read again with the estate's district, which the caller's allowed actions may depend on (conclude)
     current = await store.get_repair(conn, updated["id"])
     assert current is not None

@@ -59,9 +59,11 @@ async def insert_repair(
     return row
 
 
-#: the due time and pause of the repair's open step (null when none is open), for the guards of its actions
+#: the due time and pause of the repair's open step (null when none is open), for the guards of its actions; the
+#: bill of a paid repair (null until it is confirmed)
 _OPEN = """(SELECT d.due_at FROM repair_deadlines d WHERE d.repair_id = r.id AND d.completed_at IS NULL) AS open_due_at,
-    (SELECT d.paused_at FROM repair_deadlines d WHERE d.repair_id = r.id AND d.completed_at IS NULL) AS open_paused_at"""
+    (SELECT d.paused_at FROM repair_deadlines d WHERE d.repair_id = r.id AND d.completed_at IS NULL) AS open_paused_at,
+    (SELECT b.id FROM bills b WHERE b.repair_id = r.id) AS bill_id"""
 
 
 async def get_repair(conn: asyncpg.Connection, repair_id: UUID) -> asyncpg.Record | None:
@@ -145,3 +147,24 @@ async def list_by_estate(
         limit,
     )
     return rows
+
+
+async def repair_item(conn: asyncpg.Connection, estate_id: UUID) -> UUID:
+    """The estate's fee item of kind 'repair' (migration 0025), made the first time a repair is billed."""
+    item: UUID | None = await conn.fetchval(
+        """WITH made AS (
+               INSERT INTO fee_items (estate_id, kind, name, due_days)
+               VALUES ($1, 'repair', '有偿维修（报修）', 15)
+               ON CONFLICT (estate_id) WHERE kind = 'repair' DO NOTHING RETURNING id
+           )
+           SELECT id FROM made UNION ALL SELECT id FROM fee_items WHERE estate_id = $1 AND kind = 'repair'
+           LIMIT 1""",
+        estate_id,
+    )
+    assert item is not None
+    return item
+
+
+async def item_due_days(conn: asyncpg.Connection, item_id: UUID) -> int:
+    days: int = await conn.fetchval("SELECT due_days FROM fee_items WHERE id = $1", item_id)
+    return days

@@ -6,9 +6,10 @@ Who takes each action (judged by the engine's access on the repair row, cases/wo
 
 - accept (受理) and assign (派工): the estate's property staff or manager (grants scoped to the repair's estate,
   or unscoped);
-- handle (处理完成, with photos): the person it is assigned to (ASSIGNEE) only;
-- confirm (确认) or send back (rework, with a note: a new round, assigned again to the same person): the resident
-  who reported it (REPORTER);
+- handle (处理完成, with photos): the person it is assigned to (ASSIGNEE) only; a home repair's charge, if it is
+  paid, is recorded with it (housing/repair_bills.py);
+- confirm (确认) or send back (rework, with a note: a new round, assigned again to the same person, the charge
+  cleared): the resident who reported it (REPORTER); confirming a charged repair bills the home;
 - rate (评价, 1-5): the resident who reported it, once confirmed;
 - escalate (督办, issue 12 section 3): the resident who reported it, to the district's housing officer, while the
   open step (accept, assign, handle) is past its due time (the engine's guard `until_overdue`), or once rated
@@ -70,6 +71,8 @@ REPAIR_SUBJECT: Final = Subject(
             "rating_comment",
             "escalated_at",
             "concluded_at",
+            "charge_fen",
+            "charge_lines",
         }
     ),
 )
@@ -136,8 +139,10 @@ TRANSITIONS: Final[dict[tuple[str, str], Transition]] = {
         starts="handle",
         public=True,
         new_round=True,
-        clears=frozenset({"handled_at"}),
+        # the fix sent back takes its charge with it: the next fix records its own
+        clears=frozenset({"handled_at", "charge_fen", "charge_lines"}),
     ),
+    # confirming a paid home repair accepts its charge: housing/repairs.py bills the home in the same transaction
     ("handled", "confirm"): Transition(
         to="confirmed", roles=_REPORTER, public=True, stamps=frozenset({"confirmed_at"})
     ),

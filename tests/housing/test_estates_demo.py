@@ -65,7 +65,8 @@ async def test_seed_demo_loads_the_estate_once_and_binds_the_demo_resident(
     # the demo resident's binding, and those of the owners who report the demo's repairs
     assert first["home_owners"] > 336 and first["home_bindings"] == 1 + len(REPAIR_REPORTERS)
     assert first["register_imports"] == 1
-    assert first["fee_items"] == 2 and first["billing_runs"] == 2 and first["bills"] == 2 * 2 * 336
+    # two fee items billed by two runs, and the repair item of the demo resident's paid repair with its one bill
+    assert first["fee_items"] == 3 and first["billing_runs"] == 2 and first["bills"] == 2 * 2 * 336 + 1
     async with db.transaction():
         await seed_demo(db, auth_config(settings))
     assert await counts(db) == first
@@ -156,6 +157,7 @@ async def test_the_demo_bills_last_month_and_this_month_and_pays_some_but_not_th
     assert {(r["kind"], r["name"], r["price_fen"]) for r in items} == {
         ("property", "物业服务费", 265),
         ("flat", "生活垃圾处理费", 300),
+        ("repair", "有偿维修（报修）", 0),  # the paid repairs' item: no run prices it
     }
     states = {
         (r["period"], r["state"]): r["n"]
@@ -190,12 +192,13 @@ async def test_the_demo_bills_last_month_and_this_month_and_pays_some_but_not_th
     r = await client.get("/v1/me/bills", headers=bearer(tokens.access_token))
     assert r.status_code == 200
     bills = r.json()["items"]
-    assert sorted((b["period"], b["fee_kind"], b["state"]) for b in bills) == [
+    assert sorted((b["period"], b["fee_kind"], b["state"]) for b in bills if b["fee_kind"] != "repair") == [
         (last, "flat", "issued"),
         (last, "property", "issued"),
         (current, "flat", "issued"),
         (current, "property", "issued"),
     ]
+    assert [b["amount_fen"] for b in bills if b["fee_kind"] == "repair"] == [5800]  # their paid repair
     assert all(b["outstanding_fen"] == b["amount_fen"] > 0 for b in bills)
     # last month's bills were due on the 15th: the manager sees arrears, the resident's home among them
     manager = next(p for p, _, role, _ in DEMO_USERS if role == "property_manager")
@@ -299,6 +302,13 @@ async def test_the_demo_repairs_are_in_every_state_and_seeding_again_adds_none(
     mine = {x["state"]: x for x in r.json()["items"]}
     assert set(mine) == {"rated", "handled", "reported"}
     assert set(mine["handled"]["allowed_actions"]) == {"rework", "confirm"}  # theirs to try in the app
+    # the paid ones: the rated one billed to their home, the handled one showing its charge until they confirm
+    assert (mine["rated"]["charge_fen"], mine["handled"]["charge_fen"]) == (5800, 7800)
+    assert mine["handled"]["bill_id"] is None
+    bill = (
+        await client.get(f"/v1/bills/{mine['rated']['bill_id']}", headers=bearer(tokens.access_token))
+    ).json()
+    assert (bill["fee_kind"], bill["amount_fen"], bill["state"]) == ("repair", 5800, "issued")
 
     staff_phone = next(p for p, _, role, _ in DEMO_USERS if role == "property_staff")
     staff = await identity.issue_tokens_for(

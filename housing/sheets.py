@@ -17,8 +17,6 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-import openpyxl
-
 ZIP_MAGIC: Final = b"PK\x03\x04"
 MAX_UNPACKED_BYTES: Final = 200 * 1024 * 1024  # an XLSX is a zip: bound what it unpacks to
 
@@ -70,6 +68,8 @@ def xlsx_rows(raw: bytes, cell: Callable[[Any], str] = cell_text) -> Iterator[li
         unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > MAX_UNPACKED_BYTES:
         raise ValueError(f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB")
+    import openpyxl  # 15 MB: loaded by the first workbook an API process reads, not at start
+
     workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]

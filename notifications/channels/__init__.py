@@ -6,17 +6,24 @@ in order. A channel named there that is not configured (push without FCM credent
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any, Final
 
-from notifications.channels import push, webhook
 from notifications.channels.base import Channel, ChannelFactory
 from notifications.models import NotificationsConfig
 
-REGISTRY: Final[Mapping[str, ChannelFactory]] = {
-    "push": push.from_config,
-    "webhook": webhook.from_config,
+#: each channel's module (its `from_config` makes it); imported when a worker opens it, so that an API process,
+#: which reads notifications.channels.webhook's URL checks, does not load firebase-admin for push
+REGISTRY: Final[Mapping[str, str]] = {
+    "push": "notifications.channels.push",
+    "webhook": "notifications.channels.webhook",
 }
+
+
+def factory(name: str) -> ChannelFactory:
+    made: ChannelFactory = importlib.import_module(REGISTRY[name]).from_config
+    return made
 
 
 async def open_channels(config: NotificationsConfig) -> list[Channel[Any]]:
@@ -27,7 +34,7 @@ async def open_channels(config: NotificationsConfig) -> list[Channel[Any]]:
     opened: list[Channel[Any]] = []
     try:
         for name in config.channels:
-            channel = REGISTRY[name](config)
+            channel = factory(name)(config)
             if channel is not None:
                 opened.append(channel)
     except BaseException:

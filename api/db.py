@@ -16,6 +16,7 @@ from typing import cast
 import asyncpg
 from asyncpg.transaction import Transaction
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 
 from api.settings import Settings
 
@@ -55,17 +56,20 @@ async def connect(settings: Settings) -> asyncpg.Connection:
 CONNECT_TIMEOUT_S = 10.0
 
 
-async def create_pool(settings: Settings) -> asyncpg.Pool:
-    """The pool of the API or the worker. It recovers by itself from a restart of the server: a connection that
-    died is dropped, and the next acquire opens a new one."""
+async def create_pool(settings: Settings, url: str | None = None) -> asyncpg.Pool:
+    """The pool of the API or the worker (on `url`: the replica's; else the primary). It recovers by itself from a
+    restart of the server: a connection that died is dropped, and the next acquire opens a new one."""
     return await asyncpg.create_pool(
-        settings.database_url,
+        url or settings.database_url,
         min_size=settings.db_pool_min,
         max_size=settings.db_pool_max,
         init=_init_connection,
         command_timeout=30,
         timeout=CONNECT_TIMEOUT_S,
-        server_settings=SERVER_SETTINGS,
+        # the replica's connections say so in pg_stat_activity
+        server_settings={**SERVER_SETTINGS, "application_name": "cityloop-replica"}
+        if url
+        else SERVER_SETTINGS,
     )
 
 
@@ -144,6 +148,24 @@ async def _begin(
             continue
         return conn, tx
     raise AssertionError("unreachable")
+
+
+#: a handler's `read_conn`: provide_read_conn's connection
+ReadConn = NamedDependency[asyncpg.Connection]
+
+
+async def provide_read_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+    """One connection in a read-only transaction, for the heavy public reads that may lag the primary by a moment
+    (the map, indicators, Open311's lists): from the replica's pool when DATABASE_REPLICA_URL is set
+    (deploy/SCALING.md step 3), else from the primary's. What a user reads back right after writing it stays on
+    `conn`."""
+    pool: asyncpg.Pool = state.read_pool
+    conn = await pool.acquire(timeout=state.settings.db_acquire_timeout_s)
+    try:
+        async with conn.transaction(readonly=True):
+            yield cast(asyncpg.Connection, conn)
+    finally:
+        await pool.release(conn)
 
 
 async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:

@@ -31,6 +31,8 @@ class SettingsError(Exception):
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     env: Environment = "dev"
     database_url: str = "postgresql://postgres@127.0.0.1:5432/cityloop"
+    #: a streaming replica for the heavy public reads (map, indicators, Open311); empty: the primary serves them
+    database_replica_url: str = ""
     db_pool_min: int = 2
     db_pool_max: int = 10
     s3_endpoint: str = "127.0.0.1:9000"
@@ -113,6 +115,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 _ENV_VARS = {
     "CITYLOOP_ENV": "env",
     "DATABASE_URL": "database_url",
+    "DATABASE_REPLICA_URL": "database_replica_url",
     "DB_POOL_MIN": "db_pool_min",
     "DB_POOL_MAX": "db_pool_max",
     "S3_ENDPOINT": "s3_endpoint",

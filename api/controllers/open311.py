@@ -23,7 +23,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.types import ControllerRouterHandler
 
 from api.auth import DbConn, request_context
-from api.db import database_unavailable
+from api.db import ReadConn, database_unavailable
 from api.errors import RETRY_AFTER_S, STATUS, ProblemError
 from api.problems import DOMAIN_ERRORS
 from cases.workflow.deadlines import load_calendar
@@ -179,7 +179,7 @@ def _list(fmt: Format, suffix: str) -> Any:
     async def list_requests(
         request: Request[Any, Any, Any],
         state: State,
-        conn: DbConn,
+        read_conn: ReadConn,
         jurisdiction_id: FromQuery[str | None] = None,
         service_request_id: FromQuery[str | None] = None,
         service_code: FromQuery[str | None] = None,
@@ -195,7 +195,8 @@ def _list(fmt: Format, suffix: str) -> Any:
             end_date=end_date,
             status=_query(request, "status"),
         )
-        found = await service.list_requests(conn, state.open311_config, query, _base_url(request, state))
+        # the public list may lag the primary by a moment: the replica's, when there is one
+        found = await service.list_requests(read_conn, state.open311_config, query, _base_url(request, state))
         return georeport(request, fmt, "service_requests", found)
 
     return list_requests

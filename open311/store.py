@@ -143,11 +143,20 @@ async def public_requests(
 ) -> list[Record]:
     """Public reports requested within [start, end), newest first; of these categories, and open (finished False)
     or closed (finished True) when given."""
+    # One statement per shape of the category filter. One category (what clients send) is an equality, so that
+    # reports_public_by_category yields its rows newest first; `$3 IS NULL OR ... = ANY($3)` walked the newest
+    # reports of every category and filtered them (42,000 rows for 1,000 at a million cases: bench/open311.py).
+    if categories is None:
+        category = "$3::text[] IS NULL"
+    elif len(categories) == 1:
+        category = "v.category_code = ($3::text[])[1]"
+    else:
+        category = "v.category_code = ANY($3::text[])"
     return list(
         await conn.fetch(
             _PUBLIC
-            + """ WHERE v.created_at >= $1 AND v.created_at < $2
-                    AND ($3::text[] IS NULL OR v.category_code = ANY($3::text[]))
+            + f""" WHERE v.created_at >= $1 AND v.created_at < $2
+                    AND {category}
                     AND ($4::boolean IS NULL OR (v.state = ANY($5::text[])) = $4)
                   ORDER BY v.created_at DESC, v.report_id DESC LIMIT $6""",
             start,

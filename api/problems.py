@@ -121,6 +121,7 @@ PROBLEMS: dict[str, Problem] = {
     "photos_required": Problem(422, "该类别需要上传照片", "This category needs photos"),
     "photo_unavailable": Problem(422, "照片不可用", "A photo cannot be used"),
     "report_not_found": Problem(404, "上报不存在", "No such report"),
+    "tile_not_found": Problem(404, "地图瓦片不存在", "No such map tile"),
     "report_limit_reached": Problem(429, "今日上报次数已达上限", "You have reached today's limit of reports"),
     "invalid_catalogue": Problem(422, "类别目录文件无效", "The category catalogue is not valid"),
     "category_not_found": Problem(404, "类别不存在", "No such category"),

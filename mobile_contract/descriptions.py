@@ -5991,3 +5991,22 @@ EXAMPLES.update(
         "ApplicationCreate": {"name": "市民通 App", "contact": "ops@example.com", "requests_per_hour": 120},
     }
 )
+
+# the map as vector tiles (mapTile, 2.3.0)
+PARAMETERS.update(
+    {
+        "mapTile.z": "The zoom level, 0 (the whole world in one tile) to 22.",
+        "mapTile.x": "The tile's column, 0 to 2^z - 1, from 180° W eastwards.",
+        "mapTile.y": (
+            "The tile's row, 0 to 2^z - 1, from the north (XYZ numbering, as Mapbox and OpenStreetMap count), "
+            "followed by .mvt: 1552.mvt. A column or row not below 2^z is not found."
+        ),
+        "mapTile.status": (
+            "Only cases in this state, for example dispatched or closed (the states of the case workflow). Leave "
+            "it out for every state."
+        ),
+    }
+)
+PARAMETER_EXAMPLES.update(
+    {"mapTile.z": 12, "mapTile.x": 3372, "mapTile.y": "1552.mvt", "mapTile.status": "dispatched"}
+)

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.auth import (
@@ -434,3 +434,41 @@ class MapController(Controller):
         crs: FromQuery[CRS] = "wgs84",
     ) -> dict[str, Any]:
         return await reports_maps.map_reports(conn, state.cases_config, bbox, category, status, crs)
+
+    @get(
+        "/tiles/{z:int}/{x:int}/{y:str}",
+        operation_id="mapTile",
+        opt={"problems": ("tile_not_found",), "etag": True, "not_modified": True},
+        summary="Public cases of one map tile as a Mapbox vector tile (z/x/y.mvt); clustered when crowded",
+        description=(
+            "The public cases of the Web Mercator tile z/x/y (XYZ numbering, y from the north) as a Mapbox vector "
+            "tile (protobuf, extent 4096), optionally of one category and one state, for map clients that draw "
+            "vector tiles (Mapbox GL, MapLibre): the URL template is `/v1/map/tiles/{z}/{x}/{y}.mvt`. Up to 500 "
+            "cases come in a layer `cases`, a point each with case_id, number, category, status, reporter_count "
+            "and created_at; above that the tile is clustered: a layer `clusters`, a point per occupied cell of a "
+            "32 × 32 grid of the tile at the mean position of its cases, with their `count`. A tile with no case "
+            "is empty (zero bytes). Hidden cases and reporters never appear. Cacheable for 30 s by anyone "
+            "(Cache-Control: public, max-age=30); send the ETag back in If-None-Match for a 304. Needs no token."
+        ),
+        media_type="application/vnd.mapbox-vector-tile",
+        response_description="The tile as a Mapbox vector tile (protobuf).",
+        security=[{}],
+    )
+    async def map_tile(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        conn: DbConn,
+        z: Annotated[int, PathParameter(ge=0, le=reports_maps.MAX_TILE_ZOOM)],
+        x: Annotated[int, PathParameter(ge=0, le=(1 << reports_maps.MAX_TILE_ZOOM) - 1)],
+        y: Annotated[str, PathParameter(pattern=r"^[0-9]{1,7}\.mvt$", max_length=11)],
+        category: Annotated[str | None, QueryParameter(max_length=8)] = None,
+        status: FromQuery[CaseState | None] = None,
+    ) -> Response[bytes]:
+        tile = await reports_maps.map_tile(
+            conn, state.cases_config, z, x, int(y.removesuffix(".mvt")), category, status
+        )
+        headers = {"ETag": tile.etag, "Cache-Control": "public, max-age=30"}
+        if tile.etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+            return Response(content=b"", status_code=304, headers=headers)
+        return Response(tile.body, media_type="application/vnd.mapbox-vector-tile", headers=headers)

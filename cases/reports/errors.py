@@ -23,3 +23,9 @@ class ReportNotFound(CasesError):
 
 class ReportLimitReached(CasesFieldError):
     code = "report_limit_reached"
+
+
+class TileNotFound(CasesError):
+    """A map tile outside the pyramid: x or y not below 2^z."""
+
+    code = "tile_not_found"

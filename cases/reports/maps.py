@@ -3,7 +3,9 @@ Each function takes a connection inside the caller's transaction and never commi
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+import math
+from typing import Any, NamedTuple
 
 import asyncpg
 
@@ -16,7 +18,8 @@ from cases.common import (
     to_wgs84,
     validate_lat_lon,
 )
-from cases.reports import store
+from cases.reports import map_store, store
+from cases.reports.errors import TileNotFound
 from cases.reports.models import (
     NearbyCase,
     ServiceArea,
@@ -89,10 +92,10 @@ async def map_reports(
 ) -> dict[str, Any]:
     """Public cases in a box as GeoJSON; clustered on a grid when the box holds more than the cap."""
     box = _bbox(bbox, crs)
-    total = await store.count_map_cases(conn, box, category, status, config.map_feature_cap)
+    total = await map_store.count_map_cases(conn, box, category, status, config.map_feature_cap)
     features: list[dict[str, Any]] = []
     if total <= config.map_feature_cap:
-        for r in await store.map_cases(conn, box, category, status, config.map_feature_cap):
+        for r in await map_store.map_cases(conn, box, category, status, config.map_feature_cap):
             point = present(r["lat"], r["lon"], crs)
             features.append(
                 {
@@ -111,7 +114,7 @@ async def map_reports(
         clustered = False
     else:
         cell = max(box[2] - box[0], box[3] - box[1]) / 32
-        for r in await store.map_clusters(conn, box, category, status, cell):
+        for r in await map_store.map_clusters(conn, box, category, status, cell):
             point = present(r["lat"], r["lon"], crs)
             features.append(
                 {
@@ -123,3 +126,56 @@ async def map_reports(
         clustered = True
         total = sum(f["properties"]["count"] for f in features)
     return {"type": "FeatureCollection", "features": features, "total": total, "clustered": clustered}
+
+
+#: the deepest zoom level a map tile is served at (z 0 to 22, as map clients ask)
+MAX_TILE_ZOOM = 22
+#: a tile of more public cases than the map's cap is clustered on a grid of this many cells a side (as the
+#: GeoJSON map's 32 x 32 grid of its box)
+TILE_CLUSTER_CELLS = 32
+
+
+class MapTile(NamedTuple):
+    """A Mapbox vector tile (protobuf) and its strong ETag (quoted: a hash of the bytes)."""
+
+    body: bytes
+    etag: str
+    clustered: bool
+
+
+def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """WGS-84 bounds (min lon, min lat, max lon, max lat) of the Web Mercator tile z/x/y (y from the north, as
+    XYZ tiles count); TileNotFound outside the pyramid."""
+    n = 1 << z
+    if not (0 <= z <= MAX_TILE_ZOOM and 0 <= x < n and 0 <= y < n):
+        raise TileNotFound(
+            f"tile {z}/{x}/{y} is outside the pyramid: x and y go from 0 to {n - 1} at zoom {z}"
+        )
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+
+
+async def map_tile(
+    conn: asyncpg.Connection,
+    config: CasesConfig,
+    z: int,
+    x: int,
+    y: int,
+    category: str | None,
+    status: str | None,
+) -> MapTile:
+    """The public cases of tile z/x/y as a Mapbox vector tile: what the GeoJSON map shows of each case, in a layer
+    'cases', when the tile holds at most the map's cap of them; else clusters with their count in a layer
+    'clusters'. Hidden cases never count nor appear. An empty tile is zero bytes."""
+    bounds = tile_bounds(z, x, y)
+    cap = config.map_feature_cap
+    total = await map_store.count_map_cases(conn, bounds, category, status, cap, tile=True)
+    if total <= cap:
+        body = await map_store.tile_cases(conn, bounds, category, status, (z, x, y), cap)
+    else:
+        body = await map_store.tile_clusters(conn, bounds, category, status, (z, x, y), TILE_CLUSTER_CELLS)
+    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    return MapTile(bytes(body), etag, total > cap)

@@ -28,10 +28,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "var" / "test" / "generated_client"
 PACKAGE = "cityloop_client"
 #: No post hooks: the generator would run ruff over ~1,000 files, for looks only.
-#: the generator reads application/pdf (a payment's receipt) as the binary file it is only when told so
+#: the generator reads application/pdf (a payment's receipt) and a map tile as the binary files they are only when
+#: told so
 CONFIG: dict[str, Any] = {
     "post_hooks": [],
-    "content_type_overrides": {"application/pdf": "application/octet-stream"},
+    "content_type_overrides": {
+        "application/pdf": "application/octet-stream",
+        "application/vnd.mapbox-vector-tile": "application/octet-stream",
+    },
 }
 
 

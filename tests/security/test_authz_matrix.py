@@ -53,6 +53,7 @@ from open311 import applications as open311_applications
 from open311.models import ApplicationCreate
 from tests import contract_conformance
 from tests.cases.grid_fixtures import cells, collection, encode
+from tests.cases.mvt import tile_of
 from tests.security.city import (
     CTX,
     DEPT_IN,
@@ -1937,6 +1938,18 @@ MATRIX: dict[str, list[Variant]] = {
         plain(
             query={
                 "bbox": f"{IN_POINT[1] - 0.01},{IN_POINT[0] - 0.01},{IN_POINT[1] + 0.01},{IN_POINT[0] + 0.01}"
+            }
+        ),
+        everyone(ok(200)),
+        c_public_elsewhere,
+    ),
+    # the tile of zoom 14 around the city's cases, the hidden one among them (c_public_elsewhere reads its bytes)
+    "mapTile": one(
+        plain(
+            path={
+                "z": 14,
+                "x": tile_of(14, IN_POINT[1], IN_POINT[0])[0],
+                "y": f"{tile_of(14, IN_POINT[1], IN_POINT[0])[1]}.mvt",
             }
         ),
         everyone(ok(200)),

@@ -87,12 +87,6 @@ async def _check_photos(
     return [ref.exif_location for ref in refs.values() if ref.exif_location is not None]
 
 
-async def _report_number(conn: asyncpg.Connection, config: CasesConfig) -> str:
-    today = datetime.now(ZoneInfo(config.timezone)).date()
-    sequence = await store.next_report_number(conn, today)
-    return f"{today:%Y%m%d}{sequence:05d}"
-
-
 async def submit_report(
     conn: asyncpg.Connection,
     config: CasesConfig,
@@ -184,10 +178,10 @@ async def _file_report(
             description=data.description,
         )
         case_id, state = case["id"], case["state"]
-    number = await _report_number(conn, config)
-    row = await store.insert_report(
+    row = await store.file_report(
         conn,
-        number=number,
+        day=datetime.now(ZoneInfo(config.timezone)).date(),
+        photo_ids=data.photo_ids,
         case_id=case_id,
         reporter_id=viewer.user_id,
         client_id=data.client_id,
@@ -205,11 +199,9 @@ async def _file_report(
     )
     if row is None:
         return None
-    await store.attach_photos(conn, row["id"], data.photo_ids)
-    await store.follow(conn, case_id, viewer.user_id)
     return ReportCreated(
         id=row["id"],
-        number=number,
+        number=row["number"],
         case_id=case_id,
         status=state,
         joined_existing=joined is not None,

@@ -75,23 +75,31 @@ async def add_reporter(conn: asyncpg.Connection, case_id: UUID) -> None:
     )
 
 
-async def next_report_number(conn: asyncpg.Connection, day: date) -> int:
-    value: int = await conn.fetchval("SELECT next_report_number($1)", day)
-    return value
-
-
-async def insert_report(conn: asyncpg.Connection, **fields: Any) -> Record | None:
-    """The new report's id and time; None when the reporter already has a report with this client_id (a twin
-    request, committed first: the unique constraint decides, waiting for a twin still in flight)."""
+async def file_report(
+    conn: asyncpg.Connection, *, day: date, photo_ids: list[UUID], **fields: Any
+) -> Record | None:
+    """The new report in one statement: its number (the day, YYYYMMDD, then the day's sequence, at least five
+    digits: 2026120100042), the row, its photos in order, and its reporter following the case. Returns its id,
+    number and time; None when the reporter already has a report with this client_id (a twin request, committed
+    first: the unique constraint decides, waiting for a twin still in flight), and then nothing is written."""
     return await conn.fetchrow(
-        """INSERT INTO reports (number, case_id, reporter_id, client_id, category_code, description, location,
-                                original_lat, original_lon, original_crs, address, anonymous, location_mismatch,
-                                joined_existing)
-           VALUES ($1, $2, $3, $4, $5, $6, ST_SetSRID(ST_MakePoint($8, $7), 4326), $9, $10, $11, $12, $13, $14,
-                   $15)
-           ON CONFLICT (reporter_id, client_id) DO NOTHING
-           RETURNING id, created_at""",
-        fields["number"],
+        """WITH n AS (SELECT next_report_number($16) AS seq),
+           r AS (
+               INSERT INTO reports (number, case_id, reporter_id, client_id, category_code, description, location,
+                                    original_lat, original_lon, original_crs, address, anonymous, location_mismatch,
+                                    joined_existing)
+               SELECT to_char($16::date, 'YYYYMMDD') || lpad(n.seq::text, greatest(5, length(n.seq::text)), '0'),
+                      $1, $2, $3, $4, $5, ST_SetSRID(ST_MakePoint($7, $6), 4326), $8, $9, $10, $11, $12, $13, $14
+               FROM n
+               ON CONFLICT (reporter_id, client_id) DO NOTHING
+               RETURNING id, number, created_at, case_id, reporter_id
+           ), photos AS (
+               INSERT INTO report_photos (report_id, photo_id, position)
+               SELECT r.id, p.photo_id, p.ord - 1 FROM r, unnest($15::uuid[]) WITH ORDINALITY AS p (photo_id, ord)
+           ), followed AS (
+               INSERT INTO case_followers (case_id, user_id) SELECT case_id, reporter_id FROM r ON CONFLICT DO NOTHING
+           )
+           SELECT id, number, created_at FROM r""",
         fields["case_id"],
         fields["reporter_id"],
         fields["client_id"],
@@ -106,13 +114,8 @@ async def insert_report(conn: asyncpg.Connection, **fields: Any) -> Record | Non
         fields["anonymous"],
         fields["location_mismatch"],
         fields["joined_existing"],
-    )
-
-
-async def attach_photos(conn: asyncpg.Connection, report_id: UUID, photo_ids: list[UUID]) -> None:
-    await conn.executemany(
-        "INSERT INTO report_photos (report_id, photo_id, position) VALUES ($1, $2, $3)",
-        [(report_id, photo_id, position) for position, photo_id in enumerate(photo_ids)],
+        photo_ids,
+        day,
     )
 
 

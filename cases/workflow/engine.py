@@ -475,16 +475,11 @@ async def intake(
         district_code=decision.district_code,
         suggested_department=decision.department_code,
         inspector_id=decision.inspector_id,
-    )
-    return await start(
-        conn,
-        calendar,
-        case,
+        # the `reported` and `routed` events, written with the case
         reporter=reporter,
-        workflow=workflow,
-        now=now,
         routed=msgspec.to_builtins(decision),
     )
+    return await _arrive(conn, calendar, case, workflow, reporter, now)
 
 
 async def start(
@@ -495,15 +490,11 @@ async def start(
     reporter: UUID,
     workflow: Workflow = CASES,
     now: datetime | None = None,
-    routed: dict[str, Any] | None = None,
 ) -> asyncpg.Record:
-    """Start a row its workflow's store has just inserted in the workflow's initial state: the `reported` event
-    (public, the reporter its actor), the `routed` event with the routing decision when there is one, then the
-    first arrival whose condition holds and whose follow-up can be taken opens its step and takes its follow-up.
-    Returns the row as it is afterwards."""
+    """Start a row its workflow's store has just inserted in the workflow's initial state (a property repair): the
+    `reported` event (public, the reporter its actor), then its arrival (`_arrive`). Returns the row as it is
+    afterwards. (A city case's intake writes its events with the row.)"""
     now = now or datetime.now(UTC)
-    subject = workflow.subject
-    assert row["state"] == workflow.initial
     await store.insert_event(
         conn,
         row["id"],
@@ -511,12 +502,22 @@ async def start(
         actor_id=reporter,
         public=True,
         to_state=row["state"],
-        subject=subject,
+        subject=workflow.subject,
     )
-    if routed is not None:
-        await store.insert_event(
-            conn, row["id"], kind="routed", actor_id=reporter, public=False, data=routed, subject=subject
-        )
+    return await _arrive(conn, calendar, row, workflow, reporter, now)
+
+
+async def _arrive(
+    conn: asyncpg.Connection,
+    calendar: WorkCalendar,
+    row: asyncpg.Record,
+    workflow: Workflow,
+    reporter: UUID,
+    now: datetime,
+) -> asyncpg.Record:
+    """A new row's arrival: the first arrival whose condition holds and whose follow-up can be taken opens its
+    step and takes its follow-up. Returns the row as it is afterwards."""
+    assert row["state"] == workflow.initial
     for arrival in workflow.arrivals:
         if not _holds(arrival.when, row):
             continue

@@ -66,17 +66,30 @@ async def insert_case(
     district_code: str | None,
     suggested_department: str | None,
     inspector_id: UUID | None,
+    reporter: UUID,
+    routed: dict[str, Any],
 ) -> Record:
-    """A new case in its first state, with its routing decision: the case row, as the engine reads it.
+    """A new case in its first state, with its routing decision, and its first two events in the same statement:
+    `reported` (public, the reporter its actor) and `routed` (the decision and its reasons, staff only). The case
+    row, as the engine reads it.
 
     The decision's department is only a suggestion for the dispatcher (suggested_department): the case's
     department_code, which department views follow, is set when the case is dispatched."""
     row = await conn.fetchrow(
-        f"""INSERT INTO cases AS c (category_code, source, location, address, description, needs_verification,
-                                    unit_grid_id, responsibility_grid_id, district_code, suggested_department,
-                                    inspector_id, state)
-            VALUES ($1, $2, ST_SetSRID(ST_MakePoint($4, $3), 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13)
-            RETURNING {CASE_COLUMNS}""",
+        f"""WITH c AS (
+                INSERT INTO cases AS c (category_code, source, location, address, description, needs_verification,
+                                        unit_grid_id, responsibility_grid_id, district_code, suggested_department,
+                                        inspector_id, state)
+                VALUES ($1, $2, ST_SetSRID(ST_MakePoint($4, $3), 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                RETURNING {CASE_COLUMNS}
+            ), events AS (
+                INSERT INTO case_events (case_id, kind, actor_id, public, to_state, data)
+                SELECT c.id, e.kind, $14, e.public, e.to_state, e.data
+                FROM c, LATERAL (VALUES (1, 'reported', true, c.state, '{{}}'::jsonb),
+                                        (2, 'routed', false, NULL, $15::jsonb)) AS e (n, kind, public, to_state, data)
+                ORDER BY e.n
+            )
+            SELECT * FROM c""",
         category,
         source,
         lat,
@@ -90,6 +103,8 @@ async def insert_case(
         suggested_department,
         inspector_id,
         state,
+        reporter,
+        routed,
     )
     assert row is not None
     return row

@@ -8,10 +8,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat, JpegImagePlugin
 
 from media.errors import CorruptImage, ImageTooLarge, MediaError, UnsupportedImageType
-from media.pipeline import ProcessedImage, Rendition, process_image, sniff
+from media.pipeline import (
+    DISPLAY_QUALITY,
+    THUMB_QUALITY,
+    ProcessedImage,
+    Rendition,
+    process_image,
+    sniff,
+)
 from tests.media import images
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -284,6 +291,80 @@ def test_custom_edges_and_quality() -> None:
     assert (small.display.width, small.display.height) == (800, 600)
     assert (small.thumbnail.width, small.thumbnail.height) == (100, 75)
     assert len(small.display.data) < len(run(data, display_edge=800, quality=95).display.data)
+
+
+# --- one resample per rendition, encoder settings -----------------------------------------------------
+
+
+def sof_marker(data: bytes) -> int:
+    """The start-of-frame marker: 0xC0 baseline, 0xC1 extended, 0xC2 progressive."""
+    markers = jpeg_segments(data)
+    frames = [m for m in markers if m in (0xC0, 0xC1, 0xC2)]
+    assert len(frames) == 1
+    return frames[0]
+
+
+def quant_tables(im: Image.Image) -> dict[int, list[int]]:
+    assert isinstance(im, JpegImagePlugin.JpegImageFile)
+    return {k: list(v) for k, v in im.quantization.items()}
+
+
+def quantization_of(quality: int) -> dict[int, list[int]]:
+    """The tables Pillow writes at ``quality`` (the same libjpeg scaling whatever the pixels)."""
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 16), (90, 120, 30)).save(buf, "JPEG", quality=quality)
+    buf.seek(0)
+    with Image.open(buf) as im:
+        return quant_tables(im)
+
+
+def test_thumbnail_of_a_rotated_large_photo_is_made_from_the_oriented_display_copy() -> None:
+    # 4000 × 3000 stored sideways (orientation 6), decoded at 1/2 scale: display 1500 × 2000 portrait;
+    # the thumbnail is the display copy shrunk once more, same orientation, same picture, no metadata.
+    photo = images.textured_split((4000, 3000))
+    data = images.jpeg(image=photo, orientation=6, gps=images.gps_ifd())
+    result = run(data)
+    display, thumb = reopen(result.display), reopen(result.thumbnail)
+    assert (result.width, result.height) == (3000, 4000)
+    assert display.size == (result.display.width, result.display.height) == (1500, 2000)
+    assert thumb.size == (result.thumbnail.width, result.thumbnail.height) == (240, 320)
+    assert max(display.size) <= 2048 and max(thumb.size) == 320
+    # Portrait both: the long edge is the height, and the red half (stored left) is on top in both.
+    assert halves(result.display) == halves(result.thumbnail) == ("other", "other", "red", "blue")
+    # The thumbnail is the display copy, resampled: compare it with a plain Lanczos of the display.
+    expected = display.resize(thumb.size, Image.Resampling.LANCZOS)
+    diff = ImageStat.Stat(ImageChops.difference(thumb, expected)).mean
+    assert max(diff) < 3.0, diff
+    assert result.exif_location == pytest.approx(images.BEIJING, abs=1e-6)
+    assert_clean(result.display)
+    assert_clean(result.thumbnail)
+
+
+def test_renditions_are_baseline_420_jpeg_at_their_own_quality() -> None:
+    result = run(images.jpeg(image=images.textured_split((1600, 1200)), orientation=8))
+    for rendition, quality in ((result.display, DISPLAY_QUALITY), (result.thumbnail, THUMB_QUALITY)):
+        assert sof_marker(rendition.data) == 0xC0  # baseline, not progressive
+        im = reopen(rendition)
+        assert JpegImagePlugin.get_sampling(im) == 2  # 4:2:0
+        assert quant_tables(im) == quantization_of(quality)
+    assert (DISPLAY_QUALITY, THUMB_QUALITY) == (84, 78)
+
+
+def test_thumbnail_quality_is_its_own_parameter() -> None:
+    data = images.jpeg(image=images.noise((1600, 1200)))
+    low = run(data, thumb_quality=40)
+    high = run(data, thumb_quality=95)
+    assert low.display.data == high.display.data  # the display copy does not move
+    assert len(low.thumbnail.data) < len(high.thumbnail.data)
+    assert quant_tables(reopen(low.thumbnail)) == quantization_of(40)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"quality": 0}, {"quality": 101}, {"thumb_quality": 0}, {"thumb_quality": 101}]
+)
+def test_quality_out_of_range_is_a_programming_error(kwargs: dict[str, int]) -> None:
+    with pytest.raises(ValueError, match="quality"):
+        run(images.phone_jpeg(), **kwargs)
 
 
 # --- every accepted format ----------------------------------------------------------------------------

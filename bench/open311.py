@@ -22,8 +22,8 @@ from generate_series-like sets, each committed on its own and timed:
     again after them (the same definitions, from pg_get_indexdef); then VACUUM (ANALYZE) and a CHECKPOINT, so that
     the writes do not land in the measurement.
 
-Seeding a million cases takes about 5 to 9 minutes on a 2-core machine (most of it the 3.8 million case events and
-the indexes); --cases makes a smaller city.
+Seeding a million cases took 8.4 and 8.9 minutes on a 2-core machine loaded by other work (the 3.8 million case
+events are the largest part); --cases makes a smaller city.
 
 --reuse-db NAME skips all of it and reads a database kept by an earlier run (--keep-db).
 

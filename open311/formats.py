@@ -17,7 +17,8 @@ from typing import Any, Literal
 import msgspec
 
 Format = Literal["xml", "json"]
-MEDIA_TYPES: dict[str, str] = {"xml": "text/xml; charset=utf-8", "json": "application/json"}
+#: the answers' media types (the server adds "; charset=utf-8" to text/xml)
+MEDIA_TYPES: dict[str, str] = {"xml": "text/xml", "json": "application/json"}
 
 #: element of each item of a list, by the list's name
 ITEMS = {

@@ -240,7 +240,7 @@ def _statuses(raw: str | None) -> bool | None:
 
 
 def _at(value: datetime, zone: ZoneInfo) -> datetime:
-    return value.astimezone(zone).replace(microsecond=0)
+    return value.astimezone(zone)  # whole seconds already (open311/store.py)
 
 
 async def _names(conn: asyncpg.Connection, codes: set[str]) -> dict[str, str]:
@@ -271,8 +271,8 @@ def _request(
         address=row["address"],
         address_id=None,
         zipcode=None,
-        lat=round(row["lat"], 7),
-        long=round(row["lon"], 7),
+        lat=row["lat"],
+        long=row["lon"],
         # the public display copy (metadata stripped) behind the photo route; never the original
         media_url=f"{base_url.rstrip('/')}/v1/photos/{row['photo_id']}" if row["photo_id"] else None,
     )

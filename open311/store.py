@@ -126,8 +126,11 @@ async def token(conn: asyncpg.Connection, value: str) -> Record | None:
 
 # the public view --------------------------------------------------------------------------------------------------
 
-_PUBLIC = """SELECT v.number, v.category_code, v.description, v.address, v.lat, v.lon, v.created_at, v.state,
-                    v.updated_at, v.department_zh, v.status_note, v.due_at, v.photo_id
+#: times to the second and positions to 7 decimals (about a centimetre), as GeoReport answers give them
+_PUBLIC = """SELECT v.number, v.category_code, v.description, v.address, round(v.lat::numeric, 7)::float8 AS lat,
+                    round(v.lon::numeric, 7)::float8 AS lon, date_trunc('second', v.created_at) AS created_at,
+                    v.state, date_trunc('second', v.updated_at) AS updated_at, v.department_zh, v.status_note,
+                    date_trunc('second', v.due_at) AS due_at, v.photo_id
              FROM case_public_reports v"""
 
 

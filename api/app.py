@@ -11,11 +11,10 @@ from typing import Any
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.enums import ScopeType
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusController
 
 from api.auth import provide_principal, token_guard
 from api.config import (
@@ -66,7 +65,7 @@ from api.controllers.users import AuditController, AuditV2Controller, MeControll
 from api.db import create_pool, provide_conn, provide_read_conn
 from api.errors import exception_handlers
 from api.nul_guard import NulWebSocketGuard, refuse_nul
-from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, request_id_middleware
+from api.observability import POOL_IDLE, POOL_MAX, POOL_SIZE, ObservabilityMiddleware
 from api.openapi import PublishedDocument
 from api.payment_providers import build_providers
 from api.proxies import TrustedProxies, parse_networks
@@ -112,19 +111,8 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
                 await asyncio.wait_for(app.state.read_pool.close(), timeout=10)
             await asyncio.wait_for(app.state.pool.close(), timeout=10)
 
-    prometheus = PrometheusConfig(
-        app_name="cityloop",
-        prefix="cityloop",
-        group_path=True,
-        excluded_http_methods=["OPTIONS"],
-        exclude=["/metrics"],
-        # HTTP only: with excluded_http_methods set, the middleware reads scope["method"], which a WebSocket
-        # scope (/v1/live) does not have
-        scopes={ScopeType.HTTP},
-    )
-
     async def before_request(request: Any) -> None:
-        if request.url.path == "/metrics" and hasattr(request.app.state, "pool"):
+        if request.scope["path"] == "/metrics" and hasattr(request.app.state, "pool"):
             _pool_gauges(request.app.state)
         await refuse_nul(request)
 
@@ -194,8 +182,8 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
         middleware=[
             # first: the client's address behind TRUSTED_PROXIES, before anything reads or logs it
             DefineMiddleware(TrustedProxies, networks=parse_networks(settings.trusted_proxies)),
-            request_id_middleware,
-            prometheus.middleware,
+            # request ids, Prometheus metrics (by route template) and the access log, one pure ASGI layer
+            ObservabilityMiddleware,
             NulWebSocketGuard,
         ],
         before_request=before_request,

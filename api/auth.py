@@ -20,12 +20,14 @@ from litestar.handlers.base import BaseRouteHandler
 from api.errors import ProblemError
 from api.observability import current_request_id
 from identity import service
-from identity.models import Principal, RequestContext, Role
+from identity.models import Principal, RequestContext, Role, User
 
 #: The request's connection, inside the request's transaction (see api.db.provide_conn).
 DbConn = NamedDependency[asyncpg.Connection]
 #: The signed-in caller; routes that need a role override it with `requires_role`.
 Caller = NamedDependency[Principal]
+#: The caller as a User, where a route's `principal` is `provide_signed_in_user` (GET /v1/me).
+SignedInUser = NamedDependency[User]
 #: The caller when a token is sent, None for anonymous readers of public views.
 OptionalCaller = NamedDependency[Principal | None]
 
@@ -47,6 +49,12 @@ async def provide_principal(request: Request[Any, Any, Any], state: State, conn:
     return await service.authenticate(conn, state.auth_config, bearer_token(request))
 
 
+async def provide_signed_in_user(request: Request[Any, Any, Any], state: State, conn: DbConn) -> User:
+    """A `principal` dependency that is the caller as a User (GET /v1/me): the token's `sub` names the user, so
+    the session check and the user are read in one query, roles and the disabled flag fresh as always."""
+    return await service.authenticate_user(conn, state.auth_config, bearer_token(request))
+
+
 async def provide_optional_principal(
     request: Request[Any, Any, Any], state: State, conn: DbConn
 ) -> Principal | None:
@@ -55,9 +63,10 @@ async def provide_optional_principal(
     return await provide_principal(request, state, conn)
 
 
-def token_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def token_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """Refuse a request without a bearer token before its parameters are even read, on every route whose
-    handler takes a required `principal` (so a caller without a token learns nothing but 401)."""
+    handler takes a required `principal` (so a caller without a token learns nothing but 401). Async, so that
+    litestar runs it inline: a sync guard is sent to a worker thread on every request."""
     if "principal" not in handler.parsed_fn_signature.parameters:
         return
     provider = handler.resolve_dependencies().get("principal")

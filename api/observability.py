@@ -9,13 +9,12 @@ import re
 import secrets
 import sys
 import time
-from contextvars import ContextVar
-from typing import Any, TextIO
+from collections.abc import Callable
+from contextvars import ContextVar, Token
+from typing import Any, TextIO, cast
 
-from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from prometheus_client import Gauge
+from prometheus_client import Counter, Gauge, Histogram
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
 # Request ids need to be unique, not secret: a per-process random prefix and a counter (no syscall per request).
@@ -36,38 +35,195 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
-def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Give every request an id (the client's X-Request-ID when it looks sane), echo it, and log with it."""
+#: the access log: one line per HTTP request at INFO, with method, path and ms
+ACCESS_LOG = logging.getLogger("cityloop.access")
+#: the Prometheus metrics' prefix and `app_name` label (the names litestar's PrometheusMiddleware gave them)
+METRICS_PREFIX = "cityloop"
+METRICS_APP_NAME = "cityloop"
+#: requests whose path holds this are not counted (the scrape itself), nor OPTIONS requests
+_METRICS_EXCLUDED_PATH = "/metrics"
+_METRICS_EXCLUDED_METHODS = frozenset({"OPTIONS"})
+#: label children kept per (method, route template, status); past this many new ones are looked up each time
+_MAX_CHILDREN = 4096
+_REQUEST_ID_HEADER = b"x-request-id"
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await app(scope, receive, send)
+
+class _HttpMetrics:
+    """The HTTP metrics, with the names, help texts and labels (method, path, status_code, app_name) of
+    litestar's PrometheusMiddleware with `group_path=True`, and their label children resolved once per route
+    template and status rather than on every request."""
+
+    def __init__(self, prefix: str, app_name: str) -> None:
+        labels = ("method", "path", "status_code", "app_name")
+        self.app_name = app_name
+        self.requests = Counter(f"{prefix}_requests_total", "Total requests", labels)
+        self.duration = Histogram(
+            f"{prefix}_request_duration_seconds", "Request duration, in seconds", labels
+        )
+        self.in_progress = Gauge(
+            f"{prefix}_requests_in_progress",
+            "Total requests currently in progress",
+            labels,
+            multiprocess_mode="livesum",
+        )
+        self.errors = Counter(f"{prefix}_requests_error_total", "Total errors in requests", labels)
+        self._in_progress: dict[tuple[str, str], Any] = {}
+        self._done: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}
+
+    def in_progress_child(self, method: str, path: str) -> Any:
+        key = (method, path)
+        child = self._in_progress.get(key)
+        if child is None:
+            # as litestar did: the in-progress gauge carries status_code 200
+            child = self.in_progress.labels(method, path, 200, self.app_name)
+            if len(self._in_progress) < _MAX_CHILDREN:
+                self._in_progress[key] = child
+        return child
+
+    def done_children(self, method: str, path: str, status: int) -> tuple[Any, Any, Any]:
+        """(requests, duration, errors or None) for a finished request."""
+        key = (method, path, status)
+        children = self._done.get(key)
+        if children is None:
+            values = (method, path, status, self.app_name)
+            children = (
+                self.requests.labels(*values),
+                self.duration.labels(*values),
+                self.errors.labels(*values) if status >= 500 else None,
+            )
+            if len(self._done) < _MAX_CHILDREN:
+                self._done[key] = children
+        return children
+
+
+_metrics: _HttpMetrics | None = None
+
+
+def http_metrics() -> _HttpMetrics:
+    """The process's HTTP metrics, registered on first use (the worker and the CLI never register them)."""
+    global _metrics
+    if _metrics is None:
+        _metrics = _HttpMetrics(METRICS_PREFIX, METRICS_APP_NAME)
+    return _metrics
+
+
+class ObservabilityMiddleware:
+    """Request ids, Prometheus metrics and the access log, in one pure ASGI layer (litestar builds one per route).
+
+    - request id: the client's X-Request-ID when it looks sane, a new one otherwise; in a context variable for
+      the logs and problem documents, and echoed in the response's X-Request-ID (HTTP and WebSocket);
+    - metrics (HTTP, not OPTIONS, not /metrics): requests in progress, then requests, duration (to the last body
+      message) and errors (status >= 500) by method, route template and status;
+    - access log (HTTP): `request` at INFO with method, path and ms; nothing is built when INFO is off.
+
+    The flags exist for bench/http_layers.py, which measures each part alone; the app turns all three on.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, request_ids: bool = True, access_log: bool = True, metrics: bool = True
+    ) -> None:
+        self.app = app
+        self.request_ids = request_ids
+        self.access_log = access_log
+        self.metrics = http_metrics() if metrics else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # the ASGI scope as the server gave it (litestar's types split it by kind)
+        raw = cast("dict[str, Any]", scope)
+        scope_type: str = raw["type"]
+        if scope_type != "http":
+            if scope_type != "websocket" or not self.request_ids:
+                await self.app(scope, receive, send)
+                return
+            socket_token = _request_id.set(self._request_id(scope))
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                _request_id.reset(socket_token)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else new_request_id()
-        token = _request_id.set(request_id)
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id
+        request_id = self._request_id(scope) if self.request_ids else None
+        token: Token[str] | None = _request_id.set(request_id) if request_id is not None else None
+        metrics = self.metrics
+        method: str = raw["method"]
+        counted = (
+            metrics is not None
+            and method not in _METRICS_EXCLUDED_METHODS
+            and _METRICS_EXCLUDED_PATH not in raw["path"]
+        )
+        status = 200
+        duration = 0.0
+        started = time.perf_counter()
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status, duration
+            event = cast("dict[str, Any]", message)
+            kind = event["type"]
+            if kind == "http.response.start":
+                status = event["status"]
+                if request_id is not None:
+                    _set_request_id_header(event, request_id)
+            elif kind == "http.response.body":
+                duration = time.perf_counter() - started
             await send(message)
 
-        started = time.perf_counter()
+        in_progress = None
+        if counted:
+            assert metrics is not None
+            path: str = raw["path_template"]
+            in_progress = metrics.in_progress_child(method, path)
+            in_progress.inc()
         try:
-            await app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_observed)
         finally:
-            if scope["type"] == ScopeType.HTTP:
-                logging.getLogger("cityloop.access").info(
+            if in_progress is not None:
+                assert metrics is not None
+                in_progress.dec()
+                requests, histogram, errors = metrics.done_children(method, path, status)
+                if errors is not None:
+                    errors.inc()
+                requests.inc()
+                histogram.observe(duration)
+            if self.access_log and ACCESS_LOG.isEnabledFor(logging.INFO):
+                ACCESS_LOG.info(
                     "request",
                     extra={
-                        "method": scope.get("method"),
-                        "path": scope.get("path"),
+                        "method": method,
+                        "path": raw.get("path"),
                         "ms": round((time.perf_counter() - started) * 1000, 2),
                     },
                 )
-            _request_id.reset(token)
+            if token is not None:
+                _request_id.reset(token)
 
-    return middleware
+    @staticmethod
+    def _request_id(scope: Scope) -> str:
+        incoming = b""
+        for name, value in scope["headers"]:
+            if name == _REQUEST_ID_HEADER:
+                incoming = value  # the last one, as a dict of the headers would keep
+        if incoming:
+            text = incoming.decode("latin-1")
+            if _VALID_REQUEST_ID.match(text):
+                return text
+        return new_request_id()
+
+
+def _set_request_id_header(message: dict[str, Any], request_id: str) -> None:
+    """X-Request-ID on a response start, replacing any the handler set (as MutableScopeHeaders does)."""
+    headers = message.get("headers")
+    if headers is None:
+        message["headers"] = headers = []
+    elif not isinstance(headers, list):
+        message["headers"] = headers = list(headers)
+    value = request_id.encode("latin-1")
+    found = [i for i, (name, _) in enumerate(headers) if name.lower() == _REQUEST_ID_HEADER]
+    if not found:
+        headers.append((_REQUEST_ID_HEADER, value))
+        return
+    headers[found[0]] = (_REQUEST_ID_HEADER, value)
+    for i in reversed(found[1:]):
+        del headers[i]
 
 
 class JsonFormatter(logging.Formatter):
@@ -133,10 +289,33 @@ _CODE_KEYS = re.compile(r"(?i)^(?:code|otp_code|sms_code|verification_code)$")
 _SIGN_IN_CODE = re.compile(r"^\d{4,8}$")
 
 
+_QUOTES = ('"', "'")
+#: for ASCII text, what each pattern of _SECRET_REDACTIONS needs to find anything (a necessary condition, on the
+#: text and its lower case): most of what is logged (a path, a method, "request") needs no regex at all
+_NEEDS: tuple[Callable[[str, str], bool], ...] = (
+    lambda text, lower: "eyJ" in text,
+    lambda text, lower: len(text) >= 43,
+    lambda text, lower: "authorization" in lower,
+    lambda text, lower: "bearer" in lower or "basic" in lower,
+    lambda text, lower: "=" in text,
+    lambda text, lower: ":" in text and any(q in text for q in _QUOTES),
+    lambda text, lower: "code" in lower,
+    lambda text, lower: "code is" in lower,
+)
+
+
 def redact(text: str) -> str:
     """The text with every token, credential and sign-in code in it replaced by [REDACTED]."""
-    for pattern, replacement in _SECRET_REDACTIONS:
-        text = pattern.sub(replacement, text)
+    if not text.isascii():  # case-insensitive matching beyond ASCII (ſ, K ...): every pattern, always
+        for pattern, replacement in _SECRET_REDACTIONS:
+            text = pattern.sub(replacement, text)
+        return text
+    lower = text.lower()
+    for (pattern, replacement), needs in zip(_SECRET_REDACTIONS, _NEEDS, strict=True):
+        if needs(text, lower):
+            redacted = pattern.sub(replacement, text)
+            if redacted != text:
+                text, lower = redacted, redacted.lower()
     return text
 
 

@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench._harness import (
@@ -61,6 +61,10 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    #: CPU time of the server process (user + system) per request during the load, µs; None when unknown
+    cpu_us: float | None = None
+    #: CPU time of the database server's processes per request during the load, µs; None when unknown
+    db_cpu_us: float | None = None
 
     @property
     def rps(self) -> float:
@@ -205,22 +209,78 @@ class Load:
     connections: int
     threads: int
 
-    def measure(self, target: str, port: int, path: str, headers: Mapping[str, str] | None = None) -> Result:
+    def measure(
+        self,
+        target: str,
+        port: int,
+        path: str,
+        headers: Mapping[str, str] | None = None,
+        pid: int | None = None,
+    ) -> Result:
+        """req/s and latency of GET `path`; with the server's `pid`, also its CPU per request (steadier than
+        req/s on a shared machine: other work takes cores, not the server's CPU per request)."""
+        if self.warmup > 0:
+            self._load(target, port, path, headers, self.warmup)
+        before, db_before = process_cpu_s(pid), postgres_cpu_s()
+        result = self._load(target, port, path, headers, self.duration)
+        after, db_after = process_cpu_s(pid), postgres_cpu_s()
+        if before is not None and after is not None and result.requests:
+            result = replace(result, cpu_us=(after - before) / result.requests * 1e6)
+        if db_before is not None and db_after is not None and result.requests and pid is not None:
+            result = replace(result, db_cpu_us=max(0.0, db_after - db_before) / result.requests * 1e6)
+        return result
+
+    def _load(
+        self, target: str, port: int, path: str, headers: Mapping[str, str] | None, seconds: float
+    ) -> Result:
         headers = dict(headers or {})
         status, body = http_get(port, path, headers)
         if status != 200:
             raise BenchError(f"{target} GET {path} answered {status} before the load: {body[:300]!r}", 3)
         url = f"http://{HOST}:{port}{path}"
         endpoint = f"GET {path}"
-        print(f"  {target:<9} {endpoint:<13} warm-up {self.warmup:g} s, load {self.duration:g} s", flush=True)
+        if seconds == self.duration:
+            print(
+                f"  {target:<9} {endpoint:<13} warm-up {self.warmup:g} s, load {self.duration:g} s",
+                flush=True,
+            )
         if self.loadgen == "wrk" and self.wrk:
-            if self.warmup > 0:
-                run_wrk(self.wrk, url, headers, self.warmup, self.connections, self.threads)
-            output = run_wrk(self.wrk, url, headers, self.duration, self.connections, self.threads)
+            output = run_wrk(self.wrk, url, headers, seconds, self.connections, self.threads)
             return parse_wrk(output, target, endpoint)
-        if self.warmup > 0:
-            run_python(url, headers, self.warmup, self.connections, target, endpoint)
-        return run_python(url, headers, self.duration, self.connections, target, endpoint)
+        return run_python(url, headers, seconds, self.connections, target, endpoint)
+
+
+#: the dev cluster that scripts/services.sh runs (its backends are the postmaster's children)
+POSTMASTER_PID = ROOT / "var" / "dev" / "pg" / "data" / "postmaster.pid"
+
+
+def postgres_cpu_s() -> float | None:
+    """User + system CPU seconds so far of the dev PostgreSQL's processes (its backends and helpers) still
+    running; None when the cluster is not the local dev one. Anything else using the cluster counts too."""
+    try:
+        postmaster = int(POSTMASTER_PID.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def process_cpu_s(pid: int | None) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc), None when unknown."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- report ----------------------------------------------------------------------------------------------
@@ -228,7 +288,18 @@ class Load:
 
 def table(results: list[Result]) -> str:
     bare = next((r for r in results if r.target == "bare"), None)
-    header = ("target", "endpoint", "req/s", "p50 ms", "p99 ms", "requests", "errors", "req/s vs bare")
+    header = (
+        "target",
+        "endpoint",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "requests",
+        "errors",
+        "req/s vs bare",
+        "CPU µs/req",
+        "PG CPU µs/req",
+    )
     rows = [header]
     for r in results:
         ratio = f"{r.rps / bare.rps:.2f}" if bare and bare.rps else "-"
@@ -242,6 +313,8 @@ def table(results: list[Result]) -> str:
                 f"{r.requests:,}",
                 str(r.errors),
                 ratio,
+                f"{r.cpu_us:,.0f}" if r.cpu_us is not None else "-",
+                f"{r.db_cpu_us:,.0f}" if r.db_cpu_us is not None and r.target != "bare" else "-",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -266,6 +339,7 @@ def summary(results: list[Result]) -> list[str]:
             lines.append(
                 f"CityLoop/bare  {r.endpoint:<13} req/s {r.rps / bare.rps:5.2f}   "
                 f"p50 {r.p50_ms / bare.p50_ms:5.1f}x   p99 {r.p99_ms / bare.p99_ms:5.1f}x"
+                + (f"   CPU/req {r.cpu_us / bare.cpu_us:5.1f}x" if r.cpu_us and bare.cpu_us else "")
             )
     return lines
 
@@ -304,6 +378,10 @@ def cityloop_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
+def _pid(server: Server) -> int | None:
+    return server.proc.pid if server.proc is not None else None
+
+
 def run(args: argparse.Namespace) -> int:
     from api.settings import SettingsError, load_settings
 
@@ -336,13 +414,13 @@ def run(args: argparse.Namespace) -> int:
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="cityloop-bench-") as logdir:
         with running(Server("bare", "bench.bare_app:app", bare_env, Path(logdir), factory=False), 30) as bare:
-            results.append(load.measure("bare", bare.port, "/healthz"))
+            results.append(load.measure("bare", bare.port, "/healthz", pid=_pid(bare)))
         token = access_token(env, args.phone)
         city = Server("cityloop", "api.asgi:app", env, Path(logdir), factory=True)
         with running(city, args.startup_timeout):
-            results.append(load.measure("cityloop", city.port, "/healthz"))
+            results.append(load.measure("cityloop", city.port, "/healthz", pid=_pid(city)))
             auth = {"Authorization": f"Bearer {token}"}
-            results.append(load.measure("cityloop", city.port, "/v1/me", auth))
+            results.append(load.measure("cityloop", city.port, "/v1/me", auth, pid=_pid(city)))
 
     print()
     print(table(results))

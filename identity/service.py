@@ -206,6 +206,26 @@ async def authenticate(conn: asyncpg.Connection, config: AuthConfig, access_toke
     return Principal(user_id=user_id, session_id=session_id, roles=roles, locale=row["locale"])
 
 
+async def authenticate_user(conn: asyncpg.Connection, config: AuthConfig, access_token: str) -> User:
+    """The caller behind an access token as a User (GET /v1/me), checked as `authenticate` checks it (a revoked
+    session or a disabled account is refused, roles read fresh) in the same single query."""
+    user_id, session_id = read_access_token(config.jwt_secret, access_token)
+    row = await store.get_principal_user_row(conn, user_id, session_id)
+    if row is None or row["revoked_at"] is not None:
+        raise SessionRevoked("this session has ended")
+    if row["disabled_at"] is not None:
+        raise UserDisabled("this account is disabled")
+    return User(
+        id=row["id"],
+        phone=row["phone"],
+        display_name=row["display_name"],
+        locale=row["locale"],
+        created_at=row["created_at"],
+        roles=[RoleGrant(**grant) for grant in row["roles"]],
+        disabled=False,
+    )
+
+
 async def find_user(conn: asyncpg.Connection, user_id: UUID) -> User | None:
     return await store.get_user(conn, user_id)
 

@@ -22,8 +22,21 @@ def issue_access_token(secret: str, user_id: UUID, session_id: UUID, ttl_s: int)
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)
 
 
+#: access tokens verified already in this process: (secret, token) -> (user_id, session_id, exp). A client sends
+#: the same token on every request until it expires, so its signature and claims are checked once; a hit is the
+#: exact string verified before and still has to be unexpired. Bounded: the oldest entry goes first.
+_VERIFIED: dict[tuple[str, str], tuple[UUID, UUID, float]] = {}
+MAX_VERIFIED_TOKENS = 4096
+
+
 def read_access_token(secret: str, token: str) -> tuple[UUID, UUID]:
     """Return (user_id, session_id) of a valid token, or raise TokenInvalid."""
+    key = (secret, token)
+    known = _VERIFIED.get(key)
+    if known is not None:
+        if time.time() < known[2]:  # as PyJWT: expired once exp <= now
+            return known[0], known[1]
+        _VERIFIED.pop(key, None)
     try:
         claims = jwt.decode(
             token,
@@ -32,9 +45,13 @@ def read_access_token(secret: str, token: str) -> tuple[UUID, UUID]:
             audience=_AUDIENCE,
             options={"require": ["exp", "sub", "sid"]},
         )
-        return UUID(claims["sub"]), UUID(claims["sid"])
+        user_id, session_id, expires = UUID(claims["sub"]), UUID(claims["sid"]), float(claims["exp"])
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise TokenInvalid("the access token is invalid or has expired") from exc
+    while len(_VERIFIED) >= MAX_VERIFIED_TOKENS:
+        _VERIFIED.pop(next(iter(_VERIFIED)), None)
+    _VERIFIED[key] = (user_id, session_id, expires)
+    return user_id, session_id
 
 
 def new_refresh_token() -> str:

@@ -3,7 +3,8 @@
 Each job takes its own connection and transaction around its unit of work. Jobs here: due-soon and overdue
 events of case and repair deadlines (to the outbox), billing runs (housing/billing.py), closing owners' votes whose window
 ended (housing/votes.py), payments left pending, expired or
-refunding (housing/payment_sweep.py, when a provider is configured), SMS delivery to an HTTP provider (when
+refunding (housing/payment_sweep.py, when a provider is configured), the indicators' daily rollups
+(cases/stats/rollups.py: the days the last changes touched; every day the first time), SMS delivery to an HTTP provider (when
 configured) and housekeeping: expired sign-in state and idempotency keys, abandoned uploads.
 Notifications (outbox fan-out, push, webhooks) run beside them in a loop of their own (notifications/runner.py).
 
@@ -34,6 +35,7 @@ from api.db import acquire, beat, create_pool, database_unavailable, forget_old_
 from api.idempotency import purge_expired as purge_idempotency_keys
 from api.payment_providers import build_providers
 from api.settings import Settings
+from cases.stats import rollups
 from cases.workflow import service as casework
 from housing import billing, payment_sweep, repairs, votes
 from identity import service as identity
@@ -134,6 +136,12 @@ class Worker:
         if any(emitted.values()):
             log.info("deadline events", extra=emitted)
 
+    async def _rollups(self) -> None:
+        async with acquire(self.pool) as conn, conn.transaction():
+            days = await rollups.refresh(conn, self.settings.city_timezone)
+        if days:
+            log.info("indicator days recomputed", extra={"days": days})
+
     async def _billing(self) -> None:
         # billing runs asked for over the API (housing/billing.py): one per pass, each batch its own transaction
         completed = await billing.run_pending(self.pool, limit=1)
@@ -172,6 +180,7 @@ class Worker:
         if self.settings.sms_gateway == "http":
             results.append(await self._job("sms", lambda: self._sms(http)))
         results.append(await self._job("deadlines", self._deadlines))
+        results.append(await self._job("rollups", self._rollups))
         results.append(await self._job("billing", self._billing))
         results.append(await self._job("votes", self._votes))
         if self.payment_providers:

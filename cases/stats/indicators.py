@@ -112,7 +112,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import msgspec
 
-from cases.stats import store
+from cases.stats import rollup_store, rollups, store
 from cases.stats.errors import InvalidPeriod, InvalidWeights, UnknownWeightKind
 from cases.workflow.transitions import CASES, done_outcomes
 
@@ -311,10 +311,13 @@ async def indicators(
     districts: frozenset[str] | None,
     locale: str = "zh-CN",
     now: datetime | None = None,
+    use_rollups: bool = True,
 ) -> IndicatorReport:
     """Every indicator of `group_by` for the window, per group, with the weighted score and grade.
 
-    `districts`: the districts the caller may see (None: all).
+    `districts`: the districts the caller may see (None: all). A window that has ended is read from the daily
+    rollups (cases/stats/rollups.py) when they may answer it, with the same result; `use_rollups=False` always
+    counts from the base tables.
     """
     period = parse_period(first, last, timezone)
     as_of = min(period.end, now or datetime.now(UTC))
@@ -322,15 +325,34 @@ async def indicators(
     counts: dict[str, dict[str, tuple[int, int]]] = {}
     if as_of > period.start and districts != frozenset():
         scope = sorted(districts) if districts is not None else None
-        for row in await store.select_step_counts(
-            conn, group_by, period.start, as_of, scope, _STEPS_FOR[group_by], _DONE_PAIRS
-        ):
+        from_days = use_rollups and await rollups.readable(conn, timezone, period.start, period.end, as_of)
+        if from_days:
+            step_rows = await rollup_store.select_step_counts(
+                conn, group_by, period.first, period.last, scope, _STEPS_FOR[group_by]
+            )
+        else:
+            step_rows = await store.select_step_counts(
+                conn, group_by, period.start, as_of, scope, _STEPS_FOR[group_by], _DONE_PAIRS
+            )
+        for row in step_rows:
             _add_steps(counts.setdefault(row["key"], {}), row)
         if group_by != "department":
-            for row in await store.select_report_counts(conn, group_by, period.start, as_of, scope):
+            if from_days:
+                report_rows = await rollup_store.select_report_counts(
+                    conn, group_by, period.first, period.last, scope
+                )
+                registration_rows = await rollup_store.select_registration_counts(
+                    conn, group_by, period.first, period.last, scope
+                )
+            else:
+                report_rows = await store.select_report_counts(conn, group_by, period.start, as_of, scope)
+                registration_rows = await store.select_registration_counts(
+                    conn, group_by, period.start, as_of, scope
+                )
+            for row in report_rows:
                 found = counts.setdefault(row["key"], {})
                 found["effective_report_rate"] = (row["effective"], row["reports"])
-            for row in await store.select_registration_counts(conn, group_by, period.start, as_of, scope):
+            for row in registration_rows:
                 found = counts.setdefault(row["key"], {})
                 found["missed_report_rate"] = (row["missed"], row["in_grids"])
                 if group_by == "district":

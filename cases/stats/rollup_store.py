@@ -38,11 +38,14 @@ from cases.stats.store import _FINISHED_OR_AWAY, _FOUND
 _DAY = "(({at}) AT TIME ZONE {tz})::date"
 
 
-def _in_days(column: str, days: str, tz: str) -> str:
-    """`column` lies in one of the local days of the date[] `days`, as instant ranges the indexes can use."""
+def _rows_of_days(table: str, alias: str, column: str) -> str:
+    """A FROM item: the local days of the date[] $1 in zone $2 (dd.day), each with the rows of `table` (as `alias`)
+    whose `column` falls on it, read day by day from the column's index (OFFSET 0 keeps the planner from joining
+    the whole table to the days)."""
     return (
-        f"JOIN unnest({days}::date[]) dd (day) ON {column} >= (dd.day::timestamp AT TIME ZONE {tz}) "
-        f"AND {column} < ((dd.day + 1)::timestamp AT TIME ZONE {tz})"
+        f"unnest($1::date[]) dd (day) CROSS JOIN LATERAL (SELECT * FROM {table} x "
+        f"WHERE x.{column} >= (dd.day::timestamp AT TIME ZONE $2::text) "
+        f"AND x.{column} < ((dd.day + 1)::timestamp AT TIME ZONE $2::text) OFFSET 0) {alias}"
     )
 
 
@@ -54,8 +57,7 @@ SELECT dd.day, 'step', d.step, c.district_code, c.responsibility_grid_id, d.depa
        {_DAY.format(at="d.completed_at", tz="$2::text")},
        {_DAY.format(at="s.sent_back_at", tz="$2::text")},
        coalesce(d.completed_at <= d.due_at, false), d.extended, false, false, count(*)
-FROM case_deadlines d
-{_in_days("d.due_at", "$1", "$2::text")}
+FROM {_rows_of_days("case_deadlines", "d", "due_at")}
 JOIN cases c ON c.id = d.case_id
 CROSS JOIN LATERAL (
     SELECT CASE WHEN d.completed_at IS NOT NULL AND d.step IN ('dispatch', 'handle') THEN (
@@ -84,16 +86,14 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
 INSERT INTO indicator_days (day, kind, district_code, grid_id, person_id, done_day, flag, n)
 SELECT dd.day, 'report', c.district_code, c.responsibility_grid_id, r.reporter_id,
        {_DAY.format(at="c.registered_at", tz="$2::text")}, NOT r.joined_existing, count(*)
-FROM reports r
-{_in_days("r.created_at", "$1", "$2::text")}
+FROM {_rows_of_days("reports", "r", "created_at")}
 JOIN cases c ON c.id = r.case_id
 WHERE c.state NOT IN {_FINISHED_OR_AWAY}
 GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
 INSERT INTO indicator_days (day, kind, district_code, grid_id, voided, flag, n)
 SELECT dd.day, 'registration', c.district_code, c.responsibility_grid_id, c.state = 'voided', f.found, count(*)
-FROM cases c
-{_in_days("c.registered_at", "$1", "$2::text")}
+FROM {_rows_of_days("cases", "c", "registered_at")}
 CROSS JOIN LATERAL (
     SELECT CASE WHEN c.state <> 'voided' AND c.responsibility_grid_id IS NOT NULL THEN {_FOUND} ELSE false END
 ) f (found)
@@ -102,8 +102,7 @@ GROUP BY 1, 2, 3, 4, 5, 6;
 
 INSERT INTO indicator_days (day, kind, district_code, grid_id, person_id, flag, n)
 SELECT dd.day, 'duty', c.district_code, c.responsibility_grid_id, duty.user_id, f.found, count(DISTINCT c.id)
-FROM cases c
-{_in_days("c.registered_at", "$1", "$2::text")}
+FROM {_rows_of_days("cases", "c", "registered_at")}
 JOIN inspector_duties duty ON duty.responsibility_grid_id = c.responsibility_grid_id
      AND duty.starts_at <= c.created_at AND (duty.ends_at IS NULL OR duty.ends_at > c.created_at)
 CROSS JOIN LATERAL (SELECT {_FOUND}) f (found)
@@ -155,7 +154,7 @@ async def start_backfill(conn: asyncpg.Connection, timezone: str) -> None:
     """Forget every row, every dirty mark and the zone: the caller recomputes every day next."""
     await conn.execute("LOCK TABLE indicator_rollup IN EXCLUSIVE MODE")
     await conn.execute("DELETE FROM indicator_rollup")
-    await conn.execute("TRUNCATE indicator_days")
+    await conn.execute("DELETE FROM indicator_days")  # not TRUNCATE: readers keep the old days until commit
     await conn.execute("DELETE FROM indicator_dirty")
     await conn.execute("INSERT INTO indicator_rollup (timezone) VALUES ($1)", timezone)
 

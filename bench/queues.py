@@ -1,7 +1,7 @@
 """Queues, the map and the indicators at city scale: 1,000,000 cases.
 
     python -m bench.queues [--cases 1000000] [--samples 200] [--repeat 5] [--jit default|off] [--custom-plans]
-                           [--explain] [--keep | --reuse NAME] [--only queue,map,indicators,proposed]
+                           [--explain] [--keep | --reuse NAME] [--only queue,map,tiles,indicators,proposed]
                            [--env-file var/dev/env]
 
 Setup. A scratch database (cityloop_bench_queues_<random>) is created on the server of DATABASE_ADMIN_URL
@@ -36,19 +36,26 @@ timings after one unmeasured warm-up call):
    three largest departments and a small one. Target p95 < 50 ms.
 2. the public map: cases.reports.maps.map_reports(...) for boxes the size of a district (0.117° x 0.09°, about
    10 km x 10 km) at random places in the city (it clusters above 500 cases), and for street-sized boxes
-   (about 1 km x 1 km) for comparison. Target p95 < 100 ms (district boxes).
+   (about 1 km x 1 km); the timings of each size split into the boxes it clustered and those it listed.
+   Target p95 < 50 ms (district boxes).
+2b. the map's vector tiles: cases.reports.maps.map_tile(...) at zoom 10 (about 30 km x 30 km here: most of the
+   city), 12 (7.5 km x 7.5 km, a district), 14 and 16 (470 m x 470 m, a street), at a random place of the city
+   each time. Target p95 < 50 ms at zoom 12 and deeper.
 3. the indicators: cases.stats.indicators.indicators(...) for the last complete month over one district (a
-   district-scoped leader), for each grouping; and over the whole city for comparison. Target < 2 s.
+   district-scoped leader), for each grouping; and over the whole city for comparison: counted from the base
+   tables, then read from the daily rollups (backfilled first when the database has none: timed, as is a refresh
+   after 100 and 1,000 changed cases), with a check that both give the same figures. Target < 0.5 s (district,
+   from the days).
 
-Proposed (not the app's code): the statements this bench's report proposes for
-cases/store.py and cases/reports/service.py, with the two indexes they need created in the scratch database only:
-the overdue queue on the department's own open steps with a (due_at, case_id) cursor
-(case_deadlines_open_department), and the map with a capped count and clusters on integer cells from an
-index-only scan (cases_map_xy). Same boxes, departments and sample counts as above.
+Proposed (not the app's code): the statement this bench's report proposed for the overdue queue, on the
+department's own open steps with a (due_at, case_id) cursor and the index it needs
+(case_deadlines_open_department), created in the scratch database only. (The map's proposal, a capped count and
+clusters on integer cells from an index-only scan of cases_map_xy, is the app's code since migration 0028.)
 
 --jit off runs the session with SET jit = off, --custom-plans with SET plan_cache_mode = force_custom_plan (as a
 pool with those server_settings would); by default the server's settings apply, as for the app today. --keep leaves the scratch database; --reuse NAME measures a
-kept one again without generating (and keeps it); --only runs some of the measurements.
+kept one again without generating (and keeps it), after applying the migrations it lacks (then ANALYZE); --only
+runs some of the measurements.
 
 With --explain (or when a target is missed) the slowest call of each measurement is shown with
 EXPLAIN (ANALYZE, BUFFERS) of each of its statements.
@@ -85,7 +92,6 @@ from bench._harness import (
     scratch_name,
 )
 from bench.routing import DISTRICTS  # the same Beijing district codes
-from cases.reports import store
 from cases.stats import indicators
 from cases.workflow import service as casework
 from cases.workflow import store as workflow_store
@@ -95,7 +101,10 @@ CENTRE = (116.40, 39.90)
 GRID_CELL = (0.015, 0.02)  # degrees of longitude, latitude: 40 x 20 grids, 8 x 10 per district
 DISTRICT_BOX = (0.117, 0.09)  # about 10 km x 10 km here
 STREET_BOX = (0.0117, 0.009)  # about 1 km x 1 km
-TARGETS_MS = {"queue": 50.0, "map": 100.0, "indicators": 2000.0}
+TARGETS_MS = {"queue": 50.0, "map": 50.0, "tiles": 50.0, "indicators": 500.0}
+#: zoom levels of the tiles measured (the target applies from TILE_TARGET_ZOOM on)
+TILE_ZOOMS = (10, 12, 14, 16)
+TILE_TARGET_ZOOM = 12
 
 
 # the synthetic city ---------------------------------------------------------------------------------------
@@ -502,24 +511,71 @@ async def measure_map(conn: asyncpg.Connection, samples: int, rng: random.Random
         ("district-sized boxes (10 km x 10 km)", DISTRICT_BOX, TARGETS_MS["map"]),
         ("street-sized boxes (1 km x 1 km)", STREET_BOX, None),
     ):
-        recorder = Recorder(label, target)
+        every = Recorder(label, target)
+        split = {
+            True: Recorder(f"  {label}, clustered", target),
+            False: Recorder(f"  {label}, listed", target),
+        }
         totals = []
         await map_reports(conn, config, _box(rng, size), None, None, "wgs84")  # warm-up
         for _ in range(samples):
             bbox = _box(rng, size)
             call = functools.partial(map_reports, conn, config, bbox, None, None, "wgs84")
-            result = await recorder.time(conn, call)
+            before = len(every.ms)
+            result = await every.time(conn, call)
+            split[result["clustered"]].ms.append(every.ms[before])
+            if every.slowest[0] == every.ms[before]:
+                split[result["clustered"]].slowest = every.slowest
             totals.append(result["total"])
         totals.sort()
         print(
             f"  {label}: cases in the box p50 {percentile(totals, 0.5):,}, max {totals[-1]:,}; "
-            f"clustered {sum(t > config.map_feature_cap for t in totals)} of {len(totals)}"
+            f"clustered {len(split[True].ms)} of {len(totals)}"
+        )
+        recorders += [every, split[True], split[False]]
+    return recorders
+
+
+async def measure_tiles(conn: asyncpg.Connection, samples: int, rng: random.Random) -> list[Recorder]:
+    import math
+
+    from cases.reports.maps import map_tile
+    from cases.reports.service import CasesConfig
+
+    config = CasesConfig()
+    print(
+        f"\nvector tiles, cases.reports.maps.map_tile(z, x, y) at a random place of the city; clustered above "
+        f"{config.map_feature_cap} cases in the tile"
+    )
+
+    def tile_at(z: int) -> tuple[int, int]:
+        lon = BOX[0] + rng.random() * (BOX[2] - BOX[0])
+        lat = BOX[1] + rng.random() * (BOX[3] - BOX[1])
+        n = 1 << z
+        y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+        return int((lon + 180) / 360 * n), int(y)
+
+    recorders = []
+    for z in TILE_ZOOMS:
+        recorder = Recorder(f"zoom {z}", TARGETS_MS["tiles"] if z >= TILE_TARGET_ZOOM else None)
+        sizes, clustered = [], 0
+        await map_tile(conn, config, z, *tile_at(z), None, None)  # warm-up
+        for _ in range(samples):
+            call = functools.partial(map_tile, conn, config, z, *tile_at(z), None, None)
+            tile = await recorder.time(conn, call)
+            sizes.append(len(tile.body))
+            clustered += tile.clustered
+        sizes.sort()
+        print(
+            f"  zoom {z}: tile bytes p50 {percentile(sizes, 0.5):,}, max {sizes[-1]:,}; "
+            f"clustered {clustered} of {len(sizes)}"
         )
         recorders.append(recorder)
     return recorders
 
 
 async def measure_indicators(conn: asyncpg.Connection, repeat: int) -> list[Recorder]:
+    from cases.stats import rollups
 
     today = datetime.now(UTC).date()
     last = date(today.year, today.month, 1) - timedelta(days=1)
@@ -533,32 +589,65 @@ async def measure_indicators(conn: asyncpg.Connection, repeat: int) -> list[Reco
         datetime.combine(first, datetime.min.time(), UTC),
         datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC),
     )
+    zone = "Asia/Shanghai"
+    print("\nindicator rollups (cases/stats/rollups.py, migration 0030):")
+    if await conn.fetchval("SELECT timezone FROM indicator_rollup") != zone:
+        started = time.perf_counter()
+        async with conn.transaction():
+            days = await rollups.backfill(conn, zone)
+        print(
+            f"  backfill of {days:,} days                              {time.perf_counter() - started:7.1f} s"
+        )
+    rows = await conn.fetchval("SELECT count(*) FROM indicator_days")
+    print(f"  {rows:,} rows in indicator_days")
+    for changed in (100, 1000):
+        # `changed` cases of the last month marked as the triggers mark them, then recomputed as the worker does
+        await conn.execute(
+            """INSERT INTO indicator_dirty (case_id)
+               SELECT id FROM cases WHERE created_at >= now() - interval '40 days' ORDER BY id LIMIT $1""",
+            changed,
+        )
+        started = time.perf_counter()
+        async with conn.transaction():
+            days = await rollups.refresh(conn, zone, limit=changed)
+        print(
+            f"  refresh after {changed:,} changed cases: {days} days recomputed in "
+            f"{(time.perf_counter() - started) * 1e3:,.0f} ms"
+        )
     print(
         f"\nindicators, cases.stats.indicators.indicators() for {first.isoformat()}..{last.isoformat()}; district {district} "
-        f"(the busiest: {month_cases:,} cases created that month)"
+        f"(the busiest: {month_cases:,} cases created that month); counted from the base tables, then read from the days"
     )
     recorders = []
     for scope_label, districts in ((f"district {district}", frozenset({district})), ("whole city", None)):
         for group_by in indicators.GROUPINGS:
-            target = TARGETS_MS["indicators"] if districts is not None else None
-            recorder = Recorder(f"{scope_label}, group_by={group_by}", target)
+            reports = []
+            for use_rollups in (False, True):
+                how = "days" if use_rollups else "counted"
+                target = TARGETS_MS["indicators"] if districts is not None and use_rollups else None
+                recorder = Recorder(f"{scope_label}, group_by={group_by}, {how}", target)
 
-            async def call(group_by: Any = group_by, districts: Any = districts) -> Any:
-                return await indicators.indicators(
-                    conn,
-                    first=first.isoformat(),
-                    last=last.isoformat(),
-                    group_by=group_by,
-                    timezone="Asia/Shanghai",
-                    districts=districts,
-                )
+                async def call(
+                    group_by: Any = group_by, districts: Any = districts, days: bool = use_rollups
+                ) -> Any:
+                    return await indicators.indicators(
+                        conn,
+                        first=first.isoformat(),
+                        last=last.isoformat(),
+                        group_by=group_by,
+                        timezone=zone,
+                        districts=districts,
+                        use_rollups=days,
+                    )
 
-            report = await call()  # warm-up
-            for _ in range(repeat):
-                await recorder.time(conn, call)
-            recorders.append(recorder)
-            if districts is not None and group_by == "district" and report.groups:
-                g = report.groups[0]
+                reports.append(await call())  # warm-up
+                for _ in range(repeat):
+                    await recorder.time(conn, call)
+                recorders.append(recorder)
+            same = "same figures" if reports[0].groups == reports[1].groups else "FIGURES DIFFER"
+            print(f"  {scope_label}, group_by={group_by}: {same} ({len(reports[0].groups)} groups)")
+            if districts is not None and group_by == "district" and reports[1].groups:
+                g = reports[1].groups[0]
                 print(
                     f"  ({g.key}: score {g.score}, grade {g.grade}; "
                     + ", ".join(
@@ -571,12 +660,10 @@ async def measure_indicators(conn: asyncpg.Connection, repeat: int) -> list[Reco
 
 # proposed changes (not the app's code: the statements as proposed for cases/store.py and cases/reports/service.py) ---
 
-#: the indexes the proposed statements need (created in the scratch database only)
+#: the index the proposed statement needs (created in the scratch database only)
 PROPOSED_INDEXES = (
     """CREATE INDEX IF NOT EXISTS case_deadlines_open_department ON case_deadlines (department_code, due_at, case_id)
            WHERE completed_at IS NULL AND paused_at IS NULL""",
-    """CREATE INDEX IF NOT EXISTS cases_map_xy ON cases (ST_X(location), ST_Y(location))
-           INCLUDE (location, category_code, state) WHERE hidden_at IS NULL""",
 )
 
 #: workflow_store.list_cases for a department's overdue queue: the department's own open steps (accept, handle) in
@@ -592,31 +679,10 @@ WHERE d.completed_at IS NULL AND d.paused_at IS NULL AND d.department_code = $1 
 ORDER BY d.due_at, d.case_id LIMIT $4
 """
 
-#: service.map_reports: is the box above the cap? (stops at cap + 1 rows instead of counting them all)
-PROPOSED_MAP_COUNT_SQL = """
-SELECT count(*) FROM (SELECT 1 FROM cases c
-                      WHERE c.location && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND c.hidden_at IS NULL
-                        AND ($5::text IS NULL OR c.category_code = $5) AND ($6::text IS NULL OR c.state = $6)
-                      LIMIT $7) x
-"""
-
-#: store.map_clusters: integer cells and the mean position (= the centroid of the points), answered by an
-#: index-only scan of cases_map_xy; total = the sum of the counts
-PROPOSED_MAP_CLUSTERS_SQL = """
-SELECT count(*) AS count, avg(ST_Y(c.location)) AS lat, avg(ST_X(c.location)) AS lon
-FROM cases c
-WHERE ST_X(c.location) BETWEEN $1 AND $3 AND ST_Y(c.location) BETWEEN $2 AND $4 AND c.hidden_at IS NULL
-  AND ($5::text IS NULL OR c.category_code = $5) AND ($6::text IS NULL OR c.state = $6)
-GROUP BY floor(ST_X(c.location) / $7), floor(ST_Y(c.location) / $7)
-ORDER BY count DESC
-"""
-
 
 async def measure_proposed(
     conn: asyncpg.Connection, departments: list[str], samples: int, rng: random.Random
 ) -> list[Recorder]:
-    from cases.reports.service import CasesConfig
-
     print("\nproposed statements (bench copies, see the report), with their indexes:")
     for sql in PROPOSED_INDEXES:
         await _step(conn, sql.split(" ON ")[0].replace("CREATE INDEX IF NOT EXISTS ", "index "), sql)
@@ -644,37 +710,10 @@ async def measure_proposed(
                 break
             _, after = await deeper.time(conn, functools.partial(page, department, after))
 
-    config = CasesConfig()
-
-    async def map_box(bbox: tuple[float, float, float, float]) -> int:
-        total: int = await conn.fetchval(
-            PROPOSED_MAP_COUNT_SQL, *bbox, None, None, config.map_feature_cap + 1
-        )
-        if total <= config.map_feature_cap:
-            rows = await store.map_cases(conn, bbox, None, None, config.map_feature_cap)
-            return len(rows)
-        cell = max(bbox[2] - bbox[0], bbox[3] - bbox[1]) / 32
-        clusters = await conn.fetch(PROPOSED_MAP_CLUSTERS_SQL, *bbox, None, None, cell)
-        return sum(r["count"] for r in clusters)
-
     recorders = [first, deeper]
-    for label, size, target in (
-        ("map, district-sized boxes (proposed)", DISTRICT_BOX, TARGETS_MS["map"]),
-        ("map, street-sized boxes (proposed)", STREET_BOX, None),
-    ):
-        recorder = Recorder(label, target)
-        await map_box(_floats(_box(rng, size)))
-        for _ in range(samples):
-            await recorder.time(conn, functools.partial(map_box, _floats(_box(rng, size))))
-        recorders.append(recorder)
     for r in recorders:
         print(r.line())
     return recorders
-
-
-def _floats(bbox: str) -> tuple[float, float, float, float]:
-    a, b, c, d = (float(v) for v in bbox.split(","))
-    return a, b, c, d
 
 
 # main -----------------------------------------------------------------------------------------------------
@@ -696,7 +735,14 @@ async def run(args: argparse.Namespace) -> int:
             conn = await _connect(scratch)
             try:
                 if args.reuse:
-                    print(f"reusing {name}: no data generated\n")
+                    from api.db import migrate
+
+                    applied = await migrate(conn)
+                    if applied:
+                        await conn.execute("ANALYZE")
+                    print(
+                        f"reusing {name}: no data generated; migrations applied: {', '.join(applied) or 'none'}\n"
+                    )
                 else:
                     await generate(conn, args.cases, args.seed)
                 if args.jit == "off":
@@ -714,6 +760,10 @@ async def run(args: argparse.Namespace) -> int:
                         recorders += found
                 if "map" in args.only:
                     for r in (found := await measure_map(conn, args.samples, rng)):
+                        print(r.line())
+                    recorders += found
+                if "tiles" in args.only:
+                    for r in (found := await measure_tiles(conn, args.samples, rng)):
                         print(r.line())
                     recorders += found
                 if "indicators" in args.only:
@@ -753,8 +803,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--only",
         type=lambda v: set(v.split(",")),
-        default={"queue", "map", "indicators", "proposed"},
-        help="comma-separated measurements to run: queue, map, indicators, proposed (all)",
+        default={"queue", "map", "tiles", "indicators", "proposed"},
+        help="comma-separated measurements to run: queue, map, tiles, indicators, proposed (all)",
     )
     p.add_argument("--env-file", type=Path, default=DEFAULT_ENV_FILE)
     args = p.parse_args(argv)

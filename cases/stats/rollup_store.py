@@ -117,6 +117,11 @@ async def rollup_timezone(conn: asyncpg.Connection) -> str | None:
     return zone
 
 
+async def share_rollup(conn: asyncpg.Connection) -> None:
+    """Wait for a backfill in progress, and keep one from starting, until the transaction ends (refreshes share)."""
+    await conn.execute("LOCK TABLE indicator_rollup IN SHARE MODE")
+
+
 async def lock_days(conn: asyncpg.Connection, days: list[date]) -> None:
     """Serialise the recomputing of these days until the transaction ends (in day order: no deadlock)."""
     await conn.execute(

@@ -51,6 +51,11 @@ async def refresh(conn: asyncpg.Connection, timezone: str, limit: int = 1000) ->
     `timezone`). Returns the days recomputed."""
     if await rollup_store.rollup_timezone(conn) != timezone:
         return await backfill(conn, timezone)
+    # a backfill locks indicator_rollup (exclusive) before any day; a refresh shares that lock before any day
+    # too, so neither waits for the other while holding what the other waits for
+    await rollup_store.share_rollup(conn)
+    if await rollup_store.rollup_timezone(conn) != timezone:
+        return 0  # a backfill for another zone committed meanwhile
     days = await rollup_store.take_dirty_days(conn, timezone, limit)
     if days:
         await rollup_store.lock_days(conn, days)

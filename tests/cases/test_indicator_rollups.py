@@ -6,6 +6,7 @@ the marks are refreshed (and, before that, by counting from the base tables)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,8 @@ import asyncpg
 import msgspec
 import pytest
 
+from api.db import connect
+from api.settings import Settings
 from cases.stats import indicators, rollups
 from tests.cases import test_indicators as paper
 from tests.cases.test_indicators import A, B, City, L
@@ -190,3 +193,24 @@ async def test_an_empty_city_backfills_nothing(db: asyncpg.Connection, window: t
     assert await backfill(db) == 0
     assert await readable(db, window)
     await assert_same(db, [window])
+
+
+async def test_two_workers_refresh_at_once_without_deadlock(
+    db: asyncpg.Connection, city: City, settings: Settings
+) -> None:
+    """Two workers starting on a database without rollups both backfill (one after the other); a refresh beside a
+    backfill waits for it; marks are taken by one of them only."""
+    other, third = await connect(settings), await connect(settings)
+    try:
+        first, second = await asyncio.gather(refresh(db), refresh(other))
+        assert first > 31 and second > 31
+        await db.execute("UPDATE cases SET state = 'voided' WHERE id = $1", city.cases["C12"])
+        await other.execute("UPDATE cases SET state = 'voided' WHERE id = $1", city.cases["C13"])
+        results = await asyncio.gather(backfill(db), refresh(other), refresh(third))
+        assert results[0] > 31
+        assert await db.fetchval("SELECT count(*) FROM indicator_dirty") == 0
+        assert await readable(db, WINDOWS[0])
+        await assert_same(db, [WINDOWS[0]])
+    finally:
+        await other.close()
+        await third.close()

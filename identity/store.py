@@ -98,33 +98,24 @@ async def replace_roles(conn: asyncpg.Connection, user_id: UUID, grants: list[Ro
     )
 
 
+#: a user's role grants as a JSON array, and the session that signs them in (get_principal_row, ..._user_row)
+_PRINCIPAL = """s.revoked_at,
+    coalesce((SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                 'role', r.role, 'scope_kind', r.scope_kind, 'scope_id', r.scope_id)) ORDER BY r.id)
+              FROM user_roles r WHERE r.user_id = u.id), '[]') AS roles
+    FROM auth_sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.id = $2 AND s.user_id = $1"""
+
+
 async def get_principal_row(conn: asyncpg.Connection, user_id: UUID, session_id: UUID) -> Record | None:
     """The user, their roles and whether the session is still live, in one round trip."""
-    return await conn.fetchrow(
-        """SELECT u.locale, u.disabled_at, s.revoked_at,
-                  coalesce((SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-                               'role', r.role, 'scope_kind', r.scope_kind, 'scope_id', r.scope_id)) ORDER BY r.id)
-                            FROM user_roles r WHERE r.user_id = u.id), '[]') AS roles
-           FROM auth_sessions s JOIN users u ON u.id = s.user_id
-           WHERE s.id = $2 AND s.user_id = $1""",
-        user_id,
-        session_id,
-    )
+    return await conn.fetchrow(f"SELECT u.locale, u.disabled_at, {_PRINCIPAL}", user_id, session_id)
 
 
 async def get_principal_user_row(conn: asyncpg.Connection, user_id: UUID, session_id: UUID) -> Record | None:
     """`get_principal_row` with the whole user (GET /v1/me): the session, the user and their roles in one
     round trip."""
-    return await conn.fetchrow(
-        """SELECT u.*, s.revoked_at,
-                  coalesce((SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-                               'role', r.role, 'scope_kind', r.scope_kind, 'scope_id', r.scope_id)) ORDER BY r.id)
-                            FROM user_roles r WHERE r.user_id = u.id), '[]') AS roles
-           FROM auth_sessions s JOIN users u ON u.id = s.user_id
-           WHERE s.id = $2 AND s.user_id = $1""",
-        user_id,
-        session_id,
-    )
+    return await conn.fetchrow(f"SELECT u.*, {_PRINCIPAL}", user_id, session_id)
 
 
 # identities ----------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusController
 
-from api.auth import provide_principal, token_guard
+from api.auth import provide_principal, refuse_without_token
 from api.config import (
     auth_config,
     calendar_config,
@@ -114,6 +114,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
     async def before_request(request: Any) -> None:
         if request.scope["path"] == "/metrics" and hasattr(request.app.state, "pool"):
             _pool_gauges(request.app.state)
+        refuse_without_token(request)  # 401 first, as before anything of the request is read
         await refuse_nul(request)
 
     state = State(
@@ -187,7 +188,6 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             NulWebSocketGuard,
         ],
         before_request=before_request,
-        guards=[token_guard],
         exception_handlers=exception_handlers(),
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(

@@ -179,7 +179,7 @@ def problem_status(code: str) -> int:
 
 
 def _signed_in(handler: HTTPRouteHandler) -> tuple[str, ...]:
-    """The auth problems of a route, judged the way api.auth.token_guard judges it."""
+    """The auth problems of a route, judged the way api.auth.needs_token judges it."""
     if "principal" not in handler.parsed_fn_signature.parameters:
         return ()
     provider = handler.resolve_dependencies().get("principal")

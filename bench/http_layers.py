@@ -97,22 +97,22 @@ def build(layer: str) -> Any:
 
         kwargs["middleware"] = [observability_layer(observability, layer)]
     elif layer == "hooks":
-        from api.auth import token_guard
+        from api.auth import refuse_without_token
         from api.nul_guard import refuse_nul
 
         async def before_request(request: Any) -> None:
             if request.scope["path"] == "/metrics":  # as api/app.py's hook
                 pass
+            refuse_without_token(request)
             await refuse_nul(request)
 
         kwargs["before_request"] = before_request
-        kwargs["guards"] = [token_guard]
     elif layer == "problems":
         from api.errors import exception_handlers
 
         kwargs["exception_handlers"] = exception_handlers()
     elif layer == "auth":
-        from api.auth import bearer_token, token_guard
+        from api.auth import bearer_token, refuse_without_token
         from identity.tokens import read_access_token
 
         async def provide_principal(request: Request[Any, Any, Any]) -> tuple[Any, Any]:
@@ -124,7 +124,11 @@ def build(layer: str) -> Any:
 
         kwargs["route_handlers"] = [healthz, auth]
         kwargs["dependencies"] = {"principal": Provide(provide_principal)}
-        kwargs["guards"] = [token_guard]
+
+        async def check_token(request: Any) -> None:
+            refuse_without_token(request)
+
+        kwargs["before_request"] = check_token
     elif layer != "bare":
         raise BenchError(f"unknown layer {layer!r} (one of {', '.join(LAYERS)})", 2)
     return Litestar(**kwargs)

@@ -101,8 +101,7 @@ def build(layer: str) -> Any:
         from api.nul_guard import refuse_nul
 
         async def before_request(request: Any) -> None:
-            if request.scope["path"] == "/metrics":  # as api/app.py's hook
-                pass
+            _ = request.scope["path"] == "/metrics"  # api/app.py's hook looks at the path first
             refuse_without_token(request)
             await refuse_nul(request)
 

@@ -202,8 +202,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     env = cityloop_env(args)
-    # the soak's citizens send more than a phone would: no daily or hourly limit stops them
-    env.update(REPORTS_PER_DAY="100000", UPLOADS_PER_HOUR="100000", LOG_LEVEL="WARNING")
+    # the soak's citizens send more than a phone would: no daily or hourly limit stops them, and their access
+    # tokens (15 minutes by default; a phone refreshes them) last the whole soak
+    env.update(
+        REPORTS_PER_DAY="100000",
+        UPLOADS_PER_HOUR="100000",
+        LOG_LEVEL="WARNING",
+        ACCESS_TOKEN_TTL_S=str(round(args.minutes * 60 + 3600)),
+    )
     try:
         load_settings(env)
     except SettingsError as exc:

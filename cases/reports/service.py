@@ -107,6 +107,7 @@ async def submit_report(
     first look-up; the reports table's unique (reporter_id, client_id) decides: the second waits on the first's
     row, finds it taken, undoes its own work (a savepoint) and returns the first report.
     """
+    await engine.reuse_plans(conn)
     if data.client_id is None:
         created = await _file_report(conn, config, calendar, viewer, data, patrol=patrol)
         assert created is not None

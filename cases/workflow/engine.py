@@ -285,6 +285,7 @@ async def apply(
     assignee, its rating), among those the store allows for the subject's table."""
     now = now or datetime.now(UTC)
     subject = workflow.subject
+    await store.reuse_plans(conn)
     if case is None:
         case = await store.get_subject(conn, subject, case_id)
         if case is None:
@@ -427,6 +428,12 @@ async def _follow(
 
 
 Source = Literal["citizen", "inspector"]
+
+
+async def reuse_plans(conn: asyncpg.Connection) -> None:
+    """Plans reused for the rest of the transaction: a use case that ends in `intake` calls it first (see
+    store.reuse_plans); `apply` does it itself."""
+    await store.reuse_plans(conn)
 
 
 async def intake(

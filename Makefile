@@ -4,7 +4,7 @@
 #   make test            test services, lint, contract check, pytest -n 2   (PYTEST_ARGS='-k foo -x');
 #                        stops the test services after itself unless they were already up:
 #                        `scripts/services.sh start test` once keeps them up (saves ~10 s a run)
-#   make lint | contract | contract-check | bench | status | stop
+#   make lint | contract | contract-check | bench | bench-table | status | stop
 # Services: scripts/services.sh {start|stop|status|start-one|stop-one} {dev|test}; env in var/PROFILE/env.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -13,7 +13,7 @@ SHELL := /bin/bash
 VENV := .venv/bin
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap services run test lint contract contract-check bench status stop
+.PHONY: help bootstrap services run test lint contract contract-check bench bench-table status stop
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -55,6 +55,11 @@ bench: services
 		$(VENV)/python -m "$$m" $(BENCH_ARGS) || { echo "!! $$m failed"; rc=1; }; \
 	done; \
 	if [ "$$ran" = 0 ]; then echo "no benchmarks in bench/"; fi; exit $$rc
+
+# issue 13's table, every row in one run (about 55 minutes): QUEUES_DB= a database kept by `bench.queues --keep`
+QUEUES_DB ?=
+bench-table: services
+	@bench/table.sh $(QUEUES_DB)
 
 status:
 	@for p in dev test; do echo "[$$p]"; scripts/services.sh status $$p || true; done

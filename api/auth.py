@@ -67,8 +67,9 @@ async def provide_optional_principal(
 @functools.lru_cache(maxsize=4096)
 def needs_token(handler: BaseRouteHandler) -> bool:
     """The handler takes a required `principal` (not the optional one): a request without a bearer token is
-    refused before anything else is read. Judged once per handler."""
-    if "principal" not in handler.parsed_fn_signature.parameters:
+    refused before anything else is read. Judged once per handler. The console's routes (`opt["console"]`) sign
+    in by their session cookie, never by a token."""
+    if handler.opt.get("console") or "principal" not in handler.parsed_fn_signature.parameters:
         return False
     provider = handler.resolve_dependencies().get("principal")
     return provider is not None and provider.dependency is not provide_optional_principal

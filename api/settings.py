@@ -105,6 +105,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     open311_public_origin: str = ""
     open311_media_timeout_s: float = 10.0
     open311_allow_private_media: bool = False
+    # the web console (console/): sessions end after this much idle time, and at the latest this long after sign-in;
+    # a base-map tile URL template ({z}/{x}/{y}, e.g. Tianditu's with its key): empty draws no base map and the
+    # console calls no outside host
+    console_idle_timeout_s: int = 30 * 60
+    console_session_lifetime_s: int = 12 * 3600
+    console_tile_url: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -175,6 +181,9 @@ _ENV_VARS = {
     "OPEN311_PUBLIC_ORIGIN": "open311_public_origin",
     "OPEN311_MEDIA_TIMEOUT_S": "open311_media_timeout_s",
     "OPEN311_ALLOW_PRIVATE_MEDIA": "open311_allow_private_media",
+    "CONSOLE_IDLE_TIMEOUT_S": "console_idle_timeout_s",
+    "CONSOLE_SESSION_LIFETIME_S": "console_session_lifetime_s",
+    "CONSOLE_TILE_URL": "console_tile_url",
 }
 
 # Defaults that differ outside production: generous limits for scripts that sign many demo users in.
@@ -265,6 +274,14 @@ def check_settings(settings: Settings) -> None:
         problems.append(
             "OPEN311_MEDIA_TIMEOUT_S is 0 to 120 seconds, OPEN311_JURISDICTION_ID 1 to 64 characters"
         )
+    if not 60 <= settings.console_idle_timeout_s <= settings.console_session_lifetime_s <= 7 * 86400:
+        problems.append(
+            "CONSOLE_IDLE_TIMEOUT_S must be at least 60 and at most CONSOLE_SESSION_LIFETIME_S (at most 7 days)"
+        )
+    if settings.console_tile_url and not settings.console_tile_url.startswith(
+        ("https://",) if settings.is_production else ("https://", "http://")
+    ):
+        problems.append("CONSOLE_TILE_URL must be an https:// URL template")
     if settings.db_acquire_timeout_s <= 0:
         problems.append("DB_ACQUIRE_TIMEOUT_S must be positive")
     if settings.worker_heartbeat_max_age_s < 10:

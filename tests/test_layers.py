@@ -8,6 +8,8 @@
 - Every SQL statement of cases/ is in a store module, and so is the idempotency SQL of the API.
 - The notifications read side reads the case workflow's views (migration 0018), never the tables of cases.
 - No file of cases/ is longer than about 600 lines.
+- The web console (console/) is a presentation layer like api/: no domain imports it, and it imports neither the
+  API's controllers nor any domain's store (its own session_store is its SQL).
 """
 
 from __future__ import annotations
@@ -94,6 +96,43 @@ def store_breaches(imports: dict[str, set[str]]) -> list[str]:
 
 def _graph() -> dict[str, set[str]]:
     return {_module(path): _imports(path) for path in _files(*DOMAINS)}
+
+
+def console_breaches(imports: dict[str, set[str]]) -> list[str]:
+    def breach(module: str, name: str) -> bool:
+        if module.split(".")[0] in DOMAINS:
+            return name.split(".")[0] == "console"
+        if module.split(".")[0] != "console":
+            return False
+        controller = name == "api.controllers" or name.startswith("api.controllers.")
+        return controller or (name.rsplit(".", 1)[-1].endswith("store") and _package(name) != "console")
+
+    return [
+        f"{module} -> {name}" for module, names in imports.items() for name in names if breach(module, name)
+    ]
+
+
+def test_the_console_is_a_presentation_layer() -> None:
+    graph = _graph() | {_module(path): _imports(path) for path in _files("console")}
+    assert console_breaches(graph) == []
+    assert sorted(
+        console_breaches(
+            {
+                "housing.billing": {"console.render"},
+                "console.pages.command": {
+                    "api.controllers.cases",
+                    "cases.workflow.store",
+                    "console.session_store",
+                },
+                "console.auth": {"identity.store", "identity.service"},
+            }
+        )
+    ) == [
+        "console.auth -> identity.store",
+        "console.pages.command -> api.controllers.cases",
+        "console.pages.command -> cases.workflow.store",
+        "housing.billing -> console.render",
+    ]
 
 
 def test_the_parts_of_cases_are_the_layers() -> None:

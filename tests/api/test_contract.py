@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The domain packages: every top-level package but the HTTP layer, the contract, the benches and the tests
 #: (checked below, so that a rule over them cannot pass over a package that is not there, or miss a new one)
 DOMAINS = ("identity", "media", "cases", "notifications", "housing", "open311")
-NOT_DOMAINS = {"api", "mobile_contract", "bench", "tests"}
+NOT_DOMAINS = {"api", "console", "mobile_contract", "bench", "tests"}  # console: a presentation layer
 
 
 def test_openapi_document_is_current() -> None:

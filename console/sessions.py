@@ -1,0 +1,101 @@
+"""Console sessions: a random cookie value whose sha256 names a row of console_sessions, riding on an identity
+session. Each request reads the user's roles afresh through identity's service, as the API does for a token, so a
+revoked role, a disabled account or an ended identity session counts at once.
+
+Use cases take `conn` inside the caller's transaction and never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from uuid import UUID
+
+import asyncpg
+
+from console import session_store
+from identity import service
+from identity.errors import SessionRevoked, TokenInvalid, UserDisabled
+from identity.models import AuthConfig, Principal, RequestContext
+from identity.tokens import issue_access_token
+
+#: seconds of the one-request access token through which a session's principal is read (see `principal_of`)
+_PROBE_TTL_S = 60
+
+
+@dataclass(frozen=True)
+class Session:
+    principal: Principal
+    csrf_token: str
+
+
+def new_secret() -> str:
+    """256 random bits, URL-safe: a cookie value or a CSRF token."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    # 256 random bits need no key or stretching: a plain digest makes a stolen table useless
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def principal_of(
+    conn: asyncpg.Connection, config: AuthConfig, user_id: UUID, auth_session_id: UUID
+) -> Principal:
+    """The principal of an identity session, loaded by the very function that loads the API's (identity's
+    `authenticate`: session revoked, account disabled, roles fresh), handed a token made for this one call.
+    Raises SessionRevoked, UserDisabled."""
+    probe = issue_access_token(config.jwt_secret, user_id, auth_session_id, _PROBE_TTL_S)
+    return await service.authenticate(conn, config, probe)
+
+
+async def start(
+    conn: asyncpg.Connection, principal: Principal, lifetime_s: int, ctx: RequestContext
+) -> tuple[str, Session]:
+    """A new console session for a signed-in principal: the cookie value (shown once, never stored) and the
+    session."""
+    token, csrf = new_secret(), new_secret()
+    await session_store.insert_session(
+        conn,
+        token_hash(token),
+        principal.user_id,
+        principal.session_id,
+        csrf,
+        lifetime_s,
+        ctx.client_ip,
+        ctx.user_agent,
+    )
+    return token, Session(principal, csrf)
+
+
+async def load(conn: asyncpg.Connection, config: AuthConfig, token: str, idle_s: int) -> Session | None:
+    """The live session of a cookie value, or None (unknown, idle, expired, its identity session ended, the user
+    disabled: the row of a session that cannot come back is deleted)."""
+    hashed = token_hash(token)
+    row = await session_store.touch_session(conn, hashed, idle_s)
+    if row is None:
+        return None
+    try:
+        principal = await principal_of(conn, config, row["user_id"], row["auth_session_id"])
+    except (SessionRevoked, UserDisabled, TokenInvalid):
+        await session_store.delete_session(conn, hashed)
+        return None
+    return Session(principal, row["csrf_token"])
+
+
+async def end(conn: asyncpg.Connection, config: AuthConfig, token: str) -> None:
+    """Sign out: the console session is deleted and its identity session revoked."""
+    row = await session_store.delete_session(conn, token_hash(token))
+    if row is None:
+        return
+    try:
+        principal = await principal_of(conn, config, row["user_id"], row["auth_session_id"])
+    except (SessionRevoked, UserDisabled, TokenInvalid):
+        return  # ended already
+    await service.logout(conn, principal)
+
+
+async def housekeeping(conn: asyncpg.Connection, idle_s: int) -> dict[str, int]:
+    """Delete sessions past their idle or absolute end (for the worker's housekeeping pass)."""
+    return {"console_sessions": await session_store.delete_stale_sessions(conn, idle_s)}

@@ -6,11 +6,10 @@ app's order string (alipay.trade.app.pay), verifies every answer (the signature 
 name). This module adds the rest: the check that a callback is for our app_id and seller, exact amounts (yuan
 strings to fen with Decimal, never float), typed errors and states, refunds and the daily statement.
 
-Two things of the SDK are adjusted, both in ``_AliPay``: its host, which the constructor hard-codes
-(``self._gateway = 'https://openapi.alipay.com/gateway.do'``, or the sandbox with ``debug=True``) and which is
-set again from the configuration right after construction (the constructor does no I/O, and every request is
-``self._gateway + '?' + signed query``); and the request ``timestamp``, which the SDK writes in the server's
-local time while Alipay reads it as China Standard Time (our servers run in UTC).
+The SDK, and the two things of it we adjust (its host and its request timestamp), are in ``alipay_sdk``: it is
+imported with the provider's first call, not when the API starts, since a process that takes no payment does not
+need it (issue 13). The keys are still loaded when the provider is built (as the SDK loads them), so that a key
+that does not load stops the API's start.
 
 The SDK is synchronous (urllib): every call that reaches Alipay runs in a worker thread, at most
 ``max_parallel_calls`` at once. A callback's signature check makes no call (the SDK verifies with the Alipay public
@@ -20,16 +19,13 @@ key of the configuration) and runs inline: a sub-millisecond RSA verify costs le
 from __future__ import annotations
 
 import json
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 from urllib.parse import parse_qsl, urlsplit
-
-from alipay import AliPay
-from alipay.exceptions import AliPayException, AliPayValidationError
-from alipay.utils import AliPayConfig
 
 from housing.providers.base import (
     CHINA_TZ,
@@ -66,6 +62,9 @@ from housing.providers.models import (
 from housing.providers.money import fen_to_yuan, yuan_to_fen
 from housing.providers.statements import MAX_STATEMENT_FILE_BYTES, parse_alipay_bill_zip
 
+if TYPE_CHECKING:
+    from housing.providers.alipay_sdk import SDK
+
 PROVIDER: Final = "alipay"
 TRADE_STATES: Final[dict[str, PaymentState]] = {
     "WAIT_BUYER_PAY": "pending",
@@ -78,17 +77,6 @@ UNAVAILABLE_SUB_CODES: Final = frozenset({"ACQ.SYSTEM_ERROR", "isp.unknow-error"
 MAX_CALLBACK_BYTES: Final = 64 * 1024
 
 
-class _AliPay(AliPay):  # type: ignore[misc]  # the SDK has no type information
-    def __init__(self, *, gateway_url: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._gateway = gateway_url  # the constructor chose the production (or sandbox) host: ours instead
-
-    def build_body(self, method: str, biz_content: Any = None, **kwargs: Any) -> dict[str, Any]:
-        data = cast(dict[str, Any], super().build_body(method, biz_content, **kwargs))
-        data["timestamp"] = datetime.now(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
-        return data
-
-
 class AlipayProvider:
     """The ``PaymentProvider`` of Alipay: app payments (alipay.trade.app.pay)."""
 
@@ -97,35 +85,50 @@ class AlipayProvider:
     def __init__(self, config: AlipayConfig) -> None:
         self.config = config
         self._limit = ThreadLimit(config.max_parallel_calls)
-        try:
-            self._sdk = _AliPay(
-                gateway_url=config.gateway_url,
-                appid=config.app_id,
-                app_private_key_string=config.app_private_key,
-                alipay_public_key_string=config.alipay_public_key,
-                sign_type="RSA2",
-                config=AliPayConfig(timeout=config.timeout_s),
-            )
-        except (ValueError, IndexError, TypeError, AliPayException) as exc:
-            raise ProviderConfigInvalid(f"the keys do not load: {exc}", provider=PROVIDER) from exc
+        self._sdk: SDK | None = None
+        self._sdk_lock = threading.Lock()
+        _check_keys(config)
 
-    async def _run(self, fn: Callable[[_AliPay], Any]) -> Any:
+    # the SDK -------------------------------------------------------------------------------------------------
+
+    def _sdk_now(self) -> SDK:
+        """The SDK, built on first use (in a worker thread: importing it takes about 0.1 s)."""
+        with self._sdk_lock:
+            if self._sdk is None:
+                from housing.providers import alipay_sdk  # the SDK loads here, with the first call
+
+                try:
+                    self._sdk = alipay_sdk.build(self.config)
+                except (ValueError, IndexError, TypeError, alipay_sdk.AliPayException) as exc:
+                    raise ProviderConfigInvalid(f"the keys do not load: {exc}", provider=PROVIDER) from exc
+            return self._sdk
+
+    async def _run(self, fn: Callable[[SDK], Any]) -> Any:
+        def call() -> Any:
+            return fn(self._sdk_now())
+
         try:
-            return await self._limit.run(fn, self._sdk)
+            return await self._limit.run(call)
         except urllib.error.HTTPError as exc:
             raise ProviderUnavailable(f"HTTP {exc.code}", provider=PROVIDER, status=exc.code) from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise ProviderUnavailable(f"{type(exc).__name__}: {exc}", provider=PROVIDER) from exc
-        except AliPayValidationError as exc:
-            raise ProviderResponseInvalid(
-                "the answer's signature does not verify", provider=PROVIDER
-            ) from exc
-        except AliPayException as exc:
-            raise _refusal(str(exc)) from exc
-        except ValueError as exc:  # not JSON
-            raise ProviderResponseInvalid(f"the answer does not read: {exc}", provider=PROVIDER) from exc
+        except ProviderConfigInvalid:  # the SDK was built, and its keys did not load
+            raise
+        except Exception as exc:
+            from housing.providers import alipay_sdk  # loaded: the call built the SDK
 
-    async def _api(self, fn: Callable[[_AliPay], Any]) -> dict[str, Any]:
+            if isinstance(exc, alipay_sdk.AliPayValidationError):
+                raise ProviderResponseInvalid(
+                    "the answer's signature does not verify", provider=PROVIDER
+                ) from exc
+            if isinstance(exc, alipay_sdk.AliPayException):
+                raise _refusal(str(exc)) from exc
+            if isinstance(exc, ValueError):  # not JSON
+                raise ProviderResponseInvalid(f"the answer does not read: {exc}", provider=PROVIDER) from exc
+            raise
+
+    async def _api(self, fn: Callable[[SDK], Any]) -> dict[str, Any]:
         """A verified answer with code 10000; other codes raise (20000 and system errors: unavailable)."""
         answer = await self._run(fn)
         if not isinstance(answer, dict):
@@ -304,10 +307,16 @@ class AlipayProvider:
             raise CallbackSignatureInvalid("sign_type is not RSA2", provider=PROVIDER)
 
         # The SDK's RSA2 check, here on the event loop: it is CPU only (no network, no file; about 0.5-0.8 ms), less
-        # than a worker-thread hop costs (bench/payment_callbacks.py)
+        # than a worker-thread hop costs (bench/payment_callbacks.py). In a process that made no call yet, the SDK
+        # is built first, in a worker thread (its import takes about 0.1 s).
+        sdk = self._sdk
+        if sdk is None:
+            sdk = await self._limit.run(self._sdk_now)
+        from housing.providers import alipay_sdk  # loaded with the SDK
+
         try:
-            verified = bool(self._sdk.verify(dict(params), sign))
-        except (ValueError, TypeError, AliPayException):  # bad base64, an odd sign_type
+            verified = bool(sdk.verify(dict(params), sign))
+        except (ValueError, TypeError, alipay_sdk.AliPayException):  # bad base64, an odd sign_type
             verified = False
         if not verified:
             raise CallbackSignatureInvalid("the signature does not verify", provider=PROVIDER)
@@ -383,6 +392,18 @@ class AlipayProvider:
             raise ProviderResponseInvalid("no bill_download_url", provider=PROVIDER)
         content = await self._run(lambda sdk: _download(url, self.config.timeout_s))
         return parse_alipay_bill_zip(cast(bytes, content), day)
+
+
+def _check_keys(config: AlipayConfig) -> None:
+    """Load both keys as the SDK does (pycryptodomex's RSA.importKey) without importing the SDK: a key that does
+    not load is refused when the provider is built, at the API's start, not at the first payment."""
+    from Cryptodome.PublicKey import RSA
+
+    try:
+        RSA.importKey(config.app_private_key)
+        RSA.importKey(config.alipay_public_key)
+    except (ValueError, IndexError, TypeError) as exc:
+        raise ProviderConfigInvalid(f"the keys do not load: {exc}", provider=PROVIDER) from exc
 
 
 def _download(url: str, timeout_s: float) -> bytes:

@@ -7,16 +7,13 @@ resource (AES-256-GCM under the APIv3 key). This module adds what the SDK leaves
 rule, the check that a callback is for our mchid and appid, exact amounts, typed errors and states, the app's
 signed payment parameters and the daily statement.
 
-The SDK's one hard-coded thing is its host: ``Core.__init__`` sets ``self._gate_way =
-'https://api.mch.weixin.qq.com'`` and at once downloads the certificates from it, so the attribute cannot be
-changed after construction and the constructor takes no host. ``_GatewayCore`` overrides that one attribute
-with a property that answers the configured base URL (every request the SDK makes is ``self._gate_way +
-path``), and ``_SDK`` builds ``WeChatPay`` around it (what ``WeChatPay.__init__`` does, with our Core); a test
-checks both against the pinned SDK. Nothing else of the SDK is changed.
+The SDK itself, and the one thing of it we change (its host), are in ``wechat_sdk``: it is imported with the
+provider's first call (``WeChatPayProvider._build_sdk``), not when the API starts, since a process that takes no
+payment does not need it (issue 13).
 
 The SDK is synchronous (requests): every call that may reach WeChat Pay runs in a worker thread, at most
 ``max_parallel_calls`` at once. A callback's check (RSA verify and AES-GCM decrypt, about 0.1 ms of CPU) runs inline
-once the SDK is built and knows the certificate that signed it (``_GatewayCore.verify_offline``); before that, or
+once the SDK is built and knows the certificate that signed it (``GatewayCore.verify_offline``); before that, or
 for a serial it must download the certificates to know, it takes the thread too.
 """
 
@@ -32,11 +29,7 @@ import uuid
 import zlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any, Final, TypeVar, cast
-
-import requests
-from wechatpayv3 import WeChatPay, WeChatPayType
-from wechatpayv3.core import Core
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from housing.providers.base import (
     CHINA_TZ,
@@ -76,7 +69,8 @@ from housing.providers.models import (
 )
 from housing.providers.statements import parse_wechat_trade_bill
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from housing.providers.wechat_sdk import SDK
 PROVIDER: Final = "wechat"
 SIGNATURE_TYPE: Final = "WECHATPAY2-SHA256-RSA2048"
 #: a statement file larger than this (decompressed) is refused rather than read into memory
@@ -106,98 +100,6 @@ _CALLBACK_HEADERS: Final = (
 )
 
 
-class _GatewayCore(Core):  # type: ignore[misc]  # the SDK has no type information
-    """The SDK's Core with a configurable host, and a platform-certificate refresh that is throttled, keeps the
-    known certificates when a refresh fails, and is safe across threads."""
-
-    def __init__(self, *, gateway: str, refresh_min_interval_s: float, **kwargs: Any) -> None:
-        self._configured_gateway = gateway.rstrip("/")
-        self._refresh_min_interval_s = refresh_min_interval_s
-        self._last_refresh = float("-inf")
-        self._certificates_lock = threading.RLock()
-        self.certificates_answer: tuple[int, Any] | None = None  # the last /v3/certificates answer
-        try:
-            super().__init__(**kwargs)
-        except Exception as exc:
-            if self.certificates_answer is not None and "platform certificate" in str(exc):
-                raise _NoCertificate(*self.certificates_answer) from exc
-            raise
-
-    def request(self, path: str, *args: Any, **kwargs: Any) -> tuple[int, Any]:
-        answer = cast(tuple[int, Any], super().request(path, *args, **kwargs))
-        if path == "/v3/certificates":
-            self.certificates_answer = answer
-        return answer
-
-    @property
-    def _gate_way(self) -> str:
-        return self._configured_gateway
-
-    @_gate_way.setter
-    def _gate_way(self, value: str) -> None:
-        """Core.__init__ writes the production host here; the configuration decides instead."""
-
-    def _update_certificates(self) -> None:
-        # An unknown Wechatpay-Serial makes the SDK download the list again: at most once per interval, so that
-        # forged callbacks cannot make us hammer the provider; a failed download keeps what we had.
-        with self._certificates_lock:
-            now = time.monotonic()
-            if now - self._last_refresh < self._refresh_min_interval_s:
-                return
-            self._last_refresh = now
-            known = list(self._certificates)
-            try:
-                super()._update_certificates()
-            finally:
-                if not self._certificates:
-                    self._certificates.extend(known)
-
-    def _verify_signature(self, headers: Any, body: Any) -> bool:
-        with self._certificates_lock:  # the refresh clears the list before filling it again
-            return bool(super()._verify_signature(headers, body))
-
-    def verify_offline(self, serial: str, verify: Callable[[], T]) -> T | None:
-        """``verify()`` here and now when the SDK's signature check cannot reach the network: the certificate of
-        ``serial`` is known (or it is the configured platform public key's id) and no refresh is running; the
-        certificates are held meanwhile, so that none can start. None when it could (verify in a worker thread)."""
-        # a refresh (a download) holding them makes this answer None at once: the event loop never waits for it
-        if not self._certificates_lock.acquire(blocking=False):
-            return None
-        try:
-            if not self._knows(serial):
-                return None
-            return verify()
-        finally:
-            self._certificates_lock.release()
-
-    def _knows(self, serial: str) -> bool:
-        if self._public_key_id and serial == self._public_key_id:
-            return True
-        try:
-            number = int("0x" + serial, 16)  # as Core._verify_signature reads it
-        except ValueError:
-            return False
-        return any(cert.serial_number == number for cert in self._certificates)
-
-
-class _NoCertificate(Exception):
-    def __init__(self, status: int, body: Any) -> None:
-        super().__init__(f"no platform certificate ({status})")
-        self.status, self.body = status, body
-
-
-class _SDK(WeChatPay):  # type: ignore[misc]
-    """``WeChatPay`` around ``_GatewayCore``: the attributes ``WeChatPay.__init__`` sets, with our Core."""
-
-    def __init__(self, core: _GatewayCore, *, pay_type: WeChatPayType, mchid: str, appid: str) -> None:
-        self._type = pay_type
-        self._mchid = mchid
-        self._appid = appid
-        self._notify_url = None
-        self._core = core
-        self._partner_mode = False
-
-
 class WeChatPayProvider:
     """The ``PaymentProvider`` of WeChat Pay API v3, direct merchant mode (直连商户)."""
 
@@ -207,28 +109,19 @@ class WeChatPayProvider:
         self.config = config
         self._clock = clock
         self._limit = ThreadLimit(config.max_parallel_calls)
-        self._sdk: _SDK | None = None
+        self._sdk: SDK | None = None
         self._sdk_lock = threading.Lock()
 
     # the SDK -------------------------------------------------------------------------------------------------
 
-    def _build_sdk(self) -> _SDK:
-        config = self.config
+    def _build_sdk(self) -> SDK:
+        from housing.providers import wechat_sdk  # the SDK and requests load here, with the first call
+
         try:
-            core = _GatewayCore(
-                gateway=config.base_url,
-                refresh_min_interval_s=config.certificate_refresh_min_interval_s,
-                mchid=config.mchid,
-                cert_serial_no=config.merchant_serial_no,
-                private_key=config.merchant_private_key,
-                apiv3_key=config.apiv3_key,
-                timeout=(config.timeout_s, config.timeout_s),
-                public_key=config.platform_public_key,
-                public_key_id=config.platform_public_key_id,
-            )
-        except requests.RequestException as exc:
+            return wechat_sdk.build(self.config)
+        except wechat_sdk.NETWORK_ERRORS as exc:
             raise ProviderUnavailable(f"platform certificates: {exc}", provider=PROVIDER) from exc
-        except _NoCertificate as exc:
+        except wechat_sdk.NoCertificate as exc:
             if exc.status == 200:  # served, but nothing decrypted: the APIv3 key is not the merchant's
                 raise ProviderConfigInvalid(
                     "no platform certificate decrypts under the APIv3 key", provider=PROVIDER
@@ -239,34 +132,32 @@ class WeChatPayProvider:
             raise ProviderUnavailable(f"platform certificates: {exc.status}", provider=PROVIDER) from exc
         except Exception as exc:  # the SDK raises bare Exceptions: a key that does not load
             raise ProviderConfigInvalid(str(exc), provider=PROVIDER) from exc
-        pay_type = WeChatPayType.APP if config.trade_type == "APP" else WeChatPayType.JSAPI
-        return _SDK(core, pay_type=pay_type, mchid=config.mchid, appid=config.appid)
 
-    def _sdk_now(self) -> _SDK:
+    def _sdk_now(self) -> SDK:
         """The SDK, built on first use (its constructor downloads the platform certificates: in a thread)."""
         with self._sdk_lock:
             if self._sdk is None:
                 self._sdk = self._build_sdk()
             return self._sdk
 
-    async def _run(self, fn: Callable[[_SDK], Any]) -> Any:
+    async def _run(self, fn: Callable[[SDK], Any]) -> Any:
         def call() -> Any:
             return fn(self._sdk_now())
 
         try:
             return await self._limit.run(call)
-        except requests.RequestException as exc:
-            raise ProviderUnavailable(f"{type(exc).__name__}: {exc}", provider=PROVIDER) from exc
         except (ProviderUnavailable, ProviderConfigInvalid, ProviderRefused, ProviderResponseInvalid):
             raise
         except Exception as exc:
+            if _network_error(exc):
+                raise ProviderUnavailable(f"{type(exc).__name__}: {exc}", provider=PROVIDER) from exc
             if "verify the signature" in str(exc):
                 raise ProviderResponseInvalid(
                     "the answer's signature does not verify", provider=PROVIDER
                 ) from exc
             raise
 
-    async def _request(self, fn: Callable[[_SDK], tuple[int, Any]]) -> tuple[int, Any]:
+    async def _request(self, fn: Callable[[SDK], tuple[int, Any]]) -> tuple[int, Any]:
         """An SDK call's (status, body), with 5xx / 429 as ProviderUnavailable and other 4xx as ProviderRefused."""
         status, body = cast(tuple[int, Any], await self._run(fn))
         return _checked(status, body)
@@ -293,7 +184,7 @@ class WeChatPayProvider:
         time_expire = _wechat_time(expires_at) if expires_at else None
         appid = self.config.appid
 
-        def create(sdk: _SDK) -> tuple[int, Any, str, str, str]:
+        def create(sdk: SDK) -> tuple[int, Any, str, str, str]:
             status, body = sdk.pay(
                 description=description,
                 out_trade_no=out_trade_no,
@@ -448,7 +339,7 @@ class WeChatPayProvider:
         except UnicodeDecodeError as exc:
             raise CallbackSignatureInvalid("the body is not UTF-8", provider=PROVIDER) from exc
 
-        def verify(sdk: _SDK) -> tuple[dict[str, Any] | None, bool]:
+        def verify(sdk: SDK) -> tuple[dict[str, Any] | None, bool]:
             try:
                 result = sdk.callback(lowered, text)
             except ValueError:  # a serial that is not hex, a body that is not JSON after a good signature
@@ -695,7 +586,15 @@ def _error_of(body: Any) -> tuple[str, str]:
     return str(value.get("code", "")), str(value.get("message", ""))
 
 
-def _safe_verify(sdk: _SDK, headers: dict[str, str], body: str) -> bool:
+def _network_error(exc: Exception) -> bool:
+    """True for the SDK's "WeChat Pay not reached" errors (requests'). They come only from a call that built the
+    SDK, which imported wechat_sdk: importing it here costs nothing then."""
+    from housing.providers import wechat_sdk
+
+    return isinstance(exc, wechat_sdk.NETWORK_ERRORS)
+
+
+def _safe_verify(sdk: SDK, headers: dict[str, str], body: str) -> bool:
     """The SDK's own signature check, to tell a bad signature from a resource that does not decrypt."""
     try:
         return bool(sdk._core._verify_signature(headers, body))

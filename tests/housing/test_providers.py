@@ -1006,10 +1006,10 @@ async def test_the_sdk_hooks_match_the_pinned_sdks(
     import wechatpayv3
     from wechatpayv3 import WeChatPay, WeChatPayType
 
-    from housing.providers.wechat import _SDK
+    from housing.providers.wechat_sdk import SDK
 
     assert wechatpayv3.__version__ == "2.0.4"
-    # WeChatPay.__init__ sets exactly the attributes _SDK sets (built here in public-key mode: no network)
+    # WeChatPay.__init__ sets exactly the attributes SDK sets (built here in public-key mode: no network)
     real = WeChatPay(
         wechatpay_type=WeChatPayType.APP,
         mchid="1",
@@ -1021,7 +1021,7 @@ async def test_the_sdk_hooks_match_the_pinned_sdks(
         public_key_id="PUB_KEY_ID_1",
     )
     sdk = await wechat._limit.run(wechat._sdk_now)
-    assert isinstance(sdk, _SDK) and set(vars(real)) == set(vars(sdk))
+    assert isinstance(sdk, SDK) and set(vars(real)) == set(vars(sdk))
     assert (
         real._core._gate_way == "https://api.mch.weixin.qq.com" and sdk._core._gate_way == wechat_fake.origin
     )
@@ -1033,7 +1033,7 @@ async def test_the_sdk_hooks_match_the_pinned_sdks(
             gateway_url="http://127.0.0.1:1/gateway.do",
         )
     )
-    assert provider._sdk._gateway == "http://127.0.0.1:1/gateway.do"
+    assert provider._sdk_now()._gateway == "http://127.0.0.1:1/gateway.do"
     assert (
         alipay_sdk.AliPay(
             appid="1",

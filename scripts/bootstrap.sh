@@ -2,7 +2,10 @@
 # Bring a checkout to the point where `scripts/services.sh` and the Python tooling work:
 #   - PostgreSQL 15 + PostGIS 3 (Debian: postgresql-15 postgresql-15-postgis-3)
 #   - the CJK font that PDF receipts embed (Debian: fonts-wqy-microhei)
-#   - Node.js + npm (Debian: nodejs npm), then `npm ci` for s3rver and firebase-tools
+#   - Node.js + npm (Debian: nodejs npm), then `npm ci` for s3rver, firebase-tools and the console's
+#     browser libraries (htmx, Leaflet, ECharts: served from node_modules by console/assets.py)
+#   - Chromium (Debian: chromium), which the console's browser tests drive through Playwright; no browser is
+#     ever downloaded (`playwright install` is never run)
 #   - .venv (Python 3.11) with `pip install -e '.[dev]'`
 #
 # Idempotent and fast when nothing changed: stamps under var/bootstrap/ hold the hash of
@@ -92,6 +95,12 @@ if [ "${BOOTSTRAP_FORCE:-0}" = 1 ] || [ ! -d node_modules ] \
     # Auth); skipping it takes `npm ci` from ~90 s to ~15 s and needs no compiler.
     NO_UPDATE_NOTIFIER=1 npm ci --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error >&2
     printf '%s\n' "$lock_hash" >"$STAMPS/npm.sha256"
+fi
+
+# --- Chromium for the console's browser tests (tests/console/test_browser.py) ---------------------
+if [ ! -x /usr/bin/chromium ]; then
+    apt_install "Chromium for the console's browser tests" chromium
+    [ -x /usr/bin/chromium ] || die "/usr/bin/chromium still missing after install"
 fi
 
 # --- Python venv ---------------------------------------------------------------------------------

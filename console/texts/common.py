@@ -6,7 +6,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "common.app_name": ("CityLoop 管理控制台", "CityLoop console"),
     "common.nav_label": ("功能区", "Areas"),
     "common.language": ("语言", "Language"),
-    "common.signed_in_as": ("当前用户：{name}", "Signed in as {name}"),
     "common.sign_out": ("退出登录", "Sign out"),
     "common.home_title": ("工作台", "Home"),
     "common.home_intro": ("请选择功能区：", "Choose an area:"),

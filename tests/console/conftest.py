@@ -117,9 +117,11 @@ def live_server(databases: Databases, base_url: str) -> Iterator[LiveServer]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium (scripts/bootstrap.sh installs it), one per pytest worker."""
+    """Debian's Chromium (scripts/bootstrap.sh installs it), one per test module and worker. Not longer: while
+    Playwright's sync API is started it holds an event loop in the thread, and the async tests that follow in the
+    same worker could not run theirs."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: scripts/bootstrap.sh installs Debian's chromium")
     from playwright.sync_api import sync_playwright

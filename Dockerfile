@@ -2,6 +2,12 @@
 # Run the API:    docker run -p 8000:8000 --env-file .env cityloop
 # Run the worker: docker run --env-file .env cityloop cityloop worker
 
+# the console's browser libraries (package.json "dependencies" only: no local stand-ins), served by console/assets.py
+FROM node:20-bookworm-slim AS console-assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
@@ -13,6 +19,8 @@ COPY media media
 COPY cases cases
 COPY notifications notifications
 COPY housing housing
+COPY open311 open311
+COPY console console
 COPY mobile_contract mobile_contract
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install .
 
@@ -25,6 +33,7 @@ RUN useradd --system --uid 10001 --home /app cityloop
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY migrations migrations
+COPY --from=console-assets /src/node_modules node_modules
 USER cityloop
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

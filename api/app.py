@@ -70,7 +70,8 @@ from api.openapi import PublishedDocument
 from api.payment_providers import build_providers
 from api.proxies import TrustedProxies, parse_networks
 from api.settings import Settings
-from console import CONSOLE_ROUTES, CONSOLE_TEMPLATES
+from console.app import console_router
+from console.render import TEMPLATE_CONFIG as CONSOLE_TEMPLATES
 from media.service import ImageWorkers
 from media.storage import Storage
 
@@ -171,7 +172,7 @@ def create_app(settings: Settings, *, connect: bool = True) -> Litestar:
             *PAYMENT_ROUTES,
             *OPEN311_ROUTES,
             *OPEN311_ADMIN_ROUTES,
-            *CONSOLE_ROUTES,  # the web console under /console/ (console/), not in the published document
+            console_router(),  # the web console under /console/ (console/), not in the published document
             _Metrics,
         ],
         template_config=CONSOLE_TEMPLATES,

@@ -37,6 +37,7 @@ from api.payment_providers import build_providers
 from api.settings import Settings
 from cases.stats import rollups
 from cases.workflow import service as casework
+from console import sessions as console_sessions
 from housing import billing, payment_sweep, repairs, votes
 from identity import service as identity
 from identity.models import RequestContext
@@ -165,6 +166,7 @@ class Worker:
     async def _housekeeping(self) -> None:
         async with acquire(self.pool) as conn, conn.transaction():
             removed = await identity.housekeeping(conn)
+            removed.update(await console_sessions.housekeeping(conn, self.settings.console_idle_timeout_s))
             removed["idempotency_keys"] = await purge_idempotency_keys(conn)
             removed["worker_heartbeats"] = await forget_old_beats(conn)
             removed.update(await media.storage_housekeeping(conn, self.storage))

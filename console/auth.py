@@ -100,7 +100,7 @@ async def _load_user(request: Request[Any, Any, Any]) -> ConsoleUser:
     settings: Settings = state.settings
     # its own short transaction, before the handler's: the idle clock restarts even when the handler fails
     async with acquire(state.pool) as conn, conn.transaction():
-        session = await sessions.load(conn, state.auth_config, token, settings.console_idle_timeout_s)
+        session = await sessions.load(conn, token, settings.console_idle_timeout_s)
     if session is None:
         raise NotSignedIn("the console session has ended")
     return ConsoleUser(session.principal, session.csrf_token, allowed_areas(session.principal))

@@ -10,18 +10,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from uuid import UUID
 
 import asyncpg
 
 from console import session_store
 from identity import service
-from identity.errors import SessionRevoked, TokenInvalid, UserDisabled
-from identity.models import AuthConfig, Principal, RequestContext
-from identity.tokens import issue_access_token
-
-#: seconds of the one-request access token through which a session's principal is read (see `principal_of`)
-_PROBE_TTL_S = 60
+from identity.errors import SessionRevoked, UserDisabled
+from identity.models import Principal, RequestContext
 
 
 @dataclass(frozen=True)
@@ -38,16 +33,6 @@ def new_secret() -> str:
 def token_hash(token: str) -> str:
     # 256 random bits need no key or stretching: a plain digest makes a stolen table useless
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-async def principal_of(
-    conn: asyncpg.Connection, config: AuthConfig, user_id: UUID, auth_session_id: UUID
-) -> Principal:
-    """The principal of an identity session, loaded by the very function that loads the API's (identity's
-    `authenticate`: session revoked, account disabled, roles fresh), handed a token made for this one call.
-    Raises SessionRevoked, UserDisabled."""
-    probe = issue_access_token(config.jwt_secret, user_id, auth_session_id, _PROBE_TTL_S)
-    return await service.authenticate(conn, config, probe)
 
 
 async def start(
@@ -69,7 +54,7 @@ async def start(
     return token, Session(principal, csrf)
 
 
-async def load(conn: asyncpg.Connection, config: AuthConfig, token: str, idle_s: int) -> Session | None:
+async def load(conn: asyncpg.Connection, token: str, idle_s: int) -> Session | None:
     """The live session of a cookie value, or None (unknown, idle, expired, its identity session ended, the user
     disabled: the row of a session that cannot come back is deleted)."""
     hashed = token_hash(token)
@@ -77,21 +62,21 @@ async def load(conn: asyncpg.Connection, config: AuthConfig, token: str, idle_s:
     if row is None:
         return None
     try:
-        principal = await principal_of(conn, config, row["user_id"], row["auth_session_id"])
-    except (SessionRevoked, UserDisabled, TokenInvalid):
+        principal = await service.session_principal(conn, row["user_id"], row["auth_session_id"])
+    except (SessionRevoked, UserDisabled):
         await session_store.delete_session(conn, hashed)
         return None
     return Session(principal, row["csrf_token"])
 
 
-async def end(conn: asyncpg.Connection, config: AuthConfig, token: str) -> None:
+async def end(conn: asyncpg.Connection, token: str) -> None:
     """Sign out: the console session is deleted and its identity session revoked."""
     row = await session_store.delete_session(conn, token_hash(token))
     if row is None:
         return
     try:
-        principal = await principal_of(conn, config, row["user_id"], row["auth_session_id"])
-    except (SessionRevoked, UserDisabled, TokenInvalid):
+        principal = await service.session_principal(conn, row["user_id"], row["auth_session_id"])
+    except (SessionRevoked, UserDisabled):
         return  # ended already
     await service.logout(conn, principal)
 

@@ -197,6 +197,12 @@ async def logout(conn: asyncpg.Connection, principal: Principal) -> None:
 async def authenticate(conn: asyncpg.Connection, config: AuthConfig, access_token: str) -> Principal:
     """The caller behind an access token, with roles read fresh; a revoked session is refused."""
     user_id, session_id = read_access_token(config.jwt_secret, access_token)
+    return await session_principal(conn, user_id, session_id)
+
+
+async def session_principal(conn: asyncpg.Connection, user_id: UUID, session_id: UUID) -> Principal:
+    """The user of a sign-in session, with roles read fresh; a revoked session or a disabled account is refused.
+    (A token's holder through `authenticate`; the web console's session cookie names its session directly.)"""
     row = await store.get_principal_row(conn, user_id, session_id)
     if row is None or row["revoked_at"] is not None:
         raise SessionRevoked("this session has ended")

@@ -134,7 +134,7 @@ async def _end_previous(request: Request[Any, Any, Any], conn: Any) -> None:
     old = request.cookies.get(SESSION_COOKIE)
     if looks_like_token(old):
         assert old is not None
-        await sessions.end(conn, request.app.state.auth_config, old)
+        await sessions.end(conn, old)
 
 
 @post("/signin", name="console.signin.verify", opt={"access": "public"}, status_code=303)
@@ -194,7 +194,7 @@ async def sign_out(request: Request[Any, Any, Any], conn: DbConn) -> Response[An
     settings: Settings = request.app.state.settings
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        await sessions.end(conn, request.app.state.auth_config, token)
+        await sessions.end(conn, token)
     return Redirect(
         path="/console/signin", status_code=303, cookies=[expired_cookie(settings, SESSION_COOKIE)]
     )

@@ -446,3 +446,140 @@ async def set_weights(
     before = await get_weights(conn, kind)
     await store.replace_weights(conn, kind, points, actor_id)
     return before, await get_weights(conn, kind)
+
+
+# --- the cases behind a figure --------------------------------------------------------------------------------
+
+#: step-based indicators: (step, what puts a counted step in the numerator, what puts it in the denominator)
+_STEP_BEHIND: Final[dict[str, tuple[str, str, str]]] = {
+    "verify_on_time_rate": ("verify", "on_time", "due"),
+    "check_on_time_rate": ("check", "on_time", "due"),
+    "register_on_time_rate": ("register", "on_time", "due"),
+    "dispatch_on_time_rate": ("dispatch", "on_time", "due"),
+    "dispatch_accuracy_rate": ("dispatch", "done_kept", "done"),
+    "handle_rate": ("handle", "done", "due"),
+    "handle_on_time_rate": ("handle", "on_time", "due"),
+    "overdue_open_rate": ("handle", "open", "due"),
+    "extension_rate": ("handle", "extended", "due"),
+    "rework_rate": ("handle", "sent_back", "done"),
+    "close_rate": ("close", "done", "due"),
+    "close_on_time_rate": ("close", "on_time", "due"),
+}
+
+
+class CaseBehind(msgspec.Struct, frozen=True, kw_only=True):
+    """One step, report or registration counted in a figure's denominator, and its case."""
+
+    case_id: UUID
+    number: str | None  # the case's first report's number
+    state: str
+    category: str
+    district_code: str | None
+    department: str | None
+    urgent: bool
+    address: str | None
+    at: datetime  # when it counts: the step's due time, the report's or the registration's time
+    completed_at: datetime | None  # the step's end (steps only)
+    in_numerator: bool
+
+
+class CasesBehind(msgspec.Struct, frozen=True, kw_only=True):
+    from_: date = msgspec.field(name="from")
+    to: date
+    group_by: GroupBy
+    key: str
+    name: str
+    indicator: str
+    indicator_name: str
+    as_of: datetime
+    numerator: int  # counted from the rows (exact unless `truncated`)
+    denominator: int
+    rows: list[CaseBehind]
+    truncated: bool  # more rows than store.BEHIND_LIMIT: the counts above are of the first ones
+
+
+def _step_flag(row: asyncpg.Record, flag: str) -> bool:
+    if flag == "due":
+        return True
+    if flag == "open":
+        return not row["done"]
+    if flag == "done_kept":
+        return bool(row["done"] and not row["sent_back"])
+    return bool(row[flag])
+
+
+async def cases_behind(
+    conn: asyncpg.Connection,
+    *,
+    first: str,
+    last: str,
+    group_by: GroupBy,
+    key: str,
+    indicator: str,
+    timezone: str,
+    districts: frozenset[str] | None,
+    locale: str = "zh-CN",
+    now: datetime | None = None,
+) -> CasesBehind:
+    """The steps, reports or registrations behind one group's figure of `indicators()` for the same window and
+    scope (`districts` as there): the denominator's rows, each marked when it is in the numerator. Counted from
+    the base tables with the same conditions as the figure. `indicator` must be one of APPLIES[group_by]
+    (ValueError otherwise: the caller checks it)."""
+    if indicator not in APPLIES[group_by]:
+        raise ValueError(f"{indicator} is not an indicator of a {group_by}")
+    period = parse_period(first, last, timezone)
+    as_of = min(period.end, now or datetime.now(UTC))
+    scope = sorted(districts) if districts is not None else None
+    found: list[tuple[UUID, datetime, datetime | None, bool]] = []
+    if as_of > period.start and districts != frozenset():
+        if indicator in _STEP_BEHIND:
+            step, numerator, denominator = _STEP_BEHIND[indicator]
+            for row in await store.select_step_rows(
+                conn, group_by, key, period.start, as_of, scope, step, _DONE_PAIRS
+            ):
+                if _step_flag(row, denominator):
+                    found.append((row["case_id"], row["at"], row["completed_at"], _step_flag(row, numerator)))
+        elif indicator == "effective_report_rate":
+            for row in await store.select_report_rows(conn, group_by, key, period.start, as_of, scope):
+                found.append((row["case_id"], row["at"], None, row["effective"]))
+        else:
+            for row in await store.select_registration_rows(conn, group_by, key, period.start, as_of, scope):
+                if indicator == "missed_report_rate" and row["in_grids"]:
+                    found.append((row["case_id"], row["at"], None, row["missed"]))
+                elif indicator == "register_accuracy_rate":
+                    found.append((row["case_id"], row["at"], None, not row["voided"]))
+    summaries = {
+        r["id"]: r for r in await store.select_case_summaries(conn, list({f[0] for f in found}), locale)
+    }
+    rows = [
+        CaseBehind(
+            case_id=case_id,
+            number=summaries[case_id]["number"],
+            state=summaries[case_id]["state"],
+            category=summaries[case_id]["category"],
+            district_code=summaries[case_id]["district_code"],
+            department=summaries[case_id]["department"],
+            urgent=summaries[case_id]["urgent"],
+            address=summaries[case_id]["address"],
+            at=at,
+            completed_at=completed_at,
+            in_numerator=in_numerator,
+        )
+        for case_id, at, completed_at, in_numerator in found
+    ]
+    names = await store.select_group_names(conn, group_by, [key], locale) if key else {}
+    info = INDICATORS[indicator]
+    return CasesBehind(
+        from_=period.first,
+        to=period.last,
+        group_by=group_by,
+        key=key,
+        name=names.get(key) or key,
+        indicator=indicator,
+        indicator_name=info.name_en if locale == "en" else info.name_zh,
+        as_of=as_of,
+        numerator=sum(1 for r in rows if r.in_numerator),
+        denominator=len(rows),
+        rows=rows,
+        truncated=len(found) >= store.BEHIND_LIMIT,
+    )

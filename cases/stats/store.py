@@ -255,3 +255,183 @@ async def replace_weights(
         [Decimal(str(weights[name])) for name in names],
         actor_id,
     )
+
+
+# --- the rows behind a figure (the console's "cases behind it"): the same conditions as the counts above, one
+# row per step, report or registration of one group, with what it counts for. At most BEHIND_LIMIT rows.
+
+BEHIND_LIMIT: Final = 2_000
+
+
+_STEP_ROWS = """
+WITH due AS MATERIALIZED (
+    SELECT d.id, d.case_id, d.step, d.started_at, d.due_at, d.completed_at, d.extended
+    FROM case_deadlines d
+    JOIN cases c ON c.id = d.case_id
+    WHERE d.due_at >= $1 AND d.due_at < $2
+      AND d.step = $3
+      AND (d.outcome IS NULL OR d.step || ':' || d.outcome = ANY($4::text[]))
+      AND d.paused_at IS NULL
+      AND c.state NOT IN {away}
+      AND {key} = $5{scope}
+)
+SELECT d.case_id, d.due_at AS at, d.completed_at,
+       coalesce(d.completed_at < $2, false) AS done,
+       coalesce(d.completed_at <= d.due_at, false) AS on_time,
+       d.extended,
+       coalesce(CASE WHEN d.completed_at < $2 AND d.step IN ('dispatch', 'handle') THEN (
+           SELECT CASE d.step
+                  WHEN 'dispatch' THEN n.outcomes[1] = 'return' AND n.completed[1] < $2
+                  ELSE (n.outcomes[1] = 'rework' AND n.completed[1] < $2)
+                       OR (n.outcomes[1] = 'check_pass' AND n.outcomes[2] = 'rework' AND n.completed[2] < $2)
+                  END
+           FROM (SELECT array_agg(x.outcome ORDER BY x.id) AS outcomes,
+                        array_agg(x.completed_at ORDER BY x.id) AS completed
+                 FROM (SELECT x.id, x.outcome, x.completed_at FROM case_deadlines x
+                       WHERE x.case_id = d.case_id AND x.id > d.id ORDER BY x.id LIMIT 2) x) n)
+       END, false) AS sent_back
+FROM due d
+WHERE NOT EXISTS (
+    SELECT 1 FROM case_events e
+    WHERE e.case_id = d.case_id AND e.kind IN ('defer', 'park')
+      AND e.at >= d.started_at AND (d.completed_at IS NULL OR e.at <= d.completed_at))
+ORDER BY d.due_at, d.id
+LIMIT {limit}
+"""
+
+
+_REPORT_ROWS = """
+SELECT r.case_id, r.created_at AS at,
+       (NOT r.joined_existing AND coalesce(c.registered_at < $2, false)) AS effective
+FROM reports r
+JOIN cases c ON c.id = r.case_id
+WHERE r.created_at >= $1 AND r.created_at < $2
+  AND c.state NOT IN {away}
+  AND {key} = $3{scope}
+  AND EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = r.reporter_id AND ur.role = 'inspector')
+ORDER BY r.created_at, r.id
+LIMIT {limit}
+"""
+
+
+_REGISTRATION_ROWS = """
+SELECT c.id AS case_id, c.registered_at AS at,
+       c.state = 'voided' AS voided,
+       (c.state <> 'voided' AND c.responsibility_grid_id IS NOT NULL) AS in_grids,
+       (c.state <> 'voided' AND c.responsibility_grid_id IS NOT NULL AND NOT f.found) AS missed
+FROM cases c
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN c.state <> 'voided' AND c.responsibility_grid_id IS NOT NULL THEN {found} ELSE false END
+) f (found)
+WHERE c.registered_at >= $1 AND c.registered_at < $2
+  AND c.state NOT IN ('deferred', 'parked')
+  AND {key} = $3{scope}
+ORDER BY c.registered_at, c.id
+LIMIT {limit}
+"""
+
+
+_MISSED_ROWS_BY_INSPECTOR = """
+SELECT DISTINCT ON (c.registered_at, c.id)
+       c.id AS case_id, c.registered_at AS at, false AS voided, true AS in_grids, NOT f.found AS missed
+FROM cases c
+JOIN inspector_duties d ON d.responsibility_grid_id = c.responsibility_grid_id
+     AND d.starts_at <= c.created_at AND (d.ends_at IS NULL OR d.ends_at > c.created_at)
+CROSS JOIN LATERAL (SELECT {found}) f (found)
+WHERE c.registered_at >= $1 AND c.registered_at < $2
+  AND c.state NOT IN {away}
+  AND d.user_id::text = $3{scope}
+ORDER BY c.registered_at, c.id
+LIMIT {limit}
+"""
+
+
+@functools.cache
+def step_rows_sql(group_by: str, scoped: bool) -> str:
+    return _STEP_ROWS.format(
+        key=_STEP_KEY[group_by], scope=_scope(scoped, 6), away=_FINISHED_OR_AWAY, limit=BEHIND_LIMIT
+    )
+
+
+@functools.cache
+def report_rows_sql(group_by: str, scoped: bool) -> str:
+    return _REPORT_ROWS.format(
+        key=_REPORT_KEY[group_by], scope=_scope(scoped, 4), away=_FINISHED_OR_AWAY, limit=BEHIND_LIMIT
+    )
+
+
+@functools.cache
+def registration_rows_sql(group_by: str, scoped: bool) -> str:
+    if group_by == "inspector":
+        return _MISSED_ROWS_BY_INSPECTOR.format(
+            found=_FOUND, scope=_scope(scoped, 4), away=_FINISHED_OR_AWAY, limit=BEHIND_LIMIT
+        )
+    return _REGISTRATION_ROWS.format(
+        key=_REGISTRATION_KEY[group_by], found=_FOUND, scope=_scope(scoped, 4), limit=BEHIND_LIMIT
+    )
+
+
+async def select_step_rows(
+    conn: asyncpg.Connection,
+    group_by: str,
+    key: str,
+    start: datetime,
+    cutoff: datetime,
+    districts: list[str] | None,
+    step: str,
+    done: list[str],
+) -> list[asyncpg.Record]:
+    """The steps of one group that select_step_counts counts for `step`, each with done, on_time, extended and
+    sent_back (returned after a dispatch, reworked after a fix); by due time."""
+    args: list[object] = [start, cutoff, step, done, key] + ([districts] if districts is not None else [])
+    rows: list[asyncpg.Record] = await conn.fetch(step_rows_sql(group_by, districts is not None), *args)
+    return rows
+
+
+async def select_report_rows(
+    conn: asyncpg.Connection,
+    group_by: str,
+    key: str,
+    start: datetime,
+    cutoff: datetime,
+    districts: list[str] | None,
+) -> list[asyncpg.Record]:
+    """The inspectors' reports of one group that select_report_counts counts, each with `effective`."""
+    args: list[object] = [start, cutoff, key] + ([districts] if districts is not None else [])
+    rows: list[asyncpg.Record] = await conn.fetch(report_rows_sql(group_by, districts is not None), *args)
+    return rows
+
+
+async def select_registration_rows(
+    conn: asyncpg.Connection,
+    group_by: str,
+    key: str,
+    start: datetime,
+    cutoff: datetime,
+    districts: list[str] | None,
+) -> list[asyncpg.Record]:
+    """The registered cases of one group that select_registration_counts counts, each with voided, in_grids
+    and missed."""
+    args: list[object] = [start, cutoff, key] + ([districts] if districts is not None else [])
+    rows: list[asyncpg.Record] = await conn.fetch(
+        registration_rows_sql(group_by, districts is not None), *args
+    )
+    return rows
+
+
+async def select_case_summaries(conn: asyncpg.Connection, case_ids: list[UUID], locale: str) -> list[asyncpg.Record]:
+    """What a list of cases shows of each: its first report's number, state, category, district, department."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT c.id, c.state, c.urgent, c.address, c.district_code, c.created_at, c.closed_at,
+                  (SELECT r.number FROM reports r WHERE r.case_id = c.id ORDER BY r.created_at, r.id LIMIT 1)
+                      AS number,
+                  CASE WHEN $2 = 'en' THEN cat.name_en ELSE cat.name_zh END AS category,
+                  CASE WHEN $2 = 'en' THEN dep.name_en ELSE dep.name_zh END AS department
+           FROM cases c
+           JOIN categories cat ON cat.code = c.category_code
+           LEFT JOIN departments dep ON dep.code = c.department_code
+           WHERE c.id = ANY($1::uuid[])""",
+        case_ids,
+        locale,
+    )
+    return rows

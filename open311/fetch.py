@@ -15,9 +15,6 @@ import tempfile
 from typing import BinaryIO, cast
 from urllib.parse import urljoin, urlsplit
 
-import aiohttp
-
-from notifications.channels.webhook import GuardedResolver
 from notifications.webhooks import forbidden_address, is_ip_literal
 from open311.errors import MediaUnavailable
 
@@ -43,6 +40,11 @@ def _check_url(url: str, allow_private: bool) -> None:
 
 async def fetch_media(url: str, *, max_bytes: int, timeout_s: float, allow_private: bool) -> BinaryIO:
     """The bytes at `url` in a temporary file (the caller closes it), or MediaUnavailable."""
+    # loaded by the first media_url: an API process that never fetches one spares aiohttp (8.5 MB)
+    import aiohttp
+
+    from notifications.channels.webhook import GuardedResolver
+
     connector = aiohttp.TCPConnector(resolver=GuardedResolver(allow_private), limit=2)
     out = cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=1024 * 1024))  # noqa: SIM115 (returned open)
     try:

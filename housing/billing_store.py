@@ -704,3 +704,16 @@ async def insert_reading_import(conn: asyncpg.Connection, values: dict[str, Any]
         values["actor_label"],
     )
     return import_id
+
+
+async def home_bills(conn: asyncpg.Connection, home_id: UUID, open_only: bool, limit: int) -> list[Record]:
+    """A home's bills (only the open ones when asked), oldest due first. For the console's arrears pages."""
+    rows: list[Record] = await conn.fetch(
+        f"""SELECT {BILL_COLUMNS} FROM {BILL_FROM}
+            WHERE b.home_id = $1 AND (NOT $2 OR b.state IN ('issued', 'partly_paid'))
+            ORDER BY b.due_date, b.period_start, b.id LIMIT $3""",
+        home_id,
+        open_only,
+        limit,
+    )
+    return rows

@@ -569,3 +569,31 @@ async def latest_reconciliations(conn: asyncpg.Connection, day: date, channel: s
         channel,
     )
     return rows
+
+
+async def estate_orders(
+    conn: asyncpg.Connection,
+    estate_id: UUID,
+    state: str | None,
+    channel: str | None,
+    refunded: bool,
+    after: UUID | None,
+    limit: int,
+) -> list[Record]:
+    """An estate's orders, newest first, of one state and channel when given (refunded: only those with a
+    refund), after the order ``after`` (None: from the newest). For the console's payments list."""
+    rows: list[Record] = await conn.fetch(
+        f"""SELECT {_ORDER_COLUMNS} FROM payment_orders o
+            WHERE o.estate_id = $1 AND ($2::text IS NULL OR o.state = $2)
+              AND ($3::text IS NULL OR o.channel = $3)
+              AND (NOT $4 OR EXISTS (SELECT 1 FROM payment_refunds r WHERE r.order_id = o.id))
+              AND ($5::uuid IS NULL OR o.id < $5)
+            ORDER BY o.id DESC LIMIT $6""",
+        estate_id,
+        state,
+        channel,
+        refunded,
+        after,
+        limit,
+    )
+    return rows

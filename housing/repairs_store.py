@@ -4,6 +4,7 @@ inserts into)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
@@ -168,3 +169,14 @@ async def repair_item(conn: asyncpg.Connection, estate_id: UUID) -> UUID:
 async def item_due_days(conn: asyncpg.Connection, item_id: UUID) -> int:
     days: int = await conn.fetchval("SELECT due_days FROM fee_items WHERE id = $1", item_id)
     return days
+
+
+async def open_steps(conn: asyncpg.Connection, repair_ids: Sequence[UUID]) -> list[asyncpg.Record]:
+    """The open step of each repair named (none for those waiting on no clock), with its due time and whether it
+    is past it now. For the console's queues."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """SELECT repair_id, step, assignee_id, started_at, due_at, due_at < now() AS overdue
+           FROM repair_deadlines WHERE repair_id = ANY($1::uuid[]) AND completed_at IS NULL""",
+        repair_ids,
+    )
+    return rows

@@ -431,3 +431,31 @@ async def insert_seeded_ballots(
         matter_id,
         *(list(column) for column in zip(*rows, strict=True)),
     )
+
+
+async def participation(conn: asyncpg.Connection, matter_id: UUID) -> Record:
+    """How many heads of the roll have a ballot and the area they hold (turnout only: never a choice)."""
+    row: Record | None = await conn.fetchrow(
+        """SELECT count(b.head_no)::int AS heads_voted, COALESCE(sum(r.area) FILTER (WHERE b.head_no IS NOT NULL),
+                  0)::bigint AS area_voted
+           FROM vote_roll r LEFT JOIN vote_ballots b ON b.matter_id = r.matter_id AND b.head_no = r.head_no
+           WHERE r.matter_id = $1""",
+        matter_id,
+    )
+    assert row is not None
+    return row
+
+
+async def participation_by_building(conn: asyncpg.Connection, matter_id: UUID) -> list[Record]:
+    """Per building of the roll: its homes and area, and those of heads with a ballot (turnout only)."""
+    rows: list[Record] = await conn.fetch(
+        """SELECT h.building_id, g.name AS building, count(*)::int AS homes,
+                  count(*) FILTER (WHERE b.head_no IS NOT NULL)::int AS homes_voted,
+                  sum(h.area)::bigint AS area,
+                  COALESCE(sum(h.area) FILTER (WHERE b.head_no IS NOT NULL), 0)::bigint AS area_voted
+           FROM vote_roll_homes h JOIN buildings g ON g.id = h.building_id
+           LEFT JOIN vote_ballots b ON b.matter_id = h.matter_id AND b.head_no = h.head_no
+           WHERE h.matter_id = $1 GROUP BY h.building_id, g.name ORDER BY g.name, h.building_id""",
+        matter_id,
+    )
+    return rows

@@ -18,7 +18,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import msgspec
-from litestar import Request, Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -28,7 +28,7 @@ from api.i18n import title
 from api.problems import DOMAIN_ERRORS, PROBLEMS
 from cases.workflow.deadlines import load_calendar
 from console.auth import ConsoleUser, CurrentUser, console_context, use_case
-from console.errors import is_htmx
+from console.errors import error_page, is_htmx
 from console.i18n import language, text
 from console.render import page
 from housing import (
@@ -45,7 +45,7 @@ from housing import (
     votes,
 )
 from housing.billing import BillingRun
-from housing.errors import EstateForbidden, HousingError, VoteStateConflict
+from housing.errors import EstateForbidden, HousingError, PaymentNotFound, VoteStateConflict
 from housing.models import EstateSummary
 from housing.payments import RefundCreate
 from housing.repairs import RepairActionRequest, RepairKind
@@ -167,7 +167,7 @@ REFUSALS: tuple[type[Exception], ...] = (*DOMAIN_ERRORS, ProblemError)
 
 
 def _form_text(form: Any, name: str, limit: int) -> str:
-    value = form.get(name)
+    value = form.get(name, "")  # a field left out is empty: the service says what it needs
     if not isinstance(value, str) or len(value) > limit:
         raise ProblemError(422, "validation_failed", f"{name}: text of at most {limit} characters")
     return value.strip()
@@ -480,7 +480,7 @@ def _fen(raw: str) -> int:
 @post("/payments/{payment_id:uuid}/refunds", name="console.property.refund", status_code=200)
 async def refund(
     request: Request[Any, Any, Any], payment_id: FromPath[UUID], user: CurrentUser, conn: DbConn
-) -> Template:
+) -> Response[Any]:
     """refundPayment: part or all of what the payment paid on one bill, with a reason (the estate's manager)."""
     form = await request.form()
     state = request.app.state
@@ -512,9 +512,12 @@ async def refund(
     except REFUSALS as exc:
         status, error = _refusal(request, exc)
         notice = None
-    row = await payments.order_access(conn, payment_id)
+    try:
+        row = await payments.order_access(conn, payment_id)
+    except PaymentNotFound:
+        return error_page(request, status, error or "")  # nothing to show the refusal on
     if not access.reads_estate(user.principal, str(row["estate_id"]), row["district_code"]):
-        raise EstateForbidden("this payment is not of your estates")
+        return error_page(request, 403, title("estate_forbidden", language(request)))
     payment = await payments.get_payment(conn, payment_id)
     return _render(
         request,

@@ -180,3 +180,8 @@ async def update_category(
     after = await store.update_category(conn, code, changes) if changes else before
     assert after is not None
     return category_view(before), category_view(after)
+
+
+async def departments(conn: asyncpg.Connection) -> list[tuple[str, str, str]]:
+    """Every department as (code, name_zh, name_en), by code (the console's dispatch form and map filter)."""
+    return [(r["code"], r["name_zh"], r["name_en"]) for r in await store.list_departments(conn)]

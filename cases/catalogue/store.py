@@ -149,3 +149,8 @@ async def update_category(conn: asyncpg.Connection, code: str, changes: dict[str
         code,
         *changes.values(),
     )
+
+
+async def list_departments(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Every department, by code."""
+    return await conn.fetch("SELECT code, name_zh, name_en FROM departments ORDER BY code")

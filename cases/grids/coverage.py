@@ -11,7 +11,8 @@ import asyncpg
 import msgspec
 
 from cases.common import CRS, from_wgs84
-from cases.grids import store
+from cases.grids import map_store, store
+from cases.grids.store import GridKind
 
 
 class CoverageProperties(msgspec.Struct, frozen=True):
@@ -75,3 +76,19 @@ async def coverage(conn: asyncpg.Connection, crs: CRS = "wgs84") -> tuple[Covera
     properties = CoverageProperties(crs=crs, unit_grids=row["unit_grids"], area_m2=round(row["area_m2"], 1))
     outline = Coverage(type="Feature", bbox=bbox, geometry=geometry, properties=properties)
     return outline, _coverage_etag(row["unit_grids"], row["changed_at"], crs)
+
+
+async def grids_geojson(conn: asyncpg.Connection, kind: GridKind, limit: int = 2000) -> dict[str, Any]:
+    """The grids of a kind as a GeoJSON FeatureCollection in WGS-84 (the console's grid layer), by code, at most
+    `limit` of them (`truncated` says when there were more)."""
+    rows = await map_store.grid_features(conn, kind, limit + 1)
+    features = [
+        {
+            "type": "Feature",
+            "id": str(r["id"]),
+            "geometry": r["geometry"],
+            "properties": {"code": r["code"], "name": r["name"], "district": r["district_code"]},
+        }
+        for r in rows[:limit]
+    ]
+    return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > limit}

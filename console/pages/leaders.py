@@ -38,6 +38,38 @@ MAX_WEEKS = 26
 PARTS = ("numerator", "denominator")
 
 
+#: text keys the templates pick by a value (`t(keys["leaders.state."][state])`), each written out whole
+KEYS: dict[str, dict[str, str]] = {
+    "leaders.group.": {
+        "department": "leaders.group.department",
+        "inspector": "leaders.group.inspector",
+        "grid": "leaders.group.grid",
+        "district": "leaders.group.district",
+    },
+    "leaders.showing.": {
+        "numerator": "leaders.showing.numerator",
+        "denominator": "leaders.showing.denominator",
+    },
+    "leaders.state.": {
+        "reported": "leaders.state.reported",
+        "verifying": "leaders.state.verifying",
+        "verified": "leaders.state.verified",
+        "registered": "leaders.state.registered",
+        "rejected": "leaders.state.rejected",
+        "dispatched": "leaders.state.dispatched",
+        "accepted": "leaders.state.accepted",
+        "extension_requested": "leaders.state.extension_requested",
+        "handled": "leaders.state.handled",
+        "checking": "leaders.state.checking",
+        "checked": "leaders.state.checked",
+        "closed": "leaders.state.closed",
+        "deferred": "leaders.state.deferred",
+        "parked": "leaders.state.parked",
+        "voided": "leaders.state.voided",
+    },
+}
+
+
 class BadFigure(ConsoleError):
     """A link to the cases behind a figure that names no figure (unknown grouping, indicator, group or part)."""
 
@@ -258,6 +290,7 @@ async def index(
     return page(
         request,
         "leaders/index.html",
+        keys=KEYS,
         report=chosen,
         group_by=grouping,
         groupings=GROUPINGS,
@@ -335,6 +368,7 @@ async def cases(
     return page(
         request,
         "leaders/cases.html",
+        keys=KEYS,
         behind=behind,
         part=part,
         rows=rows,

@@ -304,3 +304,13 @@ def test_a_leaders_chart_shows_the_indicator_endpoints_figures(page: Any, live_s
     page.wait_for_url("**/console/leaders/cases?*")
     assert page.locator("#behind-figure").get_attribute("data-numerator") == "5"
     assert page.locator("#cases-behind tbody tr").count() == 5
+
+
+def test_the_keys_picked_by_value_are_texts_of_every_state_and_grouping() -> None:
+    from cases.workflow.transitions import STATES
+    from console.pages.leaders import KEYS
+    from console.texts import TEXTS
+
+    assert all(key in TEXTS for keys in KEYS.values() for key in keys.values())
+    assert set(KEYS["leaders.state."]) == set(STATES)
+    assert set(KEYS["leaders.group."]) == set(GROUPINGS)

@@ -222,6 +222,21 @@ async def test_a_bad_period_on_the_dashboard_answers_a_localized_error(
     assert 'data-group="district" aria-current="page"' in r.text
 
 
+async def test_a_case_behind_a_figure_links_to_the_command_centres_case_page_for_its_users(
+    console: Client, db: asyncpg.Connection, settings: Settings, history: None
+) -> None:
+    query = {**MARCH, "group_by": "district", "key": B, "indicator": "handle_rate"}
+    await make_user(db, settings, "13940000020", "dispatcher")  # may open the command centre too
+    await signed_in(console, db, "13940000020")
+    r = await console.get("/console/leaders/cases", params=query)
+    assert re.search(r'<a href="/console/command/cases/[0-9a-f-]{36}">', r.text)
+    console.cookies.clear()
+    await make_user(db, settings, "13940000021", "leader")  # the dashboard only
+    await signed_in(console, db, "13940000021")
+    r = await console.get("/console/leaders/cases", params=query)
+    assert r.status_code == 200 and "/console/command/cases/" not in r.text
+
+
 # --- in the browser ------------------------------------------------------------------------------------------------
 
 

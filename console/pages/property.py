@@ -560,7 +560,7 @@ def _turnout_chart(request: Request[Any, Any, Any], turnout: service.VoteTurnout
         "homes": [float(Decimal(b.homes_voted * 100) / b.homes) if b.homes else 0 for b in turnout.buildings],
         "labels": {
             "area": text(lang, "property.votes.turnout_area"),
-            "homes": text(lang, "property.votes.turnout_homes"),
+            "homes": text(lang, "property.votes.turnout_rooms"),
         },
     }
 

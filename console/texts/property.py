@@ -151,6 +151,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "property.votes.live": ("实时", "live"),
     "property.votes.turnout_homes": ("已投票人数", "Owners who voted"),
     "property.votes.turnout_area": ("已投票面积", "Area that voted"),
+    "property.votes.turnout_rooms": ("已投票户数", "Homes that voted"),
     "property.votes.quorum_hint": (
         "参与表决须达专有部分面积及人数的三分之二以上。",
         "A quorum needs two thirds of the exclusive area and of the owners.",

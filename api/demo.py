@@ -10,6 +10,7 @@ from cases.catalogue.service import DATA_DIR, DEMO_CATALOGUE, load_catalogue, pa
 from cases.grids.demo import seed_demo_grids
 from cases.reports import maps
 from cases.reports import store as cases_store
+from cases.reports.demo import seed_demo_cases
 from housing.demo import DEMO_ESTATE_ID, seed_demo_estate, seed_demo_fund, seed_demo_repairs, seed_demo_votes
 from identity import service
 from identity import store as identity_store
@@ -74,4 +75,9 @@ async def seed_demo(conn: asyncpg.Connection, config: AuthConfig) -> list[tuple[
     manager = await identity_store.get_user_by_phone(conn, manager_phone)
     if resident is not None and staff is not None and manager is not None:
         await seed_demo_repairs(conn, config, resident["id"], staff["id"], manager["id"])
+    # the city's cases of the past five weeks in every state of the loop, moved by the demo user of each role
+    found = {role: await identity_store.get_user_by_phone(conn, phone) for phone, _, role, _ in DEMO_USERS}
+    await seed_demo_cases(
+        conn, config, {str(role): row["id"] for role, row in found.items() if row is not None}
+    )
     return [(phone, name, role) for phone, name, role, _ in DEMO_USERS]

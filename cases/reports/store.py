@@ -81,15 +81,17 @@ async def file_report(
     """The new report in one statement: its number (the day, YYYYMMDD, then the day's sequence, at least five
     digits: 2026120100042), the row, its photos in order, and its reporter following the case. Returns its id,
     number and time; None when the reporter already has a report with this client_id (a twin request, committed
-    first: the unique constraint decides, waiting for a twin still in flight), and then nothing is written."""
+    first: the unique constraint decides, waiting for a twin still in flight), and then nothing is written.
+    `created_at` (optional): when it was filed, for a report filed after the fact (default: the transaction's time)."""
     return await conn.fetchrow(
         """WITH n AS (SELECT next_report_number($16) AS seq),
            r AS (
                INSERT INTO reports (number, case_id, reporter_id, client_id, category_code, description, location,
                                     original_lat, original_lon, original_crs, address, anonymous, location_mismatch,
-                                    joined_existing)
+                                    joined_existing, created_at)
                SELECT to_char($16::date, 'YYYYMMDD') || lpad(n.seq::text, greatest(5, length(n.seq::text)), '0'),
-                      $1, $2, $3, $4, $5, ST_SetSRID(ST_MakePoint($7, $6), 4326), $8, $9, $10, $11, $12, $13, $14
+                      $1, $2, $3, $4, $5, ST_SetSRID(ST_MakePoint($7, $6), 4326), $8, $9, $10, $11, $12, $13, $14,
+                      coalesce($17, now())
                FROM n
                ON CONFLICT (reporter_id, client_id) DO NOTHING
                RETURNING id, number, created_at, case_id, reporter_id
@@ -116,6 +118,7 @@ async def file_report(
         fields["joined_existing"],
         photo_ids,
         day,
+        fields.get("created_at"),
     )
 
 

@@ -275,6 +275,7 @@ async def apply(
     now: datetime | None = None,
     event_data: Mapping[str, Any] | None = None,
     sets: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> asyncpg.Record:
     """Apply one action to a case (a row of the workflow's subject). Returns the row as it is afterwards (after
     any follow-up).
@@ -282,7 +283,9 @@ async def apply(
     `case`: the row as the caller has just read or written it (the guarded UPDATE still checks it is current).
     `event_data` goes into the event's data (staff history only, never the public timeline). `sets`: columns of
     the row the caller's use case sets in the same guarded UPDATE once the action is allowed (a repair's
-    assignee, its rating), among those the store allows for the subject's table."""
+    assignee, its rating), among those the store allows for the subject's table. `at`: the time of its event (and
+    of its follow-up's), for a history written after the fact (the demo's seed, with `now` the same moment);
+    default: the transaction's time."""
     now = now or datetime.now(UTC)
     subject = workflow.subject
     await store.reuse_plans(conn)
@@ -376,6 +379,7 @@ async def apply(
         photo_ids=request.photo_ids,
         data=data,
         subject=subject,
+        at=at,
     )
     await outbox.enqueue(
         conn,
@@ -390,7 +394,9 @@ async def apply(
         },
     )
     if transition.follows is not None:
-        updated = await _follow(conn, calendar, workflow, updated, transition.follows, None, now) or updated
+        updated = (
+            await _follow(conn, calendar, workflow, updated, transition.follows, None, now, at=at) or updated
+        )
     return updated
 
 
@@ -404,6 +410,7 @@ async def _follow(
     now: datetime,
     *,
     route_again: bool = True,
+    at: datetime | None = None,
 ) -> asyncpg.Record | None:
     """Take a follow-up as the system when its condition holds and it can be taken; None when it is not."""
     transition = workflow.transitions.get((case["state"], follow.action))
@@ -424,6 +431,7 @@ async def _follow(
         workflow=workflow,
         case=case,
         now=now,
+        at=at,
     )
 
 
@@ -464,7 +472,10 @@ async def intake(
     follow-up can be taken (routing has just named the inspector on duty, if any) opens its step and takes its
     follow-up. For the city's cases: a patrol report is registered at once in its inspector's name, a citizen's
     report that needs 核实 goes to the grid's inspector on duty, anything else waits for registration (立案).
+
+    `now` given (a report filed after the fact: the demo's seed): the case, its events and its steps are dated then.
     """
+    at = now
     now = now or datetime.now(UTC)
     decision = await route(conn, lat, lon, category, now)
     case = await store.insert_case(
@@ -485,8 +496,9 @@ async def intake(
         # the `reported` and `routed` events, written with the case
         reporter=reporter,
         routed=msgspec.to_builtins(decision),
+        at=at,
     )
-    return await _arrive(conn, calendar, case, workflow, reporter, now)
+    return await _arrive(conn, calendar, case, workflow, reporter, now, at=at)
 
 
 async def start(
@@ -521,6 +533,8 @@ async def _arrive(
     workflow: Workflow,
     reporter: UUID,
     now: datetime,
+    *,
+    at: datetime | None = None,
 ) -> asyncpg.Record:
     """A new row's arrival: the first arrival whose condition holds and whose follow-up can be taken opens its
     step and takes its follow-up. Returns the row as it is afterwards."""
@@ -537,7 +551,7 @@ async def _arrive(
             await start_step(conn, calendar, row, arrival.opens, now=now, workflow=workflow)
         if then is None:
             return row
-        followed = await _follow(conn, calendar, workflow, row, then, reporter, now, route_again=False)
+        followed = await _follow(conn, calendar, workflow, row, then, reporter, now, route_again=False, at=at)
         assert followed is not None
         return followed
     return row

@@ -68,23 +68,26 @@ async def insert_case(
     inspector_id: UUID | None,
     reporter: UUID,
     routed: dict[str, Any],
+    at: datetime | None = None,
 ) -> Record:
     """A new case in its first state, with its routing decision, and its first two events in the same statement:
     `reported` (public, the reporter its actor) and `routed` (the decision and its reasons, staff only). The case
     row, as the engine reads it.
 
     The decision's department is only a suggestion for the dispatcher (suggested_department): the case's
-    department_code, which department views follow, is set when the case is dispatched."""
+    department_code, which department views follow, is set when the case is dispatched. `at`: when it was
+    reported (its created_at and its two events' time; default: the transaction's time)."""
     row = await conn.fetchrow(
         f"""WITH c AS (
                 INSERT INTO cases AS c (category_code, source, location, address, description, needs_verification,
                                         unit_grid_id, responsibility_grid_id, district_code, suggested_department,
-                                        inspector_id, state)
-                VALUES ($1, $2, ST_SetSRID(ST_MakePoint($4, $3), 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                        inspector_id, state, created_at)
+                VALUES ($1, $2, ST_SetSRID(ST_MakePoint($4, $3), 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                        coalesce($16, now()))
                 RETURNING {CASE_COLUMNS}
             ), events AS (
-                INSERT INTO case_events (case_id, kind, actor_id, public, to_state, data)
-                SELECT c.id, e.kind, $14, e.public, e.to_state, e.data
+                INSERT INTO case_events (case_id, kind, actor_id, public, to_state, data, at)
+                SELECT c.id, e.kind, $14, e.public, e.to_state, e.data, c.created_at
                 FROM c, LATERAL (VALUES (1, 'reported', true, c.state, '{{}}'::jsonb),
                                         (2, 'routed', false, NULL, $15::jsonb)) AS e (n, kind, public, to_state, data)
                 ORDER BY e.n
@@ -105,6 +108,7 @@ async def insert_case(
         state,
         reporter,
         routed,
+        at,
     )
     assert row is not None
     return row
@@ -262,13 +266,15 @@ async def insert_event(
     photo_ids: list[UUID] | None = None,
     data: dict[str, Any] | None = None,
     subject: Subject = CITY,
+    at: datetime | None = None,
 ) -> int:
     """An event of a workflow's row: a transition, or what happened around one (reported, routed, a report joined
-    or hidden, a recategorisation). The one writer of workflow events. Returns its id."""
+    or hidden, a recategorisation). The one writer of workflow events. Returns its id. `at`: when it happened
+    (default: the transaction's time)."""
     _, events, _, key = _tables(subject)
     event_id: int = await conn.fetchval(
-        f"""INSERT INTO {events} ({key}, kind, actor_id, public, from_state, to_state, note, photo_ids, data)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
+        f"""INSERT INTO {events} ({key}, kind, actor_id, public, from_state, to_state, note, photo_ids, data, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, now())) RETURNING id""",
         case_id,
         kind,
         actor_id,
@@ -278,6 +284,7 @@ async def insert_event(
         note,
         photo_ids or [],
         data or {},
+        at,
     )
     return event_id
 

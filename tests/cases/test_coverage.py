@@ -221,8 +221,8 @@ async def test_a_report_in_the_demo_city_is_routed_to_a_grid_and_its_inspector(
     assert routed["unit_grid_code"].startswith("110101")
     assert routed["responsibility_grid_code"].startswith("110101")
     assert (routed["queue"], routed["inspector_id"]) == ("inspector", str(inspector))
-    # the demo inspector finds it among their tasks
+    # the demo inspector finds it among their tasks (the demo's own cases have tasks of theirs too)
     token = (await sign_in(client, db, DEMO_INSPECTOR))["access_token"]
     point = {"lat": location["lat"], "lon": location["lon"]}
     tasks = (await client.get("/v1/inspector/tasks", params=point, headers=bearer(token))).json()
-    assert [(t["kind"], t["case"]["id"]) for t in tasks] == [("verify", report["case_id"])]
+    assert ("verify", report["case_id"]) in [(t["kind"], t["case"]["id"]) for t in tasks]

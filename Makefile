@@ -4,7 +4,7 @@
 #   make test            test services, lint, contract check, pytest -n 2   (PYTEST_ARGS='-k foo -x');
 #                        stops the test services after itself unless they were already up:
 #                        `scripts/services.sh start test` once keeps them up (saves ~10 s a run)
-#   make lint | contract | contract-check | bench | bench-table | status | stop
+#   make lint | contract | contract-check | bench | bench-table | screenshots | status | stop
 # Services: scripts/services.sh {start|stop|status|start-one|stop-one} {dev|test}; env in var/PROFILE/env.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -13,7 +13,7 @@ SHELL := /bin/bash
 VENV := .venv/bin
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap services run test lint contract contract-check bench bench-table status stop
+.PHONY: help bootstrap services run test lint contract contract-check bench bench-table screenshots status stop
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -60,6 +60,11 @@ bench: services
 QUEUES_DB ?=
 bench-table: services
 	@bench/table.sh $(QUEUES_DB)
+
+# the README's console screenshots (docs/console/*.png) from the demo data, with Debian's chromium
+screenshots: services
+	@source var/dev/env && $(VENV)/cityloop db migrate && $(VENV)/cityloop db seed-demo >/dev/null \
+		&& $(VENV)/cityloop console screenshots --out docs/console
 
 status:
 	@for p in dev test; do echo "[$$p]"; scripts/services.sh status $$p || true; done

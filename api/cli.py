@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from api import cli_housing, cli_open311
+from api import cli_console, cli_housing, cli_open311
 from api.cli_common import TerminalProgress, with_conn
 from api.config import auth_config
 from api.db import migrate
@@ -327,6 +327,7 @@ def parser() -> argparse.ArgumentParser:
 
     cli_housing.add_commands(sub)
     cli_open311.add_commands(sub)
+    cli_console.add_commands(sub)
 
     c = sub.add_parser("contract", help="the published OpenAPI document")
     c.add_argument("action", choices=["write", "check"])

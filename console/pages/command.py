@@ -500,13 +500,15 @@ async def act(
                 wanted = msgspec.structs.replace(wanted, photo_ids=photo_ids)
             calendar = await load_calendar(conn, state.calendar_config)
             await engine.apply(conn, calendar, principal, case_id, version, wanted)
-    except VersionConflict:
-        current = await casework.case_summary(conn, case_id)
-        return _outcome(
-            request, 409, error=title("version_conflict", lang), conflict=current, case_id=case_id
-        )
     except (CasesError, MediaError) as exc:
         code = str(getattr(exc, "code", "bad_request"))
+        current = await casework.case_summary(conn, case_id)
+        # a stale page: whatever the engine found first (another state: transition_not_allowed; the same state:
+        # version_conflict), the user acted on a case that changed since. Its current state and a reload
+        if isinstance(exc, VersionConflict) or current.version != version:
+            return _outcome(
+                request, 409, error=title("version_conflict", lang), conflict=current, case_id=case_id
+            )
         return _outcome(
             request, _problem_status(code), error=title(code, lang), conflict=None, case_id=case_id
         )
@@ -584,10 +586,15 @@ async def bulk_dispatch(request: Request[Any, Any, Any], user: CurrentUser, conn
                     TransitionRequest(action="dispatch", department=department),
                 )
             lines.append(BulkLine(case_id, "ok", "", updated["state"]))
-        except VersionConflict as exc:
-            lines.append(BulkLine(case_id, "conflict", title(exc.code, lang), None))
-        except CasesError as exc:
+        except CaseNotFound as exc:
             lines.append(BulkLine(case_id, "refused", title(exc.code, lang), None))
+        except CasesError as exc:
+            # as on the case page: a case that changed since the queue was read is a conflict
+            current = await casework.case_summary(conn, case_id)
+            if isinstance(exc, VersionConflict) or current.version != version:
+                lines.append(BulkLine(case_id, "conflict", title("version_conflict", lang), None))
+            else:
+                lines.append(BulkLine(case_id, "refused", title(exc.code, lang), None))
     return _page(request, "command/partials/bulk.html", error="", lines=lines)
 
 

@@ -117,7 +117,7 @@
   function caseMap(node) {
     var data = cityloopData("case-map-data");
     if (!data || typeof L === "undefined") { return; }
-    var map = L.map(node, { zoomControl: true, attributionControl: false }).setView([data.lat, data.lon], 16);
+    var map = L.map(node, { zoomControl: true, attributionControl: false, maxZoom: 19 }).setView([data.lat, data.lon], 16);
     baseLayers(map, data);
     gridLayer(data.grids_url).addTo(map);
     L.circleMarker([data.lat, data.lon], { radius: 9, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1 }).addTo(map);
@@ -126,7 +126,7 @@
   function casesMap(node) {
     var data = cityloopData("cases-map-data");
     if (!data || typeof L === "undefined") { return; }
-    var map = L.map(node, { attributionControl: false, preferCanvas: true }).setView([39.91, 116.40], 12);
+    var map = L.map(node, { attributionControl: false, preferCanvas: true, maxZoom: 19 }).setView([39.91, 116.40], 12);
     baseLayers(map, data);
     if (data.area) {
       var area = L.geoJSON(data.area, { style: function () { return { color: "#102a43", weight: 2, fill: false, dashArray: "6 4" }; } }).addTo(map);

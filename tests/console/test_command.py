@@ -258,6 +258,23 @@ async def test_a_stale_version_is_a_409_with_the_current_state(
     assert await _version(db, case_id) == ("registered", 3) and await _events(db) == before
 
 
+async def test_an_action_on_a_case_that_moved_on_is_a_409_too(
+    console: Client, db: asyncpg.Connection, settings: Settings
+) -> None:
+    """Another dispatcher dispatched it first: the engine finds no `dispatch` from `dispatched`
+    (transition_not_allowed) before it compares versions; the page was stale all the same."""
+    await _city(db)
+    (case_id,) = await _registered(db)
+    await db.execute("UPDATE cases SET state = 'dispatched', version = 2 WHERE id = $1", case_id)
+    csrf = await _staff(console, db, settings, "+8613910000016", "dispatcher", ("district", DISTRICT))
+    form = {"csrf": csrf, "action": "dispatch", "version": "1", "department": "sanitation"}
+    r = await console.post(
+        f"/console/command/cases/{case_id}/actions", data=form, headers={"HX-Request": "true"}
+    )
+    assert r.status_code == 409 and "已派遣" in r.text and "版本 2" in r.text
+    assert await _version(db, case_id) == ("dispatched", 2)
+
+
 async def test_writes_without_csrf_are_refused(
     console: Client, db: asyncpg.Connection, settings: Settings
 ) -> None:

@@ -1,0 +1,325 @@
+"""The command centre in Debian's Chromium (Playwright): a case taken round the loop entirely in the console, each
+step by the console user whose role takes it, the queues refreshed live; and a 409 when two dispatchers act on the
+same case at once. Screenshots: var/screenshots/command-queue.png, command-case.png, command-map.png.
+
+The citizen's reports are filed in the test's setup through the reports service, as the app's POST /v1/reports
+does. The inspector's steps (核实 verify, 核查 check_pass) are taken by the field app in production, not in the
+console: the test takes them through the workflow engine as the inspector on duty (the demo inspector), with a
+photo uploaded through the media service as the app's upload does. Phones +8613910000101..."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from PIL import Image
+
+from api.config import auth_config, calendar_config, cases_config, media_config, storage_config
+from api.db import connect
+from api.demo import DEMO_DISTRICT, seed_demo
+from cases.reports.models import ReportCreate
+from cases.reports.service import submit_report
+from cases.workflow import engine
+from cases.workflow.deadlines import load_calendar
+from cases.workflow.engine import TransitionRequest
+from identity import service as identity
+from identity.models import RequestContext, Role, RoleGrant, ScopeKind
+from media import service as media
+from media.service import ImageWorkers
+from media.storage import Storage
+from tests.cases.workflow_fixtures import caller
+from tests.console.conftest import SCREENSHOTS, LiveServer, run_async
+from tests.identity.helpers import last_code
+
+SHIFT_LEAD = "13910000101"
+DISPATCHER = "13910000102"
+DISPATCHER_2 = "13910000103"
+HANDLER = "13910000104"
+CITIZEN = "13910000105"
+#: the 409 test's own (a phone asks for one sign-in code a minute)
+SHIFT_LEAD_2 = "13910000106"
+DISPATCHER_3 = "13910000107"
+STAFF: list[tuple[str, Role, tuple[ScopeKind, str]]] = [
+    (SHIFT_LEAD, "shift_lead", ("district", DEMO_DISTRICT)),
+    (DISPATCHER, "dispatcher", ("district", DEMO_DISTRICT)),
+    (DISPATCHER_2, "dispatcher", ("district", DEMO_DISTRICT)),
+    (HANDLER, "department_handler", ("department", "sanitation")),
+    (SHIFT_LEAD_2, "shift_lead", ("district", DEMO_DISTRICT)),
+    (DISPATCHER_3, "dispatcher", ("district", DEMO_DISTRICT)),
+]
+#: places in the demo service area, far enough apart (> 250 m) not to be joined as duplicates
+PLACES = [
+    (39.9287, 116.4075),
+    (39.9187, 116.4175),
+    (39.9087, 116.3975),
+    (39.8987, 116.4275),
+    (39.9387, 116.3875),
+]
+
+
+def _jpeg(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), colour).save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+async def _seed(server: LiveServer) -> None:
+    """The demo city (idempotent), this module's staff and citizen."""
+    settings = server.settings
+    conn = await connect(settings)
+    try:
+        async with conn.transaction():
+            await seed_demo(conn, auth_config(settings))
+            for phone, role, scope in [*STAFF, (CITIZEN, "citizen", None)]:
+                if await conn.fetchval("SELECT 1 FROM users WHERE phone = $1", "+86" + phone):
+                    continue
+                grant = (
+                    RoleGrant(role=role, scope_kind=scope[0], scope_id=scope[1])
+                    if scope
+                    else RoleGrant(role=role)
+                )
+                await identity.create_user(
+                    conn, auth_config(settings), "+86" + phone, [grant], RequestContext(actor_label="tests")
+                )
+    finally:
+        await conn.close()
+
+
+async def _report(server: LiveServer, place: tuple[float, float], description: str) -> UUID:
+    """A citizen's report filed through the reports service (as POST /v1/reports); its case."""
+    settings = server.settings
+    conn = await connect(settings)
+    try:
+        async with conn.transaction():
+            citizen = await conn.fetchval("SELECT id FROM users WHERE phone = $1", "+86" + CITIZEN)
+            calendar = await load_calendar(conn, _calendar_config(server))
+            data = msgspec.convert(
+                {
+                    "category": "E0102",
+                    "description": description,
+                    "address": "东城区测试路",
+                    "location": {"lat": place[0], "lon": place[1], "crs": "wgs84"},
+                },
+                ReportCreate,
+            )
+            created, _ = await submit_report(
+                conn, cases_config(settings), calendar, caller(citizen, "citizen"), data
+            )
+            return created.case_id
+    finally:
+        await conn.close()
+
+
+def _calendar_config(server: LiveServer) -> Any:
+    return calendar_config(server.settings)
+
+
+async def _as_inspector(server: LiveServer, case_id: UUID, action: str) -> str:
+    """The inspector's step, as the field app takes it: a photo uploaded, then the action, as the case's
+    inspector (the demo inspector on duty); the state after it."""
+    settings = server.settings
+    conn = await connect(settings)
+    storage = Storage(storage_config(settings))
+    workers = ImageWorkers(1)
+    try:
+        async with conn.transaction():
+            case = await conn.fetchrow("SELECT inspector_id, version FROM cases WHERE id = $1", case_id)
+            inspector = caller(case["inspector_id"], ("inspector", "district", DEMO_DISTRICT))
+            photo = await media.upload_direct(
+                conn,
+                storage,
+                workers,
+                media_config(settings),
+                case["inspector_id"],
+                io.BytesIO(_jpeg((90, 140, 90))),
+                "image/jpeg",
+            )
+            calendar = await load_calendar(conn, _calendar_config(server))
+            updated = await engine.apply(
+                conn,
+                calendar,
+                inspector,
+                case_id,
+                case["version"],
+                TransitionRequest(action=action, photo_ids=[photo.photo_id]),  # type: ignore[arg-type]
+            )
+            return str(updated["state"])
+    finally:
+        workers.close()
+        storage.close()
+        await conn.close()
+
+
+async def _code(server: LiveServer, phone: str) -> str:
+    conn = await connect(server.settings)
+    try:
+        return await last_code(conn, "+86" + phone)
+    finally:
+        await conn.close()
+
+
+async def _state(server: LiveServer, case_id: UUID) -> str:
+    rows = await server.query("SELECT state FROM cases WHERE id = $1", case_id)
+    return str(rows[0]["state"])
+
+
+def _signed_in(browser: Any, server: LiveServer, phone: str, path: str) -> Any:
+    """A browser context of its own, signed in as `phone` through the SMS form, at `path`."""
+    context = browser.new_context(
+        base_url=server.url, locale="zh-CN", viewport={"width": 1400, "height": 900}
+    )
+    tab = context.new_page()
+    tab.csp_violations = []
+    tab.page_errors = []
+    tab.on("pageerror", lambda error: tab.page_errors.append(str(error)))
+    tab.on(
+        "console",
+        lambda m: tab.csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    tab.goto(path)
+    tab.fill("#phone", phone)
+    tab.click("#phone-form button[type=submit]")
+    tab.wait_for_selector("#code")
+    tab.fill("#code", run_async(_code(server, phone)))
+    tab.click("#code-form button[type=submit]")
+    tab.wait_for_url(re.compile(re.escape(path.split("?")[0]) + r"(\?.*)?$"))
+    return tab
+
+
+def _act(tab: Any, action: str, **fields: Any) -> None:
+    """Open the action's form on the case page, fill it, send it, and wait for the case page again."""
+    box = tab.locator(f"details.cmd-action[data-action={action}]")
+    if box.get_attribute("open") is None:
+        box.locator("summary").click()
+    form = box.locator("form")
+    if "department" in fields:
+        form.locator("select[name=department]").select_option(fields["department"])
+    if "note" in fields:
+        form.locator("textarea[name=note]").fill(fields["note"])
+    if "photo" in fields:
+        form.locator("input[name=photos]").set_input_files(
+            {"name": "fixed.jpg", "mimeType": "image/jpeg", "buffer": fields["photo"]}
+        )
+    with tab.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+
+def _case_state(tab: Any) -> str:
+    return str(tab.locator("#case-state").get_attribute("data-state"))
+
+
+def test_a_case_goes_round_the_loop_in_the_console(browser: Any, live_server: LiveServer) -> None:
+    run_async(_seed(live_server))
+    # the citizen's report: the demo inspector on duty has it to verify (核实), and verifies it in the field app
+    case_id = run_async(_report(live_server, PLACES[0], "路口垃圾堆了三天，无人清理"))
+    assert run_async(_state(live_server, case_id)) == "verifying"
+    assert run_async(_as_inspector(live_server, case_id, "verify")) == "verified"
+    # more cases in the dispatch queue, for the queue to show more than one (registered through the console below)
+    others = [
+        run_async(_report(live_server, place, f"垃圾桶满溢 {i}")) for i, place in enumerate(PLACES[1:3])
+    ]
+    for other in others:
+        run_async(_as_inspector(live_server, other, "verify"))
+
+    # the dispatcher watches the dispatch queue: it fills as the shift lead registers, without a reload
+    dispatcher = _signed_in(browser, live_server, DISPATCHER, "/console/command?queue=dispatch")
+    dispatcher.wait_for_selector("#live-status[data-state=on]")
+
+    # 值班长 registers (立案) from the intake queue
+    lead = _signed_in(browser, live_server, SHIFT_LEAD, "/console/command?queue=intake")
+    lead.wait_for_selector(f"tr[data-case='{case_id}']")
+    for registering in [case_id, *others]:
+        lead.goto(f"/console/command/cases/{registering}")
+        assert _case_state(lead) == "verified"
+        _act(lead, "register", note="属实，立案")
+        assert _case_state(lead) == "registered"
+    dispatcher.wait_for_selector(
+        f"#queue tr[data-case='{case_id}']", timeout=20_000
+    )  # the live feed's refresh
+    for other in others:
+        dispatcher.wait_for_selector(f"#queue tr[data-case='{other}']", timeout=20_000)
+    row = dispatcher.locator(f"#queue tr[data-case='{case_id}']")
+    assert row.locator(".badge").inner_text() in {"正常", "即将超时", "超时"}
+    dispatcher.screenshot(path=str(SCREENSHOTS / "command-queue.png"), full_page=True)
+
+    # 派遣员 dispatches it to sanitation (环卫)
+    row.locator("a.case-link").click()
+    dispatcher.wait_for_selector("#case-state")
+    assert [
+        a for a in dispatcher.locator("details.cmd-action").evaluate_all("d => d.map(e => e.dataset.action)")
+    ] == ["dispatch"]
+    _act(dispatcher, "dispatch", department="sanitation")
+    assert _case_state(dispatcher) == "dispatched"
+
+    # the department's handler accepts (签收) and handles it (处置) with a photo of the result
+    handler = _signed_in(browser, live_server, HANDLER, "/console/command")
+    handler.wait_for_selector(f"#queue tr[data-case='{case_id}']")
+    handler.goto(f"/console/command/cases/{case_id}")
+    _act(handler, "accept")
+    assert _case_state(handler) == "accepted"
+    _act(handler, "handle", note="已清运", photo=_jpeg((200, 200, 210)))
+    # the system sends it to the inspector on duty for the check (核查)
+    assert _case_state(handler) == "checking"
+    assert handler.locator(".cmd-photos img").count() >= 2  # the inspector's and the handler's display copies
+
+    # the inspector checks it in the field app
+    assert run_async(_as_inspector(live_server, case_id, "check_pass")) == "checked"
+
+    # 值班长 closes it (结案)
+    lead.goto(f"/console/command/cases/{case_id}")
+    _act(lead, "close")
+    assert _case_state(lead) == "closed"
+    assert run_async(_state(live_server, case_id)) == "closed"
+    kinds = lead.locator(".cmd-timeline .what").all_inner_texts()
+    for done in ("结案", "核查通过", "处置完毕", "签收", "派遣", "立案", "核实属实", "市民上报"):
+        assert done in kinds, (done, kinds)
+    lead.locator("#case-map .leaflet-interactive").first.wait_for()
+    lead.screenshot(path=str(SCREENSHOTS / "command-case.png"), full_page=True)
+
+    # the map of open cases: the dispatched ones and the others, clustered or not, with the grid layer
+    dispatcher.goto("/console/command/map")
+    dispatcher.wait_for_selector("#cases-map[data-loaded]")
+    assert int(dispatcher.locator("#cases-map").get_attribute("data-loaded") or 0) >= 2
+    dispatcher.wait_for_selector("#cases-map canvas")  # the cases and the grids, drawn on a canvas
+    dispatcher.select_option("#map-filters select[name=state]", "registered")
+    dispatcher.wait_for_selector("#map-total:not(:empty)")
+    dispatcher.screenshot(path=str(SCREENSHOTS / "command-map.png"), full_page=True)
+    for tab in (dispatcher, lead, handler):
+        assert tab.csp_violations == [] and tab.page_errors == []
+        tab.context.close()
+
+
+def test_two_dispatchers_at_once_one_gets_a_409(browser: Any, live_server: LiveServer) -> None:
+    run_async(_seed(live_server))
+    case_id = run_async(_report(live_server, PLACES[3], "井盖旁垃圾"))
+    run_async(_as_inspector(live_server, case_id, "verify"))
+    lead = _signed_in(browser, live_server, SHIFT_LEAD_2, f"/console/command/cases/{case_id}")
+    _act(lead, "register")
+    first = _signed_in(browser, live_server, DISPATCHER_3, f"/console/command/cases/{case_id}")
+    second = _signed_in(browser, live_server, DISPATCHER_2, f"/console/command/cases/{case_id}")
+    # both read version 2 (registered); the first dispatches
+    _act(first, "dispatch", department="sanitation")
+    assert _case_state(first) == "dispatched"
+    # the second acts on what it read: 409, the current state and a reload, nothing written
+    box = second.locator("details.cmd-action[data-action=dispatch]")
+    box.locator("select[name=department]").select_option("drainage")
+    box.locator("button[type=submit]").click()
+    conflict = second.locator("#action-outcome .cmd-outcome.conflict")
+    conflict.wait_for()
+    assert "已派遣" in conflict.inner_text() and "已被他人办理" in conflict.inner_text()
+    assert (
+        run_async(live_server.query("SELECT department_code FROM cases WHERE id = $1", case_id))[0][0]
+        == "sanitation"
+    )
+    with second.expect_navigation():
+        conflict.locator("a.cmd-reload").click()
+    assert _case_state(second) == "dispatched"
+    assert second.locator("details.cmd-action").evaluate_all("d => d.map(e => e.dataset.action)") == [
+        "reassign"
+    ]
+    for tab in (lead, first, second):
+        assert tab.csp_violations == [] and tab.page_errors == []
+        tab.context.close()

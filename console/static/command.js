@@ -69,7 +69,7 @@
   }
   document.addEventListener("change", function (event) {
     var target = event.target;
-    if (target && target.id === "pick-all") {
+    if (target && target.classList && target.classList.contains("pick-all")) {
       document.querySelectorAll("#queue input[name=case]").forEach(function (box) { box.checked = target.checked; });
     }
     countSelected();

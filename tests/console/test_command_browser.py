@@ -4,12 +4,13 @@ same case at once. Screenshots: var/screenshots/command-queue.png, command-case.
 
 The citizen's reports are filed in the test's setup through the reports service, as the app's POST /v1/reports
 does. The inspector's steps (核实 verify, 核查 check_pass) are taken by the field app in production, not in the
-console: the test takes them through the workflow engine as the inspector on duty (the demo inspector), with a
+console: the test takes them through the workflow engine as the case's inspector (the one on duty), with a
 photo uploaded through the media service as the app's upload does. Phones +8613910000101..."""
 
 from __future__ import annotations
 
 import io
+import json
 import re
 from typing import Any
 from uuid import UUID
@@ -19,7 +20,10 @@ from PIL import Image
 
 from api.config import auth_config, calendar_config, cases_config, media_config, storage_config
 from api.db import connect
-from api.demo import DEMO_DISTRICT, seed_demo
+from api.demo import DEMO_DISTRICT, DEMO_SERVICE_AREA
+from cases.catalogue.service import DEMO_CATALOGUE, load_catalogue, parse_catalogue
+from cases.reports import maps
+from cases.reports import store as cases_store
 from cases.reports.models import ReportCreate
 from cases.reports.service import submit_report
 from cases.workflow import engine
@@ -39,6 +43,10 @@ DISPATCHER = "13910000102"
 DISPATCHER_2 = "13910000103"
 HANDLER = "13910000104"
 CITIZEN = "13910000105"
+INSPECTOR = "13910000108"
+#: this module's responsibility grid (its unit grid: GRID + "001001"), over PLACES
+GRID = "110101091"
+GRID_RING = [[116.38, 39.89], [116.44, 39.89], [116.44, 39.95], [116.38, 39.95], [116.38, 39.89]]
 #: the 409 test's own (a phone asks for one sign-in code a minute)
 SHIFT_LEAD_2 = "13910000106"
 DISPATCHER_3 = "13910000107"
@@ -67,13 +75,24 @@ def _jpeg(colour: tuple[int, int, int]) -> bytes:
 
 
 async def _seed(server: LiveServer) -> None:
-    """The demo city (idempotent), this module's staff and citizen."""
+    """What the loop needs in the served app's database, which other modules' browser tests share (so not
+    `seed_demo`, whose grid codes the leaders' hand-built history uses too): the demo catalogue and service
+    area unless there, a responsibility grid and a unit grid of this module's own codes over the places below,
+    this module's inspector on duty on it, its staff and its citizen. Idempotent."""
     settings = server.settings
+    config = auth_config(settings)
+    ctx = RequestContext(actor_label="tests")
     conn = await connect(settings)
     try:
         async with conn.transaction():
-            await seed_demo(conn, auth_config(settings))
-            for phone, role, scope in [*STAFF, (CITIZEN, "citizen", None)]:
+            if not await conn.fetchval("SELECT count(*) FROM categories WHERE code = 'E0102'"):
+                await load_catalogue(conn, parse_catalogue(DEMO_CATALOGUE.read_bytes()))
+            if await maps.service_area(conn) is None:
+                area = json.loads(DEMO_SERVICE_AREA.read_text(encoding="utf-8"))
+                await cases_store.insert_service_area(
+                    conn, area["properties"]["name"], json.dumps(area["geometry"])
+                )
+            for phone, role, scope in [*STAFF, (INSPECTOR, "inspector", None), (CITIZEN, "citizen", None)]:
                 if await conn.fetchval("SELECT 1 FROM users WHERE phone = $1", "+86" + phone):
                     continue
                 grant = (
@@ -81,8 +100,28 @@ async def _seed(server: LiveServer) -> None:
                     if scope
                     else RoleGrant(role=role)
                 )
-                await identity.create_user(
-                    conn, auth_config(settings), "+86" + phone, [grant], RequestContext(actor_label="tests")
+                await identity.create_user(conn, config, "+86" + phone, [grant], ctx)
+            if not await conn.fetchval("SELECT 1 FROM responsibility_grids WHERE code = $1", GRID):
+                square = json.dumps({"type": "MultiPolygon", "coordinates": [[GRID_RING]]})
+                grid = await conn.fetchval(
+                    """INSERT INTO responsibility_grids (code, name, geom)
+                       VALUES ($1, '测试网格', ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)) RETURNING id""",
+                    GRID,
+                    square,
+                )
+                await conn.execute(
+                    """INSERT INTO unit_grids (code, responsibility_grid_id, responsibility_link, geom)
+                       VALUES ($1, $2, 'listed', ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))""",
+                    GRID + "001001",
+                    grid,
+                    square,
+                )
+                inspector = await conn.fetchval("SELECT id FROM users WHERE phone = $1", "+86" + INSPECTOR)
+                await conn.execute(
+                    """INSERT INTO inspector_duties (user_id, responsibility_grid_id, starts_at)
+                       VALUES ($1, $2, now() - interval '1 day')""",
+                    inspector,
+                    grid,
                 )
     finally:
         await conn.close()
@@ -119,7 +158,7 @@ def _calendar_config(server: LiveServer) -> Any:
 
 async def _as_inspector(server: LiveServer, case_id: UUID, action: str) -> str:
     """The inspector's step, as the field app takes it: a photo uploaded, then the action, as the case's
-    inspector (the demo inspector on duty); the state after it."""
+    inspector (the one on duty, routing chose it); the state after it."""
     settings = server.settings
     conn = await connect(settings)
     storage = Storage(storage_config(settings))
@@ -153,6 +192,18 @@ async def _as_inspector(server: LiveServer, case_id: UUID, action: str) -> str:
         await conn.close()
 
 
+async def _late(server: LiveServer, case_id: UUID, *, hours: int) -> None:
+    """Move the open step's deadline to `hours` from now, its due-soon mark two hours before (a picture's
+    fixture)."""
+    await server.query(
+        """UPDATE case_deadlines SET due_at = now() + make_interval(hours => $2),
+                  due_soon_at = now() + make_interval(hours => $2 - 2)
+           WHERE case_id = $1 AND completed_at IS NULL RETURNING id""",
+        case_id,
+        hours,
+    )
+
+
 async def _code(server: LiveServer, phone: str) -> str:
     conn = await connect(server.settings)
     try:
@@ -172,12 +223,21 @@ def _signed_in(browser: Any, server: LiveServer, phone: str, path: str) -> Any:
         base_url=server.url, locale="zh-CN", viewport={"width": 1400, "height": 900}
     )
     tab = context.new_page()
+    # a violation names its element in the page's console (the browser's own message does not)
+    tab.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.log('Content Security Policy:', "
+        "e.violatedDirective, e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 300) : ''))"
+    )
     tab.csp_violations = []
     tab.page_errors = []
     tab.on("pageerror", lambda error: tab.page_errors.append(str(error)))
     tab.on(
         "console",
-        lambda m: tab.csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
+        lambda m: (
+            tab.csp_violations.append(f"{tab.url} {m.location} {m.text}")
+            if "Content Security Policy" in m.text
+            else None
+        ),
     )
     tab.goto(path)
     tab.fill("#phone", phone)
@@ -213,7 +273,7 @@ def _case_state(tab: Any) -> str:
 
 def test_a_case_goes_round_the_loop_in_the_console(browser: Any, live_server: LiveServer) -> None:
     run_async(_seed(live_server))
-    # the citizen's report: the demo inspector on duty has it to verify (核实), and verifies it in the field app
+    # the citizen's report: the inspector on duty has it to verify (核实), and verifies it in the field app
     case_id = run_async(_report(live_server, PLACES[0], "路口垃圾堆了三天，无人清理"))
     assert run_async(_state(live_server, case_id)) == "verifying"
     assert run_async(_as_inspector(live_server, case_id, "verify")) == "verified"
@@ -242,10 +302,36 @@ def test_a_case_goes_round_the_loop_in_the_console(browser: Any, live_server: Li
     for other in others:
         dispatcher.wait_for_selector(f"#queue tr[data-case='{other}']", timeout=20_000)
     row = dispatcher.locator(f"#queue tr[data-case='{case_id}']")
-    assert row.locator(".badge").inner_text() in {"正常", "即将超时", "超时"}
+    assert row.locator(".badge").inner_text() == "正常"
+    # for the picture, the other two are made late: one overdue, one due soon (the marks' rules are tested in
+    # test_command.py); the queue shows them first, red and amber, once refreshed
+    run_async(_late(live_server, others[0], hours=-3))
+    run_async(_late(live_server, others[1], hours=1))
+    dispatcher.click(".cmd-refresh")
+    dispatcher.wait_for_selector(f"#queue tr.due-overdue[data-case='{others[0]}']")
+    ids = dispatcher.locator("#queue tbody tr[data-case]").evaluate_all(
+        "rows => rows.map(r => r.dataset.case)"
+    )
+    assert ids.index(str(others[0])) < ids.index(str(others[1])) < ids.index(str(case_id))
+    assert dispatcher.locator(f"#queue tr[data-case='{others[1]}'] .badge").inner_text() == "即将超时"
+    for other in others:
+        dispatcher.check(f"#queue tr[data-case='{other}'] input[name=case]")
     dispatcher.screenshot(path=str(SCREENSHOTS / "command-queue.png"), full_page=True)
 
-    # 派遣员 dispatches it to sanitation (环卫)
+    # 派遣员 dispatches the two late ones at once (批量派遣), each with the version it was shown at
+    dispatcher.select_option("#bulk-department", "sanitation")
+    dispatcher.click("#bulk-submit")
+    dispatcher.wait_for_selector("#bulk-result .cmd-bulk-result")
+    outcomes = dispatcher.locator("#bulk-result tr[data-case]").evaluate_all(
+        "rows => rows.map(r => [r.dataset.case, r.dataset.outcome])"
+    )
+    assert sorted(outcomes) == sorted([[str(o), "ok"] for o in others])
+    for other in others:
+        dispatcher.wait_for_selector(f"#queue tr[data-case='{other}']", state="detached")
+        assert run_async(_state(live_server, other)) == "dispatched"
+
+    # 派遣员 dispatches the first from its page to sanitation (环卫)
+    row = dispatcher.locator(f"#queue tr[data-case='{case_id}']")
     row.locator("a.case-link").click()
     dispatcher.wait_for_selector("#case-state")
     assert [
@@ -288,7 +374,7 @@ def test_a_case_goes_round_the_loop_in_the_console(browser: Any, live_server: Li
     dispatcher.wait_for_selector("#map-total:not(:empty)")
     dispatcher.screenshot(path=str(SCREENSHOTS / "command-map.png"), full_page=True)
     for tab in (dispatcher, lead, handler):
-        assert tab.csp_violations == [] and tab.page_errors == []
+        assert tab.csp_violations == [] and tab.page_errors == [], (tab.url, tab.csp_violations)
         tab.context.close()
 
 
@@ -321,5 +407,5 @@ def test_two_dispatchers_at_once_one_gets_a_409(browser: Any, live_server: LiveS
         "reassign"
     ]
     for tab in (lead, first, second):
-        assert tab.csp_violations == [] and tab.page_errors == []
+        assert tab.csp_violations == [] and tab.page_errors == [], (tab.url, tab.csp_violations)
         tab.context.close()

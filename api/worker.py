@@ -35,6 +35,7 @@ from api.db import acquire, beat, create_pool, database_unavailable, forget_old_
 from api.idempotency import purge_expired as purge_idempotency_keys
 from api.payment_providers import build_providers
 from api.settings import Settings
+from cases.grids import imports as grids_imports
 from cases.stats import rollups
 from cases.workflow import service as casework
 from console import sessions as console_sessions
@@ -169,6 +170,7 @@ class Worker:
             removed.update(await console_sessions.housekeeping(conn, self.settings.console_idle_timeout_s))
             removed["idempotency_keys"] = await purge_idempotency_keys(conn)
             removed["worker_heartbeats"] = await forget_old_beats(conn)
+            removed["grid_import_progress"] = await grids_imports.forget_progress(conn)
             removed.update(await media.storage_housekeeping(conn, self.storage))
         log.info("housekeeping", extra=removed)
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
+import logging
+import math
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 from uuid import UUID
 
 import asyncpg
 import msgspec
 
 from cases.common import InvalidCursor, decode_cursor, encode_cursor
-from cases.grids import store
+from cases.grids import progress_store, store
 from cases.grids.errors import GridImportRefused
 from cases.grids.geojson import (
     DEFAULT_OPTIONS,
@@ -25,18 +29,28 @@ from cases.grids.geojson import (
     ImportReport,
     Outcome,
     ParsedFeature,
+    ParsedFile,
     Progress,
     parse_feature_collection,
 )
 from cases.grids.store import GridKind
 
 _METRES_PER_DEGREE: Final = 111_320.0
+#: how often the parse's progress (read in a thread) is passed on to the caller's progress callback
+_PARSE_REPORT_S: Final = 0.25
+
+log = logging.getLogger("cityloop.grids")
+
+#: a progress callback that awaits (the console's, which writes to the database); a plain `Progress` works too
+AsyncProgress = Callable[[str, int, int], Awaitable[None]]
 
 
 class _Run:
     """What an import found and did, gathered phase by phase."""
 
-    def __init__(self, kind: GridKind, options: ImportOptions, progress: Progress | None) -> None:
+    def __init__(
+        self, kind: GridKind, options: ImportOptions, progress: Progress | AsyncProgress | None
+    ) -> None:
         self.kind = kind
         self.options = options
         self.progress = progress
@@ -49,9 +63,11 @@ class _Run:
         self.index_of: dict[str, int] = {}  # code -> index in the file
         self._started = time.perf_counter()
 
-    def tick(self, phase: str, done: int, total: int) -> None:
+    async def tick(self, phase: str, done: int, total: int) -> None:
         if self.progress is not None:
-            self.progress(phase, done, total)
+            result = self.progress(phase, done, total)
+            if inspect.isawaitable(result):
+                await result
 
     def lap(self, phase: str) -> None:
         now = time.perf_counter()
@@ -63,12 +79,12 @@ async def _load(conn: asyncpg.Connection, run: _Run, features: list[ParsedFeatur
     await store.create_staging(conn)
     chunk = 5_000
     for start in range(0, len(features), chunk):
-        run.tick("load", start, len(features))
+        await run.tick("load", start, len(features))
         await store.copy_features(conn, features[start : start + chunk])
-    run.tick("load", len(features), len(features))
+    await run.tick("load", len(features), len(features))
     await store.build_geometries(conn)
     run.lap("load")
-    run.tick("check", 0, 5)
+    await run.tick("check", 0, 5)
     if make_valid:
         for r in await store.repair_invalid(conn):
             if r["valid"]:
@@ -104,10 +120,10 @@ async def _load(conn: asyncpg.Connection, run: _Run, features: list[ParsedFeatur
 
 async def _check(conn: asyncpg.Connection, run: _Run) -> None:
     options = run.options
-    run.tick("check", 1, 5)
+    await run.tick("check", 1, 5)
     union = await store.build_union(conn)
     run.counts["parts"] = union["parts"]
-    run.tick("check", 2, 5)
+    await run.tick("check", 2, 5)
     # 1 m² is at least this many square degrees (cos(latitude) <= 1): below it nothing can overlap by 1 m²
     if union["excess_deg2"] > options.overlap_tolerance_m2 / _METRES_PER_DEGREE**2:
         for r in await store.overlaps_within(conn, options.overlap_tolerance_m2, options.max_problems):
@@ -124,7 +140,7 @@ async def _check(conn: asyncpg.Connection, run: _Run) -> None:
                         area_m2=round(r["area_m2"], 1),
                     )
                 )
-    run.tick("check", 3, 5)
+    await run.tick("check", 3, 5)
     for r in await store.overlaps_stored(conn, run.kind, options.overlap_tolerance_m2, options.max_problems):
         run.problems.append(
             ImportProblem(
@@ -137,7 +153,7 @@ async def _check(conn: asyncpg.Connection, run: _Run) -> None:
                 area_m2=round(r["area_m2"], 1),
             )
         )
-    run.tick("check", 4, 5)
+    await run.tick("check", 4, 5)
     rows = await store.gaps(conn, options.gap_tolerance_m2, options.max_gaps)
     run.gaps = [
         Gap(
@@ -149,12 +165,12 @@ async def _check(conn: asyncpg.Connection, run: _Run) -> None:
         for r in rows
     ]
     run.counts["gaps_total"] = rows[0]["total"] if rows else 0
-    run.tick("check", 5, 5)
+    await run.tick("check", 5, 5)
     run.lap("check")
 
 
 async def _write(conn: asyncpg.Connection, run: _Run, features: int) -> None:
-    run.tick("write", 0, 3)
+    await run.tick("write", 0, 3)
     created = await store.count_new(conn, run.kind)
     if run.kind == "unit":
         written = await store.upsert_unit_grids(conn)
@@ -183,15 +199,39 @@ async def _write(conn: asyncpg.Connection, run: _Run, features: int) -> None:
                     code=r["code"],
                 )
             )
-    run.tick("write", 1, 3)
+    await run.tick("write", 1, 3)
     run.counts.update(created=created, updated=written - created, unchanged=features - written)
     run.counts["not_in_file"] = await store.count_not_in_file(conn, run.kind)
     # links follow from the stored grids alone, and were right after the last import that changed any
     run.counts["links_changed"] = await store.relink_units(conn) if written else 0
-    run.tick("write", 2, 3)
+    await run.tick("write", 2, 3)
     run.counts["units_unassigned"] = await store.count_unassigned_units(conn)
-    run.tick("write", 3, 3)
+    await run.tick("write", 3, 3)
     run.lap("write")
+
+
+async def _parse(raw: bytes, kind: GridKind, options: ImportOptions, run: _Run) -> ParsedFile:
+    """Parse in a thread; its progress is kept there and passed on from here (a callback may need the loop)."""
+    if run.progress is None:
+        return await asyncio.to_thread(parse_feature_collection, raw, kind, options, None)
+    seen: list[tuple[str, int, int]] = [("parse", 0, 0)]
+
+    def note(phase: str, done: int, total: int) -> None:
+        seen[0] = (phase, done, total)  # one assignment: safe from the thread
+
+    parsing = asyncio.ensure_future(asyncio.to_thread(parse_feature_collection, raw, kind, options, note))
+    reported: tuple[str, int, int] | None = None
+    try:
+        while True:
+            finished, _ = await asyncio.wait({parsing}, timeout=_PARSE_REPORT_S)
+            if seen[0] != reported:
+                reported = seen[0]
+                await run.tick(*reported)
+            if finished:
+                return parsing.result()
+    except BaseException:
+        parsing.cancel()
+        raise
 
 
 def _field_errors(problems: list[ImportProblem], limit: int) -> tuple[dict[str, str], ...]:
@@ -216,18 +256,19 @@ async def import_grids(
     actor_id: UUID | None = None,
     actor_label: str = "",
     options: ImportOptions = DEFAULT_OPTIONS,
-    progress: Progress | None = None,
+    progress: Progress | AsyncProgress | None = None,
 ) -> ImportReport:
     """Check a GeoJSON file of grids and, unless refused or a dry run, upsert them; always log the run.
 
     Raises ``GridImportRefused`` (with the report) when anything is wrong; the log row is then the only thing
-    the transaction holds, and the caller commits it.
+    the transaction holds, and the caller commits it. `progress(phase, done, total)` may be a coroutine
+    function (it is awaited); the parse's progress, read in a thread, reaches it every 0.25 s.
     """
     if not conn.is_in_transaction():
         raise RuntimeError("import_grids runs inside the caller's transaction (its refusal log must commit)")
     run = _Run(kind, options, progress)
     sha256 = hashlib.sha256(raw).hexdigest()
-    parsed = await asyncio.to_thread(parse_feature_collection, raw, kind, options, progress)
+    parsed = await _parse(raw, kind, options, run)
     run.problems.extend(parsed.problems)
     run.lap("parse")
     if parsed.features:
@@ -376,3 +417,105 @@ async def import_log(
 async def import_log_entry(conn: asyncpg.Connection, import_id: UUID) -> ImportLogDetail | None:
     row = await store.get_import(conn, import_id)
     return ImportLogDetail(**dict(row)) if row is not None else None
+
+
+# --- an import's progress for the console (migration 0033) ----------------------------------------------------------
+
+#: a progress row is written at a phase change, else at most this often
+PROGRESS_EVERY_S: Final = 0.25
+#: rows not updated for this long are deleted by the worker's housekeeping
+PROGRESS_KEPT_S: Final = 86_400.0
+
+
+class ImportProgress(msgspec.Struct, frozen=True):
+    """Where a console import stands, as its POST last wrote it."""
+
+    id: UUID
+    owner_id: UUID
+    kind: GridKind
+    file_name: str
+    phase: str  # parse, load, check, write; done or failed once finished
+    done: int
+    total: int
+    finished: bool
+    updated_at: datetime
+
+
+class ProgressWriter:
+    """The progress callback of an import run inside a request (console/pages/admin/grids.py): it writes
+    `grid_import_progress` through its OWN pooled connection in autocommit, since the import's transaction is
+    not visible to the polls until it commits. Written at a phase change, else at most every
+    `PROGRESS_EVERY_S`; a write that fails (or finds no free connection in time) is logged and skipped, never
+    failing the import. Every write is awaited by the import itself: nothing runs in the background."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        job_id: UUID,
+        owner_id: UUID,
+        kind: GridKind,
+        file_name: str,
+        *,
+        every_s: float = PROGRESS_EVERY_S,
+        acquire_timeout_s: float = 1.0,
+    ) -> None:
+        self.pool = pool
+        self.job_id = job_id
+        self.owner_id = owner_id
+        self.kind: GridKind = kind
+        self.file_name = file_name[:200]
+        self.every_s = every_s
+        self.acquire_timeout_s = acquire_timeout_s
+        self._phase = ""
+        self._done = 0
+        self._total = 0
+        self._written_at = -math.inf
+
+    async def start(self) -> None:
+        self._phase, self._written_at = "parse", time.monotonic()
+        await self._write(
+            lambda conn: progress_store.start_progress(
+                conn, self.job_id, self.owner_id, self.kind, self.file_name
+            )
+        )
+
+    async def __call__(self, phase: str, done: int, total: int) -> None:
+        self._done, self._total = max(done, 0), max(total, 0)
+        now = time.monotonic()
+        if phase == self._phase and now - self._written_at < self.every_s:
+            return
+        self._phase, self._written_at = phase, now
+        await self._put(finished=False)
+
+    async def finish(self, *, failed: bool = False) -> None:
+        """The last write: phase `done` (or `failed` when the import raised)."""
+        self._phase = "failed" if failed else "done"
+        await self._put(finished=True)
+
+    async def _put(self, *, finished: bool) -> None:
+        phase, done, total = self._phase, self._done, self._total
+        await self._write(
+            lambda conn: progress_store.set_progress(
+                conn, self.job_id, self.owner_id, phase, done, total, finished
+            )
+        )
+
+    async def _write(self, statement: Callable[[asyncpg.Connection], Awaitable[Any]]) -> None:
+        try:
+            async with self.pool.acquire(timeout=self.acquire_timeout_s) as conn:
+                await statement(cast(asyncpg.Connection, conn))  # no transaction: autocommit, seen at once
+        except Exception as exc:  # progress is for the eye only: the import goes on without it
+            log.warning(
+                "grid import progress not written", extra={"job": str(self.job_id), "error": repr(exc)}
+            )
+
+
+async def import_progress(conn: asyncpg.Connection, job_id: UUID, owner_id: UUID) -> ImportProgress | None:
+    """An import's progress, for its owner only (None for anyone else, or no such import)."""
+    row = await progress_store.get_progress(conn, job_id, owner_id)
+    return ImportProgress(**dict(row)) if row is not None else None
+
+
+async def forget_progress(conn: asyncpg.Connection, older_than_s: float = PROGRESS_KEPT_S) -> int:
+    """Delete the progress rows not updated for `older_than_s` (the worker's housekeeping); how many."""
+    return await progress_store.delete_progress_before(conn, older_than_s)

@@ -82,17 +82,81 @@
     readFile().then(function (doc) { draw(data, doc); });
   }
 
+  // the import runs inside the form's POST; while it runs, its progress bar is polled from the progress row
+  // (any API process answers), and the POST's answer, the report, replaces it
+  var polling = null;      // the job id being polled, null once the POST has answered
+  var pollTimer = null;
+  var uploaded = true;     // false while the upload's own progress is below 100 %
+
+  function newJobId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") { return window.crypto.randomUUID(); }
+    var b = window.crypto.getRandomValues(new Uint8Array(16)); // a page served over plain http has no randomUUID
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function showProgress(id, html) {
+    if (polling !== id) { return; } // the POST has answered: its report stays
+    var holder = document.createElement("template");
+    holder.innerHTML = html.trim();
+    var fresh = holder.content.firstElementChild;
+    var node = document.getElementById("import-job");
+    if (fresh && fresh.id === "import-job" && node) { node.replaceWith(fresh); }
+  }
+
+  function poll(id) {
+    pollTimer = null;
+    if (polling !== id) { return; }
+    var next = function () { if (polling === id) { pollTimer = window.setTimeout(function () { poll(id); }, 400); } };
+    if (!uploaded) { next(); return; }
+    fetch("/console/admin/grids/import/" + encodeURIComponent(id), {
+      credentials: "same-origin",
+      headers: { "HX-Request": "true" }
+    }).then(function (response) {
+      return response.ok ? response.text() : null; // 404 until the POST has started the import
+    }).then(function (html) {
+      if (html) { showProgress(id, html); }
+    }).catch(function () { /* the next poll tries again */ }).then(next);
+  }
+
+  function stopPolling() {
+    polling = null;
+    if (pollTimer) { window.clearTimeout(pollTimer); pollTimer = null; }
+  }
+
+  // a new job id for every submission, set before htmx reads the form (capture phase runs first)
+  document.addEventListener("submit", function (event) {
+    if (event.target.id !== "import-form") { return; }
+    var field = document.getElementById("import-job-id");
+    if (field) { field.value = newJobId(); }
+  }, true);
+
   document.addEventListener("htmx:xhr:loadstart", function (event) {
     if (event.target.id !== "import-form") { return; }
     var status = document.getElementById("upload-status");
     if (status) { status.hidden = false; }
     var bar = document.getElementById("upload-progress");
     if (bar) { bar.value = 0; }
+    var field = document.getElementById("import-job-id");
+    if (field && field.value && polling !== field.value) {
+      stopPolling();
+      polling = field.value;
+      pollTimer = window.setTimeout(function () { poll(field.value); }, 400);
+    }
   });
   document.addEventListener("htmx:xhr:progress", function (event) {
     if (event.target.id !== "import-form" || !event.detail.lengthComputable) { return; }
     var bar = document.getElementById("upload-progress");
+    uploaded = event.detail.loaded >= event.detail.total;
     if (bar) { bar.value = Math.round(event.detail.loaded * 100 / event.detail.total); }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.target.id === "import-result") { stopPolling(); uploaded = true; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.target.id === "import-form") { stopPolling(); uploaded = true; }
   });
   document.addEventListener("htmx:afterSwap", onJob);
   document.addEventListener("DOMContentLoaded", function () { ensureMap(); });

@@ -1,26 +1,36 @@
-"""The admin area (console/pages/admin.py): grid import with its progress and report, duties, the calendar, category
+"""The admin area (console/pages/admin/): grid import with its progress and report, duties, the calendar, category
 settings, the outbox and deliveries with replay; refusals that write nothing; the grid import in Chromium with its
 progress bar and map. Phones +8613941...."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import re
+import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
+import httpx
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from litestar.testing.transport import TestClientTransport as AppTransport
 
 from api.db import connect
 from api.settings import Settings
+from cases.grids import imports as grids_imports
+from cases.grids import progress_store
+from cases.grids import store as grids_store
+from console.security import SESSION_COOKIE
 from tests.cases.conftest import demo_city  # noqa: F401  (the catalogue: categories and departments)
 from tests.cases.grid_fixtures import cells, collection, encode, responsibility
 from tests.console.conftest import SCREENSHOTS, LiveServer, run_async
-from tests.console.helpers import make_user, signed_in
+from tests.console.helpers import make_user, session_cookie, signed_in
 from tests.identity.helpers import last_code
 
 Client = AsyncTestClient[Any]
@@ -393,25 +403,35 @@ async def test_every_dead_delivery_is_replayed_at_once(
 # --- grid import -----------------------------------------------------------------------------------------------------
 
 
-async def _import(console: Client, csrf: str, body: bytes, kind: str = "unit", **flags: str) -> str:
-    r = await console.post(
+def _job_fragment(html: str) -> dict[str, str]:
+    div = re.search(r'<div id="import-job"[^>]*>', html)
+    assert div, html
+    return dict(re.findall(r'data-([a-z]+)="([^"]*)"', div.group(0)))
+
+
+async def _post_import(
+    client: Any, csrf: str, body: bytes, kind: str = "unit", job_id: str | None = None, **flags: str
+) -> Any:
+    return await client.post(
         "/console/admin/grids/import",
-        data={"kind": kind, **flags},
+        data={"kind": kind, "job_id": job_id or str(uuid4()), **flags},
         files={"file": ("grids.geojson", body, "application/geo+json")},
         headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
     )
-    assert r.status_code == 200, r.text
-    assert '<progress id="import-progress" max="100"' in r.text
-    job = re.search(r'data-job="([0-9a-f]+)"', r.text)
-    assert job
-    for _ in range(200):
-        r = await console.get(f"/console/admin/grids/import/{job.group(1)}", headers={"HX-Request": "true"})
-        assert r.status_code == 200
-        if 'data-finished="true"' in r.text:
-            assert 'value="100"' in r.text
-            return r.text
-        await asyncio.sleep(0.05)
-    raise AssertionError("the import did not finish")
+
+
+async def _import(console: Client, csrf: str, body: bytes, kind: str = "unit", **flags: str) -> str:
+    """The POST runs the import and answers the report; the progress row it wrote says done."""
+    job_id = str(uuid4())
+    r = await _post_import(console, csrf, body, kind, job_id, **flags)
+    assert r.status_code in (200, 422), r.text
+    assert _job_fragment(r.text) == {"job": job_id, "phase": "done", "finished": "true"}
+    assert '<progress id="import-progress" max="100" value="100"' in r.text
+    polled = await console.get(f"/console/admin/grids/import/{job_id}", headers={"HX-Request": "true"})
+    assert polled.status_code == 200
+    assert _job_fragment(polled.text) == {"job": job_id, "phase": "done", "finished": "false"}
+    assert 'id="import-report"' not in polled.text  # the report is the POST's answer only
+    return str(r.text)
 
 
 async def test_a_grid_import_reports_its_progress_and_its_gap(
@@ -424,14 +444,127 @@ async def test_a_grid_import_reports_its_progress_and_its_gap(
     report = await _import(console, csrf, encode(collection(cells(3, 3, skip=frozenset({(1, 1)})))))
     assert 'data-outcome="imported"' in report
     assert '<dd id="gaps-total">1</dd>' in report
-    data = json.loads(
-        re.search(r'data-map="([^"]*)"', report).group(1).replace("&#34;", '"').replace("&quot;", '"')
-    )  # type: ignore[union-attr]
+    found = re.search(r'data-map="([^"]*)"', report)
+    assert found
+    data = json.loads(found.group(1).replace("&#34;", '"').replace("&quot;", '"'))
     assert len(data["gaps"]) == 1
     assert await _count(db, "SELECT count(*) FROM unit_grids") == 8
     assert await _count(db, "SELECT count(*) FROM audit_log WHERE action = 'grids.import'") == 1
+    row = await db.fetchrow("SELECT phase, finished, kind, file_name FROM grid_import_progress")
+    assert row is not None and tuple(row) == ("done", True, "unit", "grids.geojson")
     log = await console.get("/console/admin/grids")
     assert "grids.geojson" in log.text
+    assert 'name="job_id"' in log.text
+
+
+async def test_the_progress_is_in_the_database_while_the_post_runs_and_any_client_reads_it(
+    console: Client,
+    app: Litestar,
+    db: asyncpg.Connection,
+    settings: Settings,
+    demo_city: None,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import console.pages.admin as admin_pages
+    from console.pages.admin import grids as grid_pages
+
+    # no job lives in a process's memory any more
+    assert not hasattr(admin_pages, "_JOBS") and not hasattr(grid_pages, "_JOBS")
+    csrf = await _admin(console, db, settings, "13941000017")
+    owner = await db.fetchval("SELECT id FROM users WHERE phone = '+8613941000017'")
+    # the import is held in its write phase (after its first write tick) until the test lets it go
+    reached, release = threading.Event(), threading.Event()
+    count_unassigned = grids_store.count_unassigned_units
+
+    async def held(conn: asyncpg.Connection) -> int:
+        reached.set()
+        await asyncio.to_thread(release.wait, 30)
+        return await count_unassigned(conn)
+
+    monkeypatch.setattr(grids_store, "count_unassigned_units", held)
+    job_id = str(uuid4())
+    body = encode(collection(cells(3, 3)))
+    # the upload runs in a thread of its own: the test client blocks its caller until the answer
+    posting = asyncio.get_running_loop().run_in_executor(
+        None, lambda: asyncio.run(_post_import(console, csrf, body, job_id=job_id, dry_run="on"))
+    )
+    try:
+        assert await asyncio.to_thread(reached.wait, 30)
+        row = await db.fetchrow("SELECT * FROM grid_import_progress WHERE id = $1", UUID(job_id))
+        assert row is not None, "the progress is committed while the import's transaction is still open"
+        assert (row["owner_id"], row["kind"], row["file_name"]) == (owner, "unit", "grids.geojson")
+        assert (row["phase"], row["total"], row["finished"]) == ("write", 3, False)
+        assert await _count(db, "SELECT count(*) FROM grid_imports") == 0  # the import's own writes: not yet
+        # another client of the app with the admin's session (a second sign-in would be rate-limited) reads it
+        # from the database; its transport is the app's, as the console client's, and holds nothing to close
+        other = httpx.AsyncClient(transport=AppTransport(console), base_url="http://testserver.local")  # type: ignore[arg-type]
+        other.cookies.set(SESSION_COOKIE, session_cookie(console), domain="testserver.local", path="/console")
+        r = await other.get(f"/console/admin/grids/import/{job_id}", headers={"HX-Request": "true"})
+        assert r.status_code == 200, r.text
+        assert _job_fragment(r.text) == {"job": job_id, "phase": "write", "finished": "false"}
+        bar = re.search(r'<progress id="import-progress" max="100" value="(\d+)"', r.text)
+        assert bar and 90 <= int(bar.group(1)) < 100
+        assert "写入" in r.text
+    finally:
+        release.set()
+    r = await posting
+    assert r.status_code == 200, r.text
+    assert _job_fragment(r.text)["finished"] == "true"
+    assert 'data-outcome="dry_run"' in r.text
+    row = await db.fetchrow("SELECT phase, finished FROM grid_import_progress WHERE id = $1", UUID(job_id))
+    assert row is not None and tuple(row) == ("done", True)
+
+
+async def test_a_failing_progress_write_never_fails_the_import(
+    console: Client,
+    db: asyncpg.Connection,
+    settings: Settings,
+    demo_city: None,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(*args: Any) -> None:
+        raise asyncpg.PostgresError("progress table unavailable")
+
+    monkeypatch.setattr(progress_store, "set_progress", broken)
+    csrf = await _admin(console, db, settings, "13941000018")
+    r = await _post_import(console, csrf, encode(collection(cells(2, 2))))
+    assert r.status_code == 200, r.text
+    assert 'data-outcome="imported"' in r.text
+    assert await _count(db, "SELECT count(*) FROM unit_grids") == 4
+
+
+async def test_progress_is_written_at_a_phase_change_or_at_most_every_250_ms(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    written: list[tuple[str, int, int, bool]] = []
+
+    async def record(
+        conn: Any, job_id: UUID, owner: UUID, phase: str, done: int, total: int, finished: bool
+    ) -> None:
+        written.append((phase, done, total, finished))
+
+    class NoConn:
+        async def __aenter__(self) -> None:
+            return None
+
+        async def __aexit__(self, *exc: object) -> None:
+            return None
+
+    class Pool:
+        def acquire(self, timeout: float) -> NoConn:
+            return NoConn()
+
+    monkeypatch.setattr(progress_store, "set_progress", record)
+    writer = grids_imports.ProgressWriter(Pool(), uuid4(), uuid4(), "unit", "g.geojson")  # type: ignore[arg-type]
+    for done in range(100):
+        await writer("load", done, 100)
+    await writer("check", 0, 5)
+    await writer("check", 1, 5)
+    await writer.finish()
+    assert written == [("load", 0, 100, False), ("check", 0, 5, False), ("done", 1, 5, True)]
+    await asyncio.sleep(0.26)
+    await writer("check", 2, 5)
+    assert written[-1] == ("check", 2, 5, False)
 
 
 async def test_a_refused_grid_import_names_its_overlaps_and_writes_no_grid(
@@ -442,20 +575,26 @@ async def test_a_refused_grid_import_names_its_overlaps_and_writes_no_grid(
 ) -> None:
     csrf = await _admin(console, db, settings, "13941000013")
     overlapping = collection([responsibility(1, 0, 0, 2, 2), responsibility(2, 1, 1, 2, 2)])
-    report = await _import(console, csrf, encode(overlapping), kind="responsibility")
-    assert 'data-outcome="refused"' in report
-    assert 'class="problem-overlap"' in report
+    r = await _post_import(console, csrf, encode(overlapping), kind="responsibility")
+    assert r.status_code == 422  # the API's grid_import_refused
+    assert 'data-outcome="refused"' in r.text
+    assert 'class="problem-overlap"' in r.text
     assert await _count(db, "SELECT count(*) FROM responsibility_grids") == 0
-    # the refusal is logged and audited, as the API's is
+    # the refusal is logged and audited, as the API's is, and that commits
     assert await _count(db, "SELECT count(*) FROM grid_imports WHERE outcome = 'refused'") == 1
+    assert await _count(db, "SELECT count(*) FROM audit_log WHERE action = 'grids.import'") == 1
+    assert await db.fetchval("SELECT phase FROM grid_import_progress") == "done"
 
 
 @pytest.mark.parametrize(
     ("data", "files"),
     [
-        ({"kind": "street"}, {"file": ("g.geojson", b"{}", "application/json")}),
-        ({"kind": "unit"}, None),
-        ({"kind": "unit"}, {"file": ("g.geojson", b"", "application/json")}),
+        ({"kind": "street", "job_id": str(uuid4())}, {"file": ("g.geojson", b"{}", "application/json")}),
+        ({"kind": "unit", "job_id": str(uuid4())}, None),
+        ({"kind": "unit", "job_id": str(uuid4())}, {"file": ("g.geojson", b"", "application/json")}),
+        ({"kind": "unit"}, {"file": ("g.geojson", b"{}", "application/json")}),  # no job id
+        ({"kind": "unit", "job_id": "job-1"}, {"file": ("g.geojson", b"{}", "application/json")}),
+        ({"kind": "unit", "job_id": "0" * 65}, {"file": ("g.geojson", b"{}", "application/json")}),
     ],
 )
 async def test_a_bad_import_form_is_refused(
@@ -471,6 +610,7 @@ async def test_a_bad_import_form_is_refused(
     assert r.status_code == 422
     assert '<div class="error" role="alert">' in r.text
     assert await _count(db, "SELECT count(*) FROM grid_imports") == 0
+    assert await _count(db, "SELECT count(*) FROM grid_import_progress") == 0
 
 
 async def test_an_import_is_seen_only_by_the_admin_who_started_it(
@@ -480,20 +620,43 @@ async def test_an_import_is_seen_only_by_the_admin_who_started_it(
     demo_city: None,  # noqa: F811
 ) -> None:
     csrf = await _admin(console, db, settings, "13941000015")
-    r = await console.post(
-        "/console/admin/grids/import",
-        data={"kind": "unit", "dry_run": "on"},
-        files={"file": ("g.geojson", encode(collection(cells(1, 1))), "application/json")},
-        headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
-    )
-    job = re.search(r'data-job="([0-9a-f]+)"', r.text)
-    assert job
+    job_id = str(uuid4())
+    r = await _post_import(console, csrf, encode(collection(cells(1, 1))), job_id=job_id, dry_run="on")
+    assert r.status_code == 200, r.text
+    r = await console.get(f"/console/admin/grids/import/{job_id}", headers={"HX-Request": "true"})
+    assert r.status_code == 200
     await make_user(db, settings, "13941000016", "admin")
-    await signed_in(console, db, "13941000016")
-    r = await console.get(f"/console/admin/grids/import/{job.group(1)}", headers={"HX-Request": "true"})
+    other_csrf = await signed_in(console, db, "13941000016")
+    r = await console.get(f"/console/admin/grids/import/{job_id}", headers={"HX-Request": "true"})
     assert r.status_code == 404
-    r = await console.get("/console/admin/grids/import/nonsense", headers={"HX-Request": "true"})
-    assert r.status_code == 404
+    assert '<div class="error" role="alert">' in r.text
+    for nonsense in ("nonsense", str(uuid4())):
+        r = await console.get(f"/console/admin/grids/import/{nonsense}", headers={"HX-Request": "true"})
+        assert r.status_code == 404
+    # the other admin's import with the same job id runs, but cannot take the first one's progress row
+    r = await _post_import(console, other_csrf, encode(collection(cells(1, 1))), job_id=job_id, dry_run="on")
+    assert r.status_code == 200, r.text
+    owner = await db.fetchval("SELECT owner_id FROM grid_import_progress WHERE id = $1", UUID(job_id))
+    assert owner == await db.fetchval("SELECT id FROM users WHERE phone = '+8613941000015'")
+
+
+async def test_housekeeping_deletes_progress_rows_after_a_day(
+    db: asyncpg.Connection, settings: Settings
+) -> None:
+    owner = await make_user(db, settings, "13941000019", "admin")
+    for age in (timedelta(hours=25), timedelta(hours=23)):
+        await db.execute(
+            """INSERT INTO grid_import_progress (id, owner_id, kind, file_name, phase, updated_at)
+               VALUES ($1, $2, 'unit', 'g.geojson', 'done', now() - $3::interval)""",
+            uuid4(),
+            owner,
+            age,
+        )
+    assert await grids_imports.forget_progress(db) == 1
+    assert await _count(db, "SELECT count(*) FROM grid_import_progress") == 1
+    import api.worker
+
+    assert "grids_imports.forget_progress(conn)" in inspect.getsource(api.worker.Worker._housekeeping)
 
 
 # --- in the browser ------------------------------------------------------------------------------------------------
@@ -570,7 +733,8 @@ def test_a_grid_import_shows_its_progress_and_its_report_on_the_map(
 
 
 def test_the_keys_picked_by_value_are_texts() -> None:
-    from console.pages.admin import CHANNELS, DELIVERY_STATUSES, KEYS, OUTBOX_STATUSES, PHASES
+    from console.pages.admin.common import CHANNELS, DELIVERY_STATUSES, KEYS, OUTBOX_STATUSES
+    from console.pages.admin.grids import PHASES
     from console.texts import TEXTS
 
     assert all(key in TEXTS for keys in KEYS.values() for key in keys.values())

@@ -1,4 +1,4 @@
-"""The property office's pages (console/pages/property.py): what the estate's staff and the district's housing
+"""The property office's pages (console/pages/property/): what the estate's staff and the district's housing
 officer see and may do, through the same housing services and checks as the API; every refusal answers a localized
 page or fragment with the API's status and writes nothing.
 
@@ -295,7 +295,8 @@ async def test_refunds_are_for_the_estates_manager_and_refusals_write_nothing(
 
 
 def test_amounts_in_yuan_become_fen_exactly() -> None:
-    from console.pages.property import _fen, percent, yuan
+    from console.pages.property.common import percent, yuan
+    from console.pages.property.money import _fen
 
     assert [_fen(x) for x in ("12", "12.5", "12.05", "0.01")] == [1200, 1250, 1205, 1]
     for bad in ("", "1.234", "-1", "1e3", "１２"):

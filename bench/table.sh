@@ -18,7 +18,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -f var/dev/env ] || { echo "no var/dev/env: run 'make services' first" >&2; exit 1; }
 mkdir -p var/bench
 log="var/bench/table-$(date -u +%Y%m%dT%H%MZ).log"
-queues=(--only map,tiles,indicators)
+queues=(--only map,tiles,indicators --jit off --custom-plans)  # as the app's connections (api/db.py)
 if [ $# -ge 1 ]; then queues+=(--reuse "$1"); fi
 
 bench() {  # a bench exits 1 when its target is missed: the table goes on

@@ -91,6 +91,11 @@ async def console_guard(connection: ASGIConnection[Any, Any, Any, Any], handler:
         raise ConsoleForbidden("no console area for these roles")
 
 
+#: "1" on a request a page makes by itself, not its user (console/static/*.js, hx-headers): it leaves the
+#: session's idle clock alone
+BACKGROUND_HEADER = "X-Console-Background"
+
+
 async def _load_user(request: Request[Any, Any, Any]) -> ConsoleUser:
     token = request.cookies.get(SESSION_COOKIE)
     if not looks_like_token(token):
@@ -98,9 +103,11 @@ async def _load_user(request: Request[Any, Any, Any]) -> ConsoleUser:
     assert token is not None
     state = request.app.state
     settings: Settings = state.settings
-    # its own short transaction, before the handler's: the idle clock restarts even when the handler fails
+    # its own short transaction, before the handler's: the idle clock restarts even when the handler fails, but
+    # not for what a page asks by itself (BACKGROUND_HEADER), so that a page left open still goes idle
+    touch = request.headers.get(BACKGROUND_HEADER) != "1"
     async with acquire(state.pool) as conn, conn.transaction():
-        session = await sessions.load(conn, token, settings.console_idle_timeout_s)
+        session = await sessions.load(conn, token, settings.console_idle_timeout_s, touch=touch)
     if session is None:
         raise NotSignedIn("the console session has ended")
     return ConsoleUser(session.principal, session.csrf_token, allowed_areas(session.principal))

@@ -54,11 +54,13 @@ async def start(
     return token, Session(principal, csrf)
 
 
-async def load(conn: asyncpg.Connection, token: str, idle_s: int) -> Session | None:
+async def load(conn: asyncpg.Connection, token: str, idle_s: int, *, touch: bool = True) -> Session | None:
     """The live session of a cookie value, or None (unknown, idle, expired, its identity session ended, the user
-    disabled: the row of a session that cannot come back is deleted)."""
+    disabled: the row of a session that cannot come back is deleted). `touch`: the user is at it, so its idle
+    clock restarts; a page's own refreshes (a queue redrawn by the live feed) and the feed's checks leave it."""
     hashed = token_hash(token)
-    row = await session_store.touch_session(conn, hashed, idle_s)
+    find = session_store.touch_session if touch else session_store.find_session
+    row = await find(conn, hashed, idle_s)
     if row is None:
         return None
     try:

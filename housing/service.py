@@ -522,7 +522,7 @@ async def home_bindings(
     return _page_by_time(rows, limit)
 
 
-# reads for the web console (console/pages/property.py) ------------------------------------------------------------
+# reads for the web console (console/pages/property/) ------------------------------------------------------------
 # Each checks as the API's corresponding route does (require_reader: the estate's staff and its district's housing
 # officers; the matter's readers for a vote).
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any, BinaryIO, Final, cast, get_args
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import msgspec
 from litestar import MediaType, Request, Response, Router, get, post
 from litestar.channels import ChannelsPlugin
@@ -44,10 +45,13 @@ from cases.workflow.engine import TransitionRequest
 from cases.workflow.errors import CaseNotFound, VersionConflict
 from cases.workflow.models import CaseSummary
 from cases.workflow.transitions import STATES, TRANSITIONS, Action
+from console import sessions
+from console.areas import may_enter
 from console.auth import CurrentUser, use_case
 from console.errors import ConsoleForbidden, is_htmx
 from console.i18n import language, text
 from console.render import page
+from console.security import SESSION_COOKIE
 from console.texts import TEXTS
 from identity.models import Principal, Role
 from media import service as media
@@ -283,6 +287,7 @@ async def live_feed(
     state = request.app.state
     settings: Settings = state.settings
     lifetime = min(LIVE_MAX_S, float(settings.console_idle_timeout_s))
+    token = request.cookies.get(SESSION_COOKIE, "")
 
     async def events() -> AsyncGenerator[ServerSentEventMessage, None]:
         heard: asyncio.Queue[bytes] = asyncio.Queue(maxsize=1000)
@@ -302,6 +307,8 @@ async def live_feed(
                         payload = await asyncio.wait_for(heard.get(), min(LIVE_POLL_S, left))
                     except TimeoutError:
                         async with acquire(state.pool) as conn, conn.transaction(readonly=True):
+                            if not await _still_allowed(conn, token, settings):
+                                break  # signed out, idle, ended elsewhere, or the role taken away
                             changes, last = await desks.case_changes_after(conn, principal, last)
                         for case_id, to_state in changes:
                             yield _sse("case", {"case_id": str(case_id), "state": to_state})
@@ -312,6 +319,12 @@ async def live_feed(
             yield _sse("end", {})
 
     return ServerSentEvent(events(), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+async def _still_allowed(conn: asyncpg.Connection, token: str, settings: Settings) -> bool:
+    """Is the feed's session still live (without restarting its idle clock) and its user still a command user?"""
+    session = await sessions.load(conn, token, settings.console_idle_timeout_s, touch=False)
+    return session is not None and may_enter(session.principal, "command")
 
 
 def _channel_event(payload: bytes) -> ServerSentEventMessage | None:

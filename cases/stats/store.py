@@ -419,7 +419,9 @@ async def select_registration_rows(
     return rows
 
 
-async def select_case_summaries(conn: asyncpg.Connection, case_ids: list[UUID], locale: str) -> list[asyncpg.Record]:
+async def select_case_summaries(
+    conn: asyncpg.Connection, case_ids: list[UUID], locale: str
+) -> list[asyncpg.Record]:
     """What a list of cases shows of each: its first report's number, state, category, district, department."""
     rows: list[asyncpg.Record] = await conn.fetch(
         """SELECT c.id, c.state, c.urgent, c.address, c.district_code, c.created_at, c.closed_at,

@@ -46,7 +46,8 @@ def test_every_area_has_its_page_and_name() -> None:
     paths = {path for path, _ in _console_handlers()}
     for area in AREAS:
         assert area.path in paths
-        assert (ROOT / "console" / "pages" / f"{area.key}.py").is_file()
+        pages = ROOT / "console" / "pages"
+        assert (pages / f"{area.key}.py").is_file() or (pages / area.key / "__init__.py").is_file()
         assert (ROOT / "console" / "templates" / area.key / "index.html").is_file()
         assert area.title_key in TEXTS
     assert "citizen" not in CONSOLE_ROLES and "resident" not in CONSOLE_ROLES

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 from typing import Any
 
 import asyncpg
@@ -188,6 +190,29 @@ async def test_a_firebase_citizen_cannot_sign_in(console: Client, db: asyncpg.Co
     assert r.status_code == 403 and "此账号没有控制台权限" in r.text
     assert await _count(db, "users") == users
     assert await _count(db, "user_identities") == 0
+
+
+async def test_a_staff_member_signs_in_with_a_firebase_token(
+    console: Client, db: asyncpg.Connection, settings: Settings
+) -> None:
+    from tests.identity.test_firebase import EMULATOR, PROJECT, emulator_id_token
+
+    if not EMULATOR or not PROJECT:
+        pytest.skip("the Firebase Auth emulator is started by `make test`")
+    token = await emulator_id_token()
+    uid = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "==="))["sub"]
+    staff = await make_user(db, settings, "13900001013", "dispatcher")
+    await db.execute(  # the account the phone app linked when the dispatcher signed in there with Firebase
+        "INSERT INTO user_identities (provider, subject, user_id) VALUES ('firebase', $1, $2)", uid, staff
+    )
+    await console.get("/console/signin")
+    r = await console.post(
+        "/console/signin/firebase",
+        data={"id_token": token, "csrf": presession_csrf(console), "next": "/console/command"},
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/console/command"
+    assert await db.fetchval("SELECT user_id FROM console_sessions") == staff
+    assert (await console.get("/console/command")).status_code == 200
 
 
 async def test_signing_in_again_issues_a_new_cookie(

@@ -13,15 +13,7 @@ import msgspec
 from cases.common import CRS, InvalidCoordinates, from_wgs84, to_wgs84
 from housing import (
     access,
-    billing_store,
-    bills,
-    payments,
-    payments_store,
-    repairs,
-    repairs_store,
     store,
-    votes,
-    votes_store,
 )
 from housing.areas import counted_area
 from housing.errors import (
@@ -34,7 +26,6 @@ from housing.errors import (
     HomeForbidden,
     HomeNotFound,
     InvalidEstate,
-    VoteStateConflict,
 )
 from housing.models import (
     SERVICE_GRADE_NAMES,
@@ -60,7 +51,6 @@ from housing.models import (
     PolygonGeometry,
 )
 from housing.paging import decode_cursor, encode_cursor
-from housing.repairs_workflow import RepairState
 from identity.errors import InvalidPhone
 from identity.models import Principal
 from identity.phone import mask_phone, normalize_phone
@@ -273,7 +263,8 @@ async def require_reader(conn: asyncpg.Connection, principal: Principal, estate_
 # homes --------------------------------------------------------------------------------------------------------------
 
 
-def _home(row: asyncpg.Record) -> Home:
+def home_of_row(row: asyncpg.Record) -> Home:
+    """A home as its row reads (the counted area chosen by housing.areas)."""
     counted = counted_area(row["register_area"], row["surveyed_area"], row["contract_area"])
     assert counted is not None  # the table refuses a home without any area
     return Home(
@@ -302,7 +293,7 @@ async def list_homes(
         parts = decode_cursor(cursor, (str, str, int, str, UUID))
         after = (str(parts[0]), str(parts[1]), int(str(parts[2])), str(parts[3]), UUID(str(parts[4])))
     rows = await store.list_homes(conn, estate_id, building_id, after, limit)
-    items = [_home(r) for r in rows]
+    items = [home_of_row(r) for r in rows]
     last = items[-1] if items else None
     next_cursor = (
         encode_cursor(last.building, last.entrance, last.floor, last.room, last.id)
@@ -334,7 +325,7 @@ async def get_home(conn: asyncpg.Connection, principal: Principal, home_id: UUID
         )
         for o in await store.current_owners(conn, home_id)
     ]
-    home = _home(row)
+    home = home_of_row(row)
     return HomeDetail(
         **{f: getattr(home, f) for f in home.__struct_fields__},
         estate_name=row["estate_name"],
@@ -520,143 +511,3 @@ async def home_bindings(
         raise HomeForbidden("only the home's owners and the estate's staff see who is bound to it")
     rows = await store.home_bindings(conn, home_id, _after_time_id(cursor), limit)
     return _page_by_time(rows, limit)
-
-
-# reads for the web console (console/pages/property/) ------------------------------------------------------------
-# Each checks as the API's corresponding route does (require_reader: the estate's staff and its district's housing
-# officers; the matter's readers for a vote).
-
-
-class HomeBills(msgspec.Struct, frozen=True, kw_only=True):
-    """A home and its bills, oldest due first (the open ones only when asked)."""
-
-    home: Home
-    bills: list[bills.Bill]
-
-
-async def home_bills(
-    conn: asyncpg.Connection, principal: Principal, home_id: UUID, *, open_only: bool = True, limit: int = 100
-) -> HomeBills:
-    """A home's bills for the estate's staff and its district's housing officers (HomeForbidden otherwise)."""
-    row = await store.get_home(conn, home_id)
-    if row is None:
-        raise HomeNotFound("no such home")
-    if not access.reads_estate(principal, str(row["estate_id"]), row["district_code"]):
-        raise HomeForbidden("only the estate's staff and its district's housing officers read its bills")
-    rows = await billing_store.home_bills(conn, home_id, open_only, limit)
-    return HomeBills(home=_home(row), bills=[bills.bill_view(r) for r in rows])
-
-
-async def estate_payments(
-    conn: asyncpg.Connection,
-    principal: Principal,
-    estate_id: UUID,
-    *,
-    state: str | None,
-    channel: str | None,
-    refunded: bool,
-    cursor: str | None,
-    limit: int,
-) -> payments.PaymentPage:
-    """An estate's payments, newest first, filtered (housing.payments.PaymentPage): its staff and its district's
-    housing officers, as getPayment reads one."""
-    await require_reader(conn, principal, estate_id)
-    after = UUID(str(decode_cursor(cursor, (UUID,))[0])) if cursor else None
-    rows = await payments_store.estate_orders(conn, estate_id, state, channel, refunded, after, limit)
-    items = await payments._views(conn, rows)
-    return payments.PaymentPage(
-        items=items, next_cursor=encode_cursor(items[-1].id) if len(items) == limit else None
-    )
-
-
-class BuildingTurnout(msgspec.Struct, frozen=True, kw_only=True):
-    building_id: UUID
-    building: str
-    homes: int
-    homes_voted: int
-    area: int
-    area_voted: int
-
-
-class VoteTurnout(msgspec.Struct, frozen=True, kw_only=True):
-    """Who has taken part so far (heads and area with a ballot), never how they voted: the tally is the
-    published result's, after close (DOMAIN.md §8)."""
-
-    matter_id: UUID
-    heads: int
-    heads_voted: int
-    area: int
-    area_voted: int
-    buildings: list[BuildingTurnout]
-
-
-async def vote_turnout(conn: asyncpg.Connection, principal: Principal, matter_id: UUID) -> VoteTurnout:
-    """A noticed, open or closed matter's participation, for those who read the matter (votes.get_matter's check);
-    a draft has no roll yet (VoteStateConflict, as getVoteRoll)."""
-    matter = await votes.get_matter(conn, principal, matter_id)
-    if matter.state == "draft":
-        raise VoteStateConflict("the roll is frozen at notice", state="draft")
-    total = await votes_store.participation(conn, matter_id)
-    rows = await votes_store.participation_by_building(conn, matter_id)
-    return VoteTurnout(
-        matter_id=matter_id,
-        heads=matter.heads,
-        heads_voted=total["heads_voted"],
-        area=matter.total_area,
-        area_voted=total["area_voted"],
-        buildings=[
-            BuildingTurnout(
-                building_id=r["building_id"],
-                building=r["building"],
-                homes=r["homes"],
-                homes_voted=r["homes_voted"],
-                area=r["area"],
-                area_voted=r["area_voted"],
-            )
-            for r in rows
-        ],
-    )
-
-
-class QueuedRepair(msgspec.Struct, frozen=True, kw_only=True):
-    """A repair of the estate's queue with the step it waits on: due when, and whether it is late."""
-
-    repair: repairs.Repair
-    step: str | None
-    due_at: datetime | None
-    overdue: bool
-
-
-class RepairQueue(msgspec.Struct, frozen=True, kw_only=True):
-    items: list[QueuedRepair]
-    next_cursor: str | None
-
-
-async def repair_queue(
-    conn: asyncpg.Connection,
-    principal: Principal,
-    estate_id: UUID,
-    *,
-    state: RepairState | None,
-    kind: repairs.RepairKind | None,
-    cursor: str | None,
-    limit: int,
-) -> RepairQueue:
-    """The estate's repairs as listEstateRepairs answers them (its check: RepairListForbidden), each with its open
-    step's due time."""
-    page = await repairs.list_estate(
-        conn, principal, estate_id, state=state, kind=kind, cursor=cursor, limit=limit
-    )
-    steps = {r["repair_id"]: r for r in await repairs_store.open_steps(conn, [x.id for x in page.items])}
-    items = []
-    for repair in page.items:
-        step = steps.get(repair.id)
-        items.append(
-            QueuedRepair(
-                repair=repair,
-                step=step["step"] if step else None,
-                due_at=step["due_at"] if step else None,
-                overdue=bool(step and step["overdue"]),
-            )
-        )
-    return RepairQueue(items=items, next_cursor=page.next_cursor)

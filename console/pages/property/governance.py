@@ -34,7 +34,7 @@ from housing import (
     credit,
     filings,
     fund_projects,
-    service,
+    office,
     votes,
 )
 from housing.errors import VoteStateConflict
@@ -60,7 +60,7 @@ async def votes_page(
     )
 
 
-def _turnout_chart(request: Request[Any, Any, Any], turnout: service.VoteTurnout) -> dict[str, Any]:
+def _turnout_chart(request: Request[Any, Any, Any], turnout: office.VoteTurnout) -> dict[str, Any]:
     lang = language(request)
     return {
         "kind": "turnout",
@@ -86,7 +86,7 @@ async def vote_page(
     roll = turnout = result = None
     if matter.state != "draft":
         roll = await votes.roll(conn, user.principal, matter_id, cursor, PAGE)
-        turnout = await service.vote_turnout(conn, user.principal, matter_id)
+        turnout = await office.vote_turnout(conn, user.principal, matter_id)
     if matter.state == "published":
         try:
             result = await votes.get_result(conn, user.principal, matter_id)
@@ -112,7 +112,7 @@ async def vote_turnout(
 ) -> Template:
     """The live turnout (heads and area with a ballot, per building), polled while the vote runs: never a choice."""
     matter = await votes.get_matter(conn, user.principal, matter_id)
-    turnout = await service.vote_turnout(conn, user.principal, matter_id)
+    turnout = await office.vote_turnout(conn, user.principal, matter_id)
     return _render(
         request,
         "property/partials/turnout.html",

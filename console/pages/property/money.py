@@ -40,6 +40,7 @@ from housing import (
     arrears,
     billing,
     bills,
+    office,
     payments,
     service,
 )
@@ -112,7 +113,7 @@ async def home_bills(
     conn: DbConn,
     all_bills: FromQuery[bool] = False,
 ) -> Template:
-    found = await service.home_bills(conn, user.principal, home_id, open_only=not all_bills)
+    found = await office.home_bills(conn, user.principal, home_id, open_only=not all_bills)
     return _render(
         request,
         "property/home_bills.html",
@@ -243,7 +244,7 @@ async def payments_page(
     refunded: FromQuery[bool] = False,
     cursor: Cursor = None,
 ) -> Template:
-    found = await service.estate_payments(
+    found = await office.estate_payments(
         conn, user.principal, estate_id, state=payment_state, channel=channel, refunded=refunded,
         cursor=cursor, limit=PAGE,
     )  # fmt: skip

@@ -29,8 +29,8 @@ from console.pages.property.common import (
     _render,
 )
 from housing import (
+    office,
     repairs,
-    service,
 )
 from housing.repairs import RepairActionRequest, RepairKind
 from housing.repairs_workflow import REPAIR_STATES, RepairState
@@ -49,7 +49,7 @@ async def repairs_page(
     kind: FromQuery[RepairKind | None] = None,
     cursor: Cursor = None,
 ) -> Template:
-    queue = await service.repair_queue(
+    queue = await office.repair_queue(
         conn, user.principal, estate_id, state=repair_state, kind=kind, cursor=cursor, limit=PAGE
     )  # listEstateRepairs' check
     now = datetime.now(UTC)
@@ -73,7 +73,7 @@ async def _repair_context(
     candidates: list[UUID] = [user.principal.user_id]
     if "assign" in repair.allowed_actions:
         # whom it may go to: the estate's property staff who have had its repairs, and the user
-        queue = await service.repair_queue(
+        queue = await office.repair_queue(
             conn, user.principal, repair.estate_id, state=None, kind=None, cursor=None, limit=200
         )
         candidates += [q.repair.assignee_id for q in queue.items if q.repair.assignee_id]

@@ -17,6 +17,7 @@ import asyncpg
 import msgspec
 
 from housing import billing_store as store
+from housing import bills_store
 from housing.errors import EstateNotFound, HomeNotFound
 from housing.paging import decode_cursor, encode_cursor
 from notifications import outbox, topics
@@ -104,7 +105,7 @@ async def estate_arrears(conn: asyncpg.Connection, estate_id: UUID, as_of: date)
             outstanding_fen=r["outstanding_fen"],
             oldest_due=r["oldest_due"],
         )
-        for r in await store.arrears_by_building(conn, estate_id, as_of)
+        for r in await bills_store.arrears_by_building(conn, estate_id, as_of)
     ]
     return EstateArrears(
         estate_id=estate_id,
@@ -126,7 +127,7 @@ async def home_arrears(
 ) -> HomeArrearsPage:
     await _estate(conn, estate_id)
     after = UUID(str(decode_cursor(cursor, (UUID,))[0])) if cursor else None
-    rows = await store.arrears_by_home(conn, estate_id, building_id, as_of, after, limit)
+    rows = await bills_store.arrears_by_home(conn, estate_id, building_id, as_of, after, limit)
     items = [
         HomeArrears(
             home_id=r["home_id"],
@@ -168,7 +169,7 @@ async def send_reminders(
     now = now or datetime.now(UTC)
     # one sender at a time per estate: two managers pressing the button together send one reminder per home
     await conn.execute("SELECT pg_advisory_xact_lock(7340104, hashtext($1::text))", str(estate_id))
-    homes = await store.homes_in_arrears(
+    homes = await bills_store.homes_in_arrears(
         conn, estate_id, data.home_ids, data.building_id, as_of, data.min_outstanding_fen
     )
     recent = {
@@ -178,7 +179,7 @@ async def send_reminders(
     }
     due = [h for h in homes if h["home_id"] not in recent]
     residents: dict[UUID, list[UUID]] = {}
-    for r in await store.home_residents(conn, [h["home_id"] for h in due]):
+    for r in await bills_store.home_residents(conn, [h["home_id"] for h in due]):
         residents.setdefault(r["home_id"], []).append(r["user_id"])
     sent = told = lonely = 0
     for home in due:
@@ -198,7 +199,7 @@ async def send_reminders(
                 "as_of": as_of.isoformat(),
             },
         )
-        await store.insert_reminder(
+        await bills_store.insert_reminder(
             conn,
             estate_id,
             home["home_id"],

@@ -20,7 +20,7 @@ import asyncpg
 import msgspec
 
 from housing import access, ledger
-from housing import billing_store as store
+from housing import bills_store as store
 from housing import store as housing_store
 from housing.errors import BillNotFound, BillStateConflict, BillVersionConflict, HomeForbidden
 from housing.fees import BilledKind, BillLine

@@ -13,8 +13,8 @@ import msgspec
 
 from housing import (
     access,
-    billing_store,
     bills,
+    bills_store,
     payments,
     payments_store,
     repairs,
@@ -47,7 +47,7 @@ async def home_bills(
         raise HomeNotFound("no such home")
     if not access.reads_estate(principal, str(row["estate_id"]), row["district_code"]):
         raise HomeForbidden("only the estate's staff and its district's housing officers read its bills")
-    rows = await billing_store.home_bills(conn, home_id, open_only, limit)
+    rows = await bills_store.home_bills(conn, home_id, open_only, limit)
     return HomeBills(home=home_of_row(row), bills=[bills.bill_view(r) for r in rows])
 
 

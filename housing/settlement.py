@@ -28,7 +28,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from housing import billing_store as store
+from housing import bills_store as store
 from housing import ledger
 from housing.bills import OPEN_STATES, SYSTEM, pay_action, transition
 from housing.errors import (

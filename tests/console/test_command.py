@@ -127,7 +127,7 @@ async def test_a_queue_pages_by_cursor_without_skipping_or_repeating(
         await _due_in(db, case_id, timedelta(hours=10 - i), timedelta(hours=5 - i))
     # one without an open step comes last
     await db.execute("UPDATE case_deadlines SET completed_at = now() WHERE case_id = $1", cases[0])
-    monkeypatch.setattr(command, "PAGE_SIZE", 2)
+    monkeypatch.setattr(command.queues, "PAGE_SIZE", 2)
     await _staff(console, db, settings, "+8613910000002", "dispatcher", ("district", DISTRICT))
     seen: list[str] = []
     r = await console.get("/console/command?queue=dispatch")

@@ -1,4 +1,4 @@
-"""The command centre's desks (the web console, console/pages/command.py): a staff queue of several states by
+"""The command centre's desks (the web console, console/pages/command/): a staff queue of several states by
 deadline, the map of open cases, the feed of state changes that keeps a queue live. Same scope as every staff view
 (access.scope). Each function takes a connection inside the caller's transaction and never commits."""
 

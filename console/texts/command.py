@@ -1,4 +1,4 @@
-"""Texts of the command centre (console/pages/command.py): key -> (zh-CN, en)."""
+"""Texts of the command centre (console/pages/command/): key -> (zh-CN, en)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "command.queues_title": ("工作队列", "Queues"),
     "command.map_title": ("案件地图", "Map of open cases"),
     "command.case_title": ("案件详情", "Case"),
-    # the queues (console/pages/command.py QUEUES)
+    # the queues (console/pages/command/ QUEUES)
     "command.queue.intake": ("受理", "Intake"),
     "command.queue.dispatch": ("待派遣", "To dispatch"),
     "command.queue.extensions": ("延期申请", "Extension requests"),

@@ -132,10 +132,13 @@ async def test_a_queue_pages_by_cursor_without_skipping_or_repeating(
     seen: list[str] = []
     r = await console.get("/console/command?queue=dispatch")
     seen += _row_ids(r.text)
+    pages = 1
     while (more := re.search(r"queue=dispatch&amp;cursor=([^\"]+)\"", r.text)) is not None:
         r = await console.get(f"/console/command/queue?queue=dispatch&cursor={more.group(1)}")
         assert r.status_code == 200
         seen += _row_ids(r.text)
+        pages += 1
+    assert pages == 3  # 2 + 2 + 1: the page size patched above is the one the queue reads
     assert seen == [str(c) for c in [*reversed(cases[1:]), cases[0]]]
     r = await console.get("/console/command/queue?queue=dispatch&cursor=bm9wZQ")
     # a cursor the console did not give out: invalid_cursor, localized

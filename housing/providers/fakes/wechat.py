@@ -21,102 +21,46 @@ certificate, named by its serial. What it checks and does, as WeChat Pay does:
   page at ``GET /_dev/`` do the same by hand.
 
 Only 127.0.0.1 is ever bound, and callbacks go only to loopback URLs.
+
+This module holds the server, its routes and the dev page; ``wechat_signing`` the request signature checks,
+the answers' signatures and the platform certificate; ``wechat_notify`` the callbacks, the transaction as
+WeChat Pay describes it and the trade bill's content.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import gzip
 import hashlib
 import html
-import json
 import re
 import secrets
-import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from aiohttp import web
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from housing.providers.base import CHINA_TZ
 from housing.providers.config import WeChatPayConfig
-from housing.providers.fakes.common import Deliverer, Delivery, Notification, Server, is_loopback_url
+from housing.providers.fakes.common import Deliverer, Delivery, Server, is_loopback_url
 from housing.providers.fakes.keys import (
-    certificate_pem,
     private_pem,
     process_key,
     public_pem,
     self_signed_certificate,
     serial_hex,
-    sign_sha256,
-    verify_sha256,
 )
-from housing.providers.statements import WECHAT_COLUMNS, WECHAT_SUMMARY_COLUMNS
+from housing.providers.fakes.wechat_notify import MODES, Mode, WeChatNotify, WxOrder, WxRefund, _yuan
+from housing.providers.fakes.wechat_signing import _json, _now, _obj, _Refusal, _wx_time
 
-Mode = Literal[
-    "normal",
-    "twice",
-    "late",
-    "held",  # kept back until the next callback has gone: the two arrive out of order
-    "silent",  # paid, but no callback at all (the worker has to query)
-    "forged",  # signed by a key that is not the platform's
-    "stale",  # signed 6 minutes ago
-    "tampered",  # the body changed after signing
-    "wrong_key",  # the resource encrypted under another APIv3 key
-    "unknown_serial",  # signed by a platform serial nobody has heard of
-    "wrong_appid",  # a validly signed transaction of another appid
-    "amount_mismatch",  # validly signed, one fen more than the order
-    "currency_mismatch",  # validly signed, in USD
-]
-MODES: Final[tuple[str, ...]] = Mode.__args__  # type: ignore[attr-defined]
+__all__ = ["MODES", "FakeWeChatPay", "Mode", "WxOrder", "WxRefund"]
+
 _OUT_TRADE_NO: Final = re.compile(r"[0-9A-Za-z_|*-]{6,32}")
-_AUTH: Final = re.compile(r'(\w+)="([^"]*)"')
 
 
 @dataclass
-class WxOrder:
-    out_trade_no: str
-    appid: str
-    mchid: str
-    description: str
-    total: int
-    currency: str
-    notify_url: str
-    trade_type: str
-    prepay_id: str
-    payer_openid: str
-    created_at: datetime
-    time_expire: datetime | None
-    body: dict[str, Any]
-    trade_state: str = "NOTPAY"
-    transaction_id: str = ""
-    success_time: datetime | None = None
-    refunded: int = 0
-
-
-@dataclass
-class WxRefund:
-    out_refund_no: str
-    refund_id: str
-    out_trade_no: str
-    transaction_id: str
-    refund: int
-    total: int
-    currency: str
-    reason: str
-    notify_url: str
-    created_at: datetime
-    status: str = "PROCESSING"
-    success_time: datetime | None = None
-
-
-@dataclass
-class FakeWeChatPay:
+class FakeWeChatPay(WeChatNotify):
     mchid: str = "1900000109"
     appid: str = "wxd678efh567hg6787"
     #: sign answers and callbacks with the platform public key id (微信支付公钥 mode) instead of the certificate
@@ -179,143 +123,6 @@ class FakeWeChatPay:
     def deliveries(self) -> list[Delivery]:
         return self.deliverer.deliveries
 
-    @property
-    def signing_serial(self) -> str:
-        return self.public_key_id if self.public_key_mode else self.platform_serial
-
-    # the resident's side: paying, and the callbacks -----------------------------------------------------------
-
-    async def pay(self, out_trade_no: str, mode: Mode = "normal") -> Notification | None:
-        """The resident confirms the payment: the order is paid and its callback sent as ``mode`` says."""
-        order = self.orders[out_trade_no]
-        if order.trade_state == "NOTPAY":
-            order.trade_state = "SUCCESS"
-            order.transaction_id = "42000" + "".join(secrets.choice("0123456789") for _ in range(23))
-            order.success_time = _now()
-        if mode == "silent":
-            return None
-        notification = self.payment_notification(out_trade_no, mode=mode)
-        if mode == "held":
-            self.deliverer.hold()
-        await self.deliverer.send(notification, delay_s=self.late_s if mode == "late" else 0.0)
-        if mode == "twice":
-            await self.deliverer.send(self.payment_notification(out_trade_no, event_id=notification.label))
-        return notification
-
-    def payment_notification(
-        self, out_trade_no: str, *, mode: Mode = "normal", event_id: str = ""
-    ) -> Notification:
-        """TRANSACTION.SUCCESS of a paid order, signed and encrypted (or spoiled as ``mode`` says)."""
-        order = self.orders[out_trade_no]
-        resource = self.transaction(order)
-        if mode == "wrong_appid":
-            resource["appid"] = "wx0000000000000000"
-        elif mode == "amount_mismatch":
-            resource["amount"]["total"] += 1
-            resource["amount"]["payer_total"] += 1
-        elif mode == "currency_mismatch":
-            resource["amount"]["currency"] = resource["amount"]["payer_currency"] = "USD"
-        return self.notification(
-            order.notify_url,
-            "TRANSACTION.SUCCESS",
-            "支付成功",
-            "transaction",
-            resource,
-            mode=mode,
-            event_id=event_id,
-        )
-
-    def refund_notification(self, out_refund_no: str, *, mode: Mode = "normal") -> Notification:
-        refund = self.refunds[out_refund_no]
-        resource = {
-            "mchid": self.mchid,
-            "out_trade_no": refund.out_trade_no,
-            "transaction_id": refund.transaction_id,
-            "out_refund_no": refund.out_refund_no,
-            "refund_id": refund.refund_id,
-            "refund_status": refund.status,
-            "success_time": _wx_time(refund.success_time),
-            "user_received_account": "支付用户零钱",
-            "amount": {
-                "total": refund.total,
-                "refund": refund.refund,
-                "payer_total": refund.total,
-                "payer_refund": refund.refund,
-            },
-        }
-        return self.notification(
-            refund.notify_url, f"REFUND.{refund.status}", "退款成功", "refund", resource, mode=mode
-        )
-
-    def notification(
-        self,
-        url: str,
-        event_type: str,
-        summary: str,
-        original_type: str,
-        resource: dict[str, Any],
-        *,
-        mode: Mode = "normal",
-        event_id: str = "",
-    ) -> Notification:
-        key = self.apiv3_key if mode != "wrong_key" else secrets.token_hex(16)
-        nonce = secrets.token_hex(6)  # 12 characters, as WeChat's
-        ciphertext = AESGCM(key.encode()).encrypt(
-            nonce.encode(), json.dumps(resource, ensure_ascii=False).encode(), original_type.encode()
-        )
-        event_id = event_id or str(uuid.uuid4())
-        envelope = {
-            "id": event_id,
-            "create_time": _wx_time(_now()),
-            "resource_type": "encrypt-resource",
-            "event_type": event_type,
-            "summary": summary,
-            "resource": {
-                "original_type": original_type,
-                "algorithm": "AEAD_AES_256_GCM",
-                "ciphertext": base64.b64encode(ciphertext).decode(),
-                "associated_data": original_type,
-                "nonce": nonce,
-            },
-        }
-        body = json.dumps(envelope, ensure_ascii=False)
-        timestamp = int(time.time()) - (360 if mode == "stale" else 0)
-        signer = process_key("stranger") if mode == "forged" else self.platform_key
-        headers = self._signature_headers(body, timestamp=timestamp, key=signer)
-        if mode == "unknown_serial":
-            headers["Wechatpay-Serial"] = secrets.token_hex(20).upper()
-        if mode == "tampered":
-            body = body.replace(summary, summary + "!")
-        headers["Content-Type"] = "application/json"
-        return Notification(url=url, headers=headers, body=body.encode(), label=event_id)
-
-    def transaction(self, order: WxOrder) -> dict[str, Any]:
-        """The transaction as WeChat Pay describes it (query answers and callbacks)."""
-        data: dict[str, Any] = {
-            "appid": order.appid,
-            "mchid": order.mchid,
-            "out_trade_no": order.out_trade_no,
-            "trade_type": order.trade_type,
-            "trade_state": order.trade_state,
-            "trade_state_desc": {
-                "SUCCESS": "支付成功",
-                "NOTPAY": "未支付",
-                "CLOSED": "已关闭",
-                "REFUND": "转入退款",
-            }.get(order.trade_state, ""),
-            "attach": "",
-            "amount": {"total": order.total, "currency": order.currency},
-        }
-        if order.transaction_id:
-            data.update(
-                transaction_id=order.transaction_id,
-                bank_type="OTHERS",
-                success_time=_wx_time(order.success_time),
-                payer={"openid": order.payer_openid or "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
-            )
-            data["amount"].update(payer_total=order.total, payer_currency=order.currency)
-        return data
-
     # the HTTP side ---------------------------------------------------------------------------------------------
 
     def app(self) -> web.Application:
@@ -349,70 +156,6 @@ class FakeWeChatPay:
         except _Refusal as refusal:
             return self._answer(refusal.status, {"code": refusal.code, "message": refusal.message})
         return response
-
-    def _check_authorization(self, request: web.Request, body: str) -> str:
-        scheme, _, params = request.headers.get("Authorization", "").partition(" ")
-        if scheme != "WECHATPAY2-SHA256-RSA2048":
-            return "Authorization is not WECHATPAY2-SHA256-RSA2048"
-        fields = dict(_AUTH.findall(params))
-        if fields.get("mchid") != self.mchid or fields.get("serial_no") != self.merchant_serial:
-            return "unknown mchid or certificate serial_no"
-        try:
-            if abs(time.time() - int(fields.get("timestamp", ""))) > 300:
-                return "the request's timestamp is more than 5 minutes off"
-        except ValueError:
-            return "no timestamp"
-        message = f"{request.method}\n{request.raw_path}\n{fields['timestamp']}\n{fields.get('nonce_str', '')}\n{body}\n"
-        if not verify_sha256(self.merchant_key.public_key(), message, fields.get("signature", "")):
-            return "签名错误: the signature does not verify"
-        return ""
-
-    def _signature_headers(
-        self, body: str, *, timestamp: int | None = None, key: rsa.RSAPrivateKey | None = None
-    ) -> dict[str, str]:
-        timestamp = int(time.time()) if timestamp is None else timestamp
-        nonce = secrets.token_hex(16).upper()
-        signature = sign_sha256(key or self.platform_key, f"{timestamp}\n{nonce}\n{body}\n")
-        return {
-            "Wechatpay-Timestamp": str(timestamp),
-            "Wechatpay-Nonce": nonce,
-            "Wechatpay-Signature": signature,
-            "Wechatpay-Serial": self.signing_serial,
-            "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
-        }
-
-    def _answer(self, status: int, data: dict[str, Any] | None) -> web.Response:
-        body = "" if data is None else json.dumps(data, ensure_ascii=False)
-        headers = self._signature_headers(body)
-        headers["Request-ID"] = str(uuid.uuid4())
-        if data is None:
-            return web.Response(status=status, headers=headers)
-        return web.Response(status=status, text=body, content_type="application/json", headers=headers)
-
-    async def _certificates(self, request: web.Request) -> web.Response:
-        nonce = secrets.token_hex(6)
-        ciphertext = AESGCM(self.apiv3_key.encode()).encrypt(
-            nonce.encode(), certificate_pem(self.platform_certificate).encode(), b"certificate"
-        )
-        certificate = self.platform_certificate
-        return self._answer(
-            200,
-            {
-                "data": [
-                    {
-                        "serial_no": self.platform_serial,
-                        "effective_time": _wx_time(certificate.not_valid_before_utc),
-                        "expire_time": _wx_time(certificate.not_valid_after_utc),
-                        "encrypt_certificate": {
-                            "algorithm": "AEAD_AES_256_GCM",
-                            "nonce": nonce,
-                            "associated_data": "certificate",
-                            "ciphertext": base64.b64encode(ciphertext).decode(),
-                        },
-                    }
-                ]
-            },
-        )
 
     async def _prepay(self, request: web.Request) -> web.Response:
         body = await _json(request)
@@ -543,12 +286,6 @@ class FakeWeChatPay:
         task.add_done_callback(self._tasks.discard)
         return answer
 
-    async def _finish_refund(self, refund: WxRefund) -> None:
-        await asyncio.sleep(self.refund_delay_s)
-        refund.status, refund.success_time = "SUCCESS", _now()
-        if refund.notify_url:
-            await self.deliverer.send(self.refund_notification(refund.out_refund_no))
-
     def _refund_json(self, refund: WxRefund) -> dict[str, Any]:
         return {
             "refund_id": refund.refund_id,
@@ -579,70 +316,7 @@ class FakeWeChatPay:
             raise _Refusal(404, "RESOURCE_NOT_EXISTS", "退款单不存在")
         return self._answer(200, self._refund_json(refund))
 
-    # the trade bill ---------------------------------------------------------------------------------------------
-
-    def trade_bill(self, day: date) -> bytes:
-        """The ALL trade bill of ``day`` (CST): paid orders and refunds as separate rows, then the summary."""
-        lines = [",".join(WECHAT_COLUMNS)]
-        count = paid = refunded = 0
-        for order in self.orders.values():
-            if order.success_time and order.success_time.astimezone(CHINA_TZ).date() == day:
-                lines.append(self._bill_line(order, None))
-                count, paid = count + 1, paid + order.total
-        for refund in self.refunds.values():
-            if refund.created_at.astimezone(CHINA_TZ).date() == day:
-                lines.append(self._bill_line(self.orders[refund.out_trade_no], refund))
-                count, refunded = count + 1, refunded + refund.refund
-        lines.append(",".join(WECHAT_SUMMARY_COLUMNS))
-        lines.append(
-            ",".join(
-                "`" + v
-                for v in (
-                    str(count),
-                    _yuan(paid),
-                    _yuan(refunded),
-                    "0.00",
-                    "0.00000",
-                    _yuan(paid),
-                    _yuan(refunded),
-                )
-            )
-        )
-        return ("\r\n".join(lines) + "\r\n").encode()
-
-    def _bill_line(self, order: WxOrder, refund: WxRefund | None) -> str:
-        at = refund.created_at if refund else order.success_time
-        assert at is not None
-        cells = {
-            "交易时间": at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S"),
-            "公众账号ID": order.appid,
-            "商户号": order.mchid,
-            "特约商户号": "0",
-            "设备号": "",
-            "微信订单号": order.transaction_id,
-            "商户订单号": order.out_trade_no,
-            "用户标识": order.payer_openid or "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-            "交易类型": order.trade_type,
-            "交易状态": "REFUND" if refund else "SUCCESS",
-            "付款银行": "OTHERS",
-            "货币种类": order.currency,
-            "应结订单金额": "0.00" if refund else _yuan(order.total),
-            "代金券金额": "0.00",
-            "微信退款单号": refund.refund_id if refund else "0",
-            "商户退款单号": refund.out_refund_no if refund else "0",
-            "退款金额": _yuan(refund.refund) if refund else "0.00",
-            "充值券退款金额": "0.00",
-            "退款类型": "ORIGINAL" if refund else "",
-            "退款状态": refund.status if refund else "",
-            "商品名称": order.description.replace(",", "，"),
-            "商户数据包": "",
-            "手续费": "0.00000",
-            "费率": "0.60%",
-            "订单金额": "0.00" if refund else _yuan(order.total),
-            "申请退款金额": _yuan(refund.refund) if refund else "0.00",
-            "费率备注": "",
-        }
-        return ",".join("`" + cells[name] for name in WECHAT_COLUMNS)
+    # the trade bill (its content: WeChatNotify.trade_bill) --------------------------------------------------
 
     async def _trade_bill(self, request: web.Request) -> web.Response:
         try:
@@ -723,37 +397,3 @@ class FakeWeChatPay:
             f"<th></th></tr>{''.join(rows)}</table><h2>callbacks</h2><ul>{deliveries}</ul>"
         )
         return web.Response(text=page, content_type="text/html")
-
-
-class _Refusal(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-async def _json(request: web.Request) -> dict[str, Any]:
-    try:
-        value = json.loads(await request.text() or "{}")
-    except ValueError as exc:
-        raise _Refusal(400, "PARAM_ERROR", "the body is not JSON") from exc
-    if not isinstance(value, dict):
-        raise _Refusal(400, "PARAM_ERROR", "the body is not a JSON object")
-    return value
-
-
-def _obj(body: dict[str, Any], key: str) -> dict[str, Any]:
-    value = body.get(key)
-    return value if isinstance(value, dict) else {}
-
-
-def _now() -> datetime:
-    return datetime.now(CHINA_TZ).replace(microsecond=0)
-
-
-def _wx_time(at: datetime | None) -> str:
-    assert at is not None
-    return at.astimezone(CHINA_TZ).isoformat(timespec="seconds")
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"

@@ -11,7 +11,7 @@ Litestar generates the paths and parameters from the route handlers. This module
 - declares the request headers a route needs (`opt={"idempotency_key": "required" | "optional",
   "if_match": True}`), the ETag a route sends (`opt={"etag": True}`) and a 304 for If-None-Match
   (`opt={"not_modified": True}`);
-- applies the descriptions and examples of mobile_contract/descriptions.py and the webhooks of
+- applies the descriptions and examples of mobile_contract/descriptions/ and the webhooks of
   mobile_contract/webhooks.py.
 """
 

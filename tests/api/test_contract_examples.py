@@ -1,4 +1,4 @@
-"""The examples of the published contract (mobile_contract/descriptions.py) are valid.
+"""The examples of the published contract (mobile_contract/descriptions/) are valid.
 
 - Each schema example decodes into its msgspec Struct, found by name in the domain models and the controllers,
   with `msgspec.convert` and as a JSON body, with no member the Struct does not know at any depth, and keeps

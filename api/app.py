@@ -75,7 +75,7 @@ from console.render import TEMPLATE_CONFIG as CONSOLE_TEMPLATES
 from media.service import ImageWorkers
 from media.storage import Storage
 
-API_VERSION = "2.3.0"
+API_VERSION = "2.3.1"
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies; photos have their own limits
 
 

@@ -24,6 +24,7 @@ from open311.models import (
     GeoReportServiceDefinition,
     GeoReportToken,
 )
+from open311.service import MAX_SERVICE_CODES, comma_list_pattern
 
 REF = "#/components/schemas/{name}"
 XML, JSON = "text/xml", "application/json"
@@ -60,8 +61,18 @@ _DATE_TIME = {"type": "string", "format": "date-time", "maxLength": 40}
 _FILE = {"type": "string", "pattern": r"^[^/]{1,64}\.(xml|json)$", "maxLength": 69}
 PARAMETERS: dict[str, dict[str, Any]] = {
     "jurisdiction_id": {"type": "string", "minLength": 1, "maxLength": 64},
-    "service_request_id": {"type": "string", "minLength": 1, "maxLength": 65_000},
-    "service_code": {"type": "string", "minLength": 1, "maxLength": 17_000},
+    "service_request_id": {
+        "type": "string",
+        "pattern": comma_list_pattern(64, 1000),
+        "minLength": 1,
+        "maxLength": 64 * 1000 + 999,
+    },
+    "service_code": {
+        "type": "string",
+        "pattern": comma_list_pattern(16, MAX_SERVICE_CODES),
+        "minLength": 1,
+        "maxLength": 16 * MAX_SERVICE_CODES + MAX_SERVICE_CODES - 1,
+    },
     "start_date": _DATE_TIME,
     "end_date": _DATE_TIME,
     "status": {"type": "string", "pattern": "^(open|closed)(,(open|closed))?$"},

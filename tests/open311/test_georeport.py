@@ -413,6 +413,12 @@ async def test_hidden_and_anonymous_reports_never_leak(
         "?start_date=2026-01-01T00:00:00Z&end_date=2025-12-01T00:00:00Z",
         "?start_date=2025-01-01T00:00:00Z&end_date=2026-01-01T00:00:00Z",  # more than 90 days
         "?status=pending",
+        "?service_code=E0102,%20C0101",  # a space: not a URL-safe value
+        "?service_code=%E9%81%93%E8%B7%AF",  # 道路
+        "?service_code=E0102,,C0101",
+        "?service_code=" + ",".join(["E0102"] * 201),  # at most 200 codes
+        "?service_request_id=" + "1" * 65,  # a request id has at most 64 characters
+        "?service_request_id=" + ",".join(["1"] * 1001),  # at most 1,000 ids
     ],
 )
 @pytest.mark.parametrize("fmt", ["json", "xml"])

@@ -210,7 +210,7 @@ async def _lookups(url: str, conn: asyncpg.Connection, rows: int, args: argparse
         return await route(conn, lat, lon, category, now)
 
     async def sql_only(lat: float, lon: float, category: str) -> Any:
-        return await conn.fetchrow(grid_store.ROUTE_SQL, lat, lon, category, now)
+        return await grid_store.route(conn, lat, lon, category, now)
 
     await _timed(decide, _points(min(2000, args.lookups), rows, args.seed + 1), categories)  # warm-up
     points = _points(args.lookups, rows, args.seed)

@@ -6,7 +6,8 @@
 - No module calls another package's store: a domain reaches another one through its service (identity through
   identity.service), and a part of cases/ reaches another part through that part's service.
 - Every SQL statement of cases/ is in a store module, and so is the idempotency SQL of the API.
-- The notifications read side reads the case workflow's views (migration 0018), never the tables of cases.
+- The notifications read side reads the case workflow's views (migration 0018), never the tables of cases; cases/
+  reads media's photos through media's view photo_refs (migration 0034), never its photos table.
 - No file of cases/ is longer than about 600 lines.
 - The web console (console/) is a presentation layer like api/: no domain imports it, and it imports neither the
   API's controllers nor any domain's store (its own session_store is its SQL).
@@ -180,6 +181,12 @@ def test_notifications_read_the_workflows_views() -> None:
     source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "notifications").glob("*store.py"))
     assert [m.group(0) for m in _CASE_TABLES.finditer(source)] == []
     assert "case_watchers" in source and "case_notice_context" in source
+
+
+def test_cases_read_photos_through_medias_view() -> None:
+    source = "".join(p.read_text(encoding="utf-8") for p in _files("cases") if p.stem.endswith("store"))
+    assert re.findall(r"\b(?:FROM|JOIN)\s+photos\b", source, re.IGNORECASE) == []
+    assert "photo_refs" in source
 
 
 def test_no_file_of_cases_is_too_long() -> None:

@@ -1,7 +1,9 @@
 """Routing decisions: where a case at a point goes, and the data they are made of (duties, department links).
 
-``route(conn, lat, lon, category_code, at)`` decides, in one statement, and stores nothing (the workflow stores
-the decision, reason included, as a case event):
+``route(conn, lat, lon, category_code, at)`` decides and stores nothing. The rules below are written once, in the
+SQL function ``route_case`` (migrations/0034_route_case.sql), which also builds the reason for each part; the
+workflow's intake calls it in the statement that writes the case and stores the decision, reason included, as the
+case's `routed` event:
 
 1. unit grid: the unit grid covering the WGS-84 point (ST_Covers: its border counts as inside). On a border
    shared by several, the smallest code wins; the reason lists all candidates. A point outside every unit grid
@@ -67,70 +69,10 @@ async def route(
 ) -> RoutingDecision:
     """Decide where a case of `category_code` at WGS-84 (lat, lon) goes at time `at`; see the module doc."""
     lat, lon = validate_lat_lon(lat, lon)
-    row = await store.route(conn, lat, lon, category_code, _aware(at))
-    if row is None:
+    decision = await store.route(conn, lat, lon, category_code, _aware(at))
+    if decision is None:
         raise UnknownCategory(f"no category {category_code}", fields=("category",))
-    reason: dict[str, Any] = {"point": {"lat": lat, "lon": lon, "crs": "wgs84"}, "at": at.isoformat()}
-
-    candidates = list(row["candidates"])
-    if row["unit_id"] is None:
-        reason["unit_grid"] = {"rule": "outside_all_grids"}
-    else:
-        unit: dict[str, Any] = {"code": row["unit_code"], "rule": "covers_point"}
-        if len(candidates) > 1:
-            unit.update(rule="on_shared_border", candidates=candidates, tie_break="smallest_code")
-        reason["unit_grid"] = unit
-        if row["resp_id"] is None:
-            reason["responsibility_grid"] = {"rule": "unit_grid_unassigned"}
-        else:
-            reason["responsibility_grid"] = {"code": row["resp_code"], "rule": row["responsibility_link"]}
-
-    if row["inspector_id"] is not None:
-        inspector: dict[str, Any] = {
-            "user_id": str(row["inspector_id"]),
-            "duty_id": str(row["duty_id"]),
-            "starts_at": row["duty_starts_at"].isoformat(),
-            "ends_at": row["duty_ends_at"].isoformat() if row["duty_ends_at"] else None,
-            "rule": "on_duty",
-        }
-        if row["on_duty"] > 1:
-            inspector.update(on_duty=row["on_duty"], tie_break="earliest_start_then_user_id")
-        reason["inspector"] = inspector
-        queue: Queue = "inspector"
-    else:
-        why = (
-            "outside_all_grids"
-            if row["unit_id"] is None
-            else "unit_grid_unassigned"
-            if row["resp_id"] is None
-            else "nobody_on_duty"
-        )
-        reason["inspector"] = {"rule": why}
-        queue = "intake"
-    reason["queue"] = queue
-
-    if row["linked_department"] is not None:
-        department = row["linked_department"]
-        rule = "category_in_district" if row["linked_district"] else "category_any_district"
-        reason["department"] = {"code": department, "rule": rule, "district_code": row["linked_district"]}
-    elif row["default_department"] is not None:
-        department = row["default_department"]
-        reason["department"] = {"code": department, "rule": "category_default"}
-    else:
-        department = None
-        reason["department"] = {"rule": "none"}
-
-    return RoutingDecision(
-        queue=queue,
-        unit_grid_id=row["unit_id"],
-        unit_grid_code=row["unit_code"],
-        responsibility_grid_id=row["resp_id"],
-        responsibility_grid_code=row["resp_code"],
-        district_code=row["district_code"],
-        inspector_id=row["inspector_id"],
-        department_code=department,
-        reason=reason,
-    )
+    return msgspec.convert(decision, RoutingDecision)
 
 
 class DutyAssign(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

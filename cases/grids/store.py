@@ -521,47 +521,10 @@ async def list_category_departments(
     )
 
 
-ROUTE_SQL: Final = """
-WITH units AS (
-    SELECT g.id, g.code, g.district_code, g.responsibility_grid_id, g.responsibility_link
-    FROM unit_grids g
-    WHERE ST_Covers(g.geom, ST_SetSRID(ST_MakePoint($2, $1), 4326))
-    ORDER BY g.code LIMIT 8
-),
-unit AS (SELECT * FROM units ORDER BY code LIMIT 1),
-resp AS (SELECT r.id, r.code FROM responsibility_grids r JOIN unit ON r.id = unit.responsibility_grid_id),
-duties AS (
-    SELECT d.id, d.user_id, d.starts_at, d.ends_at
-    FROM inspector_duties d JOIN resp ON d.responsibility_grid_id = resp.id
-    JOIN users u ON u.id = d.user_id AND u.disabled_at IS NULL
-    WHERE d.starts_at <= $4 AND (d.ends_at IS NULL OR d.ends_at > $4)
-      AND EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = d.user_id AND ur.role = 'inspector')
-),
-duty AS (SELECT * FROM duties ORDER BY starts_at, user_id LIMIT 1),
-dept AS (
-    SELECT cd.department_code, cd.district_code FROM category_departments cd
-    WHERE cd.category_code = $3
-      AND (cd.district_code IS NULL OR cd.district_code = (SELECT district_code FROM unit))
-    ORDER BY cd.district_code NULLS LAST LIMIT 1
-)
-SELECT c.code AS category, c.default_department,
-       coalesce((SELECT array_agg(code ORDER BY code) FROM units), '{}') AS candidates,
-       unit.id AS unit_id, unit.code AS unit_code, unit.district_code, unit.responsibility_link,
-       resp.id AS resp_id, resp.code AS resp_code,
-       duty.id AS duty_id, duty.user_id AS inspector_id, duty.starts_at AS duty_starts_at,
-       duty.ends_at AS duty_ends_at, (SELECT count(*) FROM duties) AS on_duty,
-       dept.department_code AS linked_department, dept.district_code AS linked_district
-FROM categories c
-LEFT JOIN unit ON true LEFT JOIN resp ON true LEFT JOIN duty ON true LEFT JOIN dept ON true
-WHERE c.code = $3
-"""
-
-
-async def route(
-    conn: asyncpg.Connection, lat: float, lon: float, category: str, at: datetime
-) -> Record | None:
-    """Everything a routing decision needs, in one statement; None when the category does not exist."""
-    return await conn.fetchrow(ROUTE_SQL, lat, lon, category, at)
+async def route(conn: asyncpg.Connection, lat: float, lon: float, category: str, at: datetime) -> Any:
+    """The routing decision as JSON, from the grids' SQL function route_case (migration 0034, where the rules are
+    written); None when the category does not exist."""
+    return await conn.fetchval("SELECT route_case($1, $2, $3, $4)", lat, lon, category, at)
 
 
 _UNIT_GRIDS_VERSION = "count(*) AS unit_grids, max(updated_at) AS changed_at"

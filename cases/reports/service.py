@@ -11,8 +11,7 @@ import asyncpg
 import msgspec
 
 from cases.catalogue import service as catalogue
-from cases.catalogue.errors import CategoryNotReportable
-from cases.catalogue.models import Category
+from cases.catalogue.errors import CategoryNotReportable, UnknownCategory
 from cases.common import (
     CRS,
     InvalidCursor,
@@ -56,35 +55,37 @@ class CasesConfig(msgspec.Struct, frozen=True, kw_only=True):
     map_feature_cap: int = 500  # above this many cases in the box, the map answers with clusters
 
 
-async def _reportable_category(conn: asyncpg.Connection, code: str, viewer: Principal) -> Category:
-    category = await catalogue.active_category(conn, code)
-    if not category.citizen_reportable and not viewer.is_staff:
+def _check_category(facts: asyncpg.Record, code: str, viewer: Principal) -> None:
+    """The category must exist and be active; citizens may report only the citizen-reportable ones."""
+    if facts["code"] is None:
+        raise UnknownCategory(f"no active category {code}", fields=("category",))
+    if not facts["citizen_reportable"] and not viewer.is_staff:
         raise CategoryNotReportable(f"citizens cannot report {code}", fields=("category",))
-    return category
 
 
-async def _check_photos(
-    conn: asyncpg.Connection, viewer: Principal, photo_ids: list[UUID], minimum: int
+def _check_photos(
+    facts: asyncpg.Record, viewer: Principal, photo_ids: list[UUID]
 ) -> list[tuple[float, float]]:
-    """Each photo must be the caller's, processed, and not part of another report. Returns EXIF positions."""
+    """Each photo must be the caller's, processed, and not part of another report; at least the category's
+    minimum. Returns the photos' EXIF positions."""
     if len(set(photo_ids)) != len(photo_ids):
         raise PhotoUnavailable("a photo is listed twice", fields=("photo_ids",))
-    refs = await media.photo_refs(conn, photo_ids)
-    for index, photo_id in enumerate(photo_ids):
-        ref = refs.get(photo_id)
-        if ref is None or ref.owner_id != viewer.user_id:
+    for index, (photo_id, owner) in enumerate(zip(photo_ids, facts["photo_owners"], strict=True)):
+        if owner != viewer.user_id:
             raise PhotoUnavailable(
                 f"photo {photo_id} is not an uploaded photo of yours", fields=(f"photo_ids[{index}]",)
             )
-    in_use = set(await store.photos_in_use(conn, photo_ids))
-    if in_use:
-        index = next(i for i, p in enumerate(photo_ids) if p in in_use)
+    if any(facts["photos_in_use"]):
+        index = facts["photos_in_use"].index(True)
         raise PhotoUnavailable("a photo is already part of another report", fields=(f"photo_ids[{index}]",))
+    minimum = facts["min_photos"]
     if len(photo_ids) < minimum:
         raise PhotosRequired(
             f"this category needs at least {minimum} photo(s)", fields=("photo_ids",), minimum=minimum
         )
-    return [ref.exif_location for ref in refs.values() if ref.exif_location is not None]
+    return [
+        (lat, lon) for lat, lon in zip(facts["exif_lats"], facts["exif_lons"], strict=True) if lat is not None
+    ]
 
 
 async def submit_report(
@@ -148,8 +149,9 @@ async def _file_report(
 ) -> ReportCreated | None:
     """File the report; None when its client_id turns out to be taken (its work must then be undone)."""
     lat, lon = to_wgs84(data.location.lat, data.location.lon, data.location.crs)
-    category = await _reportable_category(conn, data.category, viewer)
-    if await store.in_service_area(conn, lat, lon) is False:
+    facts = await store.submission_facts(conn, lat, lon, data.category, data.photo_ids)
+    _check_category(facts, data.category, viewer)
+    if facts["in_area"] is False:
         raise OutsideServiceArea("the location is outside the city's service area", fields=("location",))
     if not viewer.is_staff and now is None:
         hits, _ = await identity.count_hit(conn, f"reports:{viewer.user_id}", 86_400)
@@ -159,16 +161,14 @@ async def _file_report(
                 limit=config.reports_per_day,
                 retry_after=3600,
             )
-    exif_points = await _check_photos(conn, viewer, data.photo_ids, category.min_photos)
+    exif_points = _check_photos(facts, viewer, data.photo_ids)
     mismatch = any(
         haversine_m(lat, lon, p_lat, p_lon) > config.location_mismatch_m for p_lat, p_lon in exif_points
     )
 
-    joined = await store.find_joinable_case(
-        conn, lat, lon, category.code, category.join_radius_m, category.join_window_hours
-    )
-    if joined is not None:
-        case_id, state = joined["id"], joined["state"]
+    joined = facts["joinable_id"] is not None
+    if joined:
+        case_id, state = facts["joinable_id"], facts["joinable_state"]
         await store.add_reporter(conn, case_id)
         await engine.record_event(conn, case_id, kind="report_joined", actor_id=viewer.user_id, public=True)
     else:
@@ -177,8 +177,8 @@ async def _file_report(
             calendar,
             reporter=viewer.user_id,
             source="inspector" if patrol else "citizen",
-            category=category.code,
-            needs_verification=category.needs_verification,
+            category=facts["code"],
+            needs_verification=facts["needs_verification"],
             lat=lat,
             lon=lon,
             address=data.address,
@@ -193,7 +193,7 @@ async def _file_report(
         case_id=case_id,
         reporter_id=viewer.user_id,
         client_id=data.client_id,
-        category=category.code,
+        category=facts["code"],
         description=data.description,
         lat=lat,
         lon=lon,
@@ -203,7 +203,7 @@ async def _file_report(
         address=data.address,
         anonymous=data.anonymous,
         location_mismatch=mismatch,
-        joined_existing=joined is not None,
+        joined_existing=joined,
         created_at=now,
     )
     if row is None:
@@ -213,7 +213,7 @@ async def _file_report(
         number=row["number"],
         case_id=case_id,
         status=state,
-        joined_existing=joined is not None,
+        joined_existing=joined,
         location_mismatch=mismatch,
         created_at=row["created_at"],
     )

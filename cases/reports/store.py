@@ -35,38 +35,59 @@ async def service_area(conn: asyncpg.Connection) -> Record | None:
     )
 
 
-async def in_service_area(conn: asyncpg.Connection, lat: float, lon: float) -> bool | None:
-    """True or False; None when no service area is configured."""
-    inside: bool | None = await conn.fetchval(
-        """SELECT bool_or(ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $1), 4326)))
-           FROM service_areas WHERE active""",
+def _near(lat: str, lon: str, radius_m: str) -> str:
+    """Case `c` within `radius_m` metres of the point: the spheroid distance after a bounding-box filter."""
+    point = f"ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326)"
+    return f"""ST_DWithin(c.location::geography, {point}::geography, {radius_m})
+           AND c.location && ST_Expand({point}, {radius_m} / (111320.0 * greatest(cos(radians({lat})), 0.01)))"""
+
+
+async def submission_facts(
+    conn: asyncpg.Connection, lat: float, lon: float, category: str, photo_ids: list[UUID]
+) -> Record:
+    """What filing a report at the WGS-84 point needs to know, in one statement:
+
+    - the category's rules, when it exists and is active (`code` NULL otherwise);
+    - `in_area`: whether the point is in the service area (NULL when none is configured);
+    - the listed photos, in order: each one's owner (NULL: no such processed photo; media's view photo_refs),
+      EXIF position and whether a report already uses it;
+    - the open, visible case of the category it would join (`joinable_id`, `joinable_state`): the nearest within
+      the category's join radius and window, locked."""
+    row = await conn.fetchrow(
+        f"""WITH cat AS (
+                SELECT code, citizen_reportable, min_photos, needs_verification, join_radius_m, join_window_hours
+                FROM categories WHERE code = $3 AND active
+            ), joinable AS (
+                SELECT c.id, c.state FROM cases c, cat
+                WHERE {_near("$1", "$2", "cat.join_radius_m::float8")} AND c.category_code = cat.code
+                  AND c.state NOT IN {FINISHED_STATES_SQL} AND c.hidden_at IS NULL
+                  AND c.created_at > now() - make_interval(hours => cat.join_window_hours)
+                ORDER BY c.location::geography <-> ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography
+                LIMIT 1 FOR UPDATE OF c
+            ), listed AS (
+                SELECT array_agg(v.owner_id ORDER BY p.ord) AS owners,
+                       array_agg(v.exif_lat ORDER BY p.ord) AS exif_lats,
+                       array_agg(v.exif_lon ORDER BY p.ord) AS exif_lons,
+                       array_agg(EXISTS (SELECT 1 FROM report_photos rp WHERE rp.photo_id = p.id) ORDER BY p.ord)
+                           AS in_use
+                FROM unnest($4::uuid[]) WITH ORDINALITY AS p (id, ord) LEFT JOIN photo_refs v ON v.id = p.id
+            )
+            SELECT cat.*,
+                   (SELECT bool_or(ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $1), 4326)))
+                    FROM service_areas WHERE active) AS in_area,
+                   coalesce(listed.owners, '{{}}') AS photo_owners,
+                   coalesce(listed.exif_lats, '{{}}') AS exif_lats,
+                   coalesce(listed.exif_lons, '{{}}') AS exif_lons,
+                   coalesce(listed.in_use, '{{}}') AS photos_in_use,
+                   joinable.id AS joinable_id, joinable.state AS joinable_state
+            FROM listed LEFT JOIN cat ON true LEFT JOIN joinable ON true""",
         lat,
         lon,
-    )
-    return inside
-
-
-_NEAR = """ST_DWithin(c.location::geography, ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography, $3)
-           AND c.location && ST_Expand(ST_SetSRID(ST_MakePoint($2, $1), 4326),
-                                       $3 / (111320.0 * greatest(cos(radians($1)), 0.01)))"""
-
-
-async def find_joinable_case(
-    conn: asyncpg.Connection, lat: float, lon: float, category: str, radius_m: int, window_hours: int
-) -> Record | None:
-    """The nearest open, visible case of the category within the join radius and window, locked."""
-    return await conn.fetchrow(
-        f"""SELECT c.id, c.state FROM cases c
-            WHERE {_NEAR} AND c.category_code = $4 AND c.state NOT IN {FINISHED_STATES_SQL} AND c.hidden_at IS NULL
-              AND c.created_at > now() - make_interval(hours => $5)
-            ORDER BY c.location::geography <-> ST_SetSRID(ST_MakePoint($2, $1), 4326)::geography
-            LIMIT 1 FOR UPDATE OF c""",
-        lat,
-        lon,
-        float(radius_m),
         category,
-        window_hours,
+        photo_ids,
     )
+    assert row is not None
+    return row
 
 
 async def add_reporter(conn: asyncpg.Connection, case_id: UUID) -> None:
@@ -122,11 +143,6 @@ async def file_report(
     )
 
 
-async def photos_in_use(conn: asyncpg.Connection, photo_ids: list[UUID]) -> list[UUID]:
-    rows = await conn.fetch("SELECT photo_id FROM report_photos WHERE photo_id = ANY($1::uuid[])", photo_ids)
-    return [r["photo_id"] for r in rows]
-
-
 _REPORT_SELECT = """
     SELECT r.id, r.number, r.case_id, r.reporter_id, r.client_id, r.category_code, r.description,
            ST_Y(r.location) AS lat, ST_X(r.location) AS lon, r.original_lat, r.original_lon, r.original_crs,
@@ -178,7 +194,7 @@ async def nearby_open_cases(
             FROM cases c
             JOIN LATERAL (SELECT r.id, r.number, r.description FROM reports r
                           WHERE r.case_id = c.id AND r.hidden_at IS NULL ORDER BY r.created_at LIMIT 1) first ON true
-            WHERE {_NEAR} AND c.category_code = $4 AND c.state NOT IN {FINISHED_STATES_SQL} AND c.hidden_at IS NULL
+            WHERE {_near("$1", "$2", "$3")} AND c.category_code = $4 AND c.state NOT IN {FINISHED_STATES_SQL} AND c.hidden_at IS NULL
             ORDER BY distance_m LIMIT $5""",
         lat,
         lon,

@@ -34,6 +34,7 @@ import asyncpg
 import msgspec
 
 from cases.catalogue import service as catalogue
+from cases.catalogue.errors import UnknownCategory
 from cases.common import PhotoUnavailable
 from cases.grids.errors import NoInspectorOnDuty, UnknownDepartment
 from cases.grids.routing import route
@@ -464,7 +465,8 @@ async def intake(
 
     Citizens' reports and inspectors' patrol reports (cases/reports/service.py) enter here; Open311 submissions and
     property repairs will too. The routing decision (grid, district, inspector on duty, suggested department,
-    and the reason for each) is stored on the case and in its `routed` event; the reporter is the actor of the
+    and the reason for each: the grids' rules, cases/grids/routing.py) is made in the statement that writes the
+    case, and stored on it and in its `routed` event; the reporter is the actor of the
     `reported` and `routed` events. An inspector's own report needs no verification (DOMAIN.md section 1),
     whatever its category says.
 
@@ -477,7 +479,6 @@ async def intake(
     """
     at = now
     now = now or datetime.now(UTC)
-    decision = await route(conn, lat, lon, category, now)
     case = await store.insert_case(
         conn,
         state=workflow.initial,
@@ -488,16 +489,12 @@ async def intake(
         address=address,
         description=description,
         needs_verification=needs_verification and source != "inspector",
-        unit_grid_id=decision.unit_grid_id,
-        responsibility_grid_id=decision.responsibility_grid_id,
-        district_code=decision.district_code,
-        suggested_department=decision.department_code,
-        inspector_id=decision.inspector_id,
-        # the `reported` and `routed` events, written with the case
         reporter=reporter,
-        routed=msgspec.to_builtins(decision),
+        routed_at=now,
         at=at,
     )
+    if case is None:
+        raise UnknownCategory(f"no category {category}", fields=("category",))
     return await _arrive(conn, calendar, case, workflow, reporter, now, at=at)
 
 

@@ -61,35 +61,34 @@ async def insert_case(
     address: str | None,
     description: str,
     needs_verification: bool,
-    unit_grid_id: UUID | None,
-    responsibility_grid_id: UUID | None,
-    district_code: str | None,
-    suggested_department: str | None,
-    inspector_id: UUID | None,
     reporter: UUID,
-    routed: dict[str, Any],
+    routed_at: datetime,
     at: datetime | None = None,
-) -> Record:
-    """A new case in its first state, with its routing decision, and its first two events in the same statement:
-    `reported` (public, the reporter its actor) and `routed` (the decision and its reasons, staff only). The case
-    row, as the engine reads it.
+) -> Record | None:
+    """A new case in its first state, routed, and its first two events, in one statement. The routing decision is
+    the grids' (route_case, migration 0034: grid, district, inspector on duty, suggested department, at `routed_at`);
+    the events are `reported` (public, the reporter its actor) and `routed` (the decision and its reasons, staff
+    only). Returns the case row, as the engine reads it; None when the category does not exist (nothing written).
 
     The decision's department is only a suggestion for the dispatcher (suggested_department): the case's
     department_code, which department views follow, is set when the case is dispatched. `at`: when it was
     reported (its created_at and its two events' time; default: the transaction's time)."""
-    row = await conn.fetchrow(
-        f"""WITH c AS (
+    return await conn.fetchrow(
+        f"""WITH d AS (SELECT route_case($3, $4, $1, $10) AS j),
+            c AS (
                 INSERT INTO cases AS c (category_code, source, location, address, description, needs_verification,
                                         unit_grid_id, responsibility_grid_id, district_code, suggested_department,
                                         inspector_id, state, created_at)
-                VALUES ($1, $2, ST_SetSRID(ST_MakePoint($4, $3), 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13,
-                        coalesce($16, now()))
+                SELECT $1, $2, ST_SetSRID(ST_MakePoint($4, $3), 4326), $5, $6, $7,
+                       (j->>'unit_grid_id')::uuid, (j->>'responsibility_grid_id')::uuid, j->>'district_code',
+                       j->>'department_code', (j->>'inspector_id')::uuid, $8, coalesce($11, now())
+                FROM d WHERE j IS NOT NULL
                 RETURNING {CASE_COLUMNS}
             ), events AS (
                 INSERT INTO case_events (case_id, kind, actor_id, public, to_state, data, at)
-                SELECT c.id, e.kind, $14, e.public, e.to_state, e.data, c.created_at
-                FROM c, LATERAL (VALUES (1, 'reported', true, c.state, '{{}}'::jsonb),
-                                        (2, 'routed', false, NULL, $15::jsonb)) AS e (n, kind, public, to_state, data)
+                SELECT c.id, e.kind, $9, e.public, e.to_state, e.data, c.created_at
+                FROM c, d, LATERAL (VALUES (1, 'reported', true, c.state, '{{}}'::jsonb),
+                                           (2, 'routed', false, NULL, d.j)) AS e (n, kind, public, to_state, data)
                 ORDER BY e.n
             )
             SELECT * FROM c""",
@@ -100,18 +99,11 @@ async def insert_case(
         address,
         description,
         needs_verification,
-        unit_grid_id,
-        responsibility_grid_id,
-        district_code,
-        suggested_department,
-        inspector_id,
         state,
         reporter,
-        routed,
+        routed_at,
         at,
     )
-    assert row is not None
-    return row
 
 
 async def transition_case(

@@ -110,6 +110,34 @@ async def test_a_point_inside_a_grid(db: asyncpg.Connection, settings: Settings)
     assert msgspec.json.decode(msgspec.json.encode(decision))["reason"] == decision.reason
 
 
+async def test_the_reason_names_the_point_and_the_times_as_isoformat(
+    db: asyncpg.Connection, settings: Settings
+) -> None:
+    """The reason is written by SQL (route_case); its times read as Python writes them, in UTC."""
+    inspector = await user(db, settings, "+8613700000101")
+    await duty(db, inspector, R1, T0, T0 + timedelta(hours=8, microseconds=500))
+    at = T0 + timedelta(hours=1, microseconds=123_000)
+    lat, lon = point(0.5, 0.5)
+
+    reason = (await route(db, lat, lon, "E0102", at)).reason
+
+    assert reason["point"] == {"lat": lat, "lon": lon, "crs": "wgs84"}
+    assert reason["at"] == at.isoformat() == "2026-11-01T01:00:00.123000+00:00"
+    assert (reason["inspector"]["starts_at"], reason["inspector"]["ends_at"]) == (
+        T0.isoformat(),
+        (T0 + timedelta(hours=8, microseconds=500)).isoformat(),
+    )
+    assert set(reason) == {
+        "point",
+        "at",
+        "unit_grid",
+        "responsibility_grid",
+        "inspector",
+        "queue",
+        "department",
+    }
+
+
 async def test_routing_stores_nothing(db: asyncpg.Connection) -> None:
     tables = "SELECT (SELECT count(*) FROM case_events), (SELECT count(*) FROM cases), (SELECT count(*) FROM audit_log)"
     before = await db.fetchrow(tables)

@@ -1,5 +1,5 @@
 """SQL of repairs and complaints (housing/repairs.py) besides the engine's own statements (the guarded UPDATE, the
-events and deadlines, the limits: cases/workflow/store.py, which the engine runs on the tables this module
+events and deadlines, the limits: cases/workflow/store/__init__.py, which the engine runs on the tables this module
 inserts into)."""
 
 from __future__ import annotations

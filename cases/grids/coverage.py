@@ -11,8 +11,9 @@ import asyncpg
 import msgspec
 
 from cases.common import CRS, from_wgs84
-from cases.grids import map_store, store
+from cases.grids import store
 from cases.grids.store import GridKind
+from cases.grids.store import map as map_store
 
 
 class CoverageProperties(msgspec.Struct, frozen=True):

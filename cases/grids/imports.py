@@ -1,5 +1,5 @@
 """Importing grid polygons: a parsed file (cases/grids/geojson.py) checked and written set-based in one
-transaction (cases/grids/store.py), with a report of what was found; the log of past imports."""
+transaction (cases/grids/store/), with a report of what was found; the log of past imports."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import asyncpg
 import msgspec
 
 from cases.common import InvalidCursor, decode_cursor, encode_cursor
-from cases.grids import progress_store, store
+from cases.grids import store
 from cases.grids.errors import GridImportRefused
 from cases.grids.geojson import (
     DEFAULT_OPTIONS,
@@ -34,6 +34,7 @@ from cases.grids.geojson import (
     parse_feature_collection,
 )
 from cases.grids.store import GridKind
+from cases.grids.store import progress as progress_store
 
 _METRES_PER_DEGREE: Final = 111_320.0
 #: how often the parse's progress (read in a thread) is passed on to the caller's progress callback

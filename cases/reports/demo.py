@@ -38,8 +38,9 @@ from cases.catalogue import service as catalogue
 from cases.common import Location
 from cases.grids.demo import service_area_rings, touches
 from cases.grids.routing import route
-from cases.reports import demo_store, service, store
+from cases.reports import service, store
 from cases.reports.models import ReportCreate
+from cases.reports.store import demo as demo_store
 from cases.workflow import engine
 from cases.workflow import service as casework
 from cases.workflow.deadlines import WorkCalendar, load_calendar

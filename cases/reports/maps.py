@@ -18,13 +18,14 @@ from cases.common import (
     to_wgs84,
     validate_lat_lon,
 )
-from cases.reports import map_store, store
+from cases.reports import store
 from cases.reports.errors import TileNotFound
 from cases.reports.models import (
     NearbyCase,
     ServiceArea,
 )
 from cases.reports.service import CasesConfig
+from cases.reports.store import map as map_store
 
 
 async def service_area(conn: asyncpg.Connection, crs: CRS = "wgs84") -> ServiceArea | None:

@@ -112,8 +112,9 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import msgspec
 
-from cases.stats import rollup_store, rollups, store
+from cases.stats import rollups, store
 from cases.stats.errors import InvalidPeriod, InvalidWeights, UnknownWeightKind
+from cases.stats.store import rollups as rollup_store
 from cases.workflow.transitions import CASES, done_outcomes
 
 GroupBy = Literal["department", "inspector", "grid", "district"]

@@ -1,4 +1,4 @@
-"""Indicator rollups: the per-day counts of migration 0030 (cases/stats/rollup_store.py says what a row holds),
+"""Indicator rollups: the per-day counts of migration 0030 (cases/stats/store/rollups.py says what a row holds),
 kept from the dirty marks the base tables' triggers leave, and whether a window may be read from them.
 
 Upkeep. Every insert or change of a case, a step, a report, a defer or park event or a duty marks the cases it
@@ -19,7 +19,7 @@ from typing import Final
 
 import asyncpg
 
-from cases.stats import rollup_store
+from cases.stats.store import rollups as rollup_store
 from cases.workflow.transitions import CASES, done_outcomes
 
 #: every step an indicator counts, and the outcomes that end each with its own job (cases/stats/indicators.py)

@@ -3,7 +3,7 @@ fresh from the database on every request) interpreted in this one place.
 
 A grant is (role, scope kind, scope id); a grant without a scope covers the whole city.
 
-- `scope`: which cases a caller sees (queues, case views, sync; the SQL is cases/workflow/store.py's VISIBLE): a
+- `scope`: which cases a caller sees (queues, case views, sync; the SQL is cases/workflow/store/__init__.py's VISIBLE): a
   department its cases, an inspector their grids and tasks, district staff their districts; admins and unscoped
   staff everything.
 - `acting_roles`: the roles a caller may take a transition in on one row of a workflow (the engine,

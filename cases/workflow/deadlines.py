@@ -31,13 +31,13 @@ import asyncpg
 import chinese_calendar
 import msgspec
 
-from cases.workflow import calendar_store as store
 from cases.workflow.errors import (
     CalendarOverrideNotFound,
     DeadlineBeyondCalendar,
     InvalidCalendarDate,
     InvalidCalendarRange,
 )
+from cases.workflow.store import calendar as store
 
 #: How far ahead `WorkCalendar.add` looks for working time before giving up.
 SEARCH_HORIZON_DAYS = 3 * 366

@@ -12,9 +12,10 @@ from uuid import UUID
 import asyncpg
 
 from cases.common import CRS, InvalidCursor, decode_cursor, encode_cursor, present
-from cases.workflow import access, desk_store
+from cases.workflow import access
 from cases.workflow.models import CasePage
 from cases.workflow.service import summary
+from cases.workflow.store import desks as desk_store
 from cases.workflow.transitions import FINISHED
 from identity.models import Principal
 

@@ -20,7 +20,7 @@ its reason, and starts it by the workflow's arrivals (`start`, which a second lo
 store has just inserted).
 
 Where the rows live is the workflow's `subject` (transitions.Subject: its tables, how a step's limit is found, how
-a caller's scope is judged); the statements are cases/workflow/store.py's.
+a caller's scope is judged); the statements are cases/workflow/store/__init__.py's.
 """
 
 from __future__ import annotations

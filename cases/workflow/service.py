@@ -25,7 +25,7 @@ from cases.common import (
     to_wgs84,
     validate_lat_lon,
 )
-from cases.workflow import access, engine, store, sync_store
+from cases.workflow import access, engine, store
 from cases.workflow.deadlines import WorkCalendar
 from cases.workflow.engine import TransitionRequest
 from cases.workflow.errors import CaseNotFound, RatingNotAllowed
@@ -44,6 +44,7 @@ from cases.workflow.models import (
     TimelineEntry,
     Tombstone,
 )
+from cases.workflow.store import sync as sync_store
 from cases.workflow.transitions import CITY, Subject, System
 from identity.models import Principal
 from media import service as media

@@ -111,7 +111,7 @@ RESUME: Final = "resume"
 Audience = Literal["citizens", "inspector", "department"]
 
 
-#: Columns of the subject a transition stamps with its time, or clears (cases/workflow/store.py holds, per
+#: Columns of the subject a transition stamps with its time, or clears (cases/workflow/store/__init__.py holds, per
 #: subject table, the columns the guarded UPDATE may set).
 Column = str
 
@@ -218,7 +218,7 @@ ScopeRule = Literal["city", "estate"]
 
 class Subject(msgspec.Struct, frozen=True, kw_only=True):
     """Where a workflow keeps its rows, and how its limits and its callers' scope are found: data, for the engine's
-    statements (cases/workflow/store.py) and for access (cases/workflow/access.py)."""
+    statements (cases/workflow/store/__init__.py) and for access (cases/workflow/access.py)."""
 
     table: SubjectTable
     events: EventsTable

@@ -24,8 +24,8 @@ from litestar.testing.transport import TestClientTransport as AppTransport
 from api.db import connect
 from api.settings import Settings
 from cases.grids import imports as grids_imports
-from cases.grids import progress_store
 from cases.grids import store as grids_store
+from cases.grids.store import progress as progress_store
 from console.security import SESSION_COOKIE
 from tests.cases.conftest import demo_city  # noqa: F401  (the catalogue: categories and departments)
 from tests.cases.grid_fixtures import cells, collection, encode, responsibility

@@ -28,8 +28,6 @@ from notifications.models import NotificationsConfig
 from notifications.runner import Notifier
 
 ROOT = Path(__file__).resolve().parents[2]
-#: still writing its own rows: the case workflow, until its reshaping (issue 11) moves it to outbox.enqueue
-NOT_YET_THROUGH_ENQUEUE = {"cases/workflow/store.py"}
 
 
 # topics and the one way into the outbox ---------------------------------------------------------------------
@@ -50,7 +48,7 @@ def test_only_enqueue_writes_the_outbox() -> None:
         for path in (ROOT / package).rglob("*.py")
         if re.search(r"INSERT\s+INTO\s+outbox\b", path.read_text(encoding="utf-8"), re.IGNORECASE)
     }
-    assert writers - NOT_YET_THROUGH_ENQUEUE == {"notifications/store.py"}
+    assert writers == {"notifications/store.py"}
 
 
 async def test_enqueue_writes_a_row_in_the_callers_transaction(db: asyncpg.Connection) -> None:

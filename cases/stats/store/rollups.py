@@ -5,7 +5,7 @@ from them.
 A row of ``indicator_days`` counts (``n``) the base rows of one local day (``day``, in the zone of
 ``indicator_rollup``) that share every other column:
 
-- ``step``: the counted steps due that day (a step due in the window counts, as in cases/stats/store.py: outcome
+- ``step``: the counted steps due that day (a step due in the window counts, as in cases/stats/store/__init__.py: outcome
   open or one of the step's own, not paused, its case not deferred, parked or voided): ``step``, the case's
   ``district_code`` and ``grid_id``, the step's ``department_code`` and assignee (``person_id``), ``done_day``
   the local day it was completed (null: open), ``later_day`` the local day a dispatch was returned or a fix sent
@@ -211,7 +211,7 @@ async def dirty_count(conn: asyncpg.Connection) -> int:
     return count
 
 
-# reading: the same rows as cases/stats/store.py's counting statements, from the days [$1, $2] ----------------
+# reading: the same rows as cases/stats/store/__init__.py's counting statements, from the days [$1, $2] ----------------
 
 _KEY: Final[dict[str, str]] = {
     "department": "department_code",

@@ -2,7 +2,7 @@
 
 The engine's statements (a subject row read, the guarded UPDATE, events, deadlines, step limits) take the
 workflow's `Subject` (cases/workflow/transitions.py): its tables are names from the fixed whitelist below, never
-from input. The rest reads the city's cases. (Calendar overrides are in calendar_store.py; catalogue, reports,
+from input. The rest reads the city's cases. (Calendar overrides are in store/calendar.py; catalogue, reports,
 grids and routing in their own parts' stores.)
 """
 

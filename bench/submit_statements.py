@@ -7,7 +7,8 @@ city: `make services && cityloop db migrate && cityloop db seed-demo`), as the d
 that is rolled back, at a random point near the demo district's centre, in a category that needs no photo. It prints the
 statements per submission, the backend's CPU per submission (user + system of its process, from /proc: the
 database must be on this machine) and this process's, and each statement's wall time per submission, dearest
-first. --custom-plans leaves out the use case's `SET LOCAL plan_cache_mode = auto` (as before issue 13's change).
+first. --custom-plans leaves out the use case's `SET LOCAL plan_cache_mode = force_generic_plan` (as before issue 13's
+change).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from litestar import Request, Router, get
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 from litestar.response import Template
 
 from api.auth import DbConn
@@ -159,8 +159,8 @@ async def index(
     user: CurrentUser,
     group_by: Annotated[str, Parameter(max_length=16)] = "district",
     month: Annotated[str | None, Parameter(max_length=7)] = None,
-    first: Annotated[str | None, Parameter(query="from", max_length=10)] = None,
-    last: Annotated[str | None, Parameter(query="to", max_length=10)] = None,
+    first: Annotated[str | None, QueryParameter(name="from", max_length=10)] = None,
+    last: Annotated[str | None, QueryParameter(name="to", max_length=10)] = None,
 ) -> Template:
     grouping: GroupBy = indicators.weight_kind(group_by) if group_by in GROUPINGS else "district"
     lang = language(request)
@@ -327,8 +327,8 @@ async def cases(
     state: State,
     conn: DbConn,
     user: CurrentUser,
-    first: Annotated[str, Parameter(query="from", max_length=10)],
-    last: Annotated[str, Parameter(query="to", max_length=10)],
+    first: Annotated[str, QueryParameter(name="from", max_length=10)],
+    last: Annotated[str, QueryParameter(name="to", max_length=10)],
     group_by: Annotated[str, Parameter(max_length=16)],
     key: Annotated[str, Parameter(max_length=64)],
     indicator: Annotated[str, Parameter(max_length=40)],

@@ -15,6 +15,7 @@ from uuid import UUID
 import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import State, UploadFile
+from litestar.params import FromPath
 from litestar.response import Template
 
 from api.auth import DbConn
@@ -176,7 +177,7 @@ def _report_view(
 
 @get("/grids/import/{job_id:str}", name="console.admin.grids.job")
 async def import_job(
-    request: Request[Any, Any, Any], state: State, conn: DbConn, user: CurrentUser, job_id: str
+    request: Request[Any, Any, Any], state: State, conn: DbConn, user: CurrentUser, job_id: FromPath[str]
 ) -> Template:
     """An import's progress bar, read from the database: any process answers it, only for the import's owner."""
     try:

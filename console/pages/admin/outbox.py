@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Request, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromPath, Parameter
 from litestar.response import Redirect, Template
 
 from api.auth import DbConn
@@ -93,7 +93,7 @@ def _int_id(value: str) -> int:
 
 @post("/outbox/{outbox_id:str}/replay", name="console.admin.outbox.replay")
 async def replay_outbox(
-    request: Request[Any, Any, Any], conn: DbConn, user: CurrentUser, outbox_id: str
+    request: Request[Any, Any, Any], conn: DbConn, user: CurrentUser, outbox_id: FromPath[str]
 ) -> Redirect:
     number = _int_id(outbox_id)
     await notifications.replay_outbox(conn, number)
@@ -105,7 +105,7 @@ async def replay_outbox(
 
 @post("/deliveries/{delivery_id:str}/replay", name="console.admin.deliveries.replay")
 async def replay_delivery(
-    request: Request[Any, Any, Any], conn: DbConn, user: CurrentUser, delivery_id: str
+    request: Request[Any, Any, Any], conn: DbConn, user: CurrentUser, delivery_id: FromPath[str]
 ) -> Redirect:
     number = _int_id(delivery_id)
     await notifications.replay_delivery(conn, number)

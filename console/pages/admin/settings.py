@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from litestar import Request, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Redirect, Template
 
 from api.auth import DbConn
@@ -47,7 +47,7 @@ async def duties(
     conn: DbConn,
     user: CurrentUser,
     grid: Annotated[str | None, Parameter(max_length=32)] = None,
-    running: bool = False,
+    running: FromQuery[bool] = False,
     cursor: Annotated[str | None, Parameter(max_length=200)] = None,
 ) -> Template:
     grid = grid or None
@@ -231,7 +231,7 @@ async def set_day(request: Request[Any, Any, Any], state: State, conn: DbConn, u
 
 @post("/calendar/{day:str}/delete", name="console.admin.calendar.remove")
 async def remove_day(
-    request: Request[Any, Any, Any], state: State, conn: DbConn, user: CurrentUser, day: str
+    request: Request[Any, Any, Any], state: State, conn: DbConn, user: CurrentUser, day: FromPath[str]
 ) -> Redirect:
     before, after = await deadlines.remove_override(
         conn, _calendar_config(state), deadlines.parse_day(day[:10])
@@ -272,7 +272,7 @@ async def categories(request: Request[Any, Any, Any], conn: DbConn, user: Curren
 
 @post("/categories/{code:str}", name="console.admin.categories.save")
 async def save_category(
-    request: Request[Any, Any, Any], conn: DbConn, user: CurrentUser, code: str
+    request: Request[Any, Any, Any], conn: DbConn, user: CurrentUser, code: FromPath[str]
 ) -> Redirect:
     form = await _form(request)
     department = _field(form, "default_department", 32)

@@ -19,6 +19,7 @@ from housing import (
     billing,
     billing_store,
     fund,
+    fund_project_models,
     fund_projects,
     fund_projects_store,
     register,
@@ -408,15 +409,15 @@ async def seed_demo_fund(conn: asyncpg.Connection, committee_id: UUID, officer_i
         ctx,
         committee,
         DEMO_ESTATE_ID,
-        fund_projects.FundProjectCreate(
+        fund_project_models.FundProjectCreate(
             title=f"{RESIDENT_HOME[0]}屋面渗漏应急维修",
             budget_fen=3_860_000,
             contractor="北京安居房屋修缮有限公司",
             description="顶层多户反映雨后屋面渗漏，按应急程序先行维修，事后向业主公示。",
             building_ids=[building],
             quotes=[
-                fund_projects.Quote(supplier="北京安居房屋修缮有限公司", amount_fen=3_860_000),
-                fund_projects.Quote(supplier="京城防水工程有限公司", amount_fen=4_120_000),
+                fund_project_models.Quote(supplier="北京安居房屋修缮有限公司", amount_fen=3_860_000),
+                fund_project_models.Quote(supplier="京城防水工程有限公司", amount_fen=4_120_000),
             ],
             emergency=True,
             emergency_kind="roof_or_wall_leak",
@@ -428,12 +429,14 @@ async def seed_demo_fund(conn: asyncpg.Connection, committee_id: UUID, officer_i
         ctx,
         committee,
         DEMO_ESTATE_ID,
-        fund_projects.FundProjectCreate(
+        fund_project_models.FundProjectCreate(
             title="小区消防管网更新",
             budget_fen=12_500_000,
             contractor="北京平安消防设施工程有限公司",
             description="更换锈蚀的室外消防管网和阀门，待业主表决通过后实施。",
-            quotes=[fund_projects.Quote(supplier="北京平安消防设施工程有限公司", amount_fen=12_500_000)],
+            quotes=[
+                fund_project_models.Quote(supplier="北京平安消防设施工程有限公司", amount_fen=12_500_000)
+            ],
         ),
     )
 

@@ -1,6 +1,7 @@
 """Spending the maintenance fund (维修资金使用, issue 12 section 2; DOMAIN.md §9, §11, §12): repair projects for the
 estate's common parts (共用部位、共用设施设备). Plain async functions that take a connection inside the caller's
-transaction and never commit; every change of state is audited here. The SQL is in housing/fund_projects_store.py.
+transaction and never commit; every change of state is audited here. The SQL is in housing/fund_projects_store.py,
+the API's schemas in housing/fund_project_models.py.
 
 The way of a project (each step guarded by its state and version, If-Match):
 
@@ -31,7 +32,7 @@ project of each line) and read the projects of their estate with their own homes
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Final, Literal
+from typing import Final
 from uuid import UUID
 
 import asyncpg
@@ -53,16 +54,21 @@ from housing.errors import (
     FundVoteNotPassed,
     InvalidFundProject,
 )
+from housing.fund_project_models import (
+    FundProject,
+    FundProjectAcceptance,
+    FundProjectCreate,
+    FundProjectDetail,
+    FundProjectHome,
+    FundProjectPage,
+    FundProjectSettlement,
+    FundProjectVote,
+)
 from housing.paging import decode_cursor, encode_cursor
 from identity import service as identity
 from identity.models import Principal, RequestContext
 from media.storage import Storage
 
-ProjectState = Literal["raised", "voting", "approved", "accepted", "settled"]
-EmergencyKind = Literal["lift", "water_supply", "fire_system", "roof_or_wall_leak", "outer_wall_danger"]
-AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
-Fen = Annotated[int, msgspec.Meta(ge=1, le=money.MAX_FEN)]
-Photos = Annotated[list[UUID], msgspec.Meta(max_length=20)]
 #: the emergencies of DOMAIN.md §12 that may skip the vote, as the publication names them
 EMERGENCY_NAMES: Final[dict[str, str]] = {
     "lift": "电梯故障或存在安全隐患",
@@ -76,96 +82,6 @@ EMERGENCY_NAMES: Final[dict[str, str]] = {
 class FundProjectsConfig(msgspec.Struct, frozen=True, kw_only=True):
     #: days after approval within which an emergency project is published to the owners (FUND_EMERGENCY_PUBLISH_DAYS)
     publish_days: int = 7
-
-
-# schemas --------------------------------------------------------------------------------------------------------
-
-
-class Quote(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    supplier: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    amount_fen: Fen
-
-
-class FundProjectCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    budget_fen: Fen
-    contractor: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    description: Annotated[str, msgspec.Meta(max_length=10000)] = ""
-    building_ids: Annotated[list[UUID], msgspec.Meta(max_length=500)] = msgspec.field(default_factory=list)
-    quotes: Annotated[list[Quote], msgspec.Meta(max_length=20)] = msgspec.field(default_factory=list)
-    photo_ids: Photos = msgspec.field(default_factory=list)
-    emergency: bool = False
-    emergency_kind: EmergencyKind | None = None
-
-
-class FundProjectVote(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
-
-
-class FundProjectAcceptance(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    photo_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=20)]
-    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-
-
-class FundProjectSettlement(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    actual_cost_fen: Annotated[int, msgspec.Meta(ge=0, le=money.MAX_FEN)]
-
-
-class FundProjectBuilding(msgspec.Struct, frozen=True):
-    id: UUID
-    name: str
-
-
-class FundProjectHome(msgspec.Struct, frozen=True, kw_only=True):
-    home_id: UUID
-    building: str
-    entrance: str
-    room: str
-    area: int
-    spent_fen: int
-    returned_fen: int
-
-
-class FundProject(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    estate_id: UUID
-    title: str
-    description: str
-    buildings: list[FundProjectBuilding]
-    budget_fen: int
-    contractor: str
-    quotes: list[Quote]
-    photo_ids: list[UUID]
-    emergency: bool
-    emergency_kind: EmergencyKind | None
-    state: ProjectState
-    version: int
-    created_at: datetime
-    matter_id: UUID | None
-    approved_at: datetime | None
-    disbursed_fen: int | None
-    publish_due_at: datetime | None
-    published_at: datetime | None
-    announcement_id: UUID | None
-    publication_overdue: bool
-    accepted_at: datetime | None
-    acceptance_photo_ids: list[UUID]
-    acceptance_note: str
-    settled_at: datetime | None
-    actual_cost_fen: int | None
-    returned_fen: int | None
-
-
-class FundProjectDetail(FundProject, frozen=True, kw_only=True):
-    """A project with its apportionment: every home's for staff, the caller's own homes' for owners."""
-
-    apportionment: list[FundProjectHome]
-
-
-class FundProjectPage(msgspec.Struct, frozen=True):
-    items: list[FundProject]
-    next_cursor: str | None
 
 
 # access -----------------------------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from housing import billing_store as store
 from housing.errors import FeeItemNotFound, InvalidFeeItem, ReadingImportRefused
 from housing.models import RegisterFormat, RegisterProblem
 from housing.money import parse_hundredths
-from housing.register import Progress
+from housing.register_file import Progress
 from housing.sheets import cell_text, csv_rows, decode_text, is_xlsx, xlsx_rows
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024

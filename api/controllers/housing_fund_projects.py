@@ -24,7 +24,7 @@ from api.errors import ProblemError
 from api.idempotency import fingerprint, idempotency_key, run_once
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from housing import fund_projects
-from housing.fund_projects import (
+from housing.fund_project_models import (
     FundProjectAcceptance,
     FundProjectCreate,
     FundProjectDetail,

@@ -26,7 +26,7 @@ from api.settings import Settings
 from cases.workflow.deadlines import WorkCalendar
 from console.security import SESSION_COOKIE
 from console.texts import TEXTS
-from housing import billing, bills, filings, fund_projects, payments, repairs, vote_models
+from housing import billing, bills, filings, fund_project_models, payments, repairs, vote_models
 from housing import repairs_workflow as rw
 from housing.demo import DEMO_ESTATE_ID
 from housing.filings import ServiceContractFiling
@@ -497,7 +497,7 @@ def test_every_state_and_kind_has_its_name_in_both_languages() -> None:
         "refund_state": Literal["requested", "processing", "succeeded", "closed", "abnormal"],
         "vote_state": vote_models.MatterState,
         "vote_kind": Literal["special", "ordinary"],
-        "project_state": fund_projects.ProjectState,
+        "project_state": fund_project_models.ProjectState,
         "repair_state": rw.RepairState,
         "repair_action": rw.RepairAction,
         "repair_step": rw.RepairStep,

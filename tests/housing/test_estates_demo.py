@@ -18,7 +18,7 @@ from api.demo import DEMO_USERS, seed_demo
 from api.settings import Settings
 from housing.demo import DEMO_ESTATE_ID, REPAIR_REPORTERS, RESIDENT_HOME, register_csv, seed_demo_estate
 from housing.providers.base import CHINA_TZ
-from housing.register import parse_register
+from housing.register_file import parse_register
 from identity import service as identity
 from identity.models import RequestContext
 from tests.housing.money_fixtures import check_ok

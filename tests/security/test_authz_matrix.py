@@ -1284,10 +1284,11 @@ def _fund_admin(w: World) -> Any:
 async def _fund_project(w: World, state: str) -> uuid.UUID:
     """A new emergency project (budget 3 fen, the whole estate) brought to `state` by the admin."""
     from housing import fund_projects as fp
+    from housing.fund_project_models import FundProjectAcceptance, FundProjectCreate
 
     estate = await _fund_estate(w)
     admin = _fund_admin(w)
-    body = fp.FundProjectCreate(
+    body = FundProjectCreate(
         title=f"应急维修{w.next()}",
         budget_fen=3,
         contractor="矩阵工程",
@@ -1300,7 +1301,7 @@ async def _fund_project(w: World, state: str) -> uuid.UUID:
             await fp.approve(w.db, fp.FundProjectsConfig(), CTX, admin, project.id, 1)
         if state == "accepted":
             photo = await new_photo(w.db, w.ids["admin"])
-            await fp.accept(w.db, CTX, admin, project.id, 2, fp.FundProjectAcceptance(photo_ids=[photo]))
+            await fp.accept(w.db, CTX, admin, project.id, 2, FundProjectAcceptance(photo_ids=[photo]))
     return project.id
 
 

@@ -106,6 +106,14 @@ class User(msgspec.Struct, frozen=True):
     disabled: bool = False
 
 
+class RoleHolder(msgspec.Struct, frozen=True):
+    """An enabled user holding a role, as a picker lists them: the phone masked (138****1234)."""
+
+    id: UUID
+    display_name: str
+    phone_hint: str | None
+
+
 DisplayName = Annotated[str, msgspec.Meta(max_length=64)]
 
 

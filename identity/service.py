@@ -32,12 +32,14 @@ from identity.models import (
     OtpSent,
     Principal,
     RequestContext,
+    Role,
     RoleGrant,
+    RoleHolder,
     TokenPair,
     User,
     UserUpdate,
 )
-from identity.phone import normalize_phone
+from identity.phone import mask_phone, normalize_phone
 from identity.sms import GatewayKind, queue_sms
 from identity.tokens import (
     hash_otp,
@@ -241,6 +243,14 @@ async def get_user(conn: asyncpg.Connection, user_id: UUID) -> User:
     if user is None:
         raise UserNotFound("no such user")
     return user
+
+
+async def role_holders(conn: asyncpg.Connection, role: Role, limit: int = 1000) -> list[RoleHolder]:
+    """Enabled users holding `role`, by name (at most `limit`): whom a form may pick, an inspector for a duty."""
+    return [
+        RoleHolder(id=row["id"], display_name=row["display_name"], phone_hint=mask_phone(row["phone"]))
+        for row in await store.users_with_role(conn, role, limit)
+    ]
 
 
 async def update_me(conn: asyncpg.Connection, user_id: UUID, update: UserUpdate) -> User:

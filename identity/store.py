@@ -54,6 +54,17 @@ async def get_user(conn: asyncpg.Connection, user_id: UUID) -> User | None:
     )
 
 
+async def users_with_role(conn: asyncpg.Connection, role: str, limit: int) -> list[Record]:
+    """Enabled users holding `role` (any scope), by name."""
+    return await conn.fetch(
+        """SELECT u.id, u.display_name, u.phone FROM users u
+           WHERE u.disabled_at IS NULL AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = $1)
+           ORDER BY u.display_name, u.id LIMIT $2""",
+        role,
+        limit,
+    )
+
+
 async def update_user(
     conn: asyncpg.Connection, user_id: UUID, display_name: str | None, locale: str | None
 ) -> None:

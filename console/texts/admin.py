@@ -73,7 +73,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.grids.phase.done": ("完成", "Done"),
     # duties
     "admin.duties.add": ("安排值守", "Put an inspector on duty"),
-    "admin.duties.inspector_id": ("监督员 ID", "Inspector id"),
+    "admin.duties.pick_inspector": ("选择监督员", "Choose an inspector"),
+    "admin.duties.unnamed": ("(未填姓名)", "(no name)"),
     "admin.duties.inspector": ("监督员", "Inspector"),
     "admin.duties.grid": ("责任网格编码", "Grid code"),
     "admin.duties.starts": ("开始", "Starts"),

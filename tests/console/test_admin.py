@@ -168,6 +168,26 @@ async def _grid_and_inspector(db: asyncpg.Connection, settings: Settings) -> UUI
     return await make_user(db, settings, "13941000099", "inspector")
 
 
+async def test_the_duty_form_offers_the_enabled_inspectors(
+    console: Client, db: asyncpg.Connection, settings: Settings
+) -> None:
+    inspector = await _grid_and_inspector(db, settings)
+    await db.execute("UPDATE users SET display_name = '王监督' WHERE id = $1", inspector)
+    gone = await make_user(db, settings, "13941000098", "inspector")
+    await db.execute("UPDATE users SET disabled_at = now() WHERE id = $1", gone)
+    clerk = await make_user(db, settings, "13941000097", "intake_clerk")
+    await _admin(console, db, settings, "13941000006")
+
+    page = await console.get("/console/admin/duties")
+
+    assert page.status_code == 200
+    picker = re.search(r'<select name="inspector_id" required>(.*?)</select>', page.text, re.S)
+    assert picker is not None
+    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', picker.group(1))
+    assert options == [("", "选择监督员"), (str(inspector), "王监督 · 139****0099")]
+    assert str(gone) not in page.text and str(clerk) not in page.text
+
+
 async def test_a_duty_is_added_listed_and_ended(
     console: Client, db: asyncpg.Connection, settings: Settings
 ) -> None:

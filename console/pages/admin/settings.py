@@ -76,6 +76,7 @@ async def duties(
             for d in found.items
         ],
         today=datetime.now(zone).strftime("%Y-%m-%dT%H:%M"),
+        inspectors=await identity.role_holders(conn, "inspector"),
     )
 
 

@@ -379,6 +379,30 @@ async def list_filings(
     return FilingPage(items=items, next_cursor=next_cursor)
 
 
+async def waiting_for_decision(
+    conn: asyncpg.Connection, storage: Storage, principal: Principal, cursor: str | None, limit: int
+) -> tuple[list[tuple[str, Filing]], str | None]:
+    """The filings waiting for the caller's decision, oldest first, each with its estate's name: a housing
+    officer's across their districts (an unscoped one's and an admin's: every district). The next page's cursor."""
+    if principal.has_role("admin"):
+        districts: set[str] | None = None
+    elif principal.has_role("housing_officer"):
+        districts = principal.scopes("housing_officer", "district")
+    else:
+        raise FilingForbidden("filings are decided by the housing officers of the estate's district")
+    after = None
+    if cursor:
+        at, last_id = decode_cursor(cursor, (datetime, UUID))
+        assert isinstance(at, datetime) and isinstance(last_id, UUID)
+        after = (at, last_id)
+    rows = await store.filings_waiting(conn, None if districts is None else sorted(districts), after, limit)
+    members = await store.members(conn, [r["id"] for r in rows])
+    items = [(r["estate_name"], await _view(conn, storage, r, members.get(r["id"], []))) for r in rows]
+    last = items[-1][1] if items else None
+    next_cursor = encode_cursor(last.filed_at.isoformat(), last.id) if last and len(items) == limit else None
+    return items, next_cursor
+
+
 async def decide(
     conn: asyncpg.Connection,
     storage: Storage,

@@ -273,6 +273,24 @@ async def list_filings(
     return rows
 
 
+async def filings_waiting(
+    conn: asyncpg.Connection, districts: list[str] | None, after: tuple[datetime, UUID] | None, limit: int
+) -> list[asyncpg.Record]:
+    """The filings waiting for a decision (state filed) in the estates of `districts` (None: every district),
+    oldest first, with the estate's name."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        f"""SELECT {_FILING_COLUMNS}, e.name AS estate_name FROM estate_filings f JOIN estates e ON e.id = f.estate_id
+            WHERE f.state = 'filed' AND ($1::text[] IS NULL OR e.district_code = ANY($1))
+              AND ($2::timestamptz IS NULL OR (f.filed_at, f.id) > ($2, $3::uuid))
+            ORDER BY f.filed_at, f.id LIMIT $4""",
+        districts,
+        after[0] if after else None,
+        after[1] if after else None,
+        limit,
+    )
+    return rows
+
+
 async def supersede_accepted(conn: asyncpg.Connection, estate_id: UUID, kind: str) -> UUID | None:
     """The estate's accepted filing of this kind becomes superseded; its id, or None when there was none."""
     filing_id: UUID | None = await conn.fetchval(

@@ -245,6 +245,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "property.repair_action.conclude": ("办结", "Conclude"),
     # filings
     "property.filings.title": ("备案", "Filings"),
+    "property.filings.waiting": ("待审备案", "Filings to decide"),
+    "property.filings.none_waiting": ("没有待审的备案。", "No filing is waiting for a decision."),
     "property.filings.term": ("期限", "Term"),
     "property.filings.company": ("物业服务企业", "Company"),
     "property.filings.grade": ("服务等级", "Service grade"),

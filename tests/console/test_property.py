@@ -430,6 +430,53 @@ async def test_the_housing_officer_accepts_or_returns_filings_on_the_version_sho
     assert r.status_code == 200 and 'data-state="returned"' in r.text and "缺少签章页" in r.text
 
 
+async def test_the_officers_queue_holds_the_filings_waiting_in_their_district(
+    app: Litestar, console: Client, db: asyncpg.Connection, settings: Settings, scene: Scene
+) -> None:
+    staff = caller(scene.ids["staff"], ("property_staff", "estate", str(scene.estate.id)))
+    elsewhere = await make_user(
+        db, settings, "+8613930099999", "property_staff", scope=("estate", str(scene.other.id))
+    )
+    other_staff = caller(elsewhere, ("property_staff", "estate", str(scene.other.id)))
+    waiting = []
+    for who, estate_id in ((staff, scene.estate.id), (other_staff, scene.other.id)):
+        contract = ServiceContractFiling(
+            company="测试物业服务有限公司", service_grade="二级", fee_fen_m2_month=250,
+            term_start=date(2026, 1, 1), term_end=date(2028, 12, 31),
+            document_ids=[await new_photo(db, who.user_id)],
+        )  # fmt: skip
+        async with db.transaction():
+            waiting.append(
+                await filings.file_contract(
+                    db, app.state.storage, RequestContext(actor_label="tests"), who, estate_id, contract
+                )
+            )
+    mine, theirs = waiting
+
+    await _as(console, db, scene, "manager")
+    assert (await console.get("/console/property/filings")).status_code == 403
+    assert 'href="/console/property/filings"' not in (await console.get("/console/property")).text
+
+    csrf = await _as(console, db, scene, "officer")
+    assert 'href="/console/property/filings"' in (await console.get("/console/property")).text
+    r = await console.get("/console/property/filings")
+    assert r.status_code == 200
+    assert f'data-filing="{mine.id}"' in r.text and f'data-filing="{theirs.id}"' not in r.text
+    assert "幸福小区" in r.text and f"/console/property/filings/{mine.id}/decision" in r.text
+    r = await console.post(
+        f"/console/property/filings/{mine.id}/decision",
+        data={"decision": "accept", "version": "1"},
+        headers={**HTMX, "X-CSRF-Token": csrf},
+    )
+    assert r.status_code == 200 and 'data-state="accepted"' in r.text
+    r = await console.get("/console/property/filings")
+    assert f'data-filing="{mine.id}"' not in r.text and "没有待审的备案" in r.text
+
+    await _as(console, db, scene, "far_officer")
+    r = await console.get("/console/property/filings")
+    assert f'data-filing="{theirs.id}"' in r.text and f'data-filing="{mine.id}"' not in r.text
+
+
 # --- votes, fund projects, credit on the demo estate -----------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from api.auth import DbConn
 from console.auth import CurrentUser
 from console.pages.property import governance, money
 from console.pages.property import repairs as repair_pages
-from console.pages.property.common import _render, visible_estates
+from console.pages.property.common import FILING_DECIDERS, _render, visible_estates
 from housing import access, service
 
 # --- the area's home ---------------------------------------------------------------------------------------------
@@ -36,6 +36,7 @@ async def index(request: Request[Any, Any, Any], user: CurrentUser, conn: DbConn
         "property/index.html",
         estates=estates,
         officer=user.principal.has_role(*access.CREDIT_READER_ROLES),
+        decides_filings=user.principal.has_role(*FILING_DECIDERS),
     )
 
 
@@ -70,6 +71,7 @@ ROUTES = [
             repair_pages.repair_page,
             repair_pages.repair_action,
             governance.filings_page,
+            governance.filings_waiting_page,
             governance.decide_filing,
             governance.credit_page,
             governance.companies_page,

@@ -170,6 +170,19 @@ async def filings_page(
     )
 
 
+@get("/filings", name="console.property.filings_waiting")
+async def filings_waiting_page(
+    request: Request[Any, Any, Any], user: CurrentUser, conn: DbConn, cursor: Cursor = None
+) -> Template:
+    """The housing officer's queue: every filing waiting for their decision across their districts, oldest first,
+    each with its decision form (the estate's filings tab shows an estate's every version)."""
+    _require_role(user, *FILING_DECIDERS)
+    items, next_cursor = await filings.waiting_for_decision(
+        conn, request.app.state.storage, user.principal, cursor, PAGE
+    )
+    return _render(request, "property/filings_waiting.html", items=items, next_cursor=next_cursor)
+
+
 @post("/filings/{filing_id:uuid}/decision", name="console.property.filing.decide", status_code=200)
 async def decide_filing(
     request: Request[Any, Any, Any], filing_id: FromPath[UUID], user: CurrentUser, conn: DbConn

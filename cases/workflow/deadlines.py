@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -89,6 +89,11 @@ def _seconds(t: time) -> float:
     return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
 
 
+#: the years chinese_calendar has the State Council's notices for: from its first listed holiday's year to its last
+#: (the package refuses any other year; a deadline then falls back to the weekday rule)
+OFFICIAL_YEARS: Final = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+
+
 @functools.lru_cache(maxsize=8192)
 def official_day(day: date) -> tuple[bool, str | None] | None:
     """(working day?, festival name) from the official calendar, or None for a year it does not cover.
@@ -96,11 +101,10 @@ def official_day(day: date) -> tuple[bool, str | None] | None:
     The name is the holiday the day belongs to, for days off and for make-up working days alike
     (``"National Day"``); None for an ordinary weekday or weekend.
     """
-    try:
-        workday = bool(chinese_calendar.is_workday(day))
-        _, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
+    if day.year not in OFFICIAL_YEARS:
         return None
+    workday = bool(chinese_calendar.is_workday(day))
+    _, name = chinese_calendar.get_holiday_detail(day)
     return workday, (str(name) if name else None)
 
 

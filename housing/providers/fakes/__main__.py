@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import dataclasses
 import json
 import os
@@ -52,9 +51,8 @@ async def serve(wechat_port: int, alipay_port: int, config_out: Path | None, ret
         print(f"client configuration: {config_out}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # event loops without signal handlers (Windows)
-            loop.add_signal_handler(sig, stop.set)
+    for sig in (signal.SIGINT, signal.SIGTERM):  # signal.signal: every platform's loop (add_signal_handler: Unix's)
+        signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     try:
         await stop.wait()
     finally:

@@ -311,12 +311,13 @@ async def roll(
 
 
 def new_receipt_code() -> str:
+    """Twelve random letters and digits (no look-alikes) in three groups of four, such as 7KQ2-M9XD-P4TB."""
     raw = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 def receipt_hash(code: str) -> str:
-    """What the published list shows of a receipt code: sha256 of the code as given (XXXX-XXXX-XXXX), hex."""
+    """What the published list shows of a receipt code: sha256 (hex) of the code trimmed and in capitals."""
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 

@@ -204,7 +204,7 @@ PROPERTIES: dict[str, str] = {
     "BallotReceipt.cast_at": "When it was recorded, UTC.",
     "BallotReceipt.changed": "true when it replaced the head's earlier ballot (a matter that allows changes).",
     "BallotReceipt.receipt_code": (
-        "The receipt code (XXXX-XXXX-XXXX), given once: keep it. Its sha256 (hex, of the code in capitals) is "
+        "The receipt code (three groups of four letters and digits, such as 7KQ2-M9XD-P4TB), given once: keep it. Its sha256 (hex, of the code in capitals) is "
         "in the result's receipts list with the choice. A changed ballot has a new code."
     ),
     "ProxyCreate.proxy_phone": "The proxy's mobile phone (the proxy signs in with it to vote), 1-32 characters.",
@@ -268,7 +268,7 @@ PROPERTIES: dict[str, str] = {
     "VoteBuildingFigures.figures": "Its figures as cast.",
     "BuildingName.building_id": "The building's id.",
     "BuildingName.name": "Its name (3号楼).",
-    "ReceiptEntry.receipt_hash": "sha256 of a receipt code (XXXX-XXXX-XXXX, capitals), 64 hex digits.",
+    "ReceiptEntry.receipt_hash": "sha256 of a receipt code (such as 7KQ2-M9XD-P4TB, in capitals), 64 hex digits.",
     "ReceiptEntry.choice": "The choice recorded with it.",
 }
 _VOTE_MATTER_ID = "0193a1e0-5e0d-7e57-8a7e-0000000b0001"

@@ -12,8 +12,11 @@ from types import ModuleType
 from typing import Any
 
 from mobile_contract.descriptions import (
+    case_actions,
     cases,
+    catalogue,
     common,
+    field_work,
     grids_and_admin,
     housing_credit,
     housing_estates,
@@ -26,14 +29,19 @@ from mobile_contract.descriptions import (
     identity,
     notifications,
     open311,
+    photos,
     reports,
 )
 
 _MODULES: tuple[ModuleType, ...] = (
     common,
     identity,
+    catalogue,
     reports,
+    photos,
     cases,
+    case_actions,
+    field_work,
     grids_and_admin,
     notifications,
     housing_estates,

@@ -1,4 +1,4 @@
-"""The case workflow: cases, transitions, bulk transitions, inspectors' tasks and sync.
+"""Reading the case workflow: the staff's case lists and one case with its history and steps.
 
 Part of mobile_contract.descriptions, whose __init__ merges the parts."""
 
@@ -22,68 +22,11 @@ OPERATIONS: dict[str, str] = {
         "moderators is not found for them. The answer's ETag is the case's version: send it in If-Match to act "
         "on the case. Use `crs` to get the location in the coordinate system of the map SDK."
     ),
-    "transitionCase": (
-        "Takes one action on a case as the workflow table allows for its state and the caller's roles and "
-        "scope: register (立案), dispatch (派遣) to a department, accept (签收), handle (处置) with photos, "
-        "verify (核实) or check_pass (核查) on site with photos, rework (返工), close (结案), defer (缓办), "
-        "park (挂账), void (作废) and the others listed in `allowed_actions`. Send the case's `version` in "
-        "If-Match; when the case changed meanwhile the action is refused, so reload it and decide again. An "
-        "Idempotency-Key lets an offline field app resend the same action safely: the first answer is "
-        "replayed. The answer is the case as it now stands, with its new version as the ETag, and the actions "
-        "the caller may take next."
-    ),
-    "bulkTransitionCases": (
-        "Dispatches (派遣) or reassigns up to 200 cases at once, each item with its case's version and action. "
-        "Each item succeeds or fails on its own, and the answer lists every item's status with its new version "
-        "and state or its problem code; the request as a whole succeeds even when items fail. Items carry "
-        "action, department and note only, so actions that need photos are not possible here. Dispatchers "
-        "(派遣员) and shift leads (值班长) only."
-    ),
-    "listInspectorTasks": (
-        "The inspector's open tasks: verify a citizen's report on site (核实) or check a department's fix on "
-        "site (核查), each with its case and deadline, ordered by deadline, then by distance. Send the phone's "
-        "position (`lat`, `lon`, `crs`) to get the distance in metres to each case. Inspectors only; not "
-        "paginated, as one inspector's open tasks are few. Deprecated: use listInspectorTasksV2, which pages with an opaque cursor."
-    ),
-    "submitPatrolReport": (
-        "An inspector's patrol report (巡查上报): the same body and photo flow as submitReport, but the case "
-        "is registered (立案) directly, with no verification, and waits for dispatch. Categories that citizens "
-        "may not report are allowed, and no daily limit applies. An Idempotency-Key header is required: a "
-        "retry with the same key and body returns the original answer, and a `client_id` seen before returns "
-        "the first report (200 instead of 201). Inspectors only."
-    ),
-    "sync": (
-        "What changed for the caller since the last sync, for offline field apps: cases in the caller's scope "
-        "in the order they changed, the inspector's open tasks on them, and tombstones for tasks that ended "
-        "and cases that left the caller's department. Start without a cursor, then keep `next_cursor` and send "
-        "it back as `cursor` every time; while `more` is true, call again at once. Nothing is skipped; after "
-        "an old-format cursor or a server restore some cases may come again, so apply items by id. Staff roles "
-        "except property managers."
-    ),
 }
 
 
 PARAMETERS: dict[str, str] = {
-    "transitionCase.Idempotency-Key": (
-        "Optional here: send it when the action may be resent, as an offline field app does from its outbox. "
-        "8 to 128 characters of A-Z a-z 0-9 _ . : -, new for every new action. A resend with the same key and "
-        "body, within 24 hours, returns the stored first answer (Idempotent-Replayed: true) instead of applying "
-        "the action twice; the same key with a different body is refused."
-    ),
     "listCases.limit": "The most cases on one page, 1 to 200 (50 by default).",
-    "sync.limit": (
-        "The most cases in one answer, 1 to 1,000 (500 by default); when there are more, `more` is true."
-    ),
-    "sync.cursor": (
-        "The `next_cursor` of the previous sync (or page), sent back unchanged (opaque). Leave it out for the "
-        "first sync, which sends everything in the caller's scope; keep the last `next_cursor` on the phone "
-        "for the next sync."
-    ),
-    "listInspectorTasks.lat": (
-        "The phone's latitude in degrees, in the system named by `crs`; with `lon`, each task gets its "
-        "distance in metres. Leave both out when the position is unknown (distances are then null)."
-    ),
-    "listInspectorTasks.lon": "The phone's longitude in degrees, in the system named by `crs`; goes with `lat`.",
     # reports and cases
     "category": (
         "A category code from the catalogue (listCategories): C for a component (部件) or E for an event "
@@ -117,15 +60,10 @@ PARAMETERS: dict[str, str] = {
 
 
 PARAMETER_EXAMPLES: dict[str, Any] = {
-    "transitionCase.Idempotency-Key": "b3e9a4c1-7d2f-4a6b-9e8c-5f0a1b2c3d4e",
     "listCases.cursor": (
         "MjAyNi0xMS0yMlQwMzoyMDowMy44NjEwMDArMDA6MDB8MDE5MzZjMmUtNTlmOC03YTQxLTljM2ItMmQxZTBmNGE1YjYy"
     ),
-    "sync.cursor": "eHw3MzkxMDQyfDAxOTM2YzJlLTU5ZjgtN2E0MS05YzNiLTJkMWUwZjRhNWI2Mnw3MzkxMDIw",
     "listCases.limit": 50,
-    "sync.limit": 500,
-    "listInspectorTasks.lat": 39.9289,
-    "listInspectorTasks.lon": 116.416,
     "category": "E0102",
     "code": "C0102",
     "report_id": "01936c2e-5a10-7d2f-8b1e-3c4d5e6f7a81",
@@ -160,23 +98,6 @@ SCHEMAS: dict[str, str] = {
         "ended. Indicators (综合评价) are computed from these."
     ),
     "CasePage": "A page of a staff queue.",
-    "TransitionRequest": (
-        "An action on a case (see the workflow's actions) and what it needs: a note, photos, a department, a "
-        "new deadline. Unknown members are refused."
-    ),
-    "TransitionResult": "The case after the action, and the actions the caller may take next.",
-    "BulkItem": "One case to act on in a bulk request, with the version read and the action.",
-    "BulkRequest": "Up to 200 actions (dispatch, reassign) taken one by one; each succeeds or fails on its own.",
-    "BulkOutcome": "What became of one item of a bulk request.",
-    "BulkResult": "The outcome of every item of a bulk request, in the order sent, with the counts.",
-    "Task": (
-        "An inspector's open task on a case: verify a report on site (核实) or check a fix on site (核查), with "
-        "its deadline and distance."
-    ),
-    "Tombstone": "Something that left the caller's view since the last sync: remove it from the phone.",
-    "SyncPage": (
-        "What changed since the last sync: cases, open tasks and tombstones, and the cursor for the next sync."
-    ),
 }
 
 
@@ -263,63 +184,6 @@ PROPERTIES: dict[str, str] = {
     "StepRecord.extended": "true when an approved extension (延期) moved its deadline.",
     "CasePage.items": "The cases of this page.",
     "CasePage.next_cursor": "Pass it back as `cursor` for the next page; null on the last page.",
-    # TransitionRequest, TransitionResult, bulk
-    "TransitionRequest.action": (
-        "The action, one of the case's allowed_actions, for example register, dispatch, accept, handle, "
-        "verify, check_pass, rework, close, request_extension, defer, park, resume, void."
-    ),
-    "TransitionRequest.note": (
-        "A note, at most 1,000 characters; required by reject, not_found, return, rework, request_extension, "
-        "deny_extension, defer, park, void and reopen."
-    ),
-    "TransitionRequest.photo_ids": (
-        "Up to 9 of the caller's processed photos as evidence; required by verify, not_found, handle, "
-        "check_pass and an inspector's rework."
-    ),
-    "TransitionRequest.department": (
-        "The department's code, for dispatch and reassign (required there); ignored by other actions."
-    ),
-    "TransitionRequest.new_deadline": (
-        "The deadline asked for, RFC 3339 with an offset; required by request_extension (延期). Approval moves "
-        "the handle step's deadline to it."
-    ),
-    "TransitionRequest.urgent": (
-        "With register only: true registers the case as urgent (the urgent limit applies), false as normal; "
-        "null or left out keeps it as it is."
-    ),
-    "TransitionResult.case": "The case after the action, with its new version.",
-    "TransitionResult.allowed_actions": "The actions the caller may take next; empty when none.",
-    "BulkItem.case_id": "The case to act on.",
-    "BulkItem.version": "The case's version as read; the item fails when the case changed meanwhile.",
-    "BulkItem.action": "The action, for example dispatch or reassign (actions needing photos fail).",
-    "BulkItem.department": "The department's code, for dispatch and reassign.",
-    "BulkItem.note": "A note, at most 1,000 characters.",
-    "BulkRequest.items": "1 to 200 items, applied in order, each on its own.",
-    "BulkOutcome.case_id": "The item's case.",
-    "BulkOutcome.status": "200 when the action was taken; otherwise the HTTP status the action alone would have had.",
-    "BulkOutcome.code": "Failed items: the problem code, for example version_conflict; left out on success.",
-    "BulkOutcome.detail": "Failed items: what went wrong, in words; left out on success.",
-    "BulkOutcome.version": "Succeeded items: the case's new version; left out on failure.",
-    "BulkOutcome.state": "Succeeded items: the case's new state; left out on failure.",
-    "BulkResult.results": "One outcome per item, in the order sent.",
-    "BulkResult.succeeded": "How many items were applied.",
-    "BulkResult.failed": "How many items failed.",
-    # inspectors and sync
-    "Task.task_id": "The task's id (the step's id).",
-    "Task.kind": "verify: look on site whether a citizen's report is real (核实); check: look whether the fix holds (核查).",
-    "Task.case": "The case to go to.",
-    "Task.due_at": "The task's deadline, UTC.",
-    "Task.distance_m": "Metres from the position sent, 1 decimal; null when no position was sent.",
-    "Tombstone.type": "case: a case that left the caller's department; task: a task closed or given to someone else.",
-    "Tombstone.id": "The case's id or the task's id, as text.",
-    "SyncPage.cases": "Cases in the caller's scope changed since the cursor, in the order they changed.",
-    "SyncPage.tasks": "The caller's open verify and check tasks on the cases of this page; empty for other roles.",
-    "SyncPage.tombstones": (
-        "What to remove from the phone: tasks that ended, cases that left the caller's department. A first "
-        "sync carries none for what ended before it began."
-    ),
-    "SyncPage.next_cursor": "Always given: keep it and send it back as `cursor` next time.",
-    "SyncPage.more": "true when more changes wait: sync again at once with next_cursor.",
 }
 
 
@@ -626,124 +490,5 @@ EXAMPLES: dict[str, Any] = {
             }
         ],
         "next_cursor": "MDE5MzZjMmUtNTlmOC03YTQxLTljM2ItMmQxZTBmNGE1YjYy",
-    },
-    "TransitionRequest": {"action": "dispatch", "department": "sanitation", "note": "请今日内清运"},
-    "TransitionResult": {
-        "case": {
-            "id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
-            "state": "dispatched",
-            "version": 7,
-            "round": 1,
-            "category": "E0102",
-            "urgent": False,
-            "location": {"lat": 39.9289, "lon": 116.416},
-            "address": "北京市东城区王府井大街与东单三条交叉口东北角",
-            "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
-            "reporter_count": 2,
-            "district_code": "110101",
-            "department": "sanitation",
-            "responsibility_grid_id": "01935a00-4c1d-7e2f-8a3b-1c2d3e4f5a01",
-            "unit_grid_id": "01935a01-6e7f-7a8b-9c0d-2e3f4a5b6c02",
-            "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
-            "created_at": "2026-11-22T01:41:27.498Z",
-            "updated_at": "2026-11-22T02:20:03.861Z",
-            "current_step": {
-                "step": "accept",
-                "due_at": "2026-11-22T03:20:03.861Z",
-                "due_soon_at": "2026-11-22T03:08:03.861Z",
-                "paused": False,
-                "assignee_id": None,
-            },
-        },
-        "allowed_actions": ["reassign"],
-    },
-    "BulkItem": {
-        "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
-        "version": 6,
-        "action": "dispatch",
-        "department": "sanitation",
-        "note": "请今日内清运",
-    },
-    "BulkRequest": {
-        "items": [
-            {
-                "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
-                "version": 6,
-                "action": "dispatch",
-                "department": "sanitation",
-                "note": "请今日内清运",
-            },
-            {
-                "case_id": "01936c40-2a3b-7c4d-8e5f-6a7b8c9d0e1f",
-                "version": 9,
-                "action": "reassign",
-                "department": "municipal",
-                "note": "属市政道路设施，改派市政管理处。",
-            },
-        ]
-    },
-    "BulkOutcome": {
-        "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
-        "status": 200,
-        "version": 7,
-        "state": "dispatched",
-    },
-    "BulkResult": {
-        "results": [
-            {
-                "case_id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
-                "status": 200,
-                "version": 7,
-                "state": "dispatched",
-            },
-            {
-                "case_id": "01936c40-2a3b-7c4d-8e5f-6a7b8c9d0e1f",
-                "status": 409,
-                "code": "version_conflict",
-                "detail": "the case changed since you read it",
-            },
-        ],
-        "succeeded": 1,
-        "failed": 1,
-    },
-    "Task": {
-        "task_id": 55231,
-        "kind": "verify",
-        "case": {
-            "id": "01936c2e-59f8-7a41-9c3b-2d1e0f4a5b62",
-            "state": "verifying",
-            "version": 3,
-            "round": 1,
-            "category": "E0102",
-            "urgent": False,
-            "location": {"lat": 39.9289, "lon": 116.416},
-            "address": "北京市东城区王府井大街与东单三条交叉口东北角",
-            "description": "王府井大街路口东北角垃圾桶旁堆放大量生活垃圾，已两天无人清运，有异味。",
-            "reporter_count": 1,
-            "district_code": "110101",
-            "department": "sanitation",
-            "responsibility_grid_id": "01935a00-4c1d-7e2f-8a3b-1c2d3e4f5a01",
-            "unit_grid_id": "01935a01-6e7f-7a8b-9c0d-2e3f4a5b6c02",
-            "inspector_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
-            "created_at": "2026-11-22T01:41:27.498Z",
-            "updated_at": "2026-11-22T01:41:27.530Z",
-            "current_step": {
-                "step": "verify",
-                "due_at": "2026-11-22T02:41:27.530Z",
-                "due_soon_at": "2026-11-22T02:29:27.530Z",
-                "paused": False,
-                "assignee_id": "01935f0e-8a9b-7c1d-9e2f-3a4b5c6d7e21",
-            },
-        },
-        "due_at": "2026-11-22T02:41:27.530Z",
-        "distance_m": 412.7,
-    },
-    "Tombstone": {"type": "task", "id": "55231"},
-    "SyncPage": {
-        "cases": [],
-        "tasks": [],
-        "tombstones": [{"type": "task", "id": "55231"}],
-        "next_cursor": "MjAyNi0xMS0yMlQwMjoxNTowMC4wMDAwMDArMDA6MDA",
-        "more": False,
     },
 }

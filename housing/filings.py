@@ -352,6 +352,15 @@ async def get_filing(
     return await _view(conn, storage, row, (await store.members(conn, [filing_id])).get(filing_id, []))
 
 
+def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
+    """The (filed_at, id) a page's cursor continues from; None for the first page."""
+    if not cursor:
+        return None
+    at, last_id = decode_cursor(cursor, (datetime, UUID))
+    assert isinstance(at, datetime) and isinstance(last_id, UUID)
+    return at, last_id
+
+
 async def list_filings(
     conn: asyncpg.Connection,
     storage: Storage,
@@ -367,11 +376,7 @@ async def list_filings(
         raise FilingForbidden(
             "the estate's filings are read by its staff, its committee and the housing office"
         )
-    after = None
-    if cursor:
-        at, last_id = decode_cursor(cursor, (datetime, UUID))
-        assert isinstance(at, datetime) and isinstance(last_id, UUID)
-        after = (at, last_id)
+    after = _after(cursor)
     rows = await store.list_filings(conn, estate_id, kind, after, limit)
     members = await store.members(conn, [r["id"] for r in rows])
     items = [await _view(conn, storage, r, members.get(r["id"], [])) for r in rows]
@@ -390,11 +395,7 @@ async def waiting_for_decision(
         districts = principal.scopes("housing_officer", "district")
     else:
         raise FilingForbidden("filings are decided by the housing officers of the estate's district")
-    after = None
-    if cursor:
-        at, last_id = decode_cursor(cursor, (datetime, UUID))
-        assert isinstance(at, datetime) and isinstance(last_id, UUID)
-        after = (at, last_id)
+    after = _after(cursor)
     rows = await store.filings_waiting(conn, None if districts is None else sorted(districts), after, limit)
     members = await store.members(conn, [r["id"] for r in rows])
     items = [(r["estate_name"], await _view(conn, storage, r, members.get(r["id"], []))) for r in rows]

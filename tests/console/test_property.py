@@ -475,6 +475,8 @@ async def test_the_officers_queue_holds_the_filings_waiting_in_their_district(
     await _as(console, db, scene, "far_officer")
     r = await console.get("/console/property/filings")
     assert f'data-filing="{theirs.id}"' in r.text and f'data-filing="{mine.id}"' not in r.text
+    r = await console.get("/console/property/filings?cursor=not-a-cursor")  # invalid_cursor, localized
+    assert r.status_code == 422 and "分页游标无效" in r.text
 
 
 # --- votes, fund projects, credit on the demo estate -----------------------------------------------------------------

@@ -166,7 +166,6 @@ async def filings_page(
         estate=await _estate(conn, user, estate_id),
         tab="filings",
         filings=found,
-        results={},
     )
 
 

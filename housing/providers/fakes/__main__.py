@@ -51,7 +51,8 @@ async def serve(wechat_port: int, alipay_port: int, config_out: Path | None, ret
         print(f"client configuration: {config_out}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):  # signal.signal: every platform's loop (add_signal_handler: Unix's)
+    # signal.signal works under every platform's loop (loop.add_signal_handler only under Unix's)
+    for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     try:
         await stop.wait()
